@@ -1,0 +1,4 @@
+"""The reading LSTM: its architecture, a numpy x-ray of its steps, and image preprocessing.
+
+Knows nothing of Streamlit or of training loops.
+"""

@@ -1,0 +1,37 @@
+"""Write files that other processes read so that they never see half a file.
+
+Each write goes to a temporary file beside the target, is flushed to disk,
+and is moved into place with os.replace, which is atomic on one filesystem.
+"""
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None:
+    """Call write(temporary_path), then move the result onto path in one step."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Keep the suffix: some writers (Keras) insist on it.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+    os.close(handle)
+    os.chmod(temporary, 0o644)  # mkstemp makes it private; these files are for other processes
+    try:
+        write(Path(temporary))
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+
+
+def atomic_write_json(path: str | os.PathLike, value) -> None:
+    atomic_write_text(path, json.dumps(value, indent=2, sort_keys=True) + "\n")

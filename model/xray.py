@@ -1,0 +1,168 @@
+"""The x-ray: replay the LSTM equations in numpy to see every step of a reading.
+
+Keras returns only the final answer (or the top layer's h). Replaying the
+equations from the trained weights gives h, c, the four gates and the class
+probabilities after every row, for every layer, with no second model. It is
+pure numpy on frozen arrays, so it is fast and safe to call from any thread.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.config import NUM_CLASSES, ROW_WIDTH, ROWS
+
+GATE_NAMES = ("input", "forget", "candidate", "output")  # Keras's order of the four blocks in each kernel
+
+
+class UnsupportedModelError(ValueError):
+    """The model is not a row-reading LSTM this replay understands."""
+
+
+@dataclass(frozen=True)
+class LstmWeights:
+    kernel: np.ndarray  # (inputs, 4 * units)
+    recurrent_kernel: np.ndarray  # (units, 4 * units)
+    bias: np.ndarray  # (4 * units,)
+
+    @property
+    def units(self) -> int:
+        return self.recurrent_kernel.shape[0]
+
+
+@dataclass(frozen=True)
+class ReaderWeights:
+    """The trained arrays of a row reader, as plain numpy."""
+
+    projection: tuple[np.ndarray, np.ndarray] | None  # kernel (28, p), bias (p,)
+    lstm: tuple[LstmWeights, ...]  # bottom layer first
+    classifier: tuple[np.ndarray, np.ndarray]  # kernel (units, 10), bias (10,)
+
+    @classmethod
+    def from_keras(cls, model) -> "ReaderWeights":
+        """Pull the arrays out of a model shaped like `model.network.build_model` makes."""
+        projection, lstm, classifier = None, [], None
+        for layer in model.layers:
+            kind = type(layer).__name__
+            if kind in ("InputLayer", "Dropout"):
+                continue
+            if kind == "LSTM":
+                _check_lstm(layer)
+                if classifier is not None:
+                    raise UnsupportedModelError("an LSTM layer follows the output layer")
+                lstm.append(LstmWeights(*(np.asarray(w, np.float32) for w in layer.get_weights())))
+            elif kind == "Dense" and not lstm and projection is None:
+                _check_activation(layer, "linear", "input projection")
+                projection = tuple(np.asarray(w, np.float32) for w in layer.get_weights())
+            elif kind == "Dense" and lstm and classifier is None:
+                _check_activation(layer, "softmax", "output layer")
+                classifier = tuple(np.asarray(w, np.float32) for w in layer.get_weights())
+            else:
+                raise UnsupportedModelError(f"unexpected layer {layer.name!r} ({kind})")
+        if not lstm:
+            raise UnsupportedModelError("the model has no LSTM layer")
+        if classifier is None or classifier[0].shape[1] != NUM_CLASSES:
+            raise UnsupportedModelError(f"the model needs a {NUM_CLASSES}-way softmax output layer")
+        first_inputs = projection[0].shape[0] if projection else lstm[0].kernel.shape[0]
+        if first_inputs != ROW_WIDTH:
+            raise UnsupportedModelError(f"the model reads rows of {first_inputs} pixels, not {ROW_WIDTH}")
+        return cls(projection, tuple(lstm), classifier)
+
+
+def _check_activation(layer, expected: str, role: str) -> None:
+    name = layer.activation.__name__
+    if name != expected:
+        raise UnsupportedModelError(f"the {role} {layer.name!r} uses {name}, not {expected}")
+
+
+def _check_lstm(layer) -> None:
+    if layer.activation.__name__ != "tanh" or layer.recurrent_activation.__name__ != "sigmoid":
+        raise UnsupportedModelError(f"LSTM {layer.name!r} must use tanh and sigmoid")
+    if not layer.use_bias or getattr(layer, "go_backwards", False):
+        raise UnsupportedModelError(f"LSTM {layer.name!r} must use a bias and read forwards")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything the network holds after each row of one image."""
+
+    hidden: np.ndarray  # (layers, steps=28, units): h after each row
+    cell: np.ndarray  # (layers, steps=28, units): c after each row
+    gates: np.ndarray  # (layers, steps=28, 4, units), in GATE_NAMES order
+    step_probs: np.ndarray  # (steps=28, 10): the output layer applied to the top h after each row
+
+    @property
+    def digit(self) -> int:
+        return int(self.step_probs[-1].argmax())
+
+    @property
+    def confidence(self) -> float:
+        return float(self.step_probs[-1].max())
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * z) + 1.0)  # same value as 1/(1+e^-z), without overflow warnings
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def _as_batch(images: np.ndarray) -> np.ndarray:
+    images = np.asarray(images, np.float32)
+    if images.shape[-2:] != (ROWS, ROW_WIDTH):
+        raise ValueError(f"expected images of {ROWS}x{ROW_WIDTH}, got shape {images.shape}")
+    return images.reshape(-1, ROWS, ROW_WIDTH)
+
+
+def _replay(weights: ReaderWeights, images: np.ndarray, keep_states: bool):
+    """Run the LSTM equations over a batch; returns step_probs and, if asked, h, c and gates."""
+    sequence = _as_batch(images)  # (batch, 28, 28)
+    if weights.projection:
+        kernel, bias = weights.projection
+        sequence = sequence @ kernel + bias  # (batch, 28, projection)
+    hidden, cell, gates = [], [], []
+    for layer in weights.lstm:
+        batch, units = sequence.shape[0], layer.units
+        inputs_part = sequence @ layer.kernel + layer.bias  # (batch, 28, 4*units): the input half of z, all steps at once
+        h = np.zeros((batch, units), np.float32)
+        c = np.zeros((batch, units), np.float32)
+        layer_h = np.empty((batch, ROWS, units), np.float32)
+        layer_c = np.empty_like(layer_h) if keep_states else None
+        layer_gates = np.empty((batch, ROWS, 4, units), np.float32) if keep_states else None
+        for step in range(ROWS):
+            z = inputs_part[:, step] + h @ layer.recurrent_kernel  # (batch, 4*units)
+            i = _sigmoid(z[:, :units])
+            f = _sigmoid(z[:, units : 2 * units])
+            g = np.tanh(z[:, 2 * units : 3 * units])
+            o = _sigmoid(z[:, 3 * units :])
+            c = f * c + i * g
+            h = o * np.tanh(c)
+            layer_h[:, step] = h
+            if keep_states:
+                layer_c[:, step] = c
+                layer_gates[:, step] = np.stack([i, f, g, o], axis=1)
+        hidden.append(layer_h)
+        cell.append(layer_c)
+        gates.append(layer_gates)
+        sequence = layer_h  # the next layer reads this layer's h at every step
+    kernel, bias = weights.classifier
+    step_probs = _softmax(sequence @ kernel + bias)  # (batch, 28, 10)
+    return step_probs, hidden, cell, gates
+
+
+def read_digit(weights: ReaderWeights, image: np.ndarray) -> Reading:
+    """The full x-ray of one 28x28 image (ink in [0, 1], MNIST style)."""
+    step_probs, hidden, cell, gates = _replay(weights, image[None], keep_states=True)
+    return Reading(
+        hidden=np.stack([h[0] for h in hidden]),
+        cell=np.stack([c[0] for c in cell]),
+        gates=np.stack([g[0] for g in gates]),
+        step_probs=step_probs[0],
+    )
+
+
+def step_probabilities(weights: ReaderWeights, images: np.ndarray) -> np.ndarray:
+    """Class probabilities after every row for a batch of images: (batch, 28, 10)."""
+    return _replay(weights, images, keep_states=False)[0]

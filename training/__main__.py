@@ -1,0 +1,83 @@
+"""Train a row reader from the command line.
+
+    python -m training --preset default --out runs/my-run
+    python -m training --preset morvan --limit 2000 --epochs 1 --out runs/smoke
+"""
+
+import argparse
+import signal
+import sys
+import threading
+
+from training.devices import prepare_environment
+
+prepare_environment()  # before Keras picks its backend up
+
+from training.presets import PRESETS, preset  # noqa: E402
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
+    return value
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m training", description="Train an LSTM that reads MNIST digits row by row.")
+    parser.add_argument("--preset", default="default", choices=sorted(PRESETS), help="recipe to start from (default: default)")
+    parser.add_argument("--out", required=True, help="run folder to write progress, checkpoints and the model into")
+    parser.add_argument("--epochs", type=positive_int, help="passes over the training part (default: the preset's)")
+    parser.add_argument("--samples", type=positive_int, help="stop after this many training samples (default: the preset's)")
+    parser.add_argument("--units", type=positive_int, help="LSTM units per layer (default: the preset's)")
+    parser.add_argument("--layers", type=positive_int, dest="lstm_layers", help="stacked LSTM layers, 1 to 3 (default: the preset's)")
+    parser.add_argument("--batch-size", type=positive_int, help="images per step (default: the preset's)")
+    parser.add_argument("--lr", type=float, dest="learning_rate", help="Adam learning rate (default: the preset's)")
+    parser.add_argument("--limit", type=positive_int, help="use only the first N training and test images (default: all)")
+    parser.add_argument("--seed", type=int, help="random seed (default: the preset's, 0)")
+    parser.add_argument("--no-augment", dest="augment", action="store_false", default=None, help="turn augmentation off")
+    parser.add_argument("--data-dir", help="folder of the four MNIST IDX files (default: $MNIST_DIR, the Keras cache, else download)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    overrides = {key: value for key, value in vars(args).items() if value is not None and key not in ("preset", "out", "data_dir")}
+    if "epochs" in overrides:
+        overrides.setdefault("samples", None)  # an explicit epoch count replaces the preset's sample budget
+    try:
+        config = preset(args.preset, **overrides)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    from training.data import MnistDataError
+    from training.devices import describe_device, device_label
+    from training.train import run_training
+
+    stop_requested = threading.Event()
+
+    def request_stop(signum, frame):
+        if stop_requested.is_set():  # a second Ctrl-C means now
+            raise KeyboardInterrupt
+        print(f"\n{signal.Signals(signum).name}: stopping after the current batch ...", file=sys.stderr, flush=True)
+        stop_requested.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    print(f"Training preset {args.preset!r} on {device_label(describe_device())} into {args.out}", flush=True)
+    try:
+        metadata = run_training(config, args.out, args.data_dir, stop_requested, verbose=1 if sys.stdout.isatty() else 2)
+    except MnistDataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if not metadata:
+        print(f"Stopped. The last checkpoint is in {args.out}.", flush=True)
+        return 0
+    print(f"Test accuracy {metadata['test_accuracy']:.4f} on {metadata['test_samples']} images, "
+          f"{metadata['wall_time_s']:.0f} s. Model: {args.out}/model.keras", flush=True)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""A run folder's files, as the training process writes them and any other process reads them.
+
+progress.jsonl grows by whole lines, each written with one call and flushed,
+so a reader sees complete records and at worst one half-written last line,
+which it skips. status.json and everything else is replaced atomically.
+"""
+
+import json
+import os
+import time
+from pathlib import Path
+
+from model.atomic import atomic_write_json
+
+PROGRESS_FILE = "progress.jsonl"
+STATUS_FILE = "status.json"
+CHECKPOINT_FILE = "checkpoint.keras"
+MODEL_FILE = "model.keras"
+METADATA_FILE = "model.json"  # beside model.keras, as model/storage.py expects
+LOG_FILE = "train.log"
+
+RUNNING, DONE, CANCELLED, FAILED = "running", "done", "cancelled", "failed"
+
+
+class ProgressLog:
+    """Appends JSON records to a run's progress file."""
+
+    def __init__(self, run_dir: Path):
+        self.path = Path(run_dir) / PROGRESS_FILE
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(self, kind: str, **fields) -> None:
+        record = {"kind": kind, "time": round(time.time(), 3), **fields}
+        line = json.dumps(record) + "\n"
+        with open(self.path, "a", encoding="utf-8") as file:
+            file.write(line)
+            file.flush()
+            os.fsync(file.fileno())
+
+
+def read_progress(run_dir: Path) -> list[dict]:
+    """All complete records; a truncated or garbled line is skipped, not fatal."""
+    path = Path(run_dir) / PROGRESS_FILE
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return []
+    records = []
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records
+
+
+def write_status(run_dir: Path, state: str, **fields) -> None:
+    atomic_write_json(Path(run_dir) / STATUS_FILE, {"state": state, "updated_at": time.time(), **fields})
+
+
+def read_status(run_dir: Path) -> dict | None:
+    try:
+        value = json.loads((Path(run_dir) / STATUS_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
