@@ -85,8 +85,11 @@ def _checked(x: np.ndarray, y: np.ndarray, images_name: str, labels_name: str) -
         raise MnistDataError(f"{labels_name}: {len(y)} labels for {len(x)} images in {images_name}")
     if len(x) == 0:
         raise MnistDataError(f"{images_name}: holds no images")
-    if y.max() > 9:
-        raise MnistDataError(f"{labels_name}: label {int(y.max())} is outside 0..9")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise MnistDataError(f"{labels_name}: labels are {y.dtype}, expected whole numbers 0..9")
+    if y.min() < 0 or y.max() > 9:
+        bad = int(y.min()) if y.min() < 0 else int(y.max())
+        raise MnistDataError(f"{labels_name}: label {bad} is outside 0..9")
     return x, y.astype(np.uint8)
 
 
@@ -102,9 +105,12 @@ def load_idx_folder(folder: Path) -> Mnist:
 
 def load_npz(path: Path) -> Mnist:
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):  # a lone .npy array has no keys and no close()
+            raise KeyError("a single array, not an archive of x_train, y_train, x_test, y_test")
+        with loaded as archive:
             arrays = {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, zlib.error) as error:
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, zlib.error) as error:
         raise MnistDataError(f"{path}: not a readable MNIST .npz ({type(error).__name__}: {error})") from None
     x_train, y_train = _checked(arrays["x_train"], arrays["y_train"], f"{path}:x_train", f"{path}:y_train")
     x_test, y_test = _checked(arrays["x_test"], arrays["y_test"], f"{path}:x_test", f"{path}:y_test")

@@ -29,6 +29,7 @@ class TrainConfig:
             (self.limit is None or self.limit >= 20, f"limit must be at least 20 images, got {self.limit}"),
             (self.validation_size >= 0, f"validation size must not be negative, got {self.validation_size}"),
             (self.clipnorm is None or self.clipnorm > 0, f"clipnorm must be positive, got {self.clipnorm}"),
+            (0 <= self.seed < 2**32, f"seed must be 0 to 2**32 - 1, got {self.seed}"),
         ]
         for ok, message in checks:
             if not ok:

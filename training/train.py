@@ -42,11 +42,10 @@ class Split:
 def split_data(mnist: Mnist, config: TrainConfig) -> Split:
     """Hold the last validation_size training images out, as the tutorials' 55,000/5,000 split."""
     x_train, y_train, x_test, y_test = mnist.x_train, mnist.y_train, mnist.x_test, mnist.y_test
-    validation_size = config.validation_size
     if config.limit:
         x_train, y_train = x_train[: config.limit], y_train[: config.limit]
         x_test, y_test = x_test[: config.limit], y_test[: config.limit]
-        validation_size = min(validation_size, config.limit // 10)
+    validation_size = min(config.validation_size, len(x_train) // 10)  # small sets keep 90% to train on
     cut = len(x_train) - validation_size
     scale = np.float32(1 / 255)
     return Split(
