@@ -19,7 +19,7 @@ INK_THRESHOLD = 0.2  # ink fraction above which a pixel counts as drawn
 MIN_INK_PIXELS = 3
 MIN_EXTENT = 0.04  # a drawing whose longest side is under 4% of the image is a speck, not a digit
 WORK_SIZE = 96  # the crop's longest side while strokes are measured and adjusted
-STROKE_RANGE = (0.08, 0.2)  # MNIST strokes are about 1/8 of the digit's longest side; outside this, adjust
+STROKE_RANGE = (0.11, 0.21)  # most MNIST strokes are 1/9 to 1/5 of the digit's longest side; outside this, adjust
 MAX_PIXELS = 25_000_000  # larger uploads are refused rather than decoded
 
 
@@ -111,7 +111,7 @@ def _even_strokes(crop: np.ndarray) -> np.ndarray:
     if low <= width <= high:
         return work
     target = (low + high) / 2
-    size = int(round(abs(target - width))) | 1  # filter sizes are odd
+    size = int(round(abs(target - width))) + 1 | 1  # a k-pixel max or min filter changes a stroke's width by k - 1
     if size < 3:
         return work
     grow = width < low

@@ -39,7 +39,9 @@ def write_idx(path: Path, array: np.ndarray, gz: bool = True, **header) -> Path:
     return path
 
 
-def write_idx_folder(folder: Path, n_train: int = TINY_TRAIN, n_test: int = TINY_TEST, gz: bool = True, seed: int = 0) -> Path:
+def write_idx_folder(
+    folder: Path, n_train: int = TINY_TRAIN, n_test: int = TINY_TEST, gz: bool = True, seed: int = 0
+) -> Path:
     """The four standard files with random 28x28 images and labels covering 0..9."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -70,3 +72,19 @@ def mnist_dir() -> Path:
 def tiny_idx_dir(tmp_path) -> Path:
     """A folder of small valid gzipped IDX files: 100 training and 50 test images."""
     return write_idx_folder(tmp_path / "tiny")
+
+
+@pytest.fixture
+def idx_tools():
+    """The IDX writers above, for tests that build their own (often broken) files."""
+    return IDX_TOOLS
+
+
+class _IdxTools:
+    names = IDX_FILES
+    bytes = staticmethod(idx_bytes)
+    write = staticmethod(write_idx)
+    write_folder = staticmethod(write_idx_folder)
+
+
+IDX_TOOLS = _IdxTools()
