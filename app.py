@@ -1,6 +1,6 @@
 """Row Reader: watch an LSTM read a digit one pixel row at a time.
 
-    streamlit run app.py
+streamlit run app.py
 """
 
 import numpy as np

@@ -39,9 +39,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preset", default="morvan", help="training preset (default: morvan)")
     parser.add_argument("--limit", type=int, default=12_000, help="first N training images (default: 12000)")
-    parser.add_argument(
-        "--epochs", type=int, default=3, help="epochs per run, the first is warm-up (default: 3, at least 2)"
-    )
+    parser.add_argument("--epochs", type=int, default=3, help="epochs per run, the first is warm-up (default: 3, at least 2)")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each leg (default: 2)")
     parser.add_argument("--data-dir", help="folder of the MNIST IDX files (default: $MNIST_DIR)")
     parser.add_argument("--work-dir", help="where the run folders go (default: a temporary folder, removed afterwards)")
@@ -224,19 +222,14 @@ def main(argv=None) -> int:
                       f"({result['rate_windows']} windows)  {_fmt(result['epoch_s'], '6.2f')} s/epoch  "
                       f"({result['steps']} steps, process {result['process_s']:.1f} s)", flush=True)  # fmt: skip
 
-    summary = {
-        leg: {key: _median(results, key) for key in ("samples_per_s", "epoch_s", "process_s")}
-        for leg, results in runs.items()
-    }
+    summary = {leg: {key: _median(results, key) for key in ("samples_per_s", "epoch_s", "process_s")} for leg, results in runs.items()}
     throughput_ratio = _ratio(summary["cli"]["samples_per_s"], summary["plain"]["samples_per_s"])
     epoch_ratio = _ratio(summary["cli"]["epoch_s"], summary["plain"]["epoch_s"])
     print()
     print(f"{'median':8} {'samples/s':>10} {'s/epoch':>9} {'process s':>10}")
     for leg in ("cli", "plain"):
         s = summary[leg]
-        print(
-            f"{leg:8} {_fmt(s['samples_per_s'], '10.0f')} {_fmt(s['epoch_s'], '9.2f')} {_fmt(s['process_s'], '10.1f')}"
-        )
+        print(f"{leg:8} {_fmt(s['samples_per_s'], '10.0f')} {_fmt(s['epoch_s'], '9.2f')} {_fmt(s['process_s'], '10.1f')}")
     print(f"{'cli/plain':8} {_fmt(throughput_ratio, '10.3f')} {_fmt(epoch_ratio, '9.3f')}"
           "   (throughput below 1 and epoch time above 1 mean the CLI is slower)")  # fmt: skip
     if args.json_out:

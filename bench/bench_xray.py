@@ -56,9 +56,7 @@ def load_images(count: int, seed: int) -> tuple[np.ndarray, str]:
         from training.data import load_idx_folder
 
         x_test = load_idx_folder(Path(folder)).x_test
-        return (np.resize(x_test, (count, 28, 28)) / np.float32(255)).astype(
-            np.float32
-        ), f"MNIST test digits from {folder}"
+        return (np.resize(x_test, (count, 28, 28)) / np.float32(255)).astype(np.float32), f"MNIST test digits from {folder}"
     rng = np.random.default_rng(seed)
     return rng.random((count, 28, 28), dtype=np.float32), "random ink (set MNIST_DIR for real digits)"
 
@@ -71,9 +69,7 @@ def main(argv=None) -> int:
         help="a .keras file (default: model/weights/default.keras, else an untrained default model)",
     )
     parser.add_argument("--digits", type=int, default=300, help="digits read one at a time (default: 300)")
-    parser.add_argument(
-        "--batch", type=int, default=1000, help="images in the step_probabilities batch (default: 1000)"
-    )
+    parser.add_argument("--batch", type=int, default=1000, help="images in the step_probabilities batch (default: 1000)")
     parser.add_argument("--batch-repeats", type=int, default=5, help="timed step_probabilities calls (default: 5)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)

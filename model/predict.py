@@ -63,7 +63,7 @@ def main(argv=None) -> int:
         except (ValueError, OSError) as error:
             failures[path] = str(error)
     step_probs = step_probabilities(loaded.weights, np.stack(images)) if images else np.empty((0, ROWS, 10))
-    results = dict(zip(readable, step_probs))
+    results = dict(zip(readable, step_probs, strict=True))
 
     for path in args.images:  # in the order given
         if path in failures:

@@ -19,7 +19,7 @@ INK_THRESHOLD = 0.2  # ink fraction above which a pixel counts as drawn
 MIN_INK_PIXELS = 3
 MIN_EXTENT = 0.04  # a drawing whose longest side is under 4% of the image is a speck, not a digit
 WORK_SIZE = 96  # the crop's longest side while strokes are measured and adjusted
-STROKE_RANGE = (0.11, 0.21)  # most MNIST strokes are 1/9 to 1/5 of the digit's longest side; outside this, adjust
+MIN_STROKE = 0.11  # most MNIST strokes are at least 1/9 of the digit's longest side; thinner ones are thickened
 MAX_PIXELS = 25_000_000  # larger uploads are refused rather than decoded
 
 
@@ -101,24 +101,20 @@ def stroke_width(ink: np.ndarray) -> float:
     return 2.0 * mask.sum() / max(outline, 1)
 
 
-def _even_strokes(crop: np.ndarray) -> np.ndarray:
-    """Bring a hairline or a marker stroke towards MNIST's pen width, at a working size."""
+def _thicken_hairlines(crop: np.ndarray) -> np.ndarray:
+    """Bring a hairline towards MNIST's pen width, at a working size.
+
+    Thick strokes are left alone: eroding them breaks the shape, and the
+    model is trained on thickened digits instead.
+    """
     work = _fit(crop, WORK_SIZE) if max(crop.shape) > WORK_SIZE else crop.copy()
     work /= max(float(work.max()), 1e-6)
     longest = max(work.shape)
     width = stroke_width(work)
-    low, high = STROKE_RANGE[0] * longest, STROKE_RANGE[1] * longest
-    if low <= width <= high:
-        return work
-    target = (low + high) / 2
-    size = int(round(abs(target - width))) + 1 | 1  # a k-pixel max or min filter changes a stroke's width by k - 1
+    size = int(round(MIN_STROKE * longest - width)) + 1 | 1  # a k-pixel max filter widens a stroke by k - 1; k is odd
     if size < 3:
         return work
-    grow = width < low
-    image = Image.fromarray(work, mode="F")
-    image = image.filter(ImageFilter.MaxFilter(size) if grow else ImageFilter.MinFilter(size))
-    adjusted = np.asarray(image, np.float32)
-    return adjusted if adjusted.max() > INK_THRESHOLD else work  # never erode a digit away
+    return np.asarray(Image.fromarray(work, mode="F").filter(ImageFilter.MaxFilter(size)), np.float32)
 
 
 def centre_of_mass(ink: np.ndarray) -> tuple[float, float]:
@@ -138,7 +134,7 @@ def preprocess(image: np.ndarray) -> Preprocessed:
     if max(bottom - top, right - left) < MIN_EXTENT * max(ink.shape):
         return Preprocessed(None, ink, None, None, inverted, "The drawing is too small to be a digit.")
     crop = ink[top:bottom, left:right] / ink.max()  # faint pencil or grey ink becomes full strength
-    boxed = _fit(_even_strokes(crop), BOX)
+    boxed = _fit(_thicken_hairlines(crop), BOX)
     boxed /= max(float(boxed.max()), 1e-6)  # MNIST's darkest stroke is full ink
     field = np.zeros((FIELD, FIELD), np.float32)
     com_row, com_col = centre_of_mass(boxed)

@@ -66,4 +66,3 @@ def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> LoadedModel:
     except UnsupportedModelError as error:
         raise ModelLoadError(f"{path}: not a row-reading LSTM ({error})") from None
     return LoadedModel(path, keras_model, weights, read_metadata(path))
-

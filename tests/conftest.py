@@ -39,9 +39,7 @@ def write_idx(path: Path, array: np.ndarray, gz: bool = True, **header) -> Path:
     return path
 
 
-def write_idx_folder(
-    folder: Path, n_train: int = TINY_TRAIN, n_test: int = TINY_TEST, gz: bool = True, seed: int = 0
-) -> Path:
+def write_idx_folder(folder: Path, n_train: int = TINY_TRAIN, n_test: int = TINY_TEST, gz: bool = True, seed: int = 0) -> Path:
     """The four standard files with random 28x28 images and labels covering 0..9."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)

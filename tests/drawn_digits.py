@@ -33,7 +33,7 @@ def write_drawn_digits(images: np.ndarray, labels: np.ndarray, folder, seed: int
     """Save each digit in one of the styles, in turn; returns (path, label) pairs."""
     rng = np.random.default_rng(seed)
     written = []
-    for index, (digit, label) in enumerate(zip(images, labels)):
+    for index, (digit, label) in enumerate(zip(images, labels, strict=True)):
         style = STYLES[index % len(STYLES)]
         path = folder / f"{index:05d}-{style}-{label}.png"
         redraw(digit, style, rng).save(path)

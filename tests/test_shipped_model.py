@@ -55,7 +55,7 @@ def test_shipped_model_reads_canvas_style_digits_through_the_cli(mnist_test, tmp
     predicted = {line["path"]: line["digit"] for line in map(json.loads, result.stdout.splitlines())}
     correct = [predicted[path] == label for path, label in drawn]
     by_style = {}
-    for (path, _), right in zip(drawn, correct):
+    for (path, _), right in zip(drawn, correct, strict=True):
         by_style.setdefault(path.rsplit("-", 2)[1], []).append(right)
     print("drawn digits:", {style: f"{np.mean(rights):.3f}" for style, rights in by_style.items()})
     assert np.mean(correct) >= 0.985

@@ -66,9 +66,7 @@ def test_tiny_run_model_loads(finished_run):
     assert result.returncode == 0, result.stderr[-3000:]
     loaded = load_model(run_dir / progress.MODEL_FILE)
     assert len(loaded.weights.lstm) == PRESETS["default"].model.lstm_layers
-    assert loaded.metadata["test_accuracy"] == pytest.approx(
-        json.loads((run_dir / "model.json").read_text())["test_accuracy"]
-    )
+    assert loaded.metadata["test_accuracy"] == pytest.approx(json.loads((run_dir / "model.json").read_text())["test_accuracy"])
 
 
 def test_tiny_run_metadata(finished_run, mnist_dir):
@@ -242,9 +240,7 @@ def test_preset_overrides():
 )
 def test_invalid_values_exit_2(tmp_path, args, message):
     out = tmp_path / "X"
-    result = subprocess.run(
-        _cli(*args, "--out", str(out)), cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run(_cli(*args, "--out", str(out)), cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=60)
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
@@ -252,9 +248,7 @@ def test_invalid_values_exit_2(tmp_path, args, message):
 
 
 def test_out_is_required(tmp_path):
-    result = subprocess.run(
-        _cli("--epochs", "1"), cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run(_cli("--epochs", "1"), cwd=REPO_ROOT, env=_env(), capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "--out" in result.stderr
 
 

@@ -1,7 +1,7 @@
 """Train a row reader from the command line.
 
-    python -m training --preset default --out runs/my-run
-    python -m training --preset morvan --limit 2000 --epochs 1 --out runs/smoke
+python -m training --preset default --out runs/my-run
+python -m training --preset morvan --limit 2000 --epochs 1 --out runs/smoke
 """
 
 import argparse

@@ -29,7 +29,7 @@ def _warp(images: np.ndarray, matrices: np.ndarray, shifts: np.ndarray) -> np.nd
         return np.take_along_axis(padded, (rows + dr) * (size + 2) + cols + dc, axis=1)
 
     fr, fc = fraction[..., 0], fraction[..., 1]
-    warped = (at(0, 0) * (1 - fr) * (1 - fc) + at(0, 1) * (1 - fr) * fc + at(1, 0) * fr * (1 - fc) + at(1, 1) * fr * fc)
+    warped = at(0, 0) * (1 - fr) * (1 - fc) + at(0, 1) * (1 - fr) * fc + at(1, 0) * fr * (1 - fc) + at(1, 1) * fr * fc
     return warped.reshape(images.shape)
 
 

@@ -95,9 +95,7 @@ def _checked(x: np.ndarray, y: np.ndarray, images_name: str, labels_name: str) -
 
 def load_idx_folder(folder: Path) -> Mnist:
     paths = {key: _find_idx(folder, name) for key, name in IDX_NAMES.items()}
-    arrays = {
-        key: read_idx(path, IMAGE_MAGIC if key.endswith("images") else LABEL_MAGIC) for key, path in paths.items()
-    }
+    arrays = {key: read_idx(path, IMAGE_MAGIC if key.endswith("images") else LABEL_MAGIC) for key, path in paths.items()}
     x_train, y_train = _checked(arrays["train_images"], arrays["train_labels"], paths["train_images"], paths["train_labels"])
     x_test, y_test = _checked(arrays["test_images"], arrays["test_labels"], paths["test_images"], paths["test_labels"])
     return Mnist(x_train, y_train, x_test, y_test, source=f"IDX files in {folder}")

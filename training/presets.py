@@ -51,9 +51,7 @@ PRESETS = {
     # The classic notebook: W*X+b, 128 units, Adam 1e-2, batch 100, one pass over 55,000.
     "notebook": TrainConfig(ModelConfig(projection_units=128, lstm_layers=1, units=128), learning_rate=1e-2, batch_size=100),
     # Three layers of 256 with output keep-probability 0.5, Adam 1e-3, 2,000 steps of 100.
-    "sesame": TrainConfig(
-        ModelConfig(projection_units=None, lstm_layers=3, units=256, dropout=0.5), batch_size=100, samples=200_000
-    ),
+    "sesame": TrainConfig(ModelConfig(projection_units=None, lstm_layers=3, units=256, dropout=0.5), batch_size=100, samples=200_000),
     # Raw rows into 128 units, Adam 1e-3, batch 128, 100,000 samples.
     "qiita": TrainConfig(ModelConfig(projection_units=None, lstm_layers=1, units=128), samples=100_000),
     # The classroom model that ships: two layers so the animation stays readable.
