@@ -27,6 +27,7 @@ from training.devices import describe_device
 from training.presets import TrainConfig
 
 LOG_EVERY = 10  # batches between progress records: frequent enough for a live curve, cheap enough to ignore
+CHECKPOINT_EVERY_S = 60  # at most one checkpoint a minute at epoch ends (plus on stop): saving costs about a second
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class RunRecorder(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.last_time, self.last_step = time.perf_counter(), self.step
+        self.last_checkpoint = self.last_time
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch + 1
@@ -114,7 +116,10 @@ class RunRecorder(keras.callbacks.Callback):
         logs = logs or {}
         record = {key: float(value) for key, value in logs.items() if key in ("loss", "accuracy", "val_loss", "val_accuracy")}
         self.log.write("epoch", epoch=epoch + 1, step=self.step, **record)
-        self.save_checkpoint(epoch_complete=not self.stopped_early)
+        due = time.perf_counter() - self.last_checkpoint >= CHECKPOINT_EVERY_S
+        if due or self.model.stop_training or epoch + 1 == self.params.get("epochs"):
+            self.save_checkpoint(epoch_complete=not self.stopped_early)
+            self.last_checkpoint = time.perf_counter()
 
     def save_checkpoint(self, epoch_complete: bool):
         epochs_done = self.epoch if epoch_complete else self.epoch - 1
