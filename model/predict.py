@@ -68,7 +68,7 @@ def main(argv=None) -> int:
     for path in args.images:  # in the order given
         if path in failures:
             line = {"path": path, "error": failures[path]}
-            print(json.dumps(line) if args.json else f"{path}: error: {failures[path]}", flush=False)
+            print(json.dumps(line) if args.json else f"{path}: error: {failures[path]}")
             continue
         probs = results[path]  # (steps=28, 10)
         digit, confidence = int(probs[-1].argmax()), float(probs[-1].max())
