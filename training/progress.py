@@ -60,6 +60,20 @@ def write_status(run_dir: Path, state: str, **fields) -> None:
     atomic_write_json(Path(run_dir) / STATUS_FILE, {"state": state, "updated_at": time.time(), **fields})
 
 
+class RunStatus:
+    """Writes status.json; what is known once (pid, start time, device) goes into every later write."""
+
+    def __init__(self, run_dir: Path, **known):
+        self.run_dir = Path(run_dir)
+        self.known = {"pid": os.getpid(), **known}
+
+    def remember(self, **known) -> None:
+        self.known.update(known)
+
+    def write(self, state: str, **fields) -> None:
+        write_status(self.run_dir, state, **{**self.known, **fields})
+
+
 def read_status(run_dir: Path) -> dict | None:
     try:
         value = json.loads((Path(run_dir) / STATUS_FILE).read_text(encoding="utf-8"))

@@ -81,9 +81,11 @@ class AugmentedBatches(keras.utils.PyDataset):
 class RunRecorder(keras.callbacks.Callback):
     """Writes progress every few batches and a checkpoint every epoch; stops when asked or when the budget is spent."""
 
-    def __init__(self, run_dir: Path, total_steps: int, batch_size: int, stop_requested: threading.Event, step: int = 0):
+    def __init__(
+        self, run_dir: Path, status: progress.RunStatus, total_steps: int, batch_size: int, stop_requested: threading.Event, step: int = 0
+    ):
         super().__init__()
-        self.run_dir, self.total_steps, self.batch_size = run_dir, total_steps, batch_size
+        self.run_dir, self.status, self.total_steps, self.batch_size = run_dir, status, total_steps, batch_size
         self.stop_requested = stop_requested
         self.log = progress.ProgressLog(run_dir)
         self.step = step  # optimizer steps taken, over resumes too
@@ -124,8 +126,7 @@ class RunRecorder(keras.callbacks.Callback):
     def save_checkpoint(self, epoch_complete: bool):
         epochs_done = self.epoch if epoch_complete else self.epoch - 1
         save_model(self.model, self.run_dir / progress.CHECKPOINT_FILE, {"epochs_done": epochs_done, "step": self.step})
-        progress.write_status(self.run_dir, progress.RUNNING, pid=os.getpid(), epoch=self.epoch, step=self.step,
-                              total_steps=self.total_steps)  # fmt: skip
+        self.status.write(progress.RUNNING, epoch=self.epoch, step=self.step)
 
 
 def library_versions() -> dict:
@@ -158,16 +159,17 @@ def run_training(
     run_dir.mkdir(parents=True, exist_ok=True)
     stop_requested = stop_requested or threading.Event()
     started = time.time()
-    progress.write_status(run_dir, progress.RUNNING, pid=os.getpid(), started_at=started)
+    status = progress.RunStatus(run_dir, started_at=started)
+    status.write(progress.RUNNING)
     try:
-        return _train(config, run_dir, data_dir, stop_requested, verbose, started)
+        return _train(config, run_dir, data_dir, stop_requested, verbose, status)
     except BaseException as error:
         message = "stopped by the user" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
-        progress.write_status(run_dir, progress.FAILED, pid=os.getpid(), started_at=started, message=message)
+        status.write(progress.FAILED, message=message)
         raise
 
 
-def _train(config, run_dir, data_dir, stop_requested, verbose, started) -> dict:
+def _train(config, run_dir, data_dir, stop_requested, verbose, status: progress.RunStatus) -> dict:
     keras.utils.set_random_seed(config.seed)
     device = describe_device()
     mnist = load_mnist(data_dir)
@@ -186,9 +188,9 @@ def _train(config, run_dir, data_dir, stop_requested, verbose, started) -> dict:
         "start", total_steps=total_steps, epochs=epochs, train_samples=len(data.x_train),
         validation_samples=len(data.x_val), device=device, config=config.to_dict(),
     )  # fmt: skip
-    progress.write_status(run_dir, progress.RUNNING, pid=os.getpid(), started_at=started, device=device,
-                          total_steps=total_steps, epoch=0, step=0)  # fmt: skip
-    recorder = RunRecorder(run_dir, total_steps, config.batch_size, stop_requested)
+    status.remember(device=device, total_steps=total_steps)
+    status.write(progress.RUNNING, epoch=0, step=0)
+    recorder = RunRecorder(run_dir, status, total_steps, config.batch_size, stop_requested)
     if config.augment:
         inputs = dict(x=AugmentedBatches(data.x_train, data.y_train, config.batch_size, config.seed))
     else:
@@ -197,13 +199,12 @@ def _train(config, run_dir, data_dir, stop_requested, verbose, started) -> dict:
     model.fit(**inputs, epochs=epochs, validation_data=validation, callbacks=[recorder], verbose=verbose)
 
     if recorder.stopped_early:
-        progress.write_status(run_dir, progress.CANCELLED, pid=os.getpid(), started_at=started, device=device,
-                              step=recorder.step, total_steps=total_steps, message="stopped after the current batch")  # fmt: skip
+        status.write(progress.CANCELLED, step=recorder.step, message="stopped after the current batch")
         log.write("cancelled", step=recorder.step)
         return {}
 
     test_loss, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)
-    wall_time = time.time() - started
+    wall_time = time.time() - status.known["started_at"]
     metadata = {
         "config": config.to_dict(),
         "test_accuracy": float(test_accuracy),
@@ -219,6 +220,5 @@ def _train(config, run_dir, data_dir, stop_requested, verbose, started) -> dict:
     }
     save_model(model, run_dir / progress.MODEL_FILE, metadata)
     log.write("test", test_accuracy=float(test_accuracy), test_loss=float(test_loss), wall_time_s=round(wall_time, 1))
-    progress.write_status(run_dir, progress.DONE, pid=os.getpid(), started_at=started, device=device,
-                          step=recorder.step, total_steps=total_steps, test_accuracy=float(test_accuracy))  # fmt: skip
+    status.write(progress.DONE, step=recorder.step, test_accuracy=float(test_accuracy))
     return metadata
