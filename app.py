@@ -3,54 +3,72 @@
 streamlit run app.py
 """
 
-import numpy as np
 import streamlit as st
 
-from model.preprocess import ImageError, load_image, preprocess
+from model.samples import load_samples
 from model.storage import DEFAULT_MODEL_PATH, ModelLoadError, load_model
 from model.xray import read_digit
+from views import explain, inputs, style
+from views.reading import show_answer, show_model_view, show_reading
 
 st.set_page_config(page_title="Row Reader", page_icon="✍️", layout="wide")
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner="Loading the network...")
 def shipped_model():
     return load_model(DEFAULT_MODEL_PATH)
 
 
-def show_reading(image: np.ndarray, loaded) -> None:
-    prepared = preprocess(image)
-    if prepared.is_empty:
-        st.info(prepared.empty_reason + " Upload a picture of one digit.")
-        return
-    reading = read_digit(loaded.weights, prepared.image)
-    seen, answer = st.columns([1, 2])
-    seen.image(prepared.image, caption="What the model sees (28x28)", width=196, clamp=True)
-    answer.metric("Prediction", reading.digit, f"{reading.confidence:.0%} sure", delta_color="off")
-    answer.bar_chart({"probability": reading.step_probs[-1]}, height=220)
+@st.cache_resource
+def gallery():
+    return load_samples()
+
+
+def explanations() -> None:
+    with st.expander("What am I looking at?"):
+        for topic, text in explain.WHAT_AM_I_LOOKING_AT.items():
+            st.markdown(f"**{topic}.** {text}")
 
 
 def main() -> None:
-    st.title("Row Reader")
-    st.caption("An LSTM reads a handwritten digit one pixel row at a time, top to bottom.")
+    title, switch = st.columns([4, 1], vertical_alignment="center")
+    presenter = switch.toggle("Presenter mode", key="present", bind="query-params", help="Bigger type, fewer controls.")
+    style.apply(presenter)
+    title.title("Row Reader")
+    if not presenter:
+        title.caption(explain.TAGLINE)
+
+    samples = gallery()
+    inputs.sample_from_link(samples)
+    source = st.segmented_control("Digit", inputs.SOURCES, default=inputs.DRAW, key="source", required=True, label_visibility="collapsed")
+    if source != inputs.SAMPLES:
+        st.query_params.pop("sample", None)
+
+    digit_column, seen_column, answer_column = st.columns([5, 3, 4] if source == inputs.DRAW else [6, 3, 4], gap="large")
+    with digit_column:
+        if source == inputs.DRAW:
+            digit = inputs.draw(presenter)
+        elif source == inputs.SAMPLES:
+            digit = inputs.pick_sample(samples, presenter)
+        else:
+            digit = inputs.upload()
     try:
-        loaded = shipped_model()
+        loaded = shipped_model()  # after the canvas, so one can start drawing while the network loads
     except ModelLoadError as error:
-        st.error(f"The model could not be loaded: {error}")
-        st.stop()
-    accuracy = loaded.metadata.get("test_accuracy")
-    if accuracy:
-        st.caption(f"Shipped model: {accuracy:.2%} on the 10,000 MNIST test digits.")
-    upload = st.file_uploader("A picture of one digit", type=["png", "jpg", "jpeg"], key="upload")
-    if upload is None:
-        st.info("Upload a PNG or JPEG of one handwritten digit to see what the network reads.")
+        st.error(f"The network could not be loaded: {error}")
         return
-    try:
-        image = load_image(upload.getvalue())
-    except ImageError as error:
-        st.error(f"That file could not be read as an image: {error}")
+    if digit is None:
         return
-    show_reading(image, loaded)
+    reading = read_digit(loaded.weights, digit.image)
+    with seen_column:
+        show_model_view(digit, presenter)
+    with answer_column:
+        show_answer(digit, reading, presenter)
+
+    st.subheader("The reading, row by row")
+    show_reading(digit, reading, presenter)
+    if not presenter:
+        explanations()
 
 
 main()

@@ -1,0 +1,267 @@
+"""Plotly figures for the reading: pure functions, data in and figure out.
+
+The reading animation runs in the browser as plotly frames, so playing it never
+reruns the script. The heavy arrays (the digit, the state map, the probability
+lines) are sent once in the figure's traces; each of the 28 frames carries only
+ten bar heights and a few shapes that mark the row being read and hide what has
+not been read yet.
+"""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from model.config import NUM_CLASSES, ROWS
+from model.xray import GATE_NAMES, Reading
+
+# One colour per digit, the same in the bars, the lines and their legend.
+# No amber among them: amber is kept for "the row being read now", in every panel.
+CLASS_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#111111", "#bcbd22", "#7f7f7f")
+NOW_COLOUR = "#f59e0b"
+UNREAD_VEIL = "rgba(255, 255, 255, 0.82)"  # rows and steps not read yet fade behind it
+PAPER = "rgba(0,0,0,0)"
+
+STATES = {
+    "hidden": ("Hidden state h", "h: what the network passes on to the next row (-1 to 1)"),
+    "cell": ("Cell state c", "c: the network's long-term memory"),
+    **{
+        f"gate:{name}": (f"{name.capitalize()} gate", f"{name} gate: 0 = closed, 1 = open")
+        for name in GATE_NAMES
+        if name != "candidate"
+    },
+    "gate:candidate": ("Candidate g", "g: the new content offered to the memory (-1 to 1)"),
+}
+
+
+def state_matrix(reading: Reading, state: str, layer: int) -> np.ndarray:
+    """The chosen state of one layer as (units, steps)."""
+    if state == "hidden":
+        values = reading.hidden[layer]
+    elif state == "cell":
+        values = reading.cell[layer]
+    elif state.startswith("gate:") and state[5:] in GATE_NAMES:
+        values = reading.gates[layer][:, GATE_NAMES.index(state[5:])]
+    else:
+        raise ValueError(f"unknown state {state!r}; expected one of {sorted(STATES)}")
+    return values.T
+
+
+def _state_colours(state: str, values: np.ndarray) -> dict:
+    if state in ("hidden", "gate:candidate"):
+        return {"colorscale": "RdBu_r", "zmin": -1.0, "zmax": 1.0}
+    if state == "cell":
+        limit = max(float(np.abs(values).max()), 1e-3)
+        return {"colorscale": "RdBu_r", "zmin": -limit, "zmax": limit}
+    return {"colorscale": "Viridis", "zmin": 0.0, "zmax": 1.0}
+
+
+def _bar_text(probs: np.ndarray) -> list[str]:
+    return [f"{p:.0%}" if p >= 0.05 else "" for p in probs]
+
+
+def _frame_shapes(step: int) -> list[dict]:
+    """After reading row `step` (0-based): veil the unread rows and steps, mark the current one."""
+    now = {"type": "rect", "line": {"color": NOW_COLOUR, "width": 3}, "layer": "above"}
+    veil = {"type": "rect", "fillcolor": UNREAD_VEIL, "line": {"width": 0}, "layer": "above"}
+    last = ROWS - 0.5
+    shapes = [{**now, "xref": "x", "yref": "y", "x0": -0.5, "x1": 27.5, "y0": step - 0.5, "y1": step + 0.5}]
+    shapes.append({**now, "xref": "x2", "yref": "y2 domain", "x0": step + 0.5, "x1": step + 1.5, "y0": 0, "y1": 1})
+    shapes.append({**now, "xref": "x4", "yref": "y4 domain", "x0": step + 1, "x1": step + 1, "y0": 0, "y1": 1})
+    if step < ROWS - 1:
+        shapes.append({**veil, "xref": "x", "yref": "y", "x0": -0.5, "x1": 27.5, "y0": step + 0.5, "y1": last})
+        shapes.append({**veil, "xref": "x2", "yref": "y2 domain", "x0": step + 1.5, "x1": last + 1, "y0": 0, "y1": 1})
+        shapes.append(
+            {**veil, "fillcolor": "white", "xref": "x4", "yref": "y4 domain", "x0": step + 1.05, "x1": ROWS + 0.5, "y0": 0, "y1": 1}
+        )
+    return shapes
+
+
+def _controls(step: int, play: dict, still: dict, font_size: int) -> dict:
+    """Row back, Play, Pause, Row on. Each frame carries its own copy, so the step buttons know where they are."""
+    back, on = str(max(step, 1)), str(min(step + 2, ROWS))
+    return {
+        "type": "buttons",
+        "direction": "left",
+        "x": 0.0,
+        "y": -0.1,
+        "xanchor": "left",
+        "yanchor": "top",
+        "pad": {"t": 0, "r": 4},
+        "showactive": False,
+        "font": {"size": font_size - 1},
+        "buttons": [
+            {"label": "◀ Row", "method": "animate", "args": [[back], still]},
+            {"label": "▶ Play", "method": "animate", "args": [None, play]},
+            {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
+            {"label": "Row ▶", "method": "animate", "args": [[on], still]},
+        ],
+    }
+
+
+def reading_figure(
+    image: np.ndarray,
+    reading: Reading,
+    *,
+    state: str = "hidden",
+    layer: int = -1,
+    frame_ms: int = 300,
+    start_row: int = ROWS,
+    font_size: int = 15,
+    height: int = 520,
+) -> go.Figure:
+    """The animated reading: the digit, a state map and the probabilities, one frame per row.
+
+    `start_row` (1-28) is the row shown before Play is pressed; by default the
+    whole reading, so the final answer is on screen at once.
+    """
+    if not 1 <= start_row <= ROWS:
+        raise ValueError(f"start_row must be 1-{ROWS}, got {start_row}")
+    probs = reading.step_probs.astype(np.float32)
+    states = state_matrix(reading, state, layer)
+    state_title, state_hint = STATES[state]
+    layer_count = reading.hidden.shape[0]
+    if layer_count > 1:
+        state_title += f", layer {layer % layer_count + 1} of {layer_count}"
+    rows = np.arange(1, ROWS + 1)
+    digits = [str(d) for d in range(NUM_CLASSES)]
+
+    fig = make_subplots(
+        rows=2,
+        cols=3,
+        specs=[[{"rowspan": 2}, {"rowspan": 2}, {}], [None, None, {}]],
+        column_widths=[0.27, 0.38, 0.35],
+        horizontal_spacing=0.07,
+        vertical_spacing=0.2,
+        subplot_titles=(
+            "The digit, read top to bottom",
+            f"{state_title}: {states.shape[0]} units",
+            "Probabilities after this row",
+            "Probabilities, row by row",
+        ),
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=np.asarray(image, np.float32),
+            x=np.arange(ROWS),
+            y=np.arange(ROWS),
+            colorscale="Greys",
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            hovertemplate="row %{y}<br>column %{x}<br>ink %{z}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=states.astype(np.float32),
+            x=rows,
+            colorbar={"title": {"text": state.split(":")[-1][0], "side": "top"}, "x": 0.625, "len": 0.9, "thickness": 14},
+            hovertemplate="after row %{x}<br>unit %{y}<br>value %{z}<extra></extra>",
+            **_state_colours(state, states),
+        ),
+        row=1,
+        col=2,
+    )
+    shown = start_row - 1
+    fig.add_trace(
+        go.Bar(
+            x=digits,
+            y=probs[shown],
+            text=_bar_text(probs[shown]),
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=list(CLASS_COLOURS),
+            showlegend=False,
+            hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
+        ),
+        row=1,
+        col=3,
+    )
+    for digit in range(NUM_CLASSES):
+        fig.add_trace(
+            go.Scatter(
+                x=rows,
+                y=probs[:, digit],
+                name=str(digit),
+                mode="lines",
+                line={"color": CLASS_COLOURS[digit], "width": 3},
+                hovertemplate=f"digit {digit} after row %{{x}}: %{{y:.1%}}<extra></extra>",
+            ),
+            row=2,
+            col=3,
+        )
+
+    play = {"frame": {"duration": frame_ms, "redraw": True}, "transition": {"duration": 0}, "fromcurrent": True, "mode": "immediate"}
+    still = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
+    names = [str(step + 1) for step in range(ROWS)]
+    fig.frames = [
+        go.Frame(
+            name=names[step],
+            data=[go.Bar(y=probs[step], text=_bar_text(probs[step]))],
+            traces=[2],
+            layout={"shapes": _frame_shapes(step), "updatemenus": [_controls(step, play, still, font_size)]},
+        )
+        for step in range(ROWS)
+    ]
+    fig.update_layout(
+        height=height,
+        font={"size": font_size},
+        margin={"l": 10, "r": 10, "t": 40, "b": 150},
+        paper_bgcolor=PAPER,
+        plot_bgcolor="white",
+        shapes=_frame_shapes(shown),
+        legend={"title": {"text": "digit"}, "x": 1.0, "y": 0.0, "yanchor": "bottom", "font": {"size": font_size - 2}},
+        updatemenus=[_controls(shown, play, still, font_size)],
+        sliders=[
+            {
+                "active": shown,
+                "x": 0.36,
+                "len": 0.64,
+                "y": -0.13,
+                "yanchor": "top",
+                "pad": {"t": 0},
+                "currentvalue": {"prefix": "Rows read: ", "suffix": f" of {ROWS}", "font": {"size": font_size + 1}},
+                "steps": [{"label": name, "method": "animate", "args": [[name], still]} for name in names],
+                "font": {"size": font_size - 4},
+            }
+        ],
+    )
+    rows_axis = {"range": [ROWS - 0.5, -0.5], "tickvals": [0, 7, 14, 21, 27], "ticktext": ["1", "8", "15", "22", "28"]}
+    fig.update_yaxes(title_text="row", scaleanchor="x", constrain="domain", row=1, col=1, **rows_axis)
+    fig.update_xaxes(range=[-0.5, ROWS - 0.5], showticklabels=False, constrain="domain", row=1, col=1)
+    fig.update_yaxes(title_text="unit", row=1, col=2, autorange="reversed")
+    fig.update_xaxes(title_text="after row", row=1, col=2)
+    fig.update_yaxes(range=[0, 1.12], tickformat=".0%", row=1, col=3)
+    fig.update_xaxes(row=1, col=3, type="category")
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=2, col=3)
+    fig.update_xaxes(title_text="after row", range=[0.5, ROWS + 0.5], row=2, col=3)
+    fig.layout.meta = {"state_hint": state_hint}
+    return fig
+
+
+def probability_figure(probs: np.ndarray, *, font_size: int = 15, height: int = 210) -> go.Figure:
+    """The final answer's ten probabilities as bars, in the same class colours as the reading."""
+    fig = go.Figure(
+        go.Bar(
+            x=[str(d) for d in range(NUM_CLASSES)],
+            y=np.asarray(probs, np.float32),
+            text=_bar_text(probs),
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=list(CLASS_COLOURS),
+            hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
+        )
+    )
+    fig.update_layout(height=height, font={"size": font_size}, margin={"l": 10, "r": 10, "t": 24, "b": 10}, plot_bgcolor="white")
+    fig.update_xaxes(type="category", title_text=None)
+    fig.update_yaxes(range=[0, 1.15], tickformat=".0%", title_text=None)
+    return fig
+
+
+def pixelated(image: np.ndarray, scale: int = 7) -> np.ndarray:
+    """A small ink image as dark-on-white pixels, blown up without blurring, for st.image."""
+    ink = np.clip(np.asarray(image, np.float32), 0.0, 1.0)
+    grey = np.round(255 * (1.0 - ink)).astype(np.uint8)
+    return np.kron(grey, np.ones((scale, scale), np.uint8))
