@@ -1,14 +1,131 @@
-"""The placeholder page: loads the shipped model, reads an uploaded digit, refuses a non-image."""
+"""Page logic with Streamlit's AppTest: inputs, shared links, presenter mode, bad input."""
+
+import io
 
 import pytest
+from PIL import Image
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from model.samples import load_samples  # noqa: E402
+from tests.test_preprocess import draw_seven  # noqa: E402
 
-def test_app_starts_with_the_shipped_model_and_invites_an_upload():
-    app = AppTest.from_file("../app.py", default_timeout=60).run()
+SAMPLES = load_samples()
+MISREAD = next(s for s in SAMPLES.values() if s.misread)
+CORRECT = next(s for s in SAMPLES.values() if not s.misread and s.label == 3)
+
+
+def open_app(**query) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=90)
+    for key, value in query.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def prediction(app: AppTest) -> str | None:
+    metrics = [m for m in app.metric if m.label == "Prediction"]
+    return metrics[0].value if metrics else None
+
+
+def png_bytes(array) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_an_empty_canvas_invites_drawing_and_guesses_nothing():
+    app = open_app()
     assert not app.exception
     assert app.title[0].value == "Row Reader"
-    assert any("Upload a PNG or JPEG" in info.value for info in app.info)
-    assert not app.metric  # no guess before there is a digit
+    assert app.segmented_control(key="source").value == "Draw"
+    assert any("Draw one digit" in info.value for info in app.info)
+    assert prediction(app) is None
+    assert app.button(key="clear")  # the clear button is there from the start
+
+
+def test_a_shared_link_opens_that_sample_and_shows_the_truth_beside_the_prediction():
+    app = open_app(sample=str(MISREAD.index))
+    assert not app.exception
+    assert app.segmented_control(key="source").value == "Samples"
+    assert app.selectbox(key="sample").value == MISREAD.index
+    assert prediction(app) == str(MISREAD.predicted)
+    assert f"true digit {MISREAD.label}" in app.metric[0].delta
+
+
+def test_choosing_another_sample_reads_it_and_updates_the_link():
+    app = open_app(sample=str(MISREAD.index))
+    app.selectbox(key="sample").set_value(CORRECT.index).run()
+    assert prediction(app) == str(CORRECT.label)
+    assert app.query_params["sample"] == str(CORRECT.index)
+
+
+def test_a_gallery_button_loads_its_digit():
+    app = open_app(sample=str(MISREAD.index))
+    app.segmented_control(key="gallery").set_value(str(CORRECT.label)).run()
+    app.button(key=f"read-{CORRECT.index}").click().run()
+    assert app.selectbox(key="sample").value == CORRECT.index
+    assert prediction(app) == str(CORRECT.label)
+
+
+def test_a_link_to_a_sample_not_in_the_gallery_says_so_and_falls_back():
+    app = open_app(sample="99999")
+    assert not app.exception
+    assert any("not in the gallery" in warning.value for warning in app.warning)
+    assert app.segmented_control(key="source").value == "Draw"
+
+
+def test_presenter_mode_by_link_hides_controls_and_explanations():
+    app = open_app(present="true", sample=str(CORRECT.index))
+    assert not app.exception
+    assert app.toggle(key="present").value is True
+    assert prediction(app) == str(CORRECT.label)
+    assert not app.expander  # "What am I looking at?" is hidden
+    assert not app.get("segmented_control") or all(c.key not in ("state", "speed", "gallery") for c in app.segmented_control)
+
+
+def test_presenter_mode_switched_in_the_page():
+    app = open_app(sample=str(CORRECT.index))
+    assert any(e.label == "What am I looking at?" for e in app.expander)
+    app.toggle(key="present").set_value(True).run()
+    assert not app.expander
+    app.toggle(key="present").set_value(False).run()
+    assert any(e.label == "What am I looking at?" for e in app.expander)
+
+
+def test_reading_controls_switch_the_state_shown_without_errors():
+    app = open_app(sample=str(CORRECT.index))
+    for choice in ("c (cell)", "gates"):
+        app.segmented_control(key="state").set_value(choice).run()
+        assert not app.exception
+    app.segmented_control(key="gate").set_value("Input gate").run()
+    app.segmented_control(key="layer").set_value("1").run()
+    app.segmented_control(key="speed").set_value("Fast").run()
+    assert not app.exception
+    assert prediction(app) == str(CORRECT.label)
+
+
+def test_an_uploaded_drawing_is_read():
+    app = open_app()
+    app.segmented_control(key="source").set_value("Upload").run()
+    app.file_uploader(key="upload").upload("seven.png", png_bytes(draw_seven()), "image/png").run()
+    assert not app.exception
+    assert prediction(app) == "7"
+
+
+def test_a_non_image_upload_gets_a_clear_error_and_no_guess():
+    app = open_app()
+    app.segmented_control(key="source").set_value("Upload").run()
+    app.file_uploader(key="upload").upload("notes.png", b"these are lecture notes, not a picture", "image/png").run()
+    assert not app.exception
+    assert any("could not be read as an image" in error.value for error in app.error)
+    assert prediction(app) is None
+
+
+def test_a_blank_upload_says_nothing_is_there():
+    app = open_app()
+    app.segmented_control(key="source").set_value("Upload").run()
+    blank = draw_seven(width=0, ink=255)  # white paper, no ink
+    app.file_uploader(key="upload").upload("blank.png", png_bytes(blank), "image/png").run()
+    assert prediction(app) is None
+    assert app.info
