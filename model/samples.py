@@ -42,7 +42,7 @@ def load_samples(path: str | Path = SAMPLES_PATH) -> dict[int, Sample]:
     with np.load(path) as data:
         return {
             int(index): Sample(int(index), int(label), int(predicted), image.astype(np.float32) / 255.0)
-            for index, label, predicted, image in zip(data["index"], data["label"], data["predicted"], data["image"])
+            for index, label, predicted, image in zip(data["index"], data["label"], data["predicted"], data["image"], strict=True)
         }
 
 

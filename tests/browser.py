@@ -82,7 +82,7 @@ def stroke(page, points, steps_per_segment: int = 12) -> None:
 
     page.mouse.move(*at(*points[0]))
     page.mouse.down()
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in zip(points[:-1], points[1:], strict=True):
         for i in range(1, steps_per_segment + 1):
             t = i / steps_per_segment
             page.mouse.move(*at(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t))

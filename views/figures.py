@@ -24,11 +24,7 @@ PAPER = "rgba(0,0,0,0)"
 STATES = {
     "hidden": ("Hidden state h", "h: what the network passes on to the next row (-1 to 1)"),
     "cell": ("Cell state c", "c: the network's long-term memory"),
-    **{
-        f"gate:{name}": (f"{name.capitalize()} gate", f"{name} gate: 0 = closed, 1 = open")
-        for name in GATE_NAMES
-        if name != "candidate"
-    },
+    **{f"gate:{name}": (f"{name.capitalize()} gate", f"{name} gate: 0 = closed, 1 = open") for name in GATE_NAMES if name != "candidate"},
     "gate:candidate": ("Candidate g", "g: the new content offered to the memory (-1 to 1)"),
 }
 

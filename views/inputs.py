@@ -92,7 +92,9 @@ def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:
             with columns[position % 5]:
                 st.image(pixelated(sample.image, 3), caption=sample.title)
                 st.button("Read it", key=f"read-{sample.index}", on_click=_choose_sample, args=(sample.index,))
-    index = st.selectbox("Sample digit (its number in the MNIST test set)", list(samples), format_func=lambda i: samples[i].title, key="sample")
+    index = st.selectbox(
+        "Sample digit (its number in the MNIST test set)", list(samples), format_func=lambda i: samples[i].title, key="sample"
+    )
     st.query_params["sample"] = str(index)
     sample = samples[index]
     return Digit(sample.image, None, sample.label)
