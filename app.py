@@ -60,10 +60,10 @@ def main() -> None:
     if digit is None:
         return
     reading = read_digit(loaded.weights, digit.image)
+    with answer_column:  # the answer first: it is what everyone waits for
+        show_answer(digit, reading, presenter)
     with seen_column:
         show_model_view(digit, presenter)
-    with answer_column:
-        show_answer(digit, reading, presenter)
 
     st.subheader("The reading, row by row")
     show_reading(digit, reading, presenter)

@@ -89,9 +89,10 @@ def stroke(page, points, steps_per_segment: int = 12) -> None:
     page.mouse.up()
 
 
-def draw_digit(page, digit: str) -> None:
+def draw_digit(page, digit: str, shift: tuple[float, float] = (0.0, 0.0)) -> None:
+    """Draw one of DIGIT_STROKES, moved by `shift` (fractions of the canvas) so that no two drawings are alike."""
     for points in DIGIT_STROKES[digit]:
-        stroke(page, points)
+        stroke(page, [(x + shift[0], y + shift[1]) for x, y in points])
 
 
 def rows_read(page) -> int:

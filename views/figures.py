@@ -7,6 +7,10 @@ ten bar heights and a few shapes that mark the row being read and hide what has
 not been read yet.
 """
 
+import base64
+import copy
+import functools
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -20,6 +24,9 @@ CLASS_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2
 NOW_COLOUR = "#f59e0b"
 UNREAD_VEIL = "rgba(255, 255, 255, 0.82)"  # rows and steps not read yet fade behind it
 PAPER = "rgba(0,0,0,0)"
+# Spelled out: plotly.js does not know plotly.py's names such as "RdBu_r", and its "Greys" runs the other way.
+INK = [[0.0, "#ffffff"], [1.0, "#000000"]]
+DIVERGING = [[0.0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#f7f7f7"], [0.75, "#f4a582"], [1.0, "#b2182b"]]  # blue - white - red
 
 STATES = {
     "hidden": ("Hidden state h", "h: what the network passes on to the next row (-1 to 1)"),
@@ -44,10 +51,10 @@ def state_matrix(reading: Reading, state: str, layer: int) -> np.ndarray:
 
 def _state_colours(state: str, values: np.ndarray) -> dict:
     if state in ("hidden", "gate:candidate"):
-        return {"colorscale": "RdBu_r", "zmin": -1.0, "zmax": 1.0}
+        return {"colorscale": DIVERGING, "zmin": -1.0, "zmax": 1.0}
     if state == "cell":
         limit = max(float(np.abs(values).max()), 1e-3)
-        return {"colorscale": "RdBu_r", "zmin": -limit, "zmax": limit}
+        return {"colorscale": DIVERGING, "zmin": -limit, "zmax": limit}
     return {"colorscale": "Viridis", "zmin": 0.0, "zmax": 1.0}
 
 
@@ -94,6 +101,30 @@ def _controls(step: int, play: dict, still: dict, font_size: int) -> dict:
     }
 
 
+def packed(array: np.ndarray) -> dict:
+    """An array as plotly.js's typed-array spec: base64 float32, a third the size of JSON numbers."""
+    array = np.ascontiguousarray(array, dtype="<f4")
+    spec = {"dtype": "f4", "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
+    if array.ndim > 1:
+        spec["shape"] = ", ".join(str(n) for n in array.shape)
+    return spec
+
+
+@functools.cache
+def _grid() -> dict:
+    """Axis domains for the four panels, worked out by make_subplots once."""
+    grid = make_subplots(
+        rows=2,
+        cols=3,
+        specs=[[{"rowspan": 2}, {"rowspan": 2}, {}], [None, None, {}]],
+        column_widths=[0.27, 0.38, 0.35],
+        horizontal_spacing=0.07,
+        vertical_spacing=0.2,
+        subplot_titles=("1", "2", "3", "4"),
+    )
+    return grid.layout.to_plotly_json()
+
+
 def reading_figure(
     image: np.ndarray,
     reading: Reading,
@@ -108,7 +139,10 @@ def reading_figure(
     """The animated reading: the digit, a state map and the probabilities, one frame per row.
 
     `start_row` (1-28) is the row shown before Play is pressed; by default the
-    whole reading, so the final answer is on screen at once.
+    whole reading, so the final answer is on screen at once. The figure is
+    assembled as plain dicts and not validated by plotly.py, which would take
+    longer than everything else between a stroke and its answer; the tests
+    validate the same spec.
     """
     if not 1 <= start_row <= ROWS:
         raise ValueError(f"start_row must be 1-{ROWS}, got {start_row}")
@@ -118,90 +152,94 @@ def reading_figure(
     layer_count = reading.hidden.shape[0]
     if layer_count > 1:
         state_title += f", layer {layer % layer_count + 1} of {layer_count}"
-    rows = np.arange(1, ROWS + 1)
-    digits = [str(d) for d in range(NUM_CLASSES)]
-
-    fig = make_subplots(
-        rows=2,
-        cols=3,
-        specs=[[{"rowspan": 2}, {"rowspan": 2}, {}], [None, None, {}]],
-        column_widths=[0.27, 0.38, 0.35],
-        horizontal_spacing=0.07,
-        vertical_spacing=0.2,
-        subplot_titles=(
-            "The digit, read top to bottom",
-            f"{state_title}: {states.shape[0]} units",
-            "Probabilities after this row",
-            "Probabilities, row by row",
-        ),
-    )
-    fig.add_trace(
-        go.Heatmap(
-            z=np.asarray(image, np.float32),
-            x=np.arange(ROWS),
-            y=np.arange(ROWS),
-            colorscale="Greys",
-            zmin=0,
-            zmax=1,
-            showscale=False,
-            hovertemplate="row %{y}<br>column %{x}<br>ink %{z}<extra></extra>",
-        ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Heatmap(
-            z=states.astype(np.float32),
-            x=rows,
-            colorbar={"title": {"text": state.split(":")[-1][0], "side": "top"}, "x": 0.625, "len": 0.9, "thickness": 14},
-            hovertemplate="after row %{x}<br>unit %{y}<br>value %{z}<extra></extra>",
-            **_state_colours(state, states),
-        ),
-        row=1,
-        col=2,
-    )
+    rows = list(range(1, ROWS + 1))
     shown = start_row - 1
-    fig.add_trace(
-        go.Bar(
-            x=digits,
-            y=probs[shown],
-            text=_bar_text(probs[shown]),
-            textposition="outside",
-            cliponaxis=False,
-            marker_color=list(CLASS_COLOURS),
-            showlegend=False,
-            hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
-        ),
-        row=1,
-        col=3,
+
+    layout = copy.deepcopy(_grid())
+    titles = (
+        "The digit, read top to bottom",
+        f"{state_title}: {states.shape[0]} units",
+        "Probabilities after this row",
+        "Probabilities, row by row",
     )
+    for annotation, title in zip(layout["annotations"], titles, strict=True):
+        annotation.update(text=title, font={"size": font_size + 1})
+    data = [
+        {
+            "type": "heatmap",
+            "z": packed(image),
+            "colorscale": INK,
+            "zmin": 0,
+            "zmax": 1,
+            "showscale": False,
+            "hovertemplate": "row %{y}<br>column %{x}<br>ink %{z:.2f}<extra></extra>",
+            "xaxis": "x",
+            "yaxis": "y",
+        },
+        {
+            "type": "heatmap",
+            "z": packed(states),
+            "x": rows,
+            "colorbar": {"title": {"text": state.split(":")[-1][0], "side": "top"}, "x": 0.625, "len": 0.9, "thickness": 14},
+            "hovertemplate": "after row %{x}<br>unit %{y}<br>value %{z:.2f}<extra></extra>",
+            "xaxis": "x2",
+            "yaxis": "y2",
+            **_state_colours(state, states),
+        },
+        {
+            "type": "bar",
+            "x": [str(d) for d in range(NUM_CLASSES)],
+            "y": packed(probs[shown]),
+            "text": _bar_text(probs[shown]),
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {"color": list(CLASS_COLOURS)},
+            "showlegend": False,
+            "hovertemplate": "digit %{x}: %{y:.1%}<extra></extra>",
+            "xaxis": "x3",
+            "yaxis": "y3",
+        },
+    ]
     for digit in range(NUM_CLASSES):
-        fig.add_trace(
-            go.Scatter(
-                x=rows,
-                y=probs[:, digit],
-                name=str(digit),
-                mode="lines",
-                line={"color": CLASS_COLOURS[digit], "width": 3},
-                hovertemplate=f"digit {digit} after row %{{x}}: %{{y:.1%}}<extra></extra>",
-            ),
-            row=2,
-            col=3,
+        data.append(
+            {
+                "type": "scatter",
+                "x": rows,
+                "y": packed(probs[:, digit]),
+                "name": str(digit),
+                "mode": "lines",
+                "line": {"color": CLASS_COLOURS[digit], "width": 3},
+                "hovertemplate": f"digit {digit} after row %{{x}}: %{{y:.1%}}<extra></extra>",
+                "xaxis": "x4",
+                "yaxis": "y4",
+            }
         )
 
     play = {"frame": {"duration": frame_ms, "redraw": True}, "transition": {"duration": 0}, "fromcurrent": True, "mode": "immediate"}
     still = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
     names = [str(step + 1) for step in range(ROWS)]
-    fig.frames = [
-        go.Frame(
-            name=names[step],
-            data=[go.Bar(y=probs[step], text=_bar_text(probs[step]))],
-            traces=[2],
-            layout={"shapes": _frame_shapes(step), "updatemenus": [_controls(step, play, still, font_size)]},
-        )
+    frames = [
+        {
+            "name": names[step],
+            "data": [{"type": "bar", "y": packed(probs[step]), "text": _bar_text(probs[step])}],
+            "traces": [2],
+            "layout": {"shapes": _frame_shapes(step), "updatemenus": [_controls(step, play, still, font_size)]},
+        }
         for step in range(ROWS)
     ]
-    fig.update_layout(
+    rows_ticks = {"tickvals": [0, 7, 14, 21, 27], "ticktext": ["1", "8", "15", "22", "28"]}
+    percent = {"tickformat": ".0%"}
+    layout["xaxis"].update(range=[-0.5, ROWS - 0.5], showticklabels=False, constrain="domain", showgrid=False)
+    layout["yaxis"].update(
+        range=[ROWS - 0.5, -0.5], title={"text": "row"}, scaleanchor="x", constrain="domain", showgrid=False, **rows_ticks
+    )
+    layout["xaxis2"].update(title={"text": "after row"})
+    layout["yaxis2"].update(title={"text": "unit"}, autorange="reversed")
+    layout["xaxis3"].update(type="category")
+    layout["yaxis3"].update(range=[0, 1.12], **percent)
+    layout["xaxis4"].update(title={"text": "after row"}, range=[0.5, ROWS + 0.5])
+    layout["yaxis4"].update(range=[0, 1.02], **percent)
+    layout.update(
         height=height,
         font={"size": font_size},
         margin={"l": 10, "r": 10, "t": 40, "b": 160},
@@ -223,18 +261,9 @@ def reading_figure(
                 "font": {"size": font_size - 4},
             }
         ],
+        meta={"state_hint": state_hint},
     )
-    rows_axis = {"range": [ROWS - 0.5, -0.5], "tickvals": [0, 7, 14, 21, 27], "ticktext": ["1", "8", "15", "22", "28"]}
-    fig.update_yaxes(title_text="row", scaleanchor="x", constrain="domain", row=1, col=1, **rows_axis)
-    fig.update_xaxes(range=[-0.5, ROWS - 0.5], showticklabels=False, constrain="domain", row=1, col=1)
-    fig.update_yaxes(title_text="unit", row=1, col=2, autorange="reversed")
-    fig.update_xaxes(title_text="after row", row=1, col=2)
-    fig.update_yaxes(range=[0, 1.12], tickformat=".0%", row=1, col=3)
-    fig.update_xaxes(row=1, col=3, type="category")
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=2, col=3)
-    fig.update_xaxes(title_text="after row", range=[0.5, ROWS + 0.5], row=2, col=3)
-    fig.layout.meta = {"state_hint": state_hint}
-    return fig
+    return go.Figure({"data": data, "layout": layout, "frames": frames}, _validate=False)
 
 
 def probability_figure(probs: np.ndarray, *, font_size: int = 15, height: int = 210) -> go.Figure:

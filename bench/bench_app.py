@@ -1,0 +1,110 @@
+"""The app in a real browser: startup time, stroke-to-prediction time, bytes sent per prediction.
+
+    python bench/bench_app.py [--starts 3] [--strokes 20]
+
+- startup: from launching `streamlit run app.py` to a canvas one can draw on
+  (goal: under 10 s);
+- stroke to prediction: from the mouse-up that ends a stroke to the updated
+  Prediction on screen, measured inside the page (goal: median under 300 ms);
+- payload: the websocket bytes the server sends for one prediction, as the
+  browser receives them (before any compression on the wire; goal: under 300 KB).
+
+Timings only; no test depends on them.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.browser import CANVAS, METRIC_VALUE, chromium, draw_digit, streamlit_server  # noqa: E402
+
+# Mark the end of each stroke, and the first message the page sends after it (the canvas's drawing).
+MARK_MOUSE_UP = """() => {
+  document.addEventListener('mouseup', () => { window.__strokeEnd = performance.now(); window.__sent = null; }, true);
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (window.__sent === null) window.__sent = performance.now();
+    return send.call(this, data);
+  };
+}"""
+SEND_DELAY = "() => window.__sent - window.__strokeEnd"
+WAIT_FOR_READING = "() => document.querySelector('.js-plotly-plot .slider-container') ? performance.now() - window.__strokeEnd : false"
+WAIT_FOR_PREDICTION = """(digit) => {
+  const value = document.querySelector('[data-testid=stMetricValue]');
+  return value && value.textContent.trim() === digit ? performance.now() - window.__strokeEnd : false;
+}"""
+
+
+def measure_startup(browser) -> float:
+    """Seconds from launching the server to a visible canvas in a freshly opened page."""
+    started = time.perf_counter()
+    with streamlit_server() as (url, _, _):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(url)
+        page.locator(CANVAS).wait_for(timeout=90_000)
+        elapsed = time.perf_counter() - started
+        page.close()
+    return elapsed
+
+
+def measure_strokes(browser, strokes: int) -> dict:
+    with streamlit_server() as (url, _, _):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        received: list[int] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+        page.add_init_script(f"({MARK_MOUSE_UP})()")
+        page.goto(url)
+        page.locator(CANVAS).wait_for(timeout=90_000)
+        draw_digit(page, "7")  # warm-up: loads the network, first figure
+        page.wait_for_function(WAIT_FOR_PREDICTION, arg="7", timeout=90_000)
+        latencies, send_delays, readings, payloads = [], [], [], []
+        for trial in range(strokes):
+            page.get_by_role("button", name="Clear the canvas").click()
+            page.locator(METRIC_VALUE).wait_for(state="detached", timeout=30_000)
+            page.get_by_text("Draw one digit").wait_for()
+            page.wait_for_timeout(1000)  # let the cleared page settle before counting bytes
+            digit = "17"[trial % 2]
+            received.clear()
+            draw_digit(page, digit, shift=(0.01 * (trial % 7) - 0.03, 0.01 * (trial % 5) - 0.02))  # new figure each time
+            try:
+                latencies.append(page.wait_for_function(WAIT_FOR_PREDICTION, arg=digit, timeout=30_000).json_value())
+            except Exception:
+                shown = page.locator(METRIC_VALUE).all_text_contents()
+                raise RuntimeError(f"trial {trial}: no prediction {digit}; the page shows {shown}") from None
+            send_delays.append(page.evaluate(SEND_DELAY))
+            readings.append(page.wait_for_function(WAIT_FOR_READING, timeout=30_000).json_value())
+            page.wait_for_timeout(500)  # the rest of the rerun's messages
+            payloads.append(sum(received))
+        page.close()
+    latencies.sort()
+    return {
+        "strokes": strokes,
+        "stroke_to_prediction_ms_median": round(statistics.median(latencies), 1),
+        "stroke_to_prediction_ms_p90": round(latencies[int(0.9 * (len(latencies) - 1))], 1),
+        "stroke_to_prediction_ms_max": round(latencies[-1], 1),
+        "of_which_canvas_send_delay_ms_median": round(statistics.median(send_delays), 1),
+        "stroke_to_reading_figure_ms_median": round(statistics.median(readings), 1),
+        "payload_kb_median": round(statistics.median(payloads) / 1000, 1),
+        "payload_kb_max": round(max(payloads) / 1000, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--starts", type=int, default=3, help="cold starts of the server to time")
+    parser.add_argument("--strokes", type=int, default=20, help="digits drawn after warm-up")
+    args = parser.parse_args()
+    with chromium() as browser:
+        starts = [measure_startup(browser) for _ in range(args.starts)]
+        result = {"startup_s": [round(s, 2) for s in starts], "startup_s_median": round(statistics.median(starts), 2)}
+        result.update(measure_strokes(browser, args.strokes))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
