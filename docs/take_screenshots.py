@@ -1,6 +1,6 @@
 """Take the README's screenshots: the main view, presenter mode, and a sample mid-reading.
 
-    python docs/take_screenshots.py
+python docs/take_screenshots.py
 """
 
 import sys

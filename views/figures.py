@@ -62,6 +62,21 @@ def _bar_text(probs: np.ndarray) -> list[str]:
     return [f"{p:.0%}" if p >= 0.05 else "" for p in probs]
 
 
+def _probability_bars(probs: np.ndarray) -> dict:
+    """Ten bars in the class colours, labelled where tall enough to read: the answer and the reading share them."""
+    return {
+        "type": "bar",
+        "x": [str(d) for d in range(NUM_CLASSES)],
+        "y": packed(probs),
+        "text": _bar_text(probs),
+        "textposition": "outside",
+        "cliponaxis": False,
+        "marker": {"color": list(CLASS_COLOURS)},
+        "showlegend": False,
+        "hovertemplate": "digit %{x}: %{y:.1%}<extra></extra>",
+    }
+
+
 def _frame_shapes(step: int) -> list[dict]:
     """After reading row `step` (0-based): veil the unread rows and steps, mark the current one."""
     now = {"type": "rect", "line": {"color": NOW_COLOUR, "width": 3}, "layer": "above"}
@@ -187,15 +202,7 @@ def reading_figure(
             **_state_colours(state, states),
         },
         {
-            "type": "bar",
-            "x": [str(d) for d in range(NUM_CLASSES)],
-            "y": packed(probs[shown]),
-            "text": _bar_text(probs[shown]),
-            "textposition": "outside",
-            "cliponaxis": False,
-            "marker": {"color": list(CLASS_COLOURS)},
-            "showlegend": False,
-            "hovertemplate": "digit %{x}: %{y:.1%}<extra></extra>",
+            **_probability_bars(probs[shown]),
             "xaxis": "x3",
             "yaxis": "y3",
         },
@@ -268,17 +275,8 @@ def reading_figure(
 
 def probability_figure(probs: np.ndarray, *, font_size: int = 15, height: int = 210) -> go.Figure:
     """The final answer's ten probabilities as bars, in the same class colours as the reading."""
-    fig = go.Figure(
-        go.Bar(
-            x=[str(d) for d in range(NUM_CLASSES)],
-            y=np.asarray(probs, np.float32),
-            text=_bar_text(probs),
-            textposition="outside",
-            cliponaxis=False,
-            marker_color=list(CLASS_COLOURS),
-            hovertemplate="digit %{x}: %{y:.1%}<extra></extra>",
-        )
-    )
+    probs = np.asarray(probs, np.float32)
+    fig = go.Figure({**_probability_bars(probs), "y": probs})  # a validated figure takes the array as it is
     fig.update_layout(height=height, font={"size": font_size}, margin={"l": 10, "r": 10, "t": 24, "b": 10}, plot_bgcolor="white")
     fig.update_xaxes(type="category", title_text=None)
     fig.update_yaxes(range=[0, 1.15], tickformat=".0%", title_text=None)

@@ -55,7 +55,7 @@ def draw(presenter: bool) -> Digit | None:
         key=f"canvas-{generation}",
     )
     st.button("Clear the canvas", on_click=_clear_canvas, icon=":material/delete:", key="clear")
-    image = result.image_data if result is not None else None
+    image = result.image_data
     if image is None:
         st.info(explain.INVITE_DRAW)
         return None
