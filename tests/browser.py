@@ -99,3 +99,31 @@ def rows_read(page) -> int:
     """The step the reading animation shows, from its slider's "Rows read: N of 28"."""
     text = page.locator(".slider-container .slider-currentvalue, .slider-container text").first.text_content()
     return int(text.split(":")[1].split("of")[0])
+
+
+# --- the Train page ---------------------------------------------------------------------------------------------------
+
+# What the progress bar and the loss panel show now: {"step": N or null when there is no bar, "points": curve length}.
+WATCH_TRAINING = """() => {
+    const bar = document.querySelector('[data-testid=stProgress]');
+    const match = bar && /step ([\\d,]+) of/.exec(bar.innerText);
+    const plot = document.querySelector('.js-plotly-plot');
+    return {step: match ? Number(match[1].replace(/,/g, '')) : null, points: plot && plot.data ? plot.data[0].x.length : 0};
+}"""
+
+
+def start_training(page, url: str, recipe: str, settings: dict[str, str]) -> None:
+    """Open the Train page, choose a recipe, fill the number boxes by label, and press Start."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto(url + "/train")
+    expect(page.get_by_role("button", name="Start training")).to_be_visible(timeout=90_000)
+    page.get_by_label("Recipe").click()
+    page.get_by_role("option", name=re.compile(f"^{recipe}:")).click()
+    for label, value in settings.items():
+        box = page.get_by_role("spinbutton", name=label, exact=True)
+        box.fill(value)
+        box.press("Enter")
+    page.get_by_role("button", name="Start training").click()

@@ -2,6 +2,11 @@
 
 python -m training --preset default --out runs/my-run
 python -m training --preset morvan --limit 2000 --epochs 1 --out runs/smoke
+python -m training --resume --out runs/my-run    # carry a cancelled or failed run on
+
+Exit status: 0 when the run is done or stopped on request, 1 when the data or
+the checkpoint is unusable (or training fails), 2 for bad arguments or a run
+folder that cannot be resumed.
 """
 
 import argparse
@@ -13,7 +18,8 @@ from training.devices import prepare_environment
 
 prepare_environment()  # before Keras picks its backend up
 
-from training.presets import PRESETS, preset  # noqa: E402
+from training.presets import PRESETS, TrainConfig, preset  # noqa: E402
+from training.resume import CheckpointError, ResumeRefused, check_resumable, saved_config  # noqa: E402
 
 
 def positive_int(text: str) -> int:
@@ -25,35 +31,56 @@ def positive_int(text: str) -> int:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m training", description="Train an LSTM that reads MNIST digits row by row.")
-    parser.add_argument("--preset", default="default", choices=sorted(PRESETS), help="recipe to start from (default: default)")
     parser.add_argument("--out", required=True, help="run folder to write progress, checkpoints and the model into")
-    parser.add_argument("--epochs", type=positive_int, help="passes over the training part (default: the preset's)")
-    parser.add_argument("--samples", type=positive_int, help="stop after this many training samples (default: the preset's)")
-    parser.add_argument("--units", type=positive_int, help="LSTM units per layer (default: the preset's)")
-    parser.add_argument("--layers", type=positive_int, dest="lstm_layers", help="stacked LSTM layers, 1 to 3 (default: the preset's)")
-    parser.add_argument("--batch-size", type=positive_int, help="images per step (default: the preset's)")
-    parser.add_argument("--lr", type=float, dest="learning_rate", help="Adam learning rate (default: the preset's)")
-    parser.add_argument("--limit", type=positive_int, help="use only the first N training and test images (default: all)")
-    parser.add_argument("--seed", type=int, help="random seed (default: the preset's, 0)")
-    parser.add_argument("--no-augment", dest="augment", action="store_false", default=None, help="turn augmentation off")
+    parser.add_argument("--resume", action="store_true", help="carry the cancelled or failed run in --out on from its checkpoint")
     parser.add_argument("--data-dir", help="folder of the four MNIST IDX files (default: $MNIST_DIR, the Keras cache, else download)")
-    return parser.parse_args(argv)
+    group = parser.add_argument_group("settings of a new run (saved in its config.json, so not with --resume)")
+    settings = [
+        group.add_argument("--preset", choices=sorted(PRESETS), help="recipe to start from (default: default)"),
+        group.add_argument("--epochs", type=positive_int, help="passes over the training part (default: the preset's)"),
+        group.add_argument("--samples", type=positive_int, help="stop after this many training samples (default: the preset's)"),
+        group.add_argument("--units", type=positive_int, help="LSTM units per layer (default: the preset's)"),
+        group.add_argument("--layers", type=positive_int, dest="lstm_layers", help="stacked LSTM layers, 1 to 3 (default: the preset's)"),
+        group.add_argument("--batch-size", type=positive_int, help="images per step (default: the preset's)"),
+        group.add_argument("--lr", type=float, dest="learning_rate", help="Adam learning rate (default: the preset's)"),
+        group.add_argument("--limit", type=positive_int, help="use only the first N training and test images (default: all)"),
+        group.add_argument("--seed", type=int, help="random seed (default: the preset's, 0)"),
+        group.add_argument("--no-augment", dest="augment", action="store_false", default=None, help="turn augmentation off"),
+    ]
+    args = parser.parse_args(argv)
+    given = [action.option_strings[0] for action in settings if getattr(args, action.dest) is not None]
+    if args.resume and given:
+        parser.error(f"--resume carries on with the run's saved settings; leave out {', '.join(given)}")
+    if not args.resume:
+        args.preset = args.preset or "default"
+    return args
+
+
+def new_run_config(args: argparse.Namespace) -> TrainConfig:
+    """The preset with the command line's changes; raises ValueError for a value out of range."""
+    not_settings = ("preset", "out", "data_dir", "resume")
+    overrides = {key: value for key, value in vars(args).items() if value is not None and key not in not_settings}
+    if "epochs" in overrides:
+        overrides.setdefault("samples", None)  # an explicit epoch count replaces the preset's sample budget
+    return preset(args.preset, **overrides)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    overrides = {key: value for key, value in vars(args).items() if value is not None and key not in ("preset", "out", "data_dir")}
-    if "epochs" in overrides:
-        overrides.setdefault("samples", None)  # an explicit epoch count replaces the preset's sample budget
     try:
-        config = preset(args.preset, **overrides)
-    except ValueError as error:
+        if args.resume:  # checked again once Keras has loaded; here so that a refusal comes back at once
+            saved_config(args.out)
+            check_resumable(args.out)
+            config = None  # the run's own, from its config.json
+        else:
+            config = new_run_config(args)
+    except ValueError as error:  # ResumeRefused is one
         print(f"error: {error}", file=sys.stderr)
         return 2
 
     from training.data import MnistDataError
     from training.devices import describe_device, device_label
-    from training.train import run_training
+    from training.train import resume_training, run_training
 
     stop_requested = threading.Event()
 
@@ -65,10 +92,19 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    print(f"Training preset {args.preset!r} on {device_label(describe_device())} into {args.out}", flush=True)
+    verbose = 1 if sys.stdout.isatty() else 2
+    device = device_label(describe_device())
     try:
-        metadata = run_training(config, args.out, args.data_dir, stop_requested, verbose=1 if sys.stdout.isatty() else 2)
-    except MnistDataError as error:
+        if args.resume:
+            print(f"Resuming the run in {args.out} on {device}", flush=True)
+            metadata = resume_training(args.out, args.data_dir, stop_requested, verbose)
+        else:
+            print(f"Training preset {args.preset!r} on {device} into {args.out}", flush=True)
+            metadata = run_training(config, args.out, args.data_dir, stop_requested, verbose, args.preset)
+    except ResumeRefused as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (MnistDataError, CheckpointError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     if not metadata:

@@ -3,6 +3,7 @@
 Everything else uses the backend-neutral Keras API.
 """
 
+import contextlib
 import os
 
 
@@ -10,6 +11,7 @@ def prepare_environment() -> None:
     """Settings that must be in place before Keras imports its backend."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides the progress bar
     os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")  # JAX: grow GPU memory as needed
+    os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")  # TensorFlow: the same, in the app's server as in training
 
 
 def gpu_names() -> list[str]:
@@ -46,6 +48,27 @@ def describe_device() -> dict:
     if names:
         return {"kind": "GPU", "name": names[0], "count": len(names), "backend": backend}
     return {"kind": "CPU", "name": "CPU", "threads": len(os.sched_getaffinity(0)), "backend": backend}
+
+
+def distribution_scope(device: dict) -> contextlib.AbstractContextManager:
+    """What building, compiling and fitting run under: with several GPUs, the backend's own data parallelism.
+
+    Each batch is split across the GPUs and their gradients combined into one
+    step, so the batch size and the step count stay what the configuration says.
+    One GPU or the CPU needs nothing.
+    """
+    if device.get("kind") != "GPU" or device.get("count", 1) < 2:
+        return contextlib.nullcontext()
+    backend = device.get("backend")
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.distribute.MirroredStrategy().scope()  # all visible GPUs
+    if backend == "jax":
+        import keras
+
+        return keras.distribution.DataParallel().scope()  # all devices; set_distribution while inside
+    return contextlib.nullcontext()  # torch: one GPU
 
 
 def device_label(device: dict) -> str:

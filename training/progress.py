@@ -2,7 +2,9 @@
 
 progress.jsonl grows by whole lines, each written with one call and flushed,
 so a reader sees complete records and at worst one half-written last line,
-which it skips. status.json and everything else is replaced atomically.
+which it skips (TensorBoard's event files under tensorboard/ grow the same way,
+and TensorBoard skips a half-written last event). config.json, status.json and
+everything else is replaced atomically.
 """
 
 import json
@@ -18,6 +20,8 @@ CHECKPOINT_FILE = "checkpoint.keras"
 MODEL_FILE = "model.keras"
 METADATA_FILE = "model.json"  # beside model.keras, as model/storage.py expects
 LOG_FILE = "train.log"
+CONFIG_FILE = "config.json"  # how the run was set up, so that --resume needs nothing else
+TENSORBOARD_DIR = "tensorboard"  # event files for `tensorboard --logdir runs/`
 
 RUNNING, DONE, CANCELLED, FAILED = "running", "done", "cancelled", "failed"
 
@@ -56,6 +60,23 @@ def read_progress(run_dir: Path) -> list[dict]:
     return records
 
 
+def current_records(records: list[dict]) -> list[dict]:
+    """The records of the training that led to the weights now in the folder.
+
+    A resume goes back to the checkpoint's step, so records a dead process wrote
+    after its last checkpoint are dropped; a start from scratch drops all before it.
+    """
+    kept: list[dict] = []
+    for record in records:
+        kind = record.get("kind")
+        if kind == "start":
+            kept = []
+        elif kind == "resume":
+            kept = [r for r in kept if r.get("kind") == "start" or r.get("step", 0) <= record.get("step", 0)]
+        kept.append(record)
+    return kept
+
+
 def write_status(run_dir: Path, state: str, **fields) -> None:
     atomic_write_json(Path(run_dir) / STATUS_FILE, {"state": state, "updated_at": time.time(), **fields})
 
@@ -75,8 +96,24 @@ class RunStatus:
 
 
 def read_status(run_dir: Path) -> dict | None:
+    return read_json_object(Path(run_dir) / STATUS_FILE)
+
+
+def write_config(run_dir: Path, preset_name: str | None, config: dict) -> None:
+    """config is TrainConfig.to_dict(); preset_name is the recipe it started from, or None."""
+    atomic_write_json(Path(run_dir) / CONFIG_FILE, {"preset": preset_name, "config": config})
+
+
+def read_config(run_dir: Path) -> dict | None:
+    """{"preset": ..., "config": {...}}, or None when the file is missing or unreadable."""
+    value = read_json_object(Path(run_dir) / CONFIG_FILE)
+    return value if value is not None and isinstance(value.get("config"), dict) else None
+
+
+def read_json_object(path: Path) -> dict | None:
+    """A JSON object from a file, or None if it is missing, half-written or not an object."""
     try:
-        value = json.loads((Path(run_dir) / STATUS_FILE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):  # missing, a folder, unreadable
         return None
     return value if isinstance(value, dict) else None

@@ -1,9 +1,11 @@
 """Train a row reader and fill its run folder.
 
-run_training() is what `python -m training` calls. Everything another
-process may read (status, progress, checkpoint, model, metadata) is written
-so that a reader never sees half of it, and a stop request ends the run
-after the current batch with a checkpoint and its status recorded.
+run_training() is what `python -m training` calls, resume_training() what
+`python -m training --resume` calls. Everything another process may read
+(config, status, progress, checkpoint, model, metadata) is written so that a
+reader never sees half of it, and a stop request ends the run after the
+current batch with a checkpoint and its status recorded. A resumed run carries
+on counting steps, epochs and training time where its checkpoint left off.
 """
 
 import math
@@ -23,8 +25,10 @@ from model.storage import save_model
 from training import progress
 from training.augment import augment
 from training.data import Mnist, load_mnist
-from training.devices import describe_device
+from training.devices import describe_device, distribution_scope
 from training.presets import TrainConfig
+from training.resume import ResumePoint, check_resumable, load_checkpoint, saved_config, segment_seed
+from training.tensorboard_log import NoLog, TensorBoardLog, open_log
 
 LOG_EVERY = 10  # batches between progress records: frequent enough for a live curve, cheap enough to ignore
 CHECKPOINT_EVERY_S = 60  # at most one checkpoint a minute at epoch ends (plus on stop): saving costs about a second
@@ -79,18 +83,30 @@ class AugmentedBatches(keras.utils.PyDataset):
 
 
 class RunRecorder(keras.callbacks.Callback):
-    """Writes progress every few batches and a checkpoint every epoch; stops when asked or when the budget is spent."""
+    """Progress records and TensorBoard scalars every few batches, checkpoints at epoch ends; stops when asked or the budget is spent."""
 
     def __init__(
-        self, run_dir: Path, status: progress.RunStatus, total_steps: int, batch_size: int, stop_requested: threading.Event, step: int = 0
+        self,
+        run_dir: Path,
+        status: progress.RunStatus,
+        total_steps: int,
+        batch_size: int,
+        stop_requested: threading.Event,
+        scalars: TensorBoardLog | NoLog,
+        start: ResumePoint,
+        counted_from: float,
     ):
         super().__init__()
         self.run_dir, self.status, self.total_steps, self.batch_size = run_dir, status, total_steps, batch_size
-        self.stop_requested = stop_requested
+        self.stop_requested, self.scalars = stop_requested, scalars
         self.log = progress.ProgressLog(run_dir)
-        self.step = step  # optimizer steps taken, over resumes too
-        self.epoch = 0
+        self.step = start.step  # optimizer steps taken, over resumes too
+        self.epoch = start.epochs_done
+        self.counted_from = counted_from  # time.time() when the run would have begun had it never paused
         self.stopped_early = False
+
+    def elapsed_s(self) -> float:
+        return time.time() - self.counted_from
 
     def on_train_begin(self, logs=None):
         self.last_time, self.last_step = time.perf_counter(), self.step
@@ -98,6 +114,21 @@ class RunRecorder(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch + 1
+        self.window_start = (0, 0.0, 0.0)  # batches of this epoch already recorded, with their summed loss and accuracy
+
+    def _window_means(self, batch: int, logs: dict) -> tuple[float, float]:
+        """Loss and accuracy over the batches since the last record.
+
+        Keras reports running means since the epoch began, which jump at every
+        epoch start and hide how the latest batches do; a curve of those would
+        show a sawtooth no one could explain to a class.
+        """
+        seen = batch + 1
+        loss_sum, accuracy_sum = float(logs["loss"]) * seen, float(logs["accuracy"]) * seen
+        start, start_loss, start_accuracy = self.window_start
+        self.window_start = (seen, loss_sum, accuracy_sum)
+        count = max(seen - start, 1)
+        return (loss_sum - start_loss) / count, min(max((accuracy_sum - start_accuracy) / count, 0.0), 1.0)
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
@@ -109,15 +140,22 @@ class RunRecorder(keras.callbacks.Callback):
             now = time.perf_counter()
             samples_per_s = (self.step - self.last_step) * self.batch_size / max(now - self.last_time, 1e-9)
             self.last_time, self.last_step = now, self.step
+            loss, accuracy = self._window_means(batch, logs)
             self.log.write(
                 "batch", step=self.step, total_steps=self.total_steps, epoch=self.epoch,
-                loss=float(logs["loss"]), accuracy=float(logs["accuracy"]), samples_per_s=round(samples_per_s, 1),
+                loss=loss, accuracy=accuracy, samples_per_s=round(samples_per_s, 1),
             )  # fmt: skip
+            self.scalars.add_scalar("train/loss", loss, self.step)
+            self.scalars.add_scalar("train/accuracy", accuracy, self.step)
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         record = {key: float(value) for key, value in logs.items() if key in ("loss", "accuracy", "val_loss", "val_accuracy")}
         self.log.write("epoch", epoch=epoch + 1, step=self.step, **record)
+        if "val_loss" in record:
+            self.scalars.add_scalar("validation/loss", record["val_loss"], self.step)
+            self.scalars.add_scalar("validation/accuracy", record["val_accuracy"], self.step)
+        self.scalars.flush()  # a run killed later still leaves its curves so far
         due = time.perf_counter() - self.last_checkpoint >= CHECKPOINT_EVERY_S
         if due or self.model.stop_training or epoch + 1 == self.params.get("epochs"):
             self.save_checkpoint(epoch_complete=not self.stopped_early)
@@ -125,7 +163,8 @@ class RunRecorder(keras.callbacks.Callback):
 
     def save_checkpoint(self, epoch_complete: bool):
         epochs_done = self.epoch if epoch_complete else self.epoch - 1
-        save_model(self.model, self.run_dir / progress.CHECKPOINT_FILE, {"epochs_done": epochs_done, "step": self.step})
+        metadata = {"epochs_done": epochs_done, "step": self.step, "elapsed_s": round(self.elapsed_s(), 1)}
+        save_model(self.model, self.run_dir / progress.CHECKPOINT_FILE, metadata)
         self.status.write(progress.RUNNING, epoch=self.epoch, step=self.step)
 
 
@@ -147,64 +186,114 @@ def compile_model(model: keras.Model, config: TrainConfig, total_steps: int) -> 
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
 
+def step_budget(config: TrainConfig, train_samples: int) -> tuple[int, int]:
+    """(total optimizer steps, epochs): a sample budget, else whole epochs; the last epoch may be cut short."""
+    steps_per_epoch = math.ceil(train_samples / config.batch_size)
+    if config.samples:
+        total_steps = math.ceil(config.samples / config.batch_size)
+    else:
+        total_steps = config.epochs * steps_per_epoch
+    return total_steps, math.ceil(total_steps / steps_per_epoch)
+
+
 def run_training(
     config: TrainConfig,
     run_dir: str | os.PathLike,
     data_dir: str | None = None,
     stop_requested: threading.Event | None = None,
     verbose: int = 2,
+    preset_name: str | None = None,
 ) -> dict:
     """Train, test once on the held-back test set, save; returns the metadata written beside the model."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    progress.write_config(run_dir, preset_name, config.to_dict())
+    status = progress.RunStatus(run_dir, started_at=time.time())
+    return _run_segment(config, run_dir, data_dir, stop_requested, verbose, status, checkpoint=None)
+
+
+def resume_training(
+    run_dir: str | os.PathLike,
+    data_dir: str | None = None,
+    stop_requested: threading.Event | None = None,
+    verbose: int = 2,
+) -> dict:
+    """Carry a cancelled or failed run on from its checkpoint, with the settings in its config.json.
+
+    Raises ResumeRefused, leaving the folder as it was, when there is nothing
+    to resume or the run is done or still training. Without a checkpoint (the
+    run stopped before its first) training starts again from the beginning.
+    """
+    run_dir = Path(run_dir)
+    preset_name, config = saved_config(run_dir)
+    previous = check_resumable(run_dir)
+    checkpoint = run_dir / progress.CHECKPOINT_FILE
+    if not checkpoint.exists():
+        print(f"No checkpoint in {run_dir}: training starts again from the beginning.", flush=True)
+        return run_training(config, run_dir, data_dir, stop_requested, verbose, preset_name)
+    now = time.time()
+    started_at = previous.get("started_at")
+    started_at = started_at if isinstance(started_at, int | float) else now  # the first segment's, if known
+    status = progress.RunStatus(run_dir, started_at=started_at, resumed_at=now)
+    return _run_segment(config, run_dir, data_dir, stop_requested, verbose, status, checkpoint)
+
+
+def _run_segment(config, run_dir, data_dir, stop_requested, verbose, status: progress.RunStatus, checkpoint: Path | None) -> dict:
+    """One process's share of a run: records a failure in status.json before passing it on."""
     stop_requested = stop_requested or threading.Event()
-    started = time.time()
-    status = progress.RunStatus(run_dir, started_at=started)
     status.write(progress.RUNNING)
     try:
-        return _train(config, run_dir, data_dir, stop_requested, verbose, status)
+        return _train(config, run_dir, data_dir, stop_requested, verbose, status, checkpoint)
     except BaseException as error:
         message = "stopped by the user" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
         status.write(progress.FAILED, message=message)
         raise
 
 
-def _train(config, run_dir, data_dir, stop_requested, verbose, status: progress.RunStatus) -> dict:
-    keras.utils.set_random_seed(config.seed)
+def _train(config, run_dir, data_dir, stop_requested, verbose, status: progress.RunStatus, checkpoint: Path | None) -> dict:
+    segment_started = time.time()
     device = describe_device()
-    mnist = load_mnist(data_dir)
-    data = split_data(mnist, config)
-    steps_per_epoch = math.ceil(len(data.x_train) / config.batch_size)
-    if config.samples:
-        total_steps = math.ceil(config.samples / config.batch_size)
-    else:
-        total_steps = config.epochs * steps_per_epoch
-    epochs = math.ceil(total_steps / steps_per_epoch)
+    with distribution_scope(device):  # the model's variables must be made inside it
+        model, start = load_checkpoint(checkpoint) if checkpoint else (None, ResumePoint())  # first: a bad one changes nothing
+        seed = segment_seed(config.seed, start.step)
+        keras.utils.set_random_seed(seed)
+        mnist = load_mnist(data_dir)
+        data = split_data(mnist, config)
+        total_steps, epochs = step_budget(config, len(data.x_train))
+        log = progress.ProgressLog(run_dir)
+        if model is None:
+            model = build_model(config.model)
+            compile_model(model, config, total_steps)
+            log.write(
+                "start", total_steps=total_steps, epochs=epochs, train_samples=len(data.x_train),
+                validation_samples=len(data.x_val), device=device, config=config.to_dict(),
+            )  # fmt: skip
+        else:
+            log.write(
+                "resume", step=start.step, total_steps=total_steps, epoch=start.epochs_done, epochs=epochs,
+                elapsed_s=start.elapsed_s, device=device, config=config.to_dict(),
+            )  # fmt: skip
+        status.remember(device=device, total_steps=total_steps)
+        status.write(progress.RUNNING, epoch=start.epochs_done, step=start.step)
 
-    model = build_model(config.model)
-    compile_model(model, config, total_steps)
-    log = progress.ProgressLog(run_dir)
-    log.write(
-        "start", total_steps=total_steps, epochs=epochs, train_samples=len(data.x_train),
-        validation_samples=len(data.x_val), device=device, config=config.to_dict(),
-    )  # fmt: skip
-    status.remember(device=device, total_steps=total_steps)
-    status.write(progress.RUNNING, epoch=0, step=0)
-    recorder = RunRecorder(run_dir, status, total_steps, config.batch_size, stop_requested)
-    if config.augment:
-        inputs = dict(x=AugmentedBatches(data.x_train, data.y_train, config.batch_size, config.seed))
-    else:
-        inputs = dict(x=data.x_train, y=data.y_train, batch_size=config.batch_size, shuffle=True)
-    validation = (data.x_val, data.y_val) if len(data.x_val) else None
-    model.fit(**inputs, epochs=epochs, validation_data=validation, callbacks=[recorder], verbose=verbose)
+        scalars = open_log(run_dir / progress.TENSORBOARD_DIR)
+        counted_from = segment_started - start.elapsed_s
+        recorder = RunRecorder(run_dir, status, total_steps, config.batch_size, stop_requested, scalars, start, counted_from)
+        try:
+            if recorder.step < total_steps:  # else the last segment died after its last step, before the test
+                _fit(model, data, config, seed, recorder, start.epochs_done, epochs, verbose)
+            if not recorder.stopped_early:
+                test_loss, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)
+                scalars.add_scalar("test/loss", test_loss, recorder.step)
+                scalars.add_scalar("test/accuracy", test_accuracy, recorder.step)
+        finally:
+            scalars.close()
 
     if recorder.stopped_early:
-        status.write(progress.CANCELLED, step=recorder.step, message="stopped after the current batch")
         log.write("cancelled", step=recorder.step)
+        status.write(progress.CANCELLED, step=recorder.step, message="stopped after the current batch")  # last: a resume may follow
         return {}
-
-    test_loss, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)
-    wall_time = time.time() - status.known["started_at"]
+    wall_time = recorder.elapsed_s()
     metadata = {
         "config": config.to_dict(),
         "test_accuracy": float(test_accuracy),
@@ -222,3 +311,13 @@ def _train(config, run_dir, data_dir, stop_requested, verbose, status: progress.
     log.write("test", test_accuracy=float(test_accuracy), test_loss=float(test_loss), wall_time_s=round(wall_time, 1))
     status.write(progress.DONE, step=recorder.step, test_accuracy=float(test_accuracy))
     return metadata
+
+
+def _fit(model, data: Split, config: TrainConfig, seed: int, recorder: RunRecorder, initial_epoch: int, epochs: int, verbose: int):
+    """Epochs initial_epoch+1 .. epochs; the recorder ends the run early when its step budget is spent."""
+    if config.augment:
+        inputs = dict(x=AugmentedBatches(data.x_train, data.y_train, config.batch_size, seed))
+    else:
+        inputs = dict(x=data.x_train, y=data.y_train, batch_size=config.batch_size, shuffle=True)
+    validation = (data.x_val, data.y_val) if len(data.x_val) else None
+    model.fit(**inputs, initial_epoch=initial_epoch, epochs=epochs, validation_data=validation, callbacks=[recorder], verbose=verbose)

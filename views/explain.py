@@ -37,3 +37,16 @@ WHAT_AM_I_LOOKING_AT = {
         "and often wrong; watch the lines to see the row at which one digit takes over."
     ),
 }
+
+TRAIN_TAGLINE = (
+    "Train a new reader on the 60,000 MNIST digits. The run goes on in the background, so everyone can keep "
+    "drawing, and anyone who opens this page sees it learn."
+)
+
+PRESETS = {
+    "default": "the classroom model that ships (2 x 128 units, 20 epochs, about 40 min on 2 CPU cores)",
+    "morvan": "Morvan Zhou's tutorial (1 x 128 units, about 2 min on 2 CPU cores)",
+    "notebook": "the classic notebook (1 x 128 units, one epoch, about 4 min on 2 CPU cores)",
+    "qiita": "raw rows into 1 x 128 units (about 1 min on 2 CPU cores)",
+    "sesame": "3 x 256 units with dropout (about 30 min on 2 CPU cores)",
+}

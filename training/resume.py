@@ -1,0 +1,106 @@
+"""Continuing a cancelled or failed run: may it resume, with what settings, and from where.
+
+    python -m training --resume --out runs/my-run
+
+The settings come from the run's config.json, the weights and the optimizer's
+state (Adam's moments, the step the learning-rate schedule has reached) from
+checkpoint.keras, and how far the run had got from the metadata beside it.
+"""
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.storage import ModelLoadError, read_metadata
+from training import progress
+from training.presets import TrainConfig
+
+
+class ResumeRefused(ValueError):
+    """The run folder must not be resumed (nothing to resume, or it is finished or still training)."""
+
+
+class CheckpointError(ValueError):
+    """The checkpoint is there but cannot be trained on; the message names it."""
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """How far a run had got when its checkpoint was saved."""
+
+    epochs_done: int = 0  # whole epochs; fit starts again at the next one
+    step: int = 0  # optimizer steps taken
+    elapsed_s: float = 0.0  # training time over all segments so far
+
+
+def saved_config(run_dir: Path) -> tuple[str | None, TrainConfig]:
+    """The preset name and the settings a fresh run wrote into config.json."""
+    saved = progress.read_config(run_dir)
+    if saved is None:
+        raise ResumeRefused(f"{Path(run_dir) / progress.CONFIG_FILE} is missing or unreadable: nothing to resume")
+    try:
+        config = TrainConfig.from_dict(saved["config"])
+    except (TypeError, ValueError) as error:
+        raise ResumeRefused(f"{Path(run_dir) / progress.CONFIG_FILE} holds invalid settings ({error})") from None
+    preset_name = saved.get("preset")
+    return (preset_name if isinstance(preset_name, str) else None), config
+
+
+def check_resumable(run_dir: Path) -> dict:
+    """The run's last status ({} if none); refuses a finished run and one another process is training."""
+    status = progress.read_status(run_dir) or {}
+    state = status.get("state")
+    if state == progress.DONE:
+        raise ResumeRefused(f"the run in {run_dir} is already done; start a new run to train again")
+    if state == progress.RUNNING and process_alive(status.get("pid")):
+        raise ResumeRefused(f"the run in {run_dir} is still training in process {status['pid']}; stop it first")
+    return status
+
+
+def process_alive(pid) -> bool:
+    """Whether pid names a live process other than this one (a zombie waiting to be reaped is not alive)."""
+    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
+
+
+def load_checkpoint(path: Path):
+    """The compiled model with its optimizer state, and where it left off; raises CheckpointError.
+
+    The step is the optimizer's own count: the learning-rate schedule follows
+    it, and it is right even if the process died between writing the model and
+    the metadata beside it.
+    """
+    import keras
+
+    if not zipfile.is_zipfile(path):
+        raise CheckpointError(f"{path}: not a Keras .keras file (it is not a zip archive)")
+    try:
+        model = keras.saving.load_model(path, safe_mode=True)  # compiled: the optimizer's variables come back too
+    except Exception as error:  # Keras raises many kinds for a damaged file
+        raise CheckpointError(f"{path}: Keras could not load it ({type(error).__name__}: {error})") from None
+    if model.optimizer is None:
+        raise CheckpointError(f"{path}: saved without its optimizer, so training cannot carry on from it")
+    try:
+        metadata = read_metadata(path)
+        step = int(model.optimizer.iterations.numpy())  # int() alone fails on a strategy's mirrored variable
+        point = ResumePoint(int(metadata["epochs_done"]), step, float(metadata.get("elapsed_s", 0.0)))
+    except (ModelLoadError, KeyError, TypeError, ValueError) as error:
+        raise CheckpointError(f"{path}: its metadata does not say how far the run had got ({error})") from None
+    return model, point
+
+
+def segment_seed(seed: int, step: int) -> int:
+    """A different seed for each resume, so resumed epochs do not replay the same shuffles and augmentations."""
+    return (seed + step) % 2**32  # a fresh run (step 0) keeps its own seed

@@ -1,0 +1,67 @@
+"""The Read page: draw, pick or upload a digit and watch the network read it row by row."""
+
+import streamlit as st
+
+from model.samples import load_samples
+from model.storage import ModelLoadError
+from model.xray import read_digit
+from views import explain, inputs, style
+from views.models import active_model
+from views.reading import show_answer, show_model_view, show_reading
+
+
+@st.cache_resource
+def gallery():
+    return load_samples()
+
+
+def explanations() -> None:
+    with st.expander("What am I looking at?"):
+        for topic, text in explain.WHAT_AM_I_LOOKING_AT.items():
+            st.markdown(f"**{topic}.** {text}")
+
+
+def page() -> None:
+    title, switch = st.columns([4, 1], vertical_alignment="center")
+    presenter = switch.toggle("Presenter mode", key="present", bind="query-params", help="Bigger type, fewer controls.")
+    style.apply(presenter)
+    title.title("Row Reader")
+    if not presenter:
+        title.caption(explain.TAGLINE)
+
+    samples = gallery()
+    inputs.sample_from_link(samples)
+    source = st.segmented_control("Digit", inputs.SOURCES, default=inputs.DRAW, key="source", required=True, label_visibility="collapsed")
+    if source != inputs.SAMPLES:
+        st.query_params.pop("sample", None)
+
+    digit_column, seen_column, answer_column = st.columns([5, 3, 4] if source == inputs.DRAW else [6, 3, 4], gap="large")
+    with digit_column:
+        if source == inputs.DRAW:
+            digit = inputs.draw(presenter)
+        elif source == inputs.SAMPLES:
+            digit = inputs.pick_sample(samples, presenter)
+        else:
+            digit = inputs.upload()
+    try:
+        entry, loaded = active_model()  # after the canvas, so one can start drawing while the network loads
+    except ModelLoadError as error:
+        st.error(f"The network could not be loaded: {error}")
+        return
+    if not entry.shipped:
+        answer_column.caption(f"Reading with {entry.label} ({entry.metadata.get('test_accuracy', float('nan')):.2%} test accuracy).")
+    if digit is None:
+        return
+    reading = read_digit(loaded.weights, digit.image)
+    with answer_column:  # the answer first: it is what everyone waits for
+        show_answer(digit, reading, presenter)
+    with seen_column:
+        show_model_view(digit, presenter)
+
+    st.subheader("The reading, row by row")
+    show_reading(digit, reading, presenter)
+    if not presenter:
+        explanations()
+
+
+page()
