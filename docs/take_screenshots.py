@@ -1,15 +1,17 @@
-"""Take the README's screenshots: the main view, presenter mode, and a sample mid-reading.
+"""Take the README's screenshots: the main view, presenter mode, a sample mid-reading, and the Train page mid-run.
 
-python docs/take_screenshots.py
+MNIST_DIR=<MNIST folder> python docs/take_screenshots.py   (without MNIST_DIR, the Train page is skipped)
 """
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from model.samples import load_samples  # noqa: E402
-from tests.browser import CANVAS, METRIC_VALUE, chromium, draw_digit, streamlit_server  # noqa: E402
+from tests.browser import CANVAS, METRIC_VALUE, WATCH_TRAINING, chromium, draw_digit, start_training, streamlit_server  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 
@@ -41,7 +43,23 @@ def main() -> None:
         presenter.wait_for_selector(".slider-container", timeout=60_000)
         presenter.wait_for_timeout(1000)
         presenter.screenshot(path=OUT / "presenter-mode.png")
+        if os.environ.get("MNIST_DIR"):
+            train_page(browser)
     print(f"screenshots in {OUT}")
+
+
+def train_page(browser) -> None:
+    """A short run of the qiita recipe, caught when about half done, in a runs folder of its own."""
+    with tempfile.TemporaryDirectory() as runs, streamlit_server(env={"ROW_READER_RUNS": runs}) as (url, _, _):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        start_training(page, url, "qiita", {"Epochs": "4", "Use only the first N digits": "20000"})
+        page.wait_for_function(
+            f"() => {{ const seen = ({WATCH_TRAINING})(); return seen.step > 300 && seen.points > 0; }}", timeout=300_000
+        )
+        page.wait_for_timeout(4500)  # the curves catch up
+        page.screenshot(path=OUT / "train-running.png")
+        page.get_by_role("button", name="Cancel run").click()
+        page.get_by_text("Cancelled", exact=True).wait_for(timeout=120_000)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model.atomic import atomic_write, atomic_write_json
+from model.keras_file import KerasFileError, read_layers
 from model.xray import ReaderWeights, UnsupportedModelError
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -19,7 +20,6 @@ class ModelLoadError(ValueError):
 @dataclass(frozen=True)
 class LoadedModel:
     path: Path
-    keras_model: object = field(repr=False)
     weights: ReaderWeights = field(repr=False)  # what the x-ray replays
     metadata: dict  # the .json beside the model, or {} if there is none
 
@@ -49,20 +49,26 @@ def read_metadata(model_path: str | Path) -> dict:
 
 
 def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> LoadedModel:
-    """Load with Keras's safe mode on, and check the x-ray can replay it."""
-    import keras  # imported here so that modules which only replay weights start fast
-
+    """Read a model's weights for the x-ray, without Keras (see model/keras_file.py), and its metadata."""
     path = Path(path)
     if not path.is_file():
         raise ModelLoadError(f"{path}: no such model file")
     if not zipfile.is_zipfile(path):
         raise ModelLoadError(f"{path}: not a Keras .keras file (it is not a zip archive)")
     try:
-        keras_model = keras.saving.load_model(path, compile=False, safe_mode=True)
-    except Exception as error:  # Keras raises many kinds for a damaged file
-        raise ModelLoadError(f"{path}: Keras could not load it ({type(error).__name__}: {error})") from None
-    try:
-        weights = ReaderWeights.from_keras(keras_model)
+        weights = ReaderWeights.from_layers(read_layers(path))
+    except KerasFileError as error:
+        raise ModelLoadError(f"{path}: {error}") from None
     except UnsupportedModelError as error:
         raise ModelLoadError(f"{path}: not a row-reading LSTM ({error})") from None
-    return LoadedModel(path, keras_model, weights, read_metadata(path))
+    return LoadedModel(path, weights, read_metadata(path))
+
+
+def load_keras_model(path: str | Path = DEFAULT_MODEL_PATH):
+    """The Keras model itself, for code that runs it (tests, training); with Keras's safe mode on."""
+    import keras
+
+    try:
+        return keras.saving.load_model(Path(path), compile=False, safe_mode=True)
+    except Exception as error:  # Keras raises many kinds for a damaged file
+        raise ModelLoadError(f"{path}: Keras could not load it ({type(error).__name__}: {error})") from None

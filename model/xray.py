@@ -6,7 +6,7 @@ probabilities after every row, for every layer, with no second model. It is
 pure numpy on frozen arrays, so it is fast and safe to call from any thread.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,26 +41,28 @@ class ReaderWeights:
     classifier: tuple[np.ndarray, np.ndarray]  # kernel (units, 10), bias (10,)
 
     @classmethod
-    def from_keras(cls, model) -> "ReaderWeights":
-        """Pull the arrays out of a model shaped like `model.network.build_model` makes."""
+    def from_layers(cls, layers: "Iterable[LayerArrays]") -> "ReaderWeights":
+        """Take the arrays of a model shaped like `model.network.build_model` makes; refuse any other shape."""
         projection, lstm, classifier = None, [], None
-        for layer in model.layers:
-            kind = type(layer).__name__
-            if kind in ("InputLayer", "Dropout"):
+        for layer in layers:
+            arrays = tuple(np.asarray(w, np.float32) for w in layer.arrays)
+            if layer.kind in ("InputLayer", "Dropout"):
                 continue
-            if kind == "LSTM":
+            if layer.kind == "LSTM":
                 _check_lstm(layer)
                 if classifier is not None:
                     raise UnsupportedModelError("an LSTM layer follows the output layer")
-                lstm.append(LstmWeights(*(np.asarray(w, np.float32) for w in layer.get_weights())))
-            elif kind == "Dense" and not lstm and projection is None:
+                if len(arrays) != 3:
+                    raise UnsupportedModelError(f"LSTM {layer.name!r} has {len(arrays)} weight arrays, not 3")
+                lstm.append(LstmWeights(*arrays))
+            elif layer.kind == "Dense" and not lstm and projection is None:
                 _check_activation(layer, "linear", "input projection")
-                projection = tuple(np.asarray(w, np.float32) for w in layer.get_weights())
-            elif kind == "Dense" and lstm and classifier is None:
+                projection = _dense_arrays(layer, arrays)
+            elif layer.kind == "Dense" and lstm and classifier is None:
                 _check_activation(layer, "softmax", "output layer")
-                classifier = tuple(np.asarray(w, np.float32) for w in layer.get_weights())
+                classifier = _dense_arrays(layer, arrays)
             else:
-                raise UnsupportedModelError(f"unexpected layer {layer.name!r} ({kind})")
+                raise UnsupportedModelError(f"unexpected layer {layer.name!r} ({layer.kind})")
         if not lstm:
             raise UnsupportedModelError("the model has no LSTM layer")
         if classifier is None or classifier[0].shape[1] != NUM_CLASSES:
@@ -68,19 +70,54 @@ class ReaderWeights:
         first_inputs = projection[0].shape[0] if projection else lstm[0].kernel.shape[0]
         if first_inputs != ROW_WIDTH:
             raise UnsupportedModelError(f"the model reads rows of {first_inputs} pixels, not {ROW_WIDTH}")
+        widths = [first_inputs] + [w.kernel.shape[0] for w in lstm] + [classifier[0].shape[0]]
+        outputs = [projection[0].shape[1] if projection else first_inputs] + [w.units for w in lstm]
+        if widths[1:] != outputs or any(w.kernel.shape[1] != 4 * w.units or w.bias.shape != (4 * w.units,) for w in lstm):
+            raise UnsupportedModelError("the layers' weight shapes do not fit together")
         return cls(projection, tuple(lstm), classifier)
 
+    @classmethod
+    def from_keras(cls, model) -> "ReaderWeights":
+        """The arrays of a live Keras model (training and tests; the app reads files with model/keras_file.py)."""
+        return cls.from_layers(
+            LayerArrays(
+                kind=type(layer).__name__, name=layer.name, arrays=tuple(layer.get_weights()),
+                activation=getattr(getattr(layer, "activation", None), "__name__", None),
+                recurrent_activation=getattr(getattr(layer, "recurrent_activation", None), "__name__", None),
+                use_bias=getattr(layer, "use_bias", True), go_backwards=getattr(layer, "go_backwards", False),
+            )
+            for layer in model.layers
+        )  # fmt: skip
 
-def _check_activation(layer, expected: str, role: str) -> None:
-    name = layer.activation.__name__
-    if name != expected:
-        raise UnsupportedModelError(f"the {role} {layer.name!r} uses {name}, not {expected}")
+
+@dataclass(frozen=True)
+class LayerArrays:
+    """One layer as the replay needs it, whether taken from a live Keras model or read from a .keras file."""
+
+    kind: str  # the Keras class name: InputLayer, Dense, LSTM, Dropout, ...
+    name: str
+    arrays: tuple  # the layer's weights in Keras's order
+    activation: str | None = None
+    recurrent_activation: str | None = None
+    use_bias: bool = True
+    go_backwards: bool = False
 
 
-def _check_lstm(layer) -> None:
-    if layer.activation.__name__ != "tanh" or layer.recurrent_activation.__name__ != "sigmoid":
+def _dense_arrays(layer: LayerArrays, arrays: tuple) -> tuple[np.ndarray, np.ndarray]:
+    if len(arrays) != 2 or arrays[0].ndim != 2 or arrays[1].shape != arrays[0].shape[1:]:
+        raise UnsupportedModelError(f"Dense layer {layer.name!r} needs a kernel and a bias")
+    return arrays
+
+
+def _check_activation(layer: LayerArrays, expected: str, role: str) -> None:
+    if layer.activation != expected:
+        raise UnsupportedModelError(f"the {role} {layer.name!r} uses {layer.activation}, not {expected}")
+
+
+def _check_lstm(layer: LayerArrays) -> None:
+    if layer.activation != "tanh" or layer.recurrent_activation != "sigmoid":
         raise UnsupportedModelError(f"LSTM {layer.name!r} must use tanh and sigmoid")
-    if not layer.use_bias or getattr(layer, "go_backwards", False):
+    if not layer.use_bias or layer.go_backwards:
         raise UnsupportedModelError(f"LSTM {layer.name!r} must use a bias and read forwards")
 
 

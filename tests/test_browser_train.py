@@ -35,7 +35,7 @@ def test_a_run_started_from_the_page_is_watched_to_the_end(tmp_path, mnist_dir):
         page = browser.new_page(viewport={"width": 1440, "height": 1500})
         page.goto(url + "/train")
         expect(page.get_by_text("Training runs on:")).to_be_visible(timeout=90_000)
-        expect(page.get_by_text("Shipped model")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Shipped model", exact=True)).to_be_visible(timeout=30_000)
         page.screenshot(path=SHOTS / "train-form.png")
         start_training(page, url, "qiita", SETTINGS)
         deadline = time.monotonic() + 120

@@ -75,4 +75,13 @@ def device_label(device: dict) -> str:
     if device.get("kind") == "GPU":
         count = device.get("count", 1)
         return f"{device['name']}" + (f" x{count}" if count > 1 else "")
-    return f"CPU ({device.get('threads', '?')} threads)"
+    if device.get("kind") == "CPU":
+        return f"CPU ({device.get('threads', '?')} threads)"
+    return str(device.get("name", "unknown device"))
+
+
+if __name__ == "__main__":  # `python -m training.devices`: the device as JSON, for a process that keeps Keras out
+    import json
+
+    prepare_environment()
+    print(json.dumps(describe_device()))

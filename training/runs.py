@@ -10,6 +10,7 @@ so nothing a user types becomes a path.
 """
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -109,6 +110,18 @@ class ModelEntry:
             return "Shipped model"
         name = (self.metadata.get("run") or {}).get("preset") or "run"
         return f"{name}, {self.id[:8]} {self.id[9:11]}:{self.id[11:13]}"
+
+
+def probe_device() -> dict:
+    """What a run would train on, asked of a short-lived process so that the caller never imports Keras."""
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "training.devices"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        )  # fmt: skip
+        return json.loads(result.stdout.strip().splitlines()[-1])
+    except (subprocess.SubprocessError, json.JSONDecodeError, IndexError, OSError):
+        return {"kind": "unknown", "name": "unknown device", "backend": "?"}
 
 
 def training_command(run_folder: Path, preset_name: str | None, overrides: dict, data_dir: str | None, resume: bool) -> list[str]:

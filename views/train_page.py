@@ -3,13 +3,17 @@
 import streamlit as st
 
 from training import progress
+from training.devices import device_label
 from training.presets import PRESETS
-from training.runs import ModelEntry, Run, RunError, RunInProgress, checked_config, summarise
+from training.runs import ModelEntry, Run, RunError, RunInProgress, checked_config, probe_device, summarise
 from views import access, explain
 from views.models import SESSION_KEY, load_entry, run_manager
 from views.train_figures import training_figure
 
-POLL_S = 1.0  # how often watchers re-read the run's progress file
+# How often watchers re-read the run: often enough to feel live, rarely enough that a browser
+# watching on the training machine itself takes little from the run (bench/bench_train_page.py).
+POLL_S = 2.0  # the status and progress bar
+CURVES_POLL_S = 4.0  # the curves, which cost a browser more to redraw
 PLOTLY_CONFIG = {"displayModeBar": False}
 STATE_WORDS = {
     progress.RUNNING: "Running",
@@ -21,10 +25,8 @@ STATE_WORDS = {
 
 @st.cache_resource(show_spinner="Looking for a GPU...")
 def training_device() -> str:
-    from training.devices import describe_device, device_label
-
-    device = describe_device()
-    backend = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}.get(device["backend"], device["backend"])
+    device = probe_device()
+    backend = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}.get(device.get("backend"), device.get("backend"))
     return f"{device_label(device)}, Keras on {backend}"
 
 
@@ -104,23 +106,20 @@ def _number(name: str, text: str) -> float:
 # --- one run ---------------------------------------------------------------------------------------------------------
 
 
-def show_run(run_id: str, may_change: bool) -> None:
-    """A run's state, progress bar and curves; polled while it runs (see `live_run`)."""
-    manager = run_manager()
+def _read_run(run_id: str) -> Run | None:
     try:
-        run = manager.run(run_id)
+        return run_manager().run(run_id)
     except RunError:
         st.info("That run has been deleted.")
-        return
+        return None
+
+
+def run_status(run: Run, may_change: bool) -> None:
+    """What the run is doing: a progress bar with speed and time left, or how it ended, with what can be done next."""
     summary = summarise(run.progress())
     device = run.status.get("device") or {}
     heading = f"**{STATE_WORDS.get(run.state, run.state)}**: {run.preset or 'run'} `{run.id}`"
-    if device:
-        from training.devices import device_label
-
-        heading += f" on {device_label(device)}"
-    st.markdown(heading)
-
+    st.markdown(heading + (f" on {device_label(device)}" if device else ""))
     if run.state == progress.RUNNING:
         if summary.total_steps is None:
             st.progress(0.0, text="Starting: loading Keras and the MNIST digits...")
@@ -133,13 +132,9 @@ def show_run(run_id: str, may_change: bool) -> None:
             if summary.eta_s is not None:
                 parts.append(f"about {duration(summary.eta_s)} left")
             st.progress(summary.fraction, text=" · ".join(parts))
-        if st.button(
-            "Cancel run",
-            disabled=not may_change,
-            key=f"cancel-{run.id}",
-            help="Stops after the current batch and keeps the last checkpoint.",
-        ):
-            manager.cancel(run.id)
+        stop_help = "Stops after the current batch and keeps the last checkpoint."
+        if st.button("Cancel run", disabled=not may_change, key=f"cancel-{run.id}", help=stop_help):
+            run_manager().cancel(run.id)
             st.toast("Cancelling after the current batch...")
     elif run.state == progress.DONE:
         st.success(f"Test accuracy {run.status.get('test_accuracy', 0):.2%}. The model is in the list below.")
@@ -153,24 +148,44 @@ def show_run(run_id: str, may_change: bool) -> None:
                 st.code(tail, language=None)
     if run.resumable and st.button("Resume from the last checkpoint", disabled=not may_change, key=f"resume-{run.id}"):
         try:
-            manager.resume(run.id)
+            run_manager().resume(run.id)
         except RunError as error:
             st.warning(str(error))
         st.rerun()
 
-    if any(r.get("kind") == "batch" for r in summary.records):
-        st.plotly_chart(training_figure(summary.records), config=PLOTLY_CONFIG, key=f"curves-{run.id}")
+
+def run_curves(run: Run) -> None:
+    records = run.progress()
+    if any(record.get("kind") == "batch" for record in records):
+        st.plotly_chart(training_figure(records), config=PLOTLY_CONFIG, key=f"curves-{run.id}")
         st.caption("Blue: loss and accuracy on the batches it is learning from. Orange: digits it never trains on, checked each epoch. "
                    "Star: the test set, once, at the end.")  # fmt: skip
-    st.session_state.last_seen_state = (run.id, run.state)
+
+
+def show_run(run_id: str, may_change: bool) -> None:
+    """A run that has ended, as it ended."""
+    run = _read_run(run_id)
+    if run is not None:
+        run_status(run, may_change)
+        run_curves(run)
 
 
 @st.fragment(run_every=POLL_S)
-def live_run(run_id: str, may_change: bool) -> None:
-    """Re-read the run every second without rerunning the page; when it ends, rerun the page once for the model list."""
-    show_run(run_id, may_change)
-    if st.session_state.get("last_seen_state") != (run_id, progress.RUNNING):
+def live_status(run_id: str, may_change: bool) -> None:
+    """Re-read the run every second without rerunning the page; when it has ended, rerun the page for the model list."""
+    run = _read_run(run_id)
+    if run is not None and run.state == progress.RUNNING:
+        run_status(run, may_change)
+    else:
         st.rerun(scope="app")
+
+
+@st.fragment(run_every=CURVES_POLL_S)
+def live_curves(run_id: str) -> None:
+    """The curves, redrawn less often than the bar: redrawing them is what costs a watching browser most."""
+    run = _read_run(run_id)
+    if run is not None:
+        run_curves(run)
 
 
 # --- models ----------------------------------------------------------------------------------------------------------
@@ -210,8 +225,6 @@ def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) ->
 
 
 def _device_words(device: dict | None) -> str:
-    from training.devices import device_label
-
     return device_label(device) if device else "device unknown"
 
 
@@ -246,7 +259,8 @@ def page() -> None:
     runs = manager.runs()
     latest = runs[0] if runs else None
     if latest is not None and latest.state == progress.RUNNING:
-        live_run(latest.id, may_change)
+        live_status(latest.id, may_change)
+        live_curves(latest.id)
     else:
         new_run_form(may_change)
         if latest is not None:
