@@ -3,9 +3,12 @@
 import gzip
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Tests never see, or leave anything in, the project's own runs/ (a teacher's default model, their runs).
+os.environ["ROW_READER_RUNS"] = tempfile.mkdtemp(prefix="row-reader-test-runs-")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
