@@ -17,7 +17,9 @@ import pytest
 
 from model.storage import ModelLoadError, load_model
 from training import progress
-from training.runs import REPO_ROOT, SHIPPED, RunError, RunInProgress, RunManager, checked_config, summarise
+from training.__main__ import new_run_config, parse_args
+from training.presets import PRESETS
+from training.runs import REPO_ROOT, SHIPPED, RunError, RunInProgress, RunManager, checked_config, summarise, training_command
 
 TINY = {"limit": 600, "epochs": 1, "units": 16}  # about 10 s, most of it importing Keras
 LONG = {"limit": 3000, "epochs": 30, "units": 16}  # long enough to stop midway
@@ -220,3 +222,14 @@ def test_bad_settings_are_refused_before_anything_starts(tmp_path, overrides, me
     with pytest.raises(ValueError, match=message):
         RunManager(tmp_path).start("morvan", overrides)
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("preset_name", sorted(PRESETS))
+def test_every_setting_of_the_form_reaches_the_training_process(tmp_path, preset_name):
+    """The command a run is launched with, read back by the CLI, gives the configuration the form asked for."""
+    base = PRESETS[preset_name]
+    overrides = {"epochs": 2, "units": 16, "learning_rate": 0.0025, "limit": 500, "augment": not base.augment}
+    command = training_command(tmp_path, preset_name, overrides, data_dir=None, resume=False)
+    assert command[:3] == [sys.executable, "-m", "training"]
+    assert new_run_config(parse_args(command[3:])) == checked_config(preset_name, overrides)
+    assert new_run_config(parse_args(command[3:])).augment is not base.augment

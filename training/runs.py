@@ -46,6 +46,7 @@ FLAGS = {
     "learning_rate": "--lr",
     "limit": "--limit",
     "seed": "--seed",
+    "augment": "--augment",
 }
 
 
@@ -131,8 +132,8 @@ def training_command(run_folder: Path, preset_name: str | None, overrides: dict,
     else:
         command += ["--preset", preset_name]
         for key, value in overrides.items():
-            if key == "augment":
-                command += [] if value else ["--no-augment"]
+            if isinstance(value, bool):
+                command.append(FLAGS[key] if value else FLAGS[key].replace("--", "--no-", 1))
             else:
                 command += [FLAGS[key], repr(value) if isinstance(value, float) else str(value)]
     if data_dir:
@@ -144,7 +145,7 @@ def checked_config(preset_name: str, overrides: dict) -> TrainConfig:
     """The configuration a form asks for, or ValueError saying what is wrong with it."""
     if preset_name not in PRESETS:
         raise ValueError(f"unknown preset {preset_name!r}")
-    unknown = set(overrides) - set(FLAGS) - {"augment"}
+    unknown = set(overrides) - set(FLAGS)
     if unknown:
         raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
     values = dict(overrides)
