@@ -45,7 +45,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         group.add_argument("--lr", type=float, dest="learning_rate", help="Adam learning rate (default: the preset's)"),
         group.add_argument("--limit", type=positive_int, help="use only the first N training and test images (default: all)"),
         group.add_argument("--seed", type=int, help="random seed (default: the preset's, 0)"),
-        group.add_argument("--augment", action=argparse.BooleanOptionalAction, help="warp and thicken training digits a little each epoch, as people draw (default: the preset's)"),
+        group.add_argument("--augment", action=argparse.BooleanOptionalAction, help="warp digits as people draw (default: preset)"),
     ]
     args = parser.parse_args(argv)
     given = [action.option_strings[0] for action in settings if getattr(args, action.dest) is not None]
