@@ -167,3 +167,28 @@ def row_importance(weights: ReaderWeights, image: np.ndarray) -> RowImportance:
         change=np.where(blank, 0.0, final[1:, digit] - final[0, digit]),
         log_odds_change=np.where(blank, 0.0, log_odds[1:] - log_odds[0]),
     )
+
+
+def selective_units(unit_mean: np.ndarray, digit: int, count: int = 5, last_rows: int = 7) -> np.ndarray:
+    """The units of one layer that respond most to `digit` over the last rows: where to start a hunt in the unit inspector.
+
+    unit_mean (10, 28, units) is the layer's mean h per class; a unit's score is its mean for
+    `digit` minus the highest mean of any other digit, so a unit that fires for every digit
+    scores low. Returns unit numbers, most selective first.
+    """
+    late = np.nan_to_num(np.asarray(unit_mean, np.float64)[:, -last_rows:].mean(axis=1))  # (10, units)
+    others = np.delete(late, digit, axis=0).max(axis=0)
+    return np.argsort(-(late[digit] - others), kind="stable")[:count]
+
+
+def settled_row(step_probs: np.ndarray) -> int:
+    """The row (1-28) from which the answer no longer changes: when the network "knew". step_probs (28, 10)."""
+    answers = np.asarray(step_probs).argmax(axis=-1)
+    changed = np.flatnonzero(answers != answers[-1])
+    return int(changed[-1]) + 2 if len(changed) else 1
+
+
+def first_row_reaching(accuracy: np.ndarray, level: float) -> int | None:
+    """The first k (1-28) at which the accuracy reaches `level`, or None."""
+    reached = np.flatnonzero(np.nan_to_num(np.asarray(accuracy)) >= level)
+    return int(reached[0]) + 1 if len(reached) else None

@@ -11,6 +11,7 @@ on counting steps, epochs and training time where its checkpoint left off.
 import math
 import os
 import platform
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ import keras
 import numpy as np
 
 from model.network import build_model
+from model.report import build_report, report_path, save_report
 from model.storage import save_model
+from model.xray import ReaderWeights
 from training import progress
 from training.augment import augment
 from training.data import Mnist, load_mnist
@@ -308,9 +311,28 @@ def _train(config, run_dir, data_dir, stop_requested, verbose, status: progress.
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     save_model(model, run_dir / progress.MODEL_FILE, metadata)
+    write_report(model, run_dir / progress.MODEL_FILE, mnist, config, log)
     log.write("test", test_accuracy=float(test_accuracy), test_loss=float(test_loss), wall_time_s=round(wall_time, 1))
     status.write(progress.DONE, step=recorder.step, test_accuracy=float(test_accuracy))
     return metadata
+
+
+def write_report(model, model_path: Path, mnist: Mnist, config: TrainConfig, log: progress.ProgressLog) -> None:
+    """The Look-inside report, built here because the data is at hand (about 10 s on two cores for 10,000 digits).
+
+    A report that cannot be built is logged and skipped: the model is already saved, and the
+    page offers to build the report later.
+    """
+    started = time.time()
+    x_test, y_test = mnist.x_test, mnist.y_test
+    if config.limit:
+        x_test, y_test = x_test[: config.limit], y_test[: config.limit]
+    try:
+        save_report(build_report(ReaderWeights.from_keras(model), x_test, y_test), report_path(model_path))
+    except (ValueError, OSError) as error:  # UnsupportedModelError is a ValueError
+        print(f"no report for the Look inside page: {error}", file=sys.stderr)
+        return
+    log.write("report", seconds=round(time.time() - started, 1))
 
 
 def _fit(model, data: Split, config: TrainConfig, seed: int, recorder: RunRecorder, initial_epoch: int, epochs: int, verbose: int):

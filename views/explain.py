@@ -50,3 +50,38 @@ PRESETS = {
     "qiita": "raw rows into 1 x 128 units (about 1 min on 2 CPU cores)",
     "sesame": "3 x 256 units with dropout (about 30 min on 2 CPU cores)",
 }
+
+INSIDE = {
+    "tagline": (
+        "What {model} learned, measured on the 10,000 MNIST test digits it never trained on, "
+        "and how it treats the digit you examine. Draw on the Read page to examine your own."
+    ),
+    "confusion": (
+        "Each row of the matrix is a true digit, each column the network's answer; the pale diagonal counts the "
+        "digits read correctly, the red cells the mistakes. The bars' axis starts near the worst digit, so small "
+        "differences show."
+    ),
+    "early": (
+        "Black: the share of all test digits read correctly if the network had to answer after that many rows. "
+        "Coloured: the same for one digit (click the legend to add others). Amber, dashed: how sure the network "
+        "is of its final answer for your examined digit, row by row."
+    ),
+    "map": (
+        "Each thin line is one of {count} test digits: the network's hidden state h after each row, squeezed from "
+        "many numbers to two (a PCA). All start together at the blank top rows and part as the strokes come; the "
+        "big numbers mark where each digit's paths end. Amber: your examined digit; press Play to watch it travel."
+    ),
+    "unit": (
+        "One panel per true digit: the line is the unit's average h after each row, the band covers two thirds "
+        "of the test digits. Amber, dashed: your examined digit. Units that rise for only one or two digits "
+        "often track a loop or a stroke in a particular place."
+    ),
+    "rows": (
+        "Each row of the digit was blanked in turn and the whole digit read again. A long coloured bar means the "
+        "answer grows much less sure without that row; a grey bar means the row argued for another digit. Bars "
+        "are in log-odds, so a change from 99.9% to 99% counts as much as one from 50% to 9%."
+    ),
+    "compare": (
+        "Solid lines: the first reading; dotted: the second. Only digits that get at least 10% somewhere are drawn, in their usual colours."
+    ),
+}

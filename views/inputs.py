@@ -11,13 +11,16 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from model.preprocess import ImageError, Preprocessed, load_image, preprocess
-from model.samples import Sample
+from model.samples import Sample, load_samples
 from views import explain
 from views.figures import pixelated
 
 DRAW, SAMPLES, UPLOAD = "Draw", "Samples", "Upload"
 SOURCES = (DRAW, SAMPLES, UPLOAD)
 MISREAD = "Misread"
+RECENT_KEY = "recent_digits"  # the last digits read on the Read page, newest first, for the Look inside page
+PICKED_KEY = "picked_test_digits"  # test digits chosen on the Look inside page, to read on the Read page
+KEEP_RECENT, KEEP_PICKED = 2, 12  # a few 28x28 images per session, no more
 
 
 @dataclass(frozen=True)
@@ -25,18 +28,53 @@ class Digit:
     image: np.ndarray  # (28, 28) float32 ink in [0, 1]: what the network reads
     prepared: Preprocessed | None  # how a drawing or photo became `image`; None for MNIST samples
     label: int | None = None  # the true digit, when it is known
+    name: str = "this digit"  # how the Look inside page calls it
+    origin: tuple = ()  # where it came from: strokes added to one canvas keep the same origin
+
+
+@st.cache_resource
+def gallery() -> dict[int, Sample]:
+    """The shipped test digits, read from disk once per server."""
+    return load_samples()
+
+
+def remember(digit: Digit) -> None:
+    """Keep the digit just read for the Look inside page; a drawing that grew by a stroke replaces its earlier self."""
+    recent = [d for d in st.session_state.get(RECENT_KEY, []) if d.origin != digit.origin]
+    st.session_state[RECENT_KEY] = [Digit(digit.image, None, digit.label, digit.name, digit.origin), *recent][:KEEP_RECENT]
+
+
+def recent_digits() -> list[Digit]:
+    return st.session_state.get(RECENT_KEY, [])
+
+
+def sample_digit(sample: Sample) -> Digit:
+    return Digit(sample.image, None, sample.label, f"test digit #{sample.index} (a {sample.label})", (SAMPLES, sample.index))
+
+
+def read_on_read_page(sample: Sample) -> None:
+    """Open the Read page on a test digit from the model report (it joins this session's gallery)."""
+    picked = {index: s for index, s in st.session_state.get(PICKED_KEY, {}).items() if index != sample.index}
+    st.session_state[PICKED_KEY] = dict(list({sample.index: sample, **picked}.items())[:KEEP_PICKED])
+    st.session_state.sample = sample.index
+    st.session_state.source = SAMPLES
+    st.switch_page("views/read_page.py")
+
+
+def picked_samples() -> dict[int, Sample]:
+    return st.session_state.get(PICKED_KEY, {})
 
 
 def _clear_canvas() -> None:
     st.session_state.canvas_generation = st.session_state.get("canvas_generation", 0) + 1
 
 
-def _prepared_digit(image: np.ndarray, invite: str) -> Digit | None:
+def _prepared_digit(image: np.ndarray, invite: str, name: str, origin: tuple) -> Digit | None:
     prepared = preprocess(image)
     if prepared.is_empty:
         st.info(f"{prepared.empty_reason} {invite}")
         return None
-    return Digit(prepared.image, prepared)
+    return Digit(prepared.image, prepared, name=name, origin=origin)
 
 
 def draw(presenter: bool) -> Digit | None:
@@ -59,7 +97,7 @@ def draw(presenter: bool) -> Digit | None:
     if image is None:
         st.info(explain.INVITE_DRAW)
         return None
-    return _prepared_digit(image, explain.INVITE_DRAW)
+    return _prepared_digit(image, explain.INVITE_DRAW, "your drawing", (DRAW, generation))
 
 
 def _choose_sample(index: int) -> None:
@@ -96,8 +134,7 @@ def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:
         "Sample digit (its number in the MNIST test set)", list(samples), format_func=lambda i: samples[i].title, key="sample"
     )
     st.query_params["sample"] = str(index)
-    sample = samples[index]
-    return Digit(sample.image, None, sample.label)
+    return sample_digit(samples[index])
 
 
 def upload() -> Digit | None:
@@ -110,4 +147,4 @@ def upload() -> Digit | None:
     except ImageError as error:
         st.error(f"{file.name} could not be read as an image: {error}. Try a PNG or JPEG picture.")
         return None
-    return _prepared_digit(image, "Try a picture with one clear digit in it.")
+    return _prepared_digit(image, "Try a picture with one clear digit in it.", f"your picture {file.name}", (UPLOAD, file.file_id))

@@ -2,17 +2,11 @@
 
 import streamlit as st
 
-from model.samples import load_samples
 from model.storage import ModelLoadError
 from model.xray import read_digit
 from views import explain, inputs, style
 from views.models import active_model
 from views.reading import show_answer, show_model_view, show_reading
-
-
-@st.cache_resource
-def gallery():
-    return load_samples()
 
 
 def explanations() -> None:
@@ -29,7 +23,7 @@ def page() -> None:
     if not presenter:
         title.caption(explain.TAGLINE)
 
-    samples = gallery()
+    samples = {**inputs.gallery(), **inputs.picked_samples()}
     inputs.sample_from_link(samples)
     source = st.segmented_control("Digit", inputs.SOURCES, default=inputs.DRAW, key="source", required=True, label_visibility="collapsed")
     if source != inputs.SAMPLES:
@@ -53,6 +47,7 @@ def page() -> None:
     if digit is None:
         return
     reading = read_digit(loaded.weights, digit.image)
+    inputs.remember(digit)
     with answer_column:  # the answer first: it is what everyone waits for
         show_answer(digit, reading, presenter)
     with seen_column:
