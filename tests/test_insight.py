@@ -13,9 +13,12 @@ from model.insight import (
     class_moments,
     confusion_matrix,
     driving_digits,
+    first_row_reaching,
     fit_projection,
     mean_and_std,
     row_importance,
+    selective_units,
+    settled_row,
     unit_activity,
 )
 from model.report import (
@@ -212,6 +215,34 @@ def test_driving_digits_are_the_highest_peaks(top_hidden):
 
 
 # -- row importance --
+
+
+def test_selective_units_prefer_a_unit_that_fires_for_one_digit_over_one_that_fires_for_all():
+    unit_mean = np.zeros((NUM_CLASSES, ROWS, 4))
+    unit_mean[:, :, 0] = 0.9  # every digit
+    unit_mean[7, -5:, 1] = 0.8  # only 7s, late
+    unit_mean[7, :3, 2] = 0.9  # only 7s, but early: not what the answer rests on
+    unit_mean[[1, 7], -5:, 3] = 0.6  # 7s and 1s
+    assert selective_units(unit_mean, 7, count=1)[0] == 1
+    assert selective_units(unit_mean, 7, count=4)[-1] == 3  # 0.6 for 7s minus 0.6 for 1s: no preference at all
+
+
+def test_settled_row_is_where_the_answer_stops_changing():
+    probs = np.full((ROWS, NUM_CLASSES), 0.05)
+    probs[:, 3] = 0.5  # 3 from the start...
+    assert settled_row(probs) == 1
+    probs[10:, 8] = 0.6  # ...until row 11, where 8 takes over for good
+    assert settled_row(probs) == 11
+    probs[27, 8], probs[27, 5] = 0.0, 0.9  # changes its mind at the very last row
+    assert settled_row(probs) == ROWS
+
+
+def test_first_row_reaching():
+    accuracy = np.linspace(0.1, 1.0, ROWS)
+    assert first_row_reaching(accuracy, 0.1) == 1
+    assert first_row_reaching(accuracy, 1.0) == ROWS
+    assert first_row_reaching(accuracy * 0.5, 0.9) is None
+    assert first_row_reaching(np.full(ROWS, np.nan), 0.5) is None
 
 
 def test_row_importance_of_a_blank_row_is_exactly_zero(weights, digits):

@@ -79,6 +79,20 @@ def test_tiny_run_model_loads(finished_run):
     assert loaded.metadata["test_accuracy"] == pytest.approx(json.loads((run_dir / "model.json").read_text())["test_accuracy"])
 
 
+def test_tiny_run_writes_the_look_inside_report_of_its_model(finished_run):
+    from model.report import load_report
+    from model.storage import load_model
+
+    run_dir, result = finished_run
+    assert result.returncode == 0, result.stderr[-3000:]
+    model_path = run_dir / progress.MODEL_FILE
+    report = load_report(model_path, load_model(model_path).weights)  # None if missing or made from other weights
+    assert report is not None and len(report.labels) == 600
+    metadata = json.loads((run_dir / progress.METADATA_FILE).read_text())
+    assert report.test_accuracy == pytest.approx(metadata["test_accuracy"], abs=1e-6)  # Keras's evaluate and the replay agree
+    assert "report" in _kinds(progress.read_progress(run_dir))
+
+
 def test_tiny_run_metadata(finished_run, mnist_dir):
     run_dir, result = finished_run
     assert result.returncode == 0, result.stderr[-3000:]

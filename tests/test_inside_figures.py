@@ -1,0 +1,104 @@
+"""The Look inside figures are pure functions: their specs, checked without a browser, on the shipped report."""
+
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from model.config import NUM_CLASSES, ROWS
+from model.insight import row_importance
+from model.report import load_report
+from model.samples import load_samples
+from model.storage import load_model
+from model.xray import read_digit
+from views import inside_figures
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    loaded = load_model()
+    report = load_report(loaded.path, loaded.weights)
+    assert report is not None, "the shipped model's report is missing or stale: python -m model.report"
+    seven = next(s for s in load_samples().values() if s.label == 7 and not s.misread)
+    return loaded, report, seven.image, read_digit(loaded.weights, seven.image)
+
+
+def valid(figure: go.Figure) -> dict:
+    """plotly.py's own validation accepts the spec; returns it as JSON would send it."""
+    go.Figure(figure.to_dict())
+    return json.loads(figure.to_json())
+
+
+def test_confusion_cells_carry_their_true_digit_and_answer_for_clicks(shipped):
+    _, report, _, _ = shipped
+    spec = valid(inside_figures.confusion_figure(report.confusion, selected=(4, 9)))
+    clickable = spec["data"][-1]
+    assert clickable["type"] == "scatter" and len(clickable["customdata"]) == NUM_CLASSES**2
+    for (true_digit, answer), x, y in zip(clickable["customdata"], clickable["x"], clickable["y"], strict=True):
+        assert (str(answer), str(true_digit)) == (x, y)  # the point sits on its own cell
+    texts = [cell for heatmap in spec["data"][:2] for row in heatmap["text"] for cell in row if cell]
+    assert sorted(map(int, texts)) == sorted(report.confusion[report.confusion > 0].tolist())  # every count, once
+    assert spec["layout"]["shapes"][0]["x0"] == 8.5 and spec["layout"]["shapes"][0]["y0"] == 3.5  # the chosen cell
+
+
+def test_class_accuracy_bars_say_how_many_were_missed():
+    accuracy = np.array([1.0, 0.5, *[0.9] * 8])
+    counts = np.array([10, 4, *[10] * 8])
+    bars = valid(inside_figures.class_accuracy_figure(accuracy, counts))["data"][0]
+    assert bars["text"][0].endswith("0 wrong") and bars["text"][1].endswith("2 wrong")
+
+
+def test_early_figure_shows_all_digits_the_examined_digits_class_and_its_own_curve(shipped):
+    _, report, _, reading = shipped
+    figure = inside_figures.early_figure(
+        report.accuracy_by_rows, report.class_accuracy_by_rows, digit=7, digit_probs=reading.step_probs[:, 7], digit_name="a seven"
+    )
+    spec = valid(figure)
+    shown = [trace["name"] for trace in spec["data"] if trace.get("visible", True) is True]
+    assert shown == ["all 7s", "all test digits", "a seven: how sure it is of 7"]
+    assert len(spec["data"]) == NUM_CLASSES + 2  # the other digits wait in the legend
+
+
+def test_map_draws_every_path_and_animates_only_the_examined_digit(shipped):
+    _, report, _, reading = shipped
+    path = report.projection.project(reading.hidden[-1])
+    figure = inside_figures.map_figure(report.map_paths, report.labels[report.map_index], report.projection.explained, current=path)
+    spec = valid(figure)
+    assert len(spec["data"]) == NUM_CLASSES + 1
+    assert len(spec["frames"]) == ROWS and all(frame["traces"] == [NUM_CLASSES] for frame in spec["frames"])
+    assert [len(frame["data"][0]["text"]) for frame in spec["frames"]] == list(range(1, ROWS + 1))  # one more row each frame
+    assert len(figure.to_json()) < 400_000  # 500 paths as packed float32, not JSON numbers
+    assert "frames" not in valid(inside_figures.map_figure(report.map_paths, report.labels[report.map_index], report.projection.explained))
+
+
+def test_unit_figure_has_a_panel_per_digit_with_the_examined_digit_in_each(shipped):
+    _, report, _, reading = shipped
+    figure = inside_figures.unit_figure(
+        report.unit_mean[1, :, :, 5], report.unit_std[1, :, :, 5], title="unit 5", current=reading.hidden[1][:, 5]
+    )
+    spec = valid(figure)
+    assert len(spec["data"]) == 3 * NUM_CLASSES  # band, mean, this digit
+    assert [a["text"] for a in spec["layout"]["annotations"]] == [f"{d}s" for d in range(NUM_CLASSES)]
+
+
+def test_row_importance_bars_line_up_with_the_rows_of_the_image(shipped):
+    loaded, _, image, _ = shipped
+    importance = row_importance(loaded.weights, image)
+    figure = inside_figures.row_importance_figure(image, importance)
+    valid(figure)
+    bars = figure.data[1]
+    assert bars.orientation == "h" and list(bars.y) == list(range(ROWS))
+    assert np.array_equal(bars.x, -importance.log_odds_change)  # positive: the row held the answer up
+    assert np.all(np.asarray(bars.x)[~image.any(axis=1)] == 0)  # blank rows change nothing
+
+
+def test_compare_draws_only_the_contenders_solid_then_dotted(shipped):
+    _, _, _, reading = shipped
+    sure = np.zeros((ROWS, NUM_CLASSES))
+    sure[:, 1] = 1.0
+    spec = valid(inside_figures.compare_figure([("A", reading.step_probs), ("B", sure)]))
+    contenders = {int(d) for d in np.flatnonzero(reading.step_probs.max(axis=0) >= 0.1)} | {1}
+    assert len(spec["data"]) == 2 * len(contenders)
+    assert {t["line"]["dash"] for t in spec["data"] if t["legendgroup"] == "A"} == {"solid"}
+    assert {t["line"]["dash"] for t in spec["data"] if t["legendgroup"] == "B"} == {"dot"}

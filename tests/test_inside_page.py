@@ -1,0 +1,113 @@
+"""The Look inside page with AppTest: every view with the shipped model and no MNIST, the confusion matrix's
+digits, reading one of them on the Read page, the digit carried over from the Read page, and a model without a report.
+"""
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from model.report import read_report, report_path  # noqa: E402
+from model.samples import load_samples  # noqa: E402
+from model.storage import DEFAULT_MODEL_PATH  # noqa: E402
+from tests.test_train_page import finished_run, texts  # noqa: E402
+
+INSIDE_PAGE = "views/inside_page.py"
+VIEWS = ("Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare")  # as the page names them
+SHIPPED_REPORT = read_report(report_path(DEFAULT_MODEL_PATH))
+
+
+@pytest.fixture
+def runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROW_READER_RUNS", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def no_mnist(monkeypatch, tmp_path):
+    """As on a classroom laptop without the data: no MNIST_DIR, and an empty Keras cache."""
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+
+
+def open_inside(view: str | None = None) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=90).run()
+    app.switch_page(INSIDE_PAGE).run()
+    if view:
+        app.segmented_control(key="view").set_value(view).run()
+    return app
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_opens_with_the_shipped_model_without_mnist(runs, no_mnist, view):
+    app = open_inside(view)
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Look inside"
+    assert not app.error and not app.warning
+    assert app.get("plotly_chart"), "every view has a chart"
+
+
+def test_the_report_view_shows_the_stored_figures(runs, no_mnist):
+    app = open_inside()
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Test accuracy"] == f"{SHIPPED_REPORT.test_accuracy:.2%}"
+    assert metrics["Misread"] == str(len(SHIPPED_REPORT.misread))
+    assert f"All {len(SHIPPED_REPORT.misread)} misread digits" in [h.value for h in app.subheader][-1]
+
+
+def test_a_chosen_confusion_cell_shows_its_digits_and_one_can_be_read_on_the_read_page(runs, no_mnist):
+    labels, predicted = SHIPPED_REPORT.labels, SHIPPED_REPORT.predicted
+    wrong = SHIPPED_REPORT.misread[0]
+    true_digit, answer = int(labels[wrong]), int(predicted[wrong])
+    app = open_inside()
+    app.session_state["inside_cell"] = (true_digit, answer)  # what a click on the cell sets (the browser test clicks)
+    app.run()
+    count = int(((labels == true_digit) & (predicted == answer)).sum())
+    assert f"{true_digit}s read as {answer}: {count} test digits" in [h.value for h in app.subheader]
+
+    app.button(key=f"read-test-cell-{wrong}").click().run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Row Reader"
+    assert app.segmented_control(key="source").value == "Samples"
+    assert app.selectbox(key="sample").value == wrong
+    prediction = next(m for m in app.metric if m.label == "Prediction")
+    assert prediction.value == str(answer) and f"true digit {true_digit}" in prediction.delta
+
+
+def test_the_digit_last_read_on_the_read_page_is_the_one_examined(runs, no_mnist):
+    sample = next(s for s in load_samples().values() if s.label == 4)
+    app = AppTest.from_file("../app.py", default_timeout=90)
+    app.query_params["sample"] = str(sample.index)
+    app.run()
+    app.switch_page(INSIDE_PAGE).run()
+    examined = app.selectbox(key="inside_digit").value
+    assert examined.startswith("Your last digit: test digit #" + str(sample.index))
+    app.segmented_control(key="view").set_value("Row importance").run()
+    assert next(m for m in app.metric if m.label == "Answer").value == str(sample.predicted)
+
+
+def test_a_model_without_a_report_offers_to_build_one_and_says_why_it_cannot(runs, no_mnist):
+    run_id = "20260101-120000-morvan"
+    finished_run(runs, run_id, DEFAULT_MODEL_PATH.read_bytes())
+    app = AppTest.from_file("../app.py", default_timeout=120).run()
+    app.session_state["model_id"] = run_id
+    app.switch_page(INSIDE_PAGE).run()
+    assert "no report yet" in texts(app)
+    app.button(key="build_report").click().run()
+    assert not app.exception
+    assert "could not be built" in texts(app) and "MNIST" in texts(app)  # no data here: the reason, not a traceback
+    app.segmented_control(key="view").set_value("Row importance").run()  # the views that need no report still work
+    assert not app.exception and app.get("plotly_chart")
+
+
+def test_building_a_missing_report_shows_it(runs, mnist_dir, monkeypatch):
+    monkeypatch.setenv("MNIST_DIR", str(mnist_dir))
+    run_id = "20260101-120000-morvan"
+    folder = finished_run(runs, run_id, DEFAULT_MODEL_PATH.read_bytes())
+    (folder / "model.report.npz").write_bytes(b"half a file")  # damaged: treated as missing, and rebuilt
+    app = AppTest.from_file("../app.py", default_timeout=180).run()
+    app.session_state["model_id"] = run_id
+    app.switch_page(INSIDE_PAGE).run()
+    app.button(key="build_report").click().run()
+    assert not app.exception, app.exception
+    assert next(m for m in app.metric if m.label == "Test accuracy").value == f"{SHIPPED_REPORT.test_accuracy:.2%}"
