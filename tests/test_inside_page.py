@@ -25,9 +25,10 @@ def runs(tmp_path, monkeypatch):
 
 @pytest.fixture
 def no_mnist(monkeypatch, tmp_path):
-    """As on a classroom laptop without the data: no MNIST_DIR, and an empty Keras cache."""
-    monkeypatch.delenv("MNIST_DIR", raising=False)
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    """As on a classroom laptop without the data: MNIST_DIR names an empty folder (so nothing is ever downloaded)."""
+    empty = tmp_path / "no-mnist"
+    empty.mkdir()
+    monkeypatch.setenv("MNIST_DIR", str(empty))
 
 
 def open_inside(view: str | None = None) -> AppTest:
