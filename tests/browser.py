@@ -127,3 +127,21 @@ def start_training(page, url: str, recipe: str, settings: dict[str, str]) -> Non
         box.fill(value)
         box.press("Enter")
     page.get_by_role("button", name="Start training").click()
+
+
+# --- the Look inside page ---------------------------------------------------------------------------------------------
+
+# Where a cell of a category-axis plotly chart is on the screen: (chart index, x category index, y category index) -> [x, y].
+CELL_ON_SCREEN = """([chart, column, row]) => {
+    const plot = document.querySelectorAll('.js-plotly-plot')[chart];
+    const x = plot._fullLayout.xaxis, y = plot._fullLayout.yaxis, box = plot.getBoundingClientRect();
+    return [box.left + x._offset + x.l2p(column), box.top + y._offset + y.l2p(row)];
+}"""
+
+
+def open_view(page, view: str) -> None:
+    """Click one of the Look inside page's view buttons and wait until its chart has been drawn."""
+    page.get_by_role("radio", name=view, exact=True).click()
+    page.wait_for_function(f"() => new URL(location.href).searchParams.get('view') === {view!r} || {view!r} === 'Model report'")
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1200)  # Streamlit fades out stale elements; let the rerun finish

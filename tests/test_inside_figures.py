@@ -98,7 +98,7 @@ def test_compare_draws_only_the_contenders_solid_then_dotted(shipped):
     sure = np.zeros((ROWS, NUM_CLASSES))
     sure[:, 1] = 1.0
     spec = valid(inside_figures.compare_figure([("A", reading.step_probs), ("B", sure)]))
-    contenders = {int(d) for d in np.flatnonzero(reading.step_probs.max(axis=0) >= 0.1)} | {1}
+    contenders = {int(d) for d in np.flatnonzero(reading.step_probs.max(axis=0) >= 0.25)} | {1}
     assert len(spec["data"]) == 2 * len(contenders)
     assert {t["line"]["dash"] for t in spec["data"] if t["legendgroup"] == "A"} == {"solid"}
     assert {t["line"]["dash"] for t in spec["data"] if t["legendgroup"] == "B"} == {"dot"}

@@ -82,6 +82,6 @@ INSIDE = {
         "are in log-odds, so a change from 99.9% to 99% counts as much as one from 50% to 9%."
     ),
     "compare": (
-        "Solid lines: the first reading; dotted: the second. Only digits that get at least 10% somewhere are drawn, in their usual colours."
+        "Solid lines: the first reading; dotted: the second. Only digits that reach 25% somewhere are drawn, in their usual colours."
     ),
 }

@@ -350,7 +350,7 @@ def unit_figure(
 def row_importance_figure(image: np.ndarray, importance: RowImportance, *, font_size: int = 15) -> go.Figure:
     """The digit beside one bar per row: how far its answer's confidence falls (in log-odds) when that row is blanked."""
     support = -np.asarray(importance.log_odds_change, np.float64)  # positive: the row spoke for the answer
-    figure = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.35, 0.65], horizontal_spacing=0.03)
+    figure = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.4, 0.6], horizontal_spacing=0.03)
     figure.add_heatmap(z=packed(image), colorscale=INK, zmin=0, zmax=1, showscale=False, hoverinfo="skip", row=1, col=1)
     colour = CLASS_COLOURS[importance.digit]
     figure.add_bar(
@@ -384,10 +384,10 @@ def row_importance_figure(image: np.ndarray, importance: RowImportance, *, font_
         row=1,
         col=2,
     )
-    return _base_layout(figure, 520, font_size, margin={"l": 10, "r": 10, "t": 20, "b": 10}, bargap=0.15)
+    return _base_layout(figure, 460, font_size, margin={"l": 10, "r": 10, "t": 20, "b": 10}, bargap=0.15)
 
 
-def compare_figure(readings: list[tuple[str, np.ndarray]], *, font_size: int = 15, threshold: float = 0.1) -> go.Figure:
+def compare_figure(readings: list[tuple[str, np.ndarray]], *, font_size: int = 15, threshold: float = 0.25) -> go.Figure:
     """Two readings' probabilities row by row on one chart: solid for the first, dotted for the second.
 
     Only digits that reach `threshold` in either reading are drawn, so the chart shows the contest, not ten flat lines.

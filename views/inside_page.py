@@ -162,7 +162,7 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         unit = st.number_input(f"Unit (0 to {units - 1})", 0, units - 1, key="inside_unit", step=1)
     with hunt:
         digits = [str(d) for d in range(10)]
-        target = st.segmented_control("Find units that fire for", digits, default="0", key="inside_hunt", required=True)
+        target = st.segmented_control("Find units that fire for", digits, default=str(reading.digit), key="inside_hunt", required=True)
         st.caption("The units of this layer most selective for that digit. Click one to look at it:")
         buttons = st.columns(5)
         for position, found in enumerate(selective_units(report.unit_mean[layer], int(target))):
@@ -182,7 +182,7 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
 
 def rows_view(loaded, digit: Digit, reading: Reading) -> None:
     importance = row_importance(loaded.weights, digit.image)
-    figure_column, text_column = st.columns([3, 2], gap="large")
+    figure_column, text_column = st.columns([2, 1], gap="large")
     figure_column.plotly_chart(inside_figures.row_importance_figure(digit.image, importance), config=PLOTLY_CONFIG, key="importance")
     support = -importance.log_odds_change
     top = [int(r) + 1 for r in np.argsort(-support, kind="stable")[:3] if support[r] > 0]

@@ -1,0 +1,105 @@
+"""The Look inside page in a real browser, with the shipped model and no MNIST on the server: draw a 7 on the Read
+page, then open every view, click a cell of the confusion matrix, and read one of its digits on the Read page.
+
+Screenshots go to BROWSER_SCREENSHOTS (default: tests/screenshots/, git-ignored).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from model.report import read_report, report_path
+from model.storage import DEFAULT_MODEL_PATH
+from tests.browser import CANVAS, CELL_ON_SCREEN, CHROMIUM, METRIC_VALUE, chromium, draw_digit, open_view, streamlit_server
+
+pytest.importorskip("playwright")
+if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+SHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+REPORT = read_report(report_path(DEFAULT_MODEL_PATH))
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    from playwright.sync_api import expect
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    no_mnist = tmp_path_factory.mktemp("no-mnist")  # an empty folder: the data is not there, and nothing downloads
+    with streamlit_server(env={"MNIST_DIR": str(no_mnist)}) as (url, _, _), chromium() as browser:
+        tab = browser.new_page(viewport={"width": 1440, "height": 1400})
+        tab.goto(url)
+        tab.locator(CANVAS).wait_for(timeout=90_000)
+        draw_digit(tab, "7")
+        expect(tab.locator(METRIC_VALUE)).to_have_text("7", timeout=60_000)
+        tab.get_by_role("link", name="Look inside").click()
+        expect(tab.get_by_role("heading", name="Look inside")).to_be_visible(timeout=60_000)
+        yield tab
+
+
+def test_the_drawing_is_the_digit_examined(page):
+    from playwright.sync_api import expect
+
+    chooser = page.get_by_role("combobox", name="The digit to examine")
+    expect(chooser).to_match_aria_snapshot('- combobox "The digit to examine": "Your last digit: your drawing"')
+
+
+def test_the_model_report_and_a_click_on_a_confusion_cell(page):
+    from playwright.sync_api import expect
+
+    open_view(page, "Model report")
+    expect(page.get_by_text(f"{REPORT.test_accuracy:.2%}", exact=True)).to_be_visible()
+    true_digit, answer = 5, 3
+    count = int(((REPORT.labels == true_digit) & (REPORT.predicted == answer)).sum())
+    x, y = page.evaluate(CELL_ON_SCREEN, [0, answer, true_digit])
+    page.mouse.click(x, y)
+    expect(page.get_by_role("heading", name=f"{true_digit}s read as {answer}: {count} test digits")).to_be_visible(timeout=30_000)
+    page.screenshot(path=SHOTS / "inside-report.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("view", "shows"),
+    [
+        ("How early", re.compile(r"settled on that answer after row \d+")),
+        ("Hidden-state map", re.compile(r"Each thin line is one of 500 test digits")),
+        ("Units", re.compile(r"The test digits that drive unit \d+ highest")),
+        ("Row importance", re.compile(r"The rows it leans on most")),
+        ("Compare", re.compile(r"A reads")),
+    ],
+)
+def test_each_view_opens_without_mnist(page, view, shows):
+    from playwright.sync_api import expect
+
+    open_view(page, view)
+    expect(page.get_by_text(shows).first).to_be_visible(timeout=30_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+    page.screenshot(path=SHOTS / f"inside-{view.lower().replace(' ', '-')}.png", full_page=True)
+
+
+def test_the_map_plays_the_drawings_path(page):
+    open_view(page, "Hidden-state map")
+    page.get_by_text("▶ Play").click()
+    page.wait_for_function("() => /Rows read: ([1-9]|1[0-9]) of/.test(document.querySelector('.slider-container').textContent)")
+
+
+def test_a_unit_suggestion_opens_that_unit(page):
+    from playwright.sync_api import expect
+
+    open_view(page, "Units")
+    suggestion = page.get_by_role("button", name=re.compile(r"^unit \d+$")).first
+    unit = suggestion.text_content().split()[-1]
+    suggestion.click()
+    expect(page.get_by_text(f"The test digits that drive unit {unit} highest")).to_be_visible(timeout=30_000)
+
+
+def test_a_misread_digit_can_be_read_on_the_read_page(page):
+    from playwright.sync_api import expect
+
+    open_view(page, "Model report")
+    page.get_by_role("button", name="Read it").first.click()
+    expect(page.get_by_role("heading", name="Row Reader")).to_be_visible(timeout=60_000)
+    expect(page.locator(METRIC_VALUE)).to_have_text(re.compile(r"^\d$"), timeout=60_000)
+    expect(page.get_by_text(re.compile(r"true digit \d"))).to_be_visible()
