@@ -112,3 +112,14 @@ def test_building_a_missing_report_shows_it(runs, mnist_dir, monkeypatch):
     app.button(key="build_report").click().run()
     assert not app.exception, app.exception
     assert next(m for m in app.metric if m.label == "Test accuracy").value == f"{SHIPPED_REPORT.test_accuracy:.2%}"
+
+
+def test_the_read_page_keeps_its_chosen_sample_while_one_looks_inside(runs, no_mnist):
+    sample = next(s for s in load_samples().values() if s.label == 8)
+    app = AppTest.from_file("../app.py", default_timeout=90)
+    app.query_params["sample"] = str(sample.index)
+    app.run()
+    app.switch_page(INSIDE_PAGE).run()
+    app.switch_page("views/read_page.py").run()
+    assert app.segmented_control(key="source").value == "Samples"
+    assert app.selectbox(key="sample").value == sample.index

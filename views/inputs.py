@@ -131,7 +131,11 @@ def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:
                 st.image(pixelated(sample.image, 3), caption=sample.title)
                 st.button("Read it", key=f"read-{sample.index}", on_click=_choose_sample, args=(sample.index,))
     index = st.selectbox(
-        "Sample digit (its number in the MNIST test set)", list(samples), format_func=lambda i: samples[i].title, key="sample"
+        "Sample digit (its number in the MNIST test set)",
+        list(samples),
+        format_func=lambda i: samples[i].title,
+        key="sample",
+        persist_state="session",
     )
     st.query_params["sample"] = str(index)
     return sample_digit(samples[index])

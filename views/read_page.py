@@ -25,7 +25,9 @@ def page() -> None:
 
     samples = {**inputs.gallery(), **inputs.picked_samples()}
     inputs.sample_from_link(samples)
-    source = st.segmented_control("Digit", inputs.SOURCES, default=inputs.DRAW, key="source", required=True, label_visibility="collapsed")
+    source = st.segmented_control(
+        "Digit", inputs.SOURCES, default=inputs.DRAW, key="source", required=True, label_visibility="collapsed", persist_state="session"
+    )  # kept while one looks inside or trains, so coming back shows the same kind of digit
     if source != inputs.SAMPLES:
         st.query_params.pop("sample", None)
 
