@@ -1,4 +1,4 @@
-"""Take the README's screenshots: the main view, presenter mode, a sample mid-reading, and the Train page mid-run.
+"""Take the README's screenshots: the main view, presenter mode, a sample mid-reading, Look inside, and the Train page mid-run.
 
 MNIST_DIR=<MNIST folder> python docs/take_screenshots.py   (without MNIST_DIR, the Train page is skipped)
 """
@@ -11,7 +11,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from model.samples import load_samples  # noqa: E402
-from tests.browser import CANVAS, METRIC_VALUE, WATCH_TRAINING, chromium, draw_digit, start_training, streamlit_server  # noqa: E402
+from tests.browser import (  # noqa: E402
+    CANVAS,
+    CELL_ON_SCREEN,
+    METRIC_VALUE,
+    WATCH_TRAINING,
+    chromium,
+    draw_digit,
+    open_view,
+    start_training,
+    streamlit_server,
+)
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 
@@ -29,6 +39,7 @@ def main() -> None:
         page.wait_for_selector(".slider-container")
         page.wait_for_timeout(1000)
         page.screenshot(path=OUT / "main-view.png")
+        look_inside(page)
 
         page.goto(f"{url}/?sample={sample.index}")
         page.wait_for_selector(".slider-container", timeout=60_000)
@@ -46,6 +57,19 @@ def main() -> None:
         if os.environ.get("MNIST_DIR"):
             train_page(browser)
     print(f"screenshots in {OUT}")
+
+
+def look_inside(page) -> None:
+    """After the drawn 7: the model report with the 4s read as 9 chosen, and the 7's path on the hidden-state map."""
+    page.get_by_role("link", name="Look inside").click()
+    page.get_by_role("heading", name="Look inside").wait_for(timeout=60_000)
+    open_view(page, "Model report")
+    page.mouse.click(*page.evaluate(CELL_ON_SCREEN, [0, 9, 4]))
+    page.get_by_role("heading", name="4s read as 9").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=OUT / "inside-report.png")
+    open_view(page, "Hidden-state map")
+    page.screenshot(path=OUT / "inside-map.png")
 
 
 def train_page(browser) -> None:
