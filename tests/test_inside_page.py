@@ -123,3 +123,20 @@ def test_the_read_page_keeps_its_chosen_sample_while_one_looks_inside(runs, no_m
     app.switch_page("views/read_page.py").run()
     assert app.segmented_control(key="source").value == "Samples"
     assert app.selectbox(key="sample").value == sample.index
+
+
+def test_two_models_read_the_same_digit_side_by_side(runs, no_mnist):
+    run_id = "20260101-120000-morvan"
+    finished_run(runs, run_id, DEFAULT_MODEL_PATH.read_bytes(), accuracy=0.9123)
+    app = open_inside("Compare")
+    app.segmented_control(key="compare_mode").set_value("Two models, one digit").run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="compare_model_A").value == "shipped" and app.selectbox(key="compare_model_B").value == run_id
+    answers = [m.value for m in app.metric if m.label.endswith("reads")]
+    assert len(answers) == 2 and answers[0] == answers[1]  # the same weights, copied: the same answer
+
+
+def test_comparing_models_with_only_the_shipped_one_says_how_to_get_another(runs, no_mnist):
+    app = open_inside("Compare")
+    app.segmented_control(key="compare_mode").set_value("Two models, one digit").run()
+    assert not app.exception and "Train another" in texts(app)

@@ -196,43 +196,55 @@ def rows_view(loaded, digit: Digit, reading: Reading) -> None:
         st.caption(explain.INSIDE["rows"])
 
 
+def _two_digits(columns, loaded, choices: dict[str, Digit]) -> list[tuple[str, Digit, object]]:
+    sides = []
+    for column, name, default in zip(columns, "AB", (0, 1), strict=True):
+        digit = choose_digit(column, f"Digit {name}", f"compare_{name}", choices, default)
+        sides.append((f"{name}: {digit.name}", digit, loaded.weights))
+    return sides
+
+
+def _two_models(columns, entry, digit: Digit) -> list[tuple[str, Digit, object]]:
+    usable = {e.id: e for e in run_manager().models() if not e.problem}
+    ids = list(usable)
+    if len(ids) < 2:
+        st.info("Only the shipped model is here. Train another on the Train page to compare the two.")
+    defaults = (ids.index(entry.id) if entry.id in ids else 0, next((n for n, i in enumerate(ids) if i != entry.id), 0))
+    sides = []
+    for column, name, default in zip(columns, "AB", defaults, strict=True):
+        label = f"Model {name}"
+        chosen = usable[column.selectbox(label, ids, index=default, format_func=lambda i: usable[i].label, key=f"compare_model_{name}")]
+        model = load_entry(chosen)
+        if isinstance(model, str):
+            column.error(f"That model cannot be used: {model}")
+            return []
+        sides.append((f"{name}: {chosen.label}", digit, model.weights))
+    return sides
+
+
 def compare_view(entry, loaded, digit: Digit, choices: dict[str, Digit]) -> None:
-    mode = st.segmented_control("Compare", ["Two digits, one model", "Two models, one digit"], default="Two digits, one model",
-                                key="compare_mode", required=True)  # fmt: skip
-    first, second = st.columns(2, gap="large")
-    if mode.startswith("Two digits"):
-        sides = [(choose_digit(column, f"Digit {name}", f"compare_{name}", choices, default), loaded.weights, name)
-                 for column, name, default in ((first, "A", 0), (second, "B", 1))]  # fmt: skip
-    else:
-        usable = [e for e in run_manager().models() if not e.problem]
-        labels = {e.id: e.label for e in usable}
-        ids = list(labels)
-        default_b = next((n for n, i in enumerate(ids) if i != entry.id), 0)
-        sides = []
-        for column, name, default in ((first, "A", ids.index(entry.id) if entry.id in ids else 0), (second, "B", default_b)):
-            chosen = column.selectbox(f"Model {name}", ids, index=default, format_func=labels.get, key=f"compare_model_{name}")
-            model = load_entry(next(e for e in usable if e.id == chosen))
-            if isinstance(model, str):
-                column.error(f"That model cannot be used: {model}")
-                return
-            sides.append((digit, model.weights, f"{name}: {labels[chosen]}"))
+    modes = ["Two digits, one model", "Two models, one digit"]
+    mode = st.segmented_control("Compare", modes, default=modes[0], key="compare_mode", required=True)
+    columns = st.columns(2, gap="large")
+    sides = _two_digits(columns, loaded, choices) if mode == modes[0] else _two_models(columns, entry, digit)
     readings = []
-    for (side_digit, weights, name), column in zip(sides, (first, second), strict=True):
+    for (name, side_digit, weights), column in zip(sides, columns, strict=False):
         reading = read_digit(weights, side_digit.image)
-        readings.append((name if len(name) > 1 else f"{name}: {side_digit.name}", reading.step_probs))
+        readings.append((name, reading.step_probs))
         image, answer = column.columns([1, 2], vertical_alignment="center")
         image.image(pixelated(side_digit.image, 4))
         settled = settled_row(reading.step_probs)
-        metric(answer, f"{name.split(':')[0]} reads", reading.digit, f"{reading.confidence:.0%} sure, settled after row {settled}")
-    st.plotly_chart(inside_figures.compare_figure(readings), config=PLOTLY_CONFIG, key="compare")
-    st.caption(explain.INSIDE["compare"])
+        metric(answer, f"{name[0]} reads", reading.digit, f"{reading.confidence:.0%} sure, settled after row {settled}")
+    if readings:
+        st.plotly_chart(inside_figures.compare_figure(readings), config=PLOTLY_CONFIG, key="compare")
+        st.caption(explain.INSIDE["compare"])
 
 
 def missing_report(entry) -> None:
     st.warning(f"There is no report yet for {entry.label}. It needs one pass over the 10,000 MNIST test digits (about 10 s).")
     if st.button("Build the report now", icon=":material/analytics:", key="build_report"):
         with st.spinner("Reading the 10,000 test digits..."):
-            problem = reports.build_report(entry, run_manager().data_dir)
+            problem = reports.compute_report(entry, run_manager().data_dir)
         if problem:
             st.error(f"The report could not be built: {problem}")
         else:

@@ -38,7 +38,7 @@ def model_report(entry: ModelEntry, loaded: LoadedModel) -> ModelReport | None:
     return _load(str(entry.path), (_stamp(entry.path), _stamp(report_path(entry.path))), loaded.weights)
 
 
-def build_report(entry: ModelEntry, data_dir: str | None) -> str | None:
+def compute_report(entry: ModelEntry, data_dir: str | None) -> str | None:
     """Run `python -m model.report` for the model; None when it worked, else what went wrong, for a person to read."""
     if not _building.acquire(blocking=False):
         return "A report is being built for someone else right now; try again in a minute."
