@@ -31,8 +31,14 @@ def no_mnist(monkeypatch, tmp_path):
     monkeypatch.setenv("MNIST_DIR", str(empty))
 
 
-def open_inside(view: str | None = None) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=90).run()
+def open_inside(view: str | None = None, *, sample: int | None = None, model_id: str | None = None) -> AppTest:
+    """The app opened on the Read page (on a gallery sample if given, which it reads), then on Look inside."""
+    app = AppTest.from_file("../app.py", default_timeout=180)
+    if sample is not None:
+        app.query_params["sample"] = str(sample)
+    app.run()
+    if model_id:
+        app.session_state["model_id"] = model_id
     app.switch_page(INSIDE_PAGE).run()
     if view:
         app.segmented_control(key="view").set_value(view).run()
@@ -77,10 +83,7 @@ def test_a_chosen_confusion_cell_shows_its_digits_and_one_can_be_read_on_the_rea
 
 def test_the_digit_last_read_on_the_read_page_is_the_one_examined(runs, no_mnist):
     sample = next(s for s in load_samples().values() if s.label == 4)
-    app = AppTest.from_file("../app.py", default_timeout=90)
-    app.query_params["sample"] = str(sample.index)
-    app.run()
-    app.switch_page(INSIDE_PAGE).run()
+    app = open_inside(sample=sample.index)
     examined = app.selectbox(key="inside_digit").value
     assert examined.startswith("Your last digit: test digit #" + str(sample.index))
     app.segmented_control(key="view").set_value("Row importance").run()
@@ -90,9 +93,7 @@ def test_the_digit_last_read_on_the_read_page_is_the_one_examined(runs, no_mnist
 def test_a_model_without_a_report_offers_to_build_one_and_says_why_it_cannot(runs, no_mnist):
     run_id = "20260101-120000-morvan"
     finished_run(runs, run_id, DEFAULT_MODEL_PATH.read_bytes())
-    app = AppTest.from_file("../app.py", default_timeout=120).run()
-    app.session_state["model_id"] = run_id
-    app.switch_page(INSIDE_PAGE).run()
+    app = open_inside(model_id=run_id)
     assert "no report yet" in texts(app)
     app.button(key="build_report").click().run()
     assert not app.exception
@@ -106,9 +107,7 @@ def test_building_a_missing_report_shows_it(runs, mnist_dir, monkeypatch):
     run_id = "20260101-120000-morvan"
     folder = finished_run(runs, run_id, DEFAULT_MODEL_PATH.read_bytes())
     (folder / "model.report.npz").write_bytes(b"half a file")  # damaged: treated as missing, and rebuilt
-    app = AppTest.from_file("../app.py", default_timeout=180).run()
-    app.session_state["model_id"] = run_id
-    app.switch_page(INSIDE_PAGE).run()
+    app = open_inside(model_id=run_id)
     app.button(key="build_report").click().run()
     assert not app.exception, app.exception
     assert next(m for m in app.metric if m.label == "Test accuracy").value == f"{SHIPPED_REPORT.test_accuracy:.2%}"
@@ -116,10 +115,7 @@ def test_building_a_missing_report_shows_it(runs, mnist_dir, monkeypatch):
 
 def test_the_read_page_keeps_its_chosen_sample_while_one_looks_inside(runs, no_mnist):
     sample = next(s for s in load_samples().values() if s.label == 8)
-    app = AppTest.from_file("../app.py", default_timeout=90)
-    app.query_params["sample"] = str(sample.index)
-    app.run()
-    app.switch_page(INSIDE_PAGE).run()
+    app = open_inside(sample=sample.index)
     app.switch_page("views/read_page.py").run()
     assert app.segmented_control(key="source").value == "Samples"
     assert app.selectbox(key="sample").value == sample.index
