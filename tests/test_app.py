@@ -129,3 +129,33 @@ def test_a_blank_upload_says_nothing_is_there():
     app.file_uploader(key="upload").upload("blank.png", png_bytes(blank), "image/png").run()
     assert prediction(app) is None
     assert app.info
+
+
+def test_the_gallery_says_what_the_model_in_use_reads(tmp_path, monkeypatch):
+    """With another model reading, "read as" and the Misread group describe that model, not the shipped one."""
+    import keras
+
+    from model.config import ModelConfig
+    from model.network import build_model
+    from model.storage import load_model, save_model
+    from model.xray import step_probabilities
+    from tests.test_train_page import finished_run
+
+    monkeypatch.setenv("ROW_READER_RUNS", str(tmp_path))
+    keras.utils.set_random_seed(3)
+    untrained = tmp_path / "untrained.keras"
+    save_model(build_model(ModelConfig(projection_units=None, lstm_layers=1, units=8)), untrained)
+    run_id = "20260101-120000-qiita"
+    finished_run(tmp_path, run_id, untrained.read_bytes(), accuracy=0.1)
+    answers = step_probabilities(load_model(untrained).weights, [s.image for s in SAMPLES.values()])[:, -1].argmax(axis=1)
+    expected = dict(zip(SAMPLES, answers.tolist(), strict=True))
+
+    app = AppTest.from_file("../app.py", default_timeout=90)
+    app.query_params["sample"] = str(CORRECT.index)
+    app.session_state["model_id"] = run_id
+    app.run()
+    assert not app.exception, app.exception
+    assert prediction(app) == str(expected[CORRECT.index])
+    app.segmented_control(key="gallery").set_value("Misread").run()
+    shown = {int(b.key.removeprefix("read-")) for b in app.button if b.key and b.key.startswith("read-")}
+    assert shown == {index for index, sample in SAMPLES.items() if expected[index] != sample.label}

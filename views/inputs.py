@@ -4,7 +4,7 @@ Each input shows its own widgets and messages and returns a `Digit` for the
 network to read, or None when there is nothing to read yet.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -12,6 +12,8 @@ from streamlit_drawable_canvas import st_canvas
 
 from model.preprocess import ImageError, Preprocessed, load_image, preprocess
 from model.samples import Sample, load_samples
+from model.storage import LoadedModel
+from model.xray import step_probabilities
 from views import explain
 from views.figures import pixelated
 
@@ -36,6 +38,21 @@ class Digit:
 def gallery() -> dict[int, Sample]:
     """The shipped test digits, read from disk once per server."""
     return load_samples()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _gallery_answers(model_path: str, modified_ns: int, _loaded: LoadedModel) -> dict[int, Sample]:
+    samples = gallery()
+    answers = step_probabilities(_loaded.weights, np.stack([s.image for s in samples.values()]))[:, -1].argmax(axis=1)
+    return {index: replace(sample, predicted=int(answer)) for (index, sample), answer in zip(samples.items(), answers, strict=True)}
+
+
+def gallery_read_by(entry, loaded: LoadedModel) -> dict[int, Sample]:
+    """The gallery with each digit's answer from the model in use, so that "read as" and "Misread" are about it."""
+    try:
+        return gallery() if entry.shipped else _gallery_answers(str(entry.path), entry.path.stat().st_mtime_ns, loaded)
+    except OSError:  # the file went away after loading: the stored answers are better than none
+        return gallery()
 
 
 def remember(digit: Digit) -> None:

@@ -23,7 +23,12 @@ def page() -> None:
     if not presenter:
         title.caption(explain.TAGLINE)
 
-    samples = {**inputs.gallery(), **inputs.picked_samples()}
+    try:
+        entry, loaded = active_model()  # read from disk once per server: about 0.1 s, then shared
+    except ModelLoadError as error:
+        st.error(f"The network could not be loaded: {error}")
+        return
+    samples = {**inputs.gallery_read_by(entry, loaded), **inputs.picked_samples()}
     inputs.sample_from_link(samples)
     source = st.segmented_control(
         "Digit", inputs.SOURCES, default=inputs.DRAW, key="source", required=True, label_visibility="collapsed", persist_state="session"
@@ -39,11 +44,6 @@ def page() -> None:
             digit = inputs.pick_sample(samples, presenter)
         else:
             digit = inputs.upload()
-    try:
-        entry, loaded = active_model()  # after the canvas, so one can start drawing while the network loads
-    except ModelLoadError as error:
-        st.error(f"The network could not be loaded: {error}")
-        return
     if not entry.shipped:
         answer_column.caption(f"Reading with {entry.label} ({entry.metadata.get('test_accuracy', float('nan')):.2%} test accuracy).")
     if digit is None:
