@@ -6,12 +6,40 @@ Everything else uses the backend-neutral Keras API.
 import contextlib
 import os
 
+BESIDE_SERVER = "ROW_READER_BESIDE_SERVER"  # set by the run manager for the runs it starts beside the app's server
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+NICENESS = 10  # a lower priority, so that the server wins whenever both want a core
+
 
 def prepare_environment() -> None:
     """Settings that must be in place before Keras imports its backend."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides the progress bar
     os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")  # JAX: grow GPU memory as needed
     os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")  # TensorFlow: the same, in the app's server as in training
+    if os.environ.get(BESIDE_SERVER) == "1":
+        leave_a_core()
+
+
+def beside_server_environment() -> dict[str, str]:
+    """What the run manager adds to a training process's environment: train, but leave the web server a core."""
+    return {BESIDE_SERVER: "1"}
+
+
+def leave_a_core() -> None:
+    """Train on every core but one, at a lower priority, so that students' drawings stay quick during a run.
+
+    Called before Keras is imported: TensorFlow, JAX and torch size their
+    thread pools from the cores the process may run on, so narrowing the
+    process's CPU affinity narrows them all; the thread-count variables say the
+    same to the libraries that read those instead. On one core there is nothing
+    to leave, and only the priority drops.
+    """
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else []  # Linux; elsewhere, priority only
+    if len(cores) > 1:
+        os.sched_setaffinity(0, cores[:-1])
+        for name in THREAD_VARIABLES:
+            os.environ.setdefault(name, str(len(cores) - 1))
+    os.nice(NICENESS)
 
 
 def gpu_names() -> list[str]:

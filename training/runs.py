@@ -1,7 +1,9 @@
 """Training runs started on behalf of an app: one at a time, each in its own process and folder.
 
 The run manager launches `python -m training` as a separate process (never a
-thread of the web server) with its own run folder under the runs root, and
+thread of the web server), on every core but one and at a lower priority so
+that the server stays quick for the students drawing meanwhile
+(training/devices.py), with its own run folder under the runs root, and
 reads everything back from the folders, so every browser, and a restarted
 server, sees the same runs. A run whose process died without saying so
 (killed, out of memory, machine restarted) is marked failed the next time
@@ -24,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model.atomic import atomic_write_json
-from model.storage import DEFAULT_MODEL_PATH, read_metadata
+from model.storage import DEFAULT_MODEL_PATH, metadata_path, read_metadata
 from training import progress
+from training.devices import beside_server_environment
 from training.presets import PRESETS, TrainConfig, preset
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +121,7 @@ def probe_device() -> dict:
     try:
         result = subprocess.run(
             [sys.executable, "-m", "training.devices"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
-            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **beside_server_environment()},  # as a run would be
         )  # fmt: skip
         return json.loads(result.stdout.strip().splitlines()[-1])
     except (subprocess.SubprocessError, json.JSONDecodeError, IndexError, OSError):
@@ -286,7 +289,7 @@ class RunManager:
         raise RunError("Could not make a run folder.")
 
     def _launch(self, folder: Path, command: list[str]) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", **beside_server_environment()}
         with open(folder / progress.LOG_FILE, "ab") as log:
             log.write(f"$ {' '.join(command[1:])}\n".encode())
             log.flush()
@@ -313,20 +316,33 @@ class RunManager:
     def models(self) -> list[ModelEntry]:
         """The shipped model first, then every finished run's model, newest first."""
         entries = [_entry(SHIPPED, DEFAULT_MODEL_PATH)]
-        for run in self.runs():
-            if run.state == progress.DONE:
-                entry = _entry(run.id, run.model_path)
-                metadata = {**entry.metadata, "run": {"preset": run.preset, "device": run.status.get("device")}}
-                entries.append(ModelEntry(entry.id, entry.path, metadata, entry.problem))
-        return entries
+        return entries + [_run_entry(run) for run in self.runs() if run.state == progress.DONE]
 
     def model(self, model_id: str) -> ModelEntry | None:
+        """One model by id, read from its own run folder only: the Read page asks on every stroke."""
         if model_id == SHIPPED:
             return _entry(SHIPPED, DEFAULT_MODEL_PATH)
-        return next((entry for entry in self.models() if entry.id == model_id), None)
+        if not isinstance(model_id, str) or not RUN_ID.match(model_id) or not (self.root / model_id).is_dir():
+            return None
+        run = self._read(self.root / model_id)
+        return _run_entry(run) if run.state == progress.DONE else None
+
+    def model_files(self, model_id: str) -> list[Path]:
+        """The files `model(model_id)` reads: an answer about the model is current while none of them changes."""
+        if model_id == SHIPPED:
+            return [DEFAULT_MODEL_PATH, metadata_path(DEFAULT_MODEL_PATH)]
+        if not isinstance(model_id, str) or not RUN_ID.match(model_id):
+            return []
+        folder = self.root / model_id
+        names = (progress.STATUS_FILE, LAUNCH_FILE, progress.CONFIG_FILE, progress.MODEL_FILE)
+        return [folder / name for name in names] + [metadata_path(folder / progress.MODEL_FILE)]
+
+    def default_choice(self) -> str:
+        """The model id in the runs root's default.json, usable or not (see default_model_id)."""
+        return (progress.read_json_object(self.root / DEFAULT_FILE) or {}).get("model", SHIPPED)
 
     def default_model_id(self) -> str:
-        chosen = (progress.read_json_object(self.root / DEFAULT_FILE) or {}).get("model", SHIPPED)
+        chosen = self.default_choice()
         entry = self.model(chosen) if chosen != SHIPPED else None
         return chosen if entry is not None and entry.problem is None else SHIPPED
 
@@ -341,6 +357,12 @@ class RunManager:
 
     def _write_default(self, model_id: str) -> None:
         atomic_write_json(self.root / DEFAULT_FILE, {"model": model_id, "set_at": time.time()})
+
+
+def _run_entry(run: Run) -> ModelEntry:
+    entry = _entry(run.id, run.model_path)
+    metadata = {**entry.metadata, "run": {"preset": run.preset, "device": run.status.get("device")}}
+    return ModelEntry(entry.id, entry.path, metadata, entry.problem)
 
 
 def _entry(model_id: str, path: Path) -> ModelEntry:
