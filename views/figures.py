@@ -13,6 +13,7 @@ import functools
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from model.config import NUM_CLASSES, ROWS
@@ -138,6 +139,29 @@ def _grid() -> dict:
         subplot_titles=("1", "2", "3", "4"),
     )
     return grid.layout.to_plotly_json()
+
+
+class ReadyFigure(go.Figure):
+    """A figure spec built as plain dicts, handed to st.plotly_chart as it is.
+
+    Streamlit sends a Figure's to_dict() without validating it again, so this
+    skips plotly.py's objects altogether: building them for the 28 frames took
+    longer than everything else between a stroke and its answer, and held up
+    every other student's page meanwhile. The tests validate the same spec.
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+    def to_plotly_json(self) -> dict:
+        return self._spec
+
+    def to_json(self, *args, **kwargs) -> str:
+        return pio.to_json(self._spec, *args, validate=False, **kwargs)
 
 
 def reading_figure(
@@ -270,17 +294,21 @@ def reading_figure(
         ],
         meta={"state_hint": state_hint},
     )
-    return go.Figure({"data": data, "layout": layout, "frames": frames}, _validate=False)
+    return ReadyFigure({"data": data, "layout": layout, "frames": frames})
 
 
-def probability_figure(probs: np.ndarray, *, font_size: int = 15, height: int = 210) -> go.Figure:
+def probability_figure(probs: np.ndarray, *, font_size: int = 15, height: int = 210) -> ReadyFigure:
     """The final answer's ten probabilities as bars, in the same class colours as the reading."""
     probs = np.asarray(probs, np.float32)
-    fig = go.Figure({**_probability_bars(probs), "y": probs})  # a validated figure takes the array as it is
-    fig.update_layout(height=height, font={"size": font_size}, margin={"l": 10, "r": 10, "t": 24, "b": 10}, plot_bgcolor="white")
-    fig.update_xaxes(type="category", title_text=None)
-    fig.update_yaxes(range=[0, 1.15], tickformat=".0%", title_text=None)
-    return fig
+    layout = {
+        "height": height,
+        "font": {"size": font_size},
+        "margin": {"l": 10, "r": 10, "t": 24, "b": 10},
+        "plot_bgcolor": "white",
+        "xaxis": {"type": "category"},
+        "yaxis": {"range": [0, 1.15], "tickformat": ".0%"},
+    }
+    return ReadyFigure({"data": [_probability_bars(probs)], "layout": layout})
 
 
 def pixelated(image: np.ndarray, scale: int = 7) -> np.ndarray:

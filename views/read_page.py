@@ -3,9 +3,8 @@
 import streamlit as st
 
 from model.storage import ModelLoadError
-from model.xray import read_digit
 from views import explain, inputs, style
-from views.models import active_model
+from views.models import active_model, reading_of
 from views.reading import show_answer, show_model_view, show_reading
 
 
@@ -48,7 +47,7 @@ def page() -> None:
         answer_column.caption(f"Reading with {entry.label} ({entry.metadata.get('test_accuracy', float('nan')):.2%} test accuracy).")
     if digit is None:
         return
-    reading = read_digit(loaded.weights, digit.image)
+    reading = reading_of(loaded, digit.image)
     inputs.remember(digit)
     with answer_column:  # the answer first: it is what everyone waits for
         show_answer(digit, reading, presenter)

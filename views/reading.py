@@ -76,5 +76,5 @@ def show_reading(digit: Digit, reading: Reading, presenter: bool) -> None:
     state_caption = explain.CAPTIONS["gates" if state.startswith("gate:") and state != "gate:candidate" else "state"]
     captions = st.columns(3)
     captions[0].caption(explain.CAPTIONS["digit"])
-    captions[1].caption(f"{state_caption} {figure.layout.meta['state_hint']}.")
+    captions[1].caption(f"{state_caption} {figure.to_dict()['layout']['meta']['state_hint']}.")
     captions[2].caption(f"{explain.CAPTIONS['bars']} {explain.CAPTIONS['lines']}")
