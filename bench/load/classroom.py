@@ -1,0 +1,125 @@
+"""A class of students against one running server: arrive, draw, wait for the Prediction, play, leave.
+
+Students arrive spread over `arrival_s`, so some open the app while others
+are mid-drawing. Each draws `digits` digits (1s and 7s, each moved a little so
+that no two drawings are alike): the pen takes a moment to move, the Prediction
+is awaited, the reading is played for `play_s`, the canvas is cleared, and
+after the last digit the student leaves. Any exception, error on the page or
+missing answer is an error of that student, and it leaves at once.
+"""
+
+import asyncio
+import random
+import statistics
+from dataclasses import dataclass, field
+
+from bench.load.protocol import ProtocolStudent
+
+PROTOCOL, CHROMIUM = "protocol", "chromium"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    students: int
+    browsers: int = 0  # how many of the students are real Chromium tabs; the rest speak the protocol
+    digits: int = 3
+    play_s: float = 10.0  # 28 rows at the Normal speed of 350 ms a row
+    arrival_s: float = 10.0
+    seed: int = 0
+
+
+@dataclass
+class Outcome:
+    stroke_to_prediction_s: dict[str, list[float]] = field(default_factory=lambda: {PROTOCOL: [], CHROMIUM: []})
+    rerun_s: list[float] = field(default_factory=list)  # protocol only: sending the drawing to the end of the run
+    received_kb: list[float] = field(default_factory=list)  # protocol only: what one drawing's rerun sends back
+    misread: int = 0
+    errors: list[str] = field(default_factory=list)
+    elsewhere: set[str] = field(default_factory=set)  # Chromium only: requests to anything but the app's server
+
+
+async def _student(number: int, client: str, lesson: Lesson, url: str, browser, outcome: Outcome) -> None:
+    rng = random.Random(lesson.seed * 1000 + number)
+    await asyncio.sleep(rng.uniform(0, lesson.arrival_s))
+    if client == CHROMIUM:
+        from bench.load.browser import BrowserStudent
+
+        student = BrowserStudent(browser, url)
+    else:
+        student = ProtocolStudent(url)
+    try:
+        await student.open()
+        for turn in range(lesson.digits):
+            digit = "71"[(number + turn) % 2]
+            shift = (rng.uniform(-0.03, 0.03), rng.uniform(-0.03, 0.03))
+            if client == PROTOCOL:
+                await asyncio.sleep(rng.uniform(0.5, 1.2))  # the pen moving; Chromium's mouse takes its own time
+                rerun = await student.draw(digit, shift)
+                if rerun.prediction is None:
+                    raise RuntimeError("the page showed no Prediction for a drawing")
+                seconds, shown = rerun.prediction_s, rerun.prediction
+                outcome.rerun_s.append(rerun.finished_s)
+                outcome.received_kb.append(rerun.received_bytes / 1000)
+            else:
+                seconds, shown = await student.draw(digit, shift)
+                await student.play()
+            outcome.stroke_to_prediction_s[client].append(seconds)
+            outcome.misread += shown != digit
+            await asyncio.sleep(lesson.play_s)
+            if turn < lesson.digits - 1:
+                await student.clear()
+    except Exception as error:  # noqa: BLE001 - every failure is a student's error, counted and reported
+        outcome.errors.append(f"student {number} ({client}): {type(error).__name__}: {error}")
+    finally:
+        outcome.elsewhere |= getattr(student, "elsewhere", set())
+        try:
+            await student.close()
+        except Exception as error:  # noqa: BLE001
+            outcome.errors.append(f"student {number} ({client}) could not leave: {error}")
+
+
+async def hold(url: str, lesson: Lesson) -> Outcome:
+    """Run the lesson to its end; every student has left when this returns."""
+    outcome = Outcome()
+    clients = [CHROMIUM] * lesson.browsers + [PROTOCOL] * (lesson.students - lesson.browsers)
+    random.Random(lesson.seed).shuffle(clients)
+    if not lesson.browsers:
+        await asyncio.gather(*(_student(n, c, lesson, url, None, outcome) for n, c in enumerate(clients)))
+        return outcome
+    from playwright.async_api import async_playwright
+
+    from bench.load.browser import launch
+
+    async with async_playwright() as playwright:
+        browser = await launch(playwright)
+        try:
+            await asyncio.gather(*(_student(n, c, lesson, url, browser, outcome) for n, c in enumerate(clients)))
+        finally:
+            await browser.close()
+    return outcome
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least `fraction` of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, int(-(-fraction * len(ordered) // 1)) - 1))]
+
+
+def summary(values: list[float]) -> dict:
+    if not values:
+        return {"count": 0}
+    return {
+        "count": len(values),
+        "median_ms": round(1000 * statistics.median(values)),
+        "p95_ms": round(1000 * percentile(values, 0.95)),
+        "max_ms": round(1000 * max(values)),
+    }
+
+
+async def leave_no_trace(url: str) -> None:
+    """Open and close one connection: Streamlit drops expired disconnected sessions only when another is stored."""
+    passer_by = ProtocolStudent(url)
+    await passer_by.connect()
+    await asyncio.sleep(0.2)
+    await passer_by.close()
+    await asyncio.sleep(0.5)

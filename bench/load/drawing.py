@@ -1,0 +1,49 @@
+"""What the canvas sends when a student lifts the pen: fabric.js paths and a PNG of the canvas.
+
+streamlit-drawable-canvas 0.13 sends its whole state as one JSON widget value,
+{"drawing": {"raw": <fabric.js JSON>, "data": <PNG data URL>}}, on every
+mouse-up. The protocol client renders the same strokes the browser tests draw
+(tests/browser.py DIGIT_STROKES) with Pillow, at the Read page's size and brush.
+"""
+
+import base64
+import io
+import json
+
+from PIL import Image, ImageDraw
+
+from tests.browser import DIGIT_STROKES
+
+CANVAS_SIZE = 360  # pixels: the Read page's canvas outside presenter mode
+BRUSH = 26  # the page's default brush width
+STEPS_PER_SEGMENT = 12  # points per straight piece of a stroke, as tests/browser.stroke moves the mouse
+
+
+def stroke_points(points: list[tuple[float, float]], shift: tuple[float, float]) -> list[tuple[float, float]]:
+    """A stroke through `points` (fractions of the canvas) as canvas pixels, the way a mouse passes through them."""
+    moved = [((x + shift[0]) * CANVAS_SIZE, (y + shift[1]) * CANVAS_SIZE) for x, y in points]
+    path = [moved[0]]
+    for (x0, y0), (x1, y1) in zip(moved[:-1], moved[1:], strict=True):
+        path += [(x0 + (x1 - x0) * i / STEPS_PER_SEGMENT, y0 + (y1 - y0) * i / STEPS_PER_SEGMENT) for i in range(1, STEPS_PER_SEGMENT + 1)]
+    return path
+
+
+def canvas_value(digit: str, shift: tuple[float, float] = (0.0, 0.0), strokes: int | None = None) -> str:
+    """The canvas's widget value (a JSON string) after the first `strokes` strokes of `digit` (all by default)."""
+    paths = [stroke_points(points, shift) for points in DIGIT_STROKES[digit][:strokes]]
+    image = Image.new("RGBA", (CANVAS_SIZE, CANVAS_SIZE), "#ffffff")
+    pen = ImageDraw.Draw(image)
+    for path in paths:
+        pen.line(path, fill="#000000", width=BRUSH, joint="curve")
+        for x, y in (path[0], path[-1]):  # round caps
+            pen.ellipse((x - BRUSH / 2, y - BRUSH / 2, x + BRUSH / 2, y + BRUSH / 2), fill="#000000")
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    objects = [
+        {"type": "Path", "stroke": "#000000", "strokeWidth": BRUSH, "strokeLineCap": "round", "fill": None,
+         "path": [["M", *path[0]]] + [["L", *point] for point in path[1:]]}
+        for path in paths
+    ]  # fmt: skip
+    raw = {"version": "7.4.0", "objects": objects, "background": "#ffffff"}
+    data = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
+    return json.dumps({"drawing": {"raw": raw, "data": data}})

@@ -1,0 +1,133 @@
+"""A student without a browser: Streamlit's own websocket protocol, as the browser speaks it.
+
+The browser opens /_stcore/stream (subprotocol "streamlit"), asks for a script
+run with a `rerun_script` BackMsg, and gets ForwardMsgs back: deltas that add
+elements, then `script_finished`. Drawing is a rerun whose widget states hold
+the canvas's new value (see drawing.py); clearing is a rerun that triggers the
+Clear button. Element ids are read from the deltas, as the browser does.
+
+Costs the server what a browser costs it, and the client almost nothing, so
+thirty of these fit beside the server on two cores. What it does not time is
+the browser's own work: encoding the canvas before sending, and drawing the
+answer after it arrives (bench_app.py times those in Chromium).
+"""
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import streamlit  # noqa: F401  (imported first: the protobuf modules need streamlit's config initialised)
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench.load.drawing import canvas_value
+
+CLEAR_BUTTON = "Clear the canvas"
+FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
+RERUN_TIMEOUT_S = 60.0
+
+
+class StudentError(RuntimeError):
+    """Something a student would see go wrong: an error on the page, no answer, a dropped connection."""
+
+
+@dataclass
+class Rerun:
+    """What one script run sent back, and when."""
+
+    prediction: str | None = None  # the Prediction metric's value, if the run showed one
+    prediction_s: float | None = None  # from sending the rerun to the Prediction arriving
+    finished_s: float | None = None  # from sending the rerun to the end of the run
+    received_bytes: int = 0
+    widget_ids: dict[str, str] = field(default_factory=dict)  # "canvas" and CLEAR_BUTTON -> element id
+    errors: list[str] = field(default_factory=list)
+
+
+def _ids_and_errors(message: ForwardMsg, rerun: Rerun, started: float) -> None:
+    element = message.delta.new_element
+    kind = element.WhichOneof("type")
+    if kind == "metric" and element.metric.label == "Prediction":
+        rerun.prediction, rerun.prediction_s = element.metric.body, time.perf_counter() - started
+    elif kind == "bidi_component":  # the canvas: the only custom component on the Read page
+        rerun.widget_ids["canvas"] = element.bidi_component.id
+    elif kind == "button" and element.button.label == CLEAR_BUTTON:
+        rerun.widget_ids[CLEAR_BUTTON] = element.button.id
+    elif kind == "exception":
+        rerun.errors.append(f"exception on the page: {element.exception.type}: {element.exception.message}")
+    elif kind == "alert" and element.alert.format == element.alert.ERROR:
+        rerun.errors.append(f"error on the page: {element.alert.body}")
+
+
+class ProtocolStudent:
+    """One browser tab's worth of websocket traffic: open the app, draw, clear, leave."""
+
+    def __init__(self, url: str):
+        parsed = urlparse(url)
+        self.stream_url = f"ws://{parsed.netloc}/_stcore/stream"
+        self.page_url = url.rstrip("/") + "/"
+        self.widget_ids: dict[str, str] = {}
+        self._socket = None
+
+    async def connect(self) -> None:
+        """The websocket alone, as a tab has it before its first script run."""
+        self._socket = await websockets.connect(self.stream_url, subprotocols=["streamlit"], max_size=None, open_timeout=30)
+
+    async def open(self) -> Rerun:
+        """Open the app: connect, and run the page as a tab does when it loads."""
+        await self.connect()
+        return await self._rerun({})
+
+    async def draw(self, digit: str, shift: tuple[float, float]) -> Rerun:
+        """Lift the pen after drawing `digit`: the canvas sends its drawing and the page reads it."""
+        return await self._rerun({self.widget_ids["canvas"]: ("json_value", canvas_value(digit, shift))})
+
+    async def clear(self) -> Rerun:
+        return await self._rerun({self.widget_ids[CLEAR_BUTTON]: ("trigger_value", True)})
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+            self._socket = None
+
+    async def _rerun(self, widgets: dict[str, tuple[str, object]]) -> Rerun:
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = ""
+        state.context_info.timezone = "UTC"
+        state.context_info.locale = "en-US"
+        state.context_info.url = self.page_url
+        for widget_id, (kind, value) in widgets.items():
+            widget = state.widget_states.widgets.add(id=widget_id)
+            setattr(widget, kind, value)
+        rerun = Rerun()
+        started = time.perf_counter()
+        await self._socket.send(message.SerializeToString())
+        try:
+            await asyncio.wait_for(self._receive_run(rerun, started), RERUN_TIMEOUT_S)
+        except TimeoutError:
+            raise StudentError(f"the page did not finish within {RERUN_TIMEOUT_S:.0f} s") from None
+        except websockets.ConnectionClosed as closed:
+            raise StudentError(f"the server closed the connection ({closed})") from None
+        self.widget_ids.update(rerun.widget_ids)
+        if rerun.errors:
+            raise StudentError("; ".join(rerun.errors))
+        return rerun
+
+    async def _receive_run(self, rerun: Rerun, started: float) -> None:
+        while True:
+            data = await self._socket.recv()
+            rerun.received_bytes += len(data)
+            message = ForwardMsg()
+            message.ParseFromString(data)
+            kind = message.WhichOneof("type")
+            if kind == "delta":
+                _ids_and_errors(message, rerun, started)
+            elif kind == "script_finished":
+                if message.script_finished == FINISHED:
+                    rerun.finished_s = time.perf_counter() - started
+                    return
+                if message.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
+                    rerun.errors.append(f"the script ended with {ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)}")
+                    return

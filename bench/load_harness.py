@@ -1,0 +1,193 @@
+"""Hold a classroom: N students draw on one Row Reader server at once; how quick is it, and does memory come back?
+
+    python bench/load_harness.py                                  # N = 1, 10, 30; 2 of them Chromium tabs
+    python bench/load_harness.py --students 30 --training         # 30 students while a training run goes
+    python bench/load_harness.py --students 1 10 30 45 --browsers 0
+
+Starts `streamlit run app.py` on a free port, served as README "Serving a
+class" says (SERVING below; --streamlit-defaults for Streamlit's defaults),
+warms it up (two students, one in Chromium if any will be, draw twice, so the
+network is loaded, the modules imported and the browser's files served once),
+lets those sessions expire, and then for each class size runs a lesson
+(bench/load/classroom.py): students arrive over 10 s, each draws 3 digits with
+real strokes, waits for the Prediction, plays the reading for 10 s, clears,
+and leaves. Per class size it reports:
+
+- stroke to prediction: median and 95th percentile, per kind of client. The
+  protocol client (bench/load/protocol.py) times from sending the drawing to
+  the Prediction arriving; a Chromium tab (bench/load/browser.py) times from
+  the mouse-up to the Prediction on screen, so it adds the browser's own work;
+- errors: exceptions or errors on the page, a missing Prediction, a dropped
+  connection or a run that did not finish in 60 s;
+- the server's resident memory (RSS of the streamlit process, from /proc)
+  before the lesson, at its peak, when the last student has gone, and after
+  Streamlit has dropped the disconnected sessions. Streamlit keeps a closed
+  tab's session for `server.disconnectedSessionTTL` seconds (120 by default)
+  in case it reconnects, and drops expired ones only when another session is
+  stored; the harness sets the TTL to --ttl, waits it out, and opens and closes
+  one connection before reading "after";
+- what Streamlit still holds then: connected sessions and the bytes of
+  st.image files it keeps for sessions (/_stcore/metrics);
+- whether any Chromium tab asked an address other than the app's own;
+- the server's CPU seconds over the lesson, and the lesson's wall time.
+
+With --training a run of --preset is started through the run manager, as the
+Train page starts it, before the lesson, and cancelled after; its training
+speed during the lesson, and the most memory it has held, are reported. The
+server's log and the run are left in a temporary folder, named in the output.
+
+Timings only; no test depends on them (tests/test_load_harness.py runs a small
+lesson and checks errors and memory). Needs Debian's chromium for --browsers,
+MNIST_DIR for --training.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load.classroom import CHROMIUM, PROTOCOL, Lesson, hold, leave_no_trace, summary  # noqa: E402
+from bench.load.memory import PeakSampler, cpu_seconds, rss_mb, streamlit_holds  # noqa: E402
+from tests.browser import streamlit_server  # noqa: E402
+from training import progress  # noqa: E402
+from training.runs import RunManager  # noqa: E402
+
+TTL_ENV = "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"  # server.disconnectedSessionTTL
+# How README "Serving a class" says to serve: no file watching and no forced full garbage collection after every
+# script run (each walked every loaded module or object while holding the interpreter lock, for every stroke), and
+# glibc's malloc kept to two arenas (by default each of the many session threads may get its own, and what they
+# free is kept as the server's high-water mark).
+SERVING = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false", "MALLOC_ARENA_MAX": "2"}
+STREAMLIT_DEFAULTS = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "auto", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}  # over config.toml
+
+
+def settle(url: str, ttl: float) -> None:
+    """Wait until Streamlit has dropped every session that has left (see the module docstring)."""
+    time.sleep(ttl + 1)
+    asyncio.run(leave_no_trace(url))
+
+
+def run_lesson(url: str, pid: int, lesson: Lesson, ttl: float) -> dict:
+    """One lesson from arrival to the last session dropped, with the server's memory and CPU around it."""
+    before = rss_mb(pid)
+    cpu_before, started = cpu_seconds(pid), time.perf_counter()
+    with PeakSampler(pid) as peak:
+        outcome = asyncio.run(hold(url, lesson))
+    wall = time.perf_counter() - started
+    cpu = cpu_seconds(pid) - cpu_before
+    all_left = rss_mb(pid)
+    settle(url, ttl)
+    after = rss_mb(pid)
+    return {
+        "students": lesson.students,
+        "chromium_students": lesson.browsers,
+        "stroke_to_prediction": {client: summary(outcome.stroke_to_prediction_s[client]) for client in (PROTOCOL, CHROMIUM)},
+        "protocol_whole_rerun": summary(outcome.rerun_s),
+        "kb_per_drawing_median": round(statistics.median(outcome.received_kb), 1) if outcome.received_kb else None,
+        "misread": outcome.misread,
+        "chromium_requests_elsewhere": sorted(outcome.elsewhere),
+        "errors": len(outcome.errors),
+        "error_messages": outcome.errors[:5],
+        "rss_mb": {"before": round(before), "peak": round(peak.peak_mb), "all_left": round(all_left), "after_ttl": round(after)},
+        "held_after_ttl": streamlit_holds(url),
+        "server_cpu_s": round(cpu, 1),
+        "wall_s": round(wall, 1),
+    }
+
+
+@contextmanager
+def training_run(runs_dir: Path, preset_name: str, epochs: int):
+    """A run started the way the Train page starts it; yields it and a function giving its figures since a time."""
+    data_dir = os.environ.get("MNIST_DIR")
+    if not data_dir:
+        raise SystemExit("--training needs MNIST_DIR (the folder of the four MNIST IDX files)")
+    manager = RunManager(runs_dir, data_dir=data_dir)
+    run = manager.start(preset_name, {"epochs": epochs})
+    try:
+        deadline = time.monotonic() + 300
+        while not any(r.get("kind") == "batch" for r in run.progress()):
+            if manager.run(run.id).state != progress.RUNNING or time.monotonic() > deadline:
+                raise RuntimeError(f"the training run did not start: {manager.run(run.id).log_tail()}")
+            time.sleep(1)
+
+        def figures_since(since: float) -> dict:
+            """Its median training speed since `since`, and the most memory it has held so far."""
+            speeds = [r["samples_per_s"] for r in run.progress() if r.get("kind") == "batch" and r["time"] >= since]
+            pid = manager.run(run.id).status.get("pid")
+            return {
+                "samples_per_s": round(statistics.median(speeds)) if speeds else None,
+                "peak_rss_mb": round(rss_mb(pid, "VmHWM")) if isinstance(pid, int) and Path(f"/proc/{pid}").is_dir() else None,
+            }
+
+        yield run, figures_since
+    finally:
+        if manager.run(run.id).state == progress.RUNNING:
+            manager.cancel(run.id)
+        deadline = time.monotonic() + 120
+        while manager.run(run.id).state == progress.RUNNING and time.monotonic() < deadline:
+            time.sleep(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, nargs="+", default=[1, 10, 30], help="class sizes, one lesson each (default: 1 10 30)")
+    parser.add_argument("--browsers", type=int, nargs="+", default=[2], help="Chromium tabs among the students, per size (default: 2)")
+    parser.add_argument("--digits", type=int, default=3, help="digits each student draws (default: 3)")
+    parser.add_argument("--play-s", type=float, default=10.0, help="seconds each reading is played (default: 10)")
+    parser.add_argument("--arrival-s", type=float, default=10.0, help="students arrive over this many seconds (default: 10)")
+    parser.add_argument("--ttl", type=float, default=15, help="server.disconnectedSessionTTL for the server, seconds (default: 15)")
+    parser.add_argument("--training", action="store_true", help="a training run goes during every lesson")
+    parser.add_argument("--preset", default="morvan", help="recipe of that run (default: morvan)")
+    parser.add_argument("--epochs", type=int, default=5, help="epochs of that run; it is cancelled after the lessons (default: 5)")
+    parser.add_argument("--streamlit-defaults", action="store_true", help="serve with Streamlit's defaults instead of SERVING")
+    parser.add_argument("--out", help="also write the results as JSON here")
+    args = parser.parse_args()
+    browsers = (args.browsers * len(args.students))[: len(args.students)] if len(args.browsers) == 1 else args.browsers
+
+    runs_dir = Path(tempfile.mkdtemp(prefix="load-runs-"))
+    log = runs_dir / "server.log"
+    env = {TTL_ENV: str(int(args.ttl)), "ROW_READER_RUNS": str(runs_dir), **(STREAMLIT_DEFAULTS if args.streamlit_defaults else SERVING)}
+    results = {
+        "machine_cores": len(os.sched_getaffinity(0)),
+        "disconnected_session_ttl_s": int(args.ttl),
+        "serving": "streamlit defaults" if args.streamlit_defaults else SERVING,
+        "server_log": str(log),
+        "lessons": [],
+    }
+    with streamlit_server(env=env, log_path=log) as (url, process, _):
+        warm_up = Lesson(students=2, browsers=min(1, max(browsers)), digits=2, play_s=0.5, arrival_s=0.0, seed=99)
+        asyncio.run(hold(url, warm_up))  # the network loaded, the modules imported, a browser's files served once
+        settle(url, args.ttl)
+        results["rss_mb_after_warm_up"] = round(rss_mb(process.pid))
+        results["held_after_warm_up"] = streamlit_holds(url)
+        with training_run(runs_dir, args.preset, args.epochs) if args.training else _nothing() as training:
+            for students, tabs in zip(args.students, browsers, strict=True):
+                tabs = min(tabs, students)
+                lesson = Lesson(students=students, browsers=tabs, digits=args.digits, play_s=args.play_s, arrival_s=args.arrival_s)
+                since = time.time()
+                result = run_lesson(url, process.pid, lesson, args.ttl)
+                if training:
+                    run, figures_since = training
+                    result["training"] = {"run": run.id, "preset": args.preset, **figures_since(since)}
+                results["lessons"].append(result)
+                print(json.dumps(result), flush=True)
+    print(json.dumps(results, indent=2))
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+
+
+@contextmanager
+def _nothing():
+    yield None
+
+
+if __name__ == "__main__":
+    main()
