@@ -1,6 +1,98 @@
-"""The About page: what Row Reader is, and how to serve it to a class."""
+"""The About page: what Row Reader is, and how a teacher serves it to a class.
+
+The figures are the ones measured with bench/load_harness.py (see README,
+"Serving a class"); the address shown is this server's own, so the teacher can
+read it out or write it on the board.
+"""
+
+import socket
 
 import streamlit as st
 
-st.title("About Row Reader")
-st.markdown("An LSTM reads a handwritten digit one pixel row at a time.")
+from views import access
+
+# As README "Serving a class" says, and bench/load_harness.py measures.
+SERVE_COMMAND = "MALLOC_ARENA_MAX=2 streamlit run app.py --server.address 0.0.0.0 --server.port 8501"
+
+
+def classroom_address() -> str | None:
+    """This machine's address on the local network, as students' devices will reach it (None if it has none).
+
+    Connecting a UDP socket only picks the outgoing interface; no packet is sent.
+    """
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.254.254.254", 1))
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+def what_it_is() -> None:
+    st.title("About Row Reader")
+    st.markdown(
+        "Draw a digit and watch a recurrent network read it **one pixel row at a time**, top to bottom. "
+        "After every row you see what the network holds in its memory and how sure it is of each digit, "
+        "so a class can watch it change its mind. The network is an LSTM trained on MNIST, "
+        "the classic set of 70,000 handwritten digits."
+    )
+
+
+def serving_a_class() -> None:
+    st.header("Serving a class")
+    st.markdown(
+        "1. Connect this computer to the classroom network: the same Wi-Fi as the students' devices.\n"
+        "2. Set a **training password**, so that only you can start or stop training and change the model "
+        "(students can still watch the Train page):"
+    )
+    st.code(f'{access.SECRET_NAME} = "choose-one"    # in .streamlit/secrets.toml', language="toml")
+    st.markdown(f"   or put `{access.ENV_VARIABLE}=choose-one` in front of the command below.")
+    st.markdown("3. Start Row Reader so that other devices can reach it:")
+    st.code(SERVE_COMMAND, language="bash", wrap_lines=True)
+    st.markdown(
+        "   `--server.address 0.0.0.0` lets other devices in; `8501` is the port (the computer's firewall must "
+        "let it through). `MALLOC_ARENA_MAX=2` keeps the server's memory steady as students come and go."
+    )
+    port = st.get_option("server.port")
+    address = classroom_address()
+    if address:
+        st.markdown("4. Students open this address in their browser:")
+        st.code(f"http://{address}:{port}", language=None)
+    else:
+        st.markdown(f"4. Students open `http://<this computer's address>:{port}` in their browser.")
+    if access.configured_password() is None:
+        st.warning("No training password is set on this server: anyone who opens it can start and stop training.")
+
+
+def what_it_sends() -> None:
+    st.header("What it sends over the network")
+    st.markdown(
+        "Nothing leaves the classroom. Each student's browser talks only to this computer: it sends the drawing, "
+        "and gets the page and the reading back. The app asks nothing of any other server: no fonts, "
+        "no scripts, no usage statistics (turned off in `.streamlit/config.toml`). "
+        "Drawings are not stored; a student's page is forgotten a couple of minutes after the tab is closed. "
+        "The one exception is training on a computer without the MNIST files: the run then downloads them once "
+        "(11 MB) through Keras."
+    )
+
+
+def machine_needed() -> None:
+    st.header("The computer a class needs")
+    st.markdown(
+        "Measured with 30 students drawing at once on a computer with **2 cores** (see the README for the details):\n"
+        "- the server answers 95% of the strokes within **0.2 s**; on a student's screen, with the browser's own "
+        "work, the answer typically shows in under a second;\n"
+        "- during a training run, in under **2 s** for 95% of them, and mostly in a quarter of a second: "
+        "training uses every core but one, so the class keeps a core;\n"
+        "- the app uses about **200 MB** of memory, and it does not grow as students come and go; "
+        "a training run needs about 1.2 GB more.\n\n"
+        "So a laptop with 2 cores and 4 GB of memory holds a class of thirty. More cores make training faster, "
+        "not drawing. The students' devices only need a current web browser."
+    )
+
+
+what_it_is()
+serving_a_class()
+what_it_sends()
+machine_needed()
