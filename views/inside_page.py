@@ -16,7 +16,7 @@ from model.xray import Reading, read_digit
 from views import explain, inputs, inside_figures, reports
 from views.figures import pixelated
 from views.inputs import Digit
-from views.models import active_model, load_entry, run_manager
+from views.models import active_model, load_entry, reading_of, run_manager
 from views.reading import PLOTLY_CONFIG
 
 REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE = "Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare"
@@ -264,7 +264,7 @@ def page() -> None:
     choices = digit_choices()
     digit = choose_digit(chooser, "The digit to examine", "inside_digit", choices)
     thumbnail.image(pixelated(digit.image, 2))
-    reading = read_digit(loaded.weights, digit.image)
+    reading = reading_of(loaded, digit.image)  # usually kept from the Read page already
     view = st.segmented_control("View", VIEWS, default=REPORT, key="view", required=True, bind="query-params", label_visibility="collapsed")
 
     if view in NEEDS_REPORT and report is None:
