@@ -81,7 +81,7 @@ def machine_needed() -> None:
     st.header("The computer a class needs")
     st.markdown(
         "Measured with 30 students drawing at once on a computer with **2 cores** (see the README for the details):\n"
-        "- the server answers 95% of the strokes within **0.2 s**; on a student's screen, with the browser's own "
+        "- the server answers 95% of the strokes within about **0.4 s**; on a student's screen, with the browser's own "
         "work, the answer typically shows in under a second;\n"
         "- during a training run, within about **1 s** for 95% of them when your own browser runs on the same "
         "computer, and mostly in a quarter of a second: training uses every core but one, so the class keeps a core;\n"
