@@ -9,6 +9,7 @@ missing answer is an error of that student, and it leaves at once.
 """
 
 import asyncio
+import math
 import random
 import statistics
 from dataclasses import dataclass, field
@@ -102,7 +103,7 @@ async def hold(url: str, lesson: Lesson) -> Outcome:
 def percentile(values: list[float], fraction: float) -> float:
     """The nearest-rank percentile: the smallest value with at least `fraction` of the values at or below it."""
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(-(-fraction * len(ordered) // 1)) - 1))]
+    return ordered[max(0, min(len(ordered), math.ceil(fraction * len(ordered))) - 1)]
 
 
 def summary(values: list[float]) -> dict:
