@@ -48,13 +48,21 @@ def read_metadata(model_path: str | Path) -> dict:
     return value
 
 
+def model_file_problem(path: Path) -> str | None:
+    """What is wrong with a model file at a glance (missing, not an archive), or None; loading it is the real test."""
+    if not path.is_file():
+        return "the model file is missing"
+    if not zipfile.is_zipfile(path):
+        return "the model file is damaged: not a Keras .keras file (no zip archive)"
+    return None
+
+
 def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> LoadedModel:
     """Read a model's weights for the x-ray, without Keras (see model/keras_file.py), and its metadata."""
     path = Path(path)
-    if not path.is_file():
-        raise ModelLoadError(f"{path}: no such model file")
-    if not zipfile.is_zipfile(path):
-        raise ModelLoadError(f"{path}: not a Keras .keras file (it is not a zip archive)")
+    problem = model_file_problem(path)
+    if problem:
+        raise ModelLoadError(f"{path}: {problem}")
     try:
         weights = ReaderWeights.from_layers(read_layers(path))
     except KerasFileError as error:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model.atomic import atomic_write_json
-from model.storage import DEFAULT_MODEL_PATH, metadata_path, read_metadata
+from model.storage import DEFAULT_MODEL_PATH, ModelLoadError, metadata_path, model_file_problem, read_metadata
 from training import progress
 from training.devices import beside_server_environment
 from training.presets import PRESETS, TrainConfig, preset
@@ -367,16 +367,8 @@ def _run_entry(run: Run) -> ModelEntry:
 
 def _entry(model_id: str, path: Path) -> ModelEntry:
     """A cheap look at a model file: present, a zip archive, readable metadata. Loading it is the real test."""
-    import zipfile
-
-    from model.storage import ModelLoadError
-
-    problem, metadata = None, {}
-    if not path.is_file():
-        problem = "the model file is missing"
-    elif not zipfile.is_zipfile(path):
-        problem = "the model file is damaged (not a .keras archive)"
-    else:
+    problem, metadata = model_file_problem(path), {}
+    if problem is None:
         try:
             metadata = read_metadata(path)
         except ModelLoadError as error:
