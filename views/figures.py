@@ -117,6 +117,21 @@ def _controls(step: int, play: dict, still: dict, font_size: int) -> dict:
     }
 
 
+def rows_slider(active: int, still: dict, font_size: int, *, x: float, y: float) -> dict:
+    """The "Rows read: N of 28" slider under an animation whose frames are named "1" to "28"."""
+    return {
+        "active": active,
+        "x": x,
+        "len": 1.0 - x,
+        "y": y,
+        "yanchor": "top",
+        "pad": {"t": 0},
+        "currentvalue": {"prefix": "Rows read: ", "suffix": f" of {ROWS}", "font": {"size": font_size + 1}},
+        "steps": [{"label": str(row), "method": "animate", "args": [[str(row)], still]} for row in range(1, ROWS + 1)],
+        "font": {"size": font_size - 4},
+    }
+
+
 def packed(array: np.ndarray) -> dict:
     """An array as plotly.js's typed-array spec: base64 float32, a third the size of JSON numbers."""
     array = np.ascontiguousarray(array, dtype="<f4")
@@ -279,19 +294,7 @@ def reading_figure(
         shapes=_frame_shapes(shown),
         legend={"title": {"text": "digit"}, "x": 1.0, "y": 0.0, "yanchor": "bottom", "font": {"size": font_size - 2}},
         updatemenus=[_controls(shown, play, still, font_size)],
-        sliders=[
-            {
-                "active": shown,
-                "x": 0.36,
-                "len": 0.64,
-                "y": -0.16,
-                "yanchor": "top",
-                "pad": {"t": 0},
-                "currentvalue": {"prefix": "Rows read: ", "suffix": f" of {ROWS}", "font": {"size": font_size + 1}},
-                "steps": [{"label": name, "method": "animate", "args": [[name], still]} for name in names],
-                "font": {"size": font_size - 4},
-            }
-        ],
+        sliders=[rows_slider(shown, still, font_size, x=0.36, y=-0.16)],
         meta={"state_hint": state_hint},
     )
     return ReadyFigure({"data": data, "layout": layout, "frames": frames})

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from model.config import NUM_CLASSES, ROWS
 from model.insight import RowImportance, first_row_reaching
-from views.figures import CLASS_COLOURS, INK, NOW_COLOUR, PAPER, ReadyFigure, packed
+from views.figures import CLASS_COLOURS, INK, NOW_COLOUR, PAPER, ReadyFigure, packed, rows_slider
 
 ROW_NUMBERS = list(range(1, ROWS + 1))
 PERCENT = {"tickformat": ".0%"}
@@ -251,10 +251,9 @@ def map_figure(
 
     trace = len(data)
     data.append(drawn(ROWS))
-    names = [str(rows) for rows in ROW_NUMBERS]
     play = {"frame": {"duration": frame_ms, "redraw": False}, "transition": {"duration": 0}, "fromcurrent": False, "mode": "immediate"}
     still = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
-    frames = [{"name": name, "data": [drawn(rows)], "traces": [trace]} for name, rows in zip(names, ROW_NUMBERS, strict=True)]
+    frames = [{"name": str(rows), "data": [drawn(rows)], "traces": [trace]} for rows in ROW_NUMBERS]
     layout.update(
         updatemenus=[
             {
@@ -271,19 +270,7 @@ def map_figure(
                 ],
             }
         ],
-        sliders=[
-            {
-                "active": ROWS - 1,
-                "x": 0.22,
-                "len": 0.78,
-                "y": -0.18,
-                "yanchor": "top",
-                "pad": {"t": 0},
-                "currentvalue": {"prefix": "Rows read: ", "suffix": f" of {ROWS}", "font": {"size": font_size + 1}},
-                "steps": [{"label": name, "method": "animate", "args": [[name], still]} for name in names],
-                "font": {"size": font_size - 4},
-            }
-        ],
+        sliders=[rows_slider(ROWS - 1, still, font_size, x=0.22, y=-0.18)],
         margin={"l": 10, "r": 10, "t": 30, "b": 150},
     )
     return ReadyFigure({"data": data, "layout": layout, "frames": frames})
