@@ -16,6 +16,7 @@ from model.storage import LoadedModel
 from model.xray import step_probabilities
 from views import explain
 from views.figures import pixelated
+from views.models import file_stamp
 
 DRAW, SAMPLES, UPLOAD = "Draw", "Samples", "Upload"
 SOURCES = (DRAW, SAMPLES, UPLOAD)
@@ -41,7 +42,7 @@ def gallery() -> dict[int, Sample]:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _gallery_answers(model_path: str, modified_ns: int, _loaded: LoadedModel) -> dict[int, Sample]:
+def _gallery_answers(model_path: str, stamp: tuple | None, _loaded: LoadedModel) -> dict[int, Sample]:
     samples = gallery()
     answers = step_probabilities(_loaded.weights, np.stack([s.image for s in samples.values()]))[:, -1].argmax(axis=1)
     return {index: replace(sample, predicted=int(answer)) for (index, sample), answer in zip(samples.items(), answers, strict=True)}
@@ -49,10 +50,7 @@ def _gallery_answers(model_path: str, modified_ns: int, _loaded: LoadedModel) ->
 
 def gallery_read_by(entry, loaded: LoadedModel) -> dict[int, Sample]:
     """The gallery with each digit's answer from the model in use, so that "read as" and "Misread" are about it."""
-    try:
-        return gallery() if entry.shipped else _gallery_answers(str(entry.path), entry.path.stat().st_mtime_ns, loaded)
-    except OSError:  # the file went away after loading: the stored answers are better than none
-        return gallery()
+    return gallery() if entry.shipped else _gallery_answers(str(entry.path), file_stamp(entry.path), loaded)
 
 
 def remember(digit: Digit) -> None:

@@ -22,15 +22,20 @@ RIGHT, WRONG = "#d9f0d3", "#b2182b"  # the confusion matrix: a pale diagonal, mi
 DASHES = ("solid", "dot")  # first and second reading in the comparison
 
 
+def _layout(height: int, font_size: int, **extra) -> dict:
+    """The settings every figure here shares, as a plain dict (figures assembled as specs take it as it is)."""
+    return {
+        "height": height,
+        "font": {"size": font_size},
+        "paper_bgcolor": PAPER,
+        "plot_bgcolor": "white",
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        **extra,
+    }
+
+
 def _base_layout(figure: go.Figure, height: int, font_size: int, **extra) -> go.Figure:
-    figure.update_layout(
-        height=height,
-        font={"size": font_size},
-        paper_bgcolor=PAPER,
-        plot_bgcolor="white",
-        **{"margin": {"l": 10, "r": 10, "t": 50, "b": 10}, **extra},
-    )
-    return figure
+    return figure.update_layout(_layout(height, font_size, **extra))
 
 
 def confusion_figure(confusion: np.ndarray, selected: tuple[int, int] | None = None, *, font_size: int = 15) -> go.Figure:
@@ -166,11 +171,6 @@ def _paths_with_gaps(paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(m, 28, 2) -> x, y with a NaN after each path, so one trace draws m separate lines."""
     gapped = np.concatenate([paths, np.full((len(paths), 1, 2), np.nan, np.float32)], axis=1).reshape(-1, 2)
     return gapped[:, 0], gapped[:, 1]
-
-
-def _layout(height: int, font_size: int, **extra) -> dict:
-    """_base_layout's settings as a plain dict, for figures assembled as specs (ReadyFigure)."""
-    return {"height": height, "font": {"size": font_size}, "paper_bgcolor": PAPER, "plot_bgcolor": "white", **extra}
 
 
 def map_figure(

@@ -31,21 +31,16 @@ def run_manager() -> RunManager:
     return RunManager()
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """Inode, modification time and size of a file, None if it is missing: a replaced or rewritten file changes it.
 
-
-def _stamps(paths: list[Path]) -> tuple:
-    """Inode, modification time and size of each file (None if missing): a replaced or rewritten file changes them."""
-    stamps = []
-    for path in paths:
-        try:
-            stat = path.stat()
-            stamps.append((stat.st_ino, stat.st_mtime_ns, stat.st_size))
-        except OSError:
-            stamps.append(None)
-    return tuple(stamps)
+    What every per-server cache of something read from a file is keyed by.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 @functools.lru_cache(maxsize=ANSWERS_KEPT)
@@ -60,18 +55,18 @@ def _default_choice(root: str, stamps: tuple) -> str:
 
 def model_entry(manager: RunManager, model_id: str) -> ModelEntry | None:
     """manager.model(model_id), read again only when one of its files has changed."""
-    return _model_entry(str(manager.root), model_id, _stamps(manager.model_files(model_id)))
+    return _model_entry(str(manager.root), model_id, tuple(map(file_stamp, manager.model_files(model_id))))
 
 
 def default_model_id(manager: RunManager) -> str:
     """manager.default_model_id(), from the same kept answers."""
-    chosen = _default_choice(str(manager.root), _stamps([manager.root / DEFAULT_FILE]))
+    chosen = _default_choice(str(manager.root), file_stamp(manager.root / DEFAULT_FILE))
     entry = model_entry(manager, chosen) if chosen != SHIPPED else None
     return chosen if entry is not None and entry.problem is None else SHIPPED
 
 
 @st.cache_resource(max_entries=6, show_spinner="Loading the network...")
-def _load(path: str, stamp: tuple[int, int]) -> LoadedModel | str:
+def _load(path: str, stamp: tuple[int, int, int]) -> LoadedModel | str:
     """The model, or why it cannot be used (a string, so that the failure is cached too)."""
     try:
         return load_model(path)
@@ -82,10 +77,10 @@ def _load(path: str, stamp: tuple[int, int]) -> LoadedModel | str:
 def load_entry(entry: ModelEntry) -> LoadedModel | str:
     if entry.problem:
         return entry.problem
-    try:
-        return _load(str(entry.path), _stamp(entry.path))
-    except OSError as error:  # deleted between listing and loading
-        return f"{entry.path}: {error.strerror}"
+    stamp = file_stamp(entry.path)
+    if stamp is None:  # deleted between listing and loading
+        return f"{entry.path}: the model file is missing"
+    return _load(str(entry.path), stamp)
 
 
 def active_model() -> tuple[ModelEntry, LoadedModel]:

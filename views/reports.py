@@ -8,23 +8,15 @@ one in a separate process, which needs the MNIST test set on the server.
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import streamlit as st
 
 from model.report import ModelReport, load_report, report_path
 from model.storage import LoadedModel
 from training.runs import REPO_ROOT, ModelEntry
+from views.models import file_stamp
 
 _building = threading.Lock()  # one build at a time per server, whoever asks
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -35,7 +27,7 @@ def _load(model_path: str, stamps: tuple, _weights) -> ModelReport | None:
 
 def model_report(entry: ModelEntry, loaded: LoadedModel) -> ModelReport | None:
     """The report of the model in use, or None if it has none that matches its weights."""
-    return _load(str(entry.path), (_stamp(entry.path), _stamp(report_path(entry.path))), loaded.weights)
+    return _load(str(entry.path), (file_stamp(entry.path), file_stamp(report_path(entry.path))), loaded.weights)
 
 
 def compute_report(entry: ModelEntry, data_dir: str | None) -> str | None:
