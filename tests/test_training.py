@@ -485,6 +485,8 @@ def test_preset_overrides():
     assert config.model.units == 64 and config.model.lstm_layers == 2 and config.model.projection_units == 128
     assert config.epochs == 3 and config.samples is None and config.limit == 500
     assert PRESETS["morvan"].model.units == 128  # the preset itself is unchanged
+    assert preset("morvan", epochs=2).samples is None  # explicit epochs replace the sample budget...
+    assert preset("morvan", epochs=2, samples=500).samples == 500  # ...unless a budget is given too
     with pytest.raises(ValueError, match="unknown preset"):
         preset("nope")
 

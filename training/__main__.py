@@ -60,8 +60,6 @@ def new_run_config(args: argparse.Namespace) -> TrainConfig:
     """The preset with the command line's changes; raises ValueError for a value out of range."""
     not_settings = ("preset", "out", "data_dir", "resume")
     overrides = {key: value for key, value in vars(args).items() if value is not None and key not in not_settings}
-    if "epochs" in overrides:
-        overrides.setdefault("samples", None)  # an explicit epoch count replaces the preset's sample budget
     return preset(args.preset, **overrides)
 
 

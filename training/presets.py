@@ -68,9 +68,14 @@ PRESETS = {
 
 
 def preset(name: str, **overrides) -> TrainConfig:
-    """A preset with some fields changed; model fields (units, lstm_layers, ...) are accepted too."""
+    """A preset with some fields changed; model fields (units, lstm_layers, ...) are accepted too.
+
+    An explicit epoch count replaces the preset's sample budget unless `samples` is given as well.
+    """
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
     base = PRESETS[name]
+    if "epochs" in overrides:
+        overrides.setdefault("samples", None)
     model_overrides = {k: overrides.pop(k) for k in list(overrides) if k in ModelConfig.__dataclass_fields__}
     return replace(base, model=replace(base.model, **model_overrides), **overrides)

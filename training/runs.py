@@ -151,10 +151,7 @@ def checked_config(preset_name: str, overrides: dict) -> TrainConfig:
     unknown = set(overrides) - set(FLAGS)
     if unknown:
         raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
-    values = dict(overrides)
-    if "epochs" in values:
-        values.setdefault("samples", None)  # as the CLI does: explicit epochs replace a sample budget
-    return preset(preset_name, **values)
+    return preset(preset_name, **overrides)
 
 
 def _process_alive(pid: int, folder: Path) -> bool:
