@@ -96,18 +96,19 @@ def class_accuracy_figure(accuracy: np.ndarray, counts: np.ndarray, *, font_size
     floor = max(0.0, np.floor((np.nanmin(accuracy) - 0.02) * 50) / 50) if np.isfinite(accuracy).any() else 0.0
     figure = go.Figure(
         go.Bar(
-            x=[str(d) for d in range(NUM_CLASSES)],
-            y=accuracy,
+            y=[str(d) for d in range(NUM_CLASSES)],
+            x=accuracy,
+            orientation="h",  # across, so that each label has a line of its own at a size a room can read
             marker_color=list(CLASS_COLOURS),
-            text=[f"{a:.1%}<br>{m} wrong" if np.isfinite(a) else "none" for a, m in zip(accuracy, missed, strict=True)],
+            text=[f"{a:.1%}, {m} wrong" if np.isfinite(a) else "none" for a, m in zip(accuracy, missed, strict=True)],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="digit %{x}: %{y:.2%} read correctly<extra></extra>",
+            hovertemplate="digit %{y}: %{x:.2%} read correctly<extra></extra>",
         )
     )
-    figure.update_xaxes(type="category", title_text="true digit")
-    figure.update_yaxes(range=[floor, 1.0], title_text=f"read correctly (axis from {floor:.0%})", **PERCENT)
-    return _base_layout(figure, 330, font_size, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    figure.update_yaxes(type="category", autorange="reversed", title_text="true digit")
+    figure.update_xaxes(range=[floor, 1.0], title_text=f"read correctly (axis from {floor:.0%})", **PERCENT)
+    return _base_layout(figure, 400, font_size, margin={"l": 10, "r": 150, "t": 10, "b": 10})
 
 
 def early_figure(
