@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.config import NUM_CLASSES, ROWS
-from model.xray import ReaderWeights, step_probabilities
+from model.weights import ReaderWeights
+from model.xray import step_probabilities
 
-MAX_PROJECTION_STATES = 20_000  # rows of h the PCA is fitted on: the SVD takes ~0.3 s (56,000 took 1.7 s)
+MAX_PROJECTION_STATES = 20_000  # rows of h the PCA is fitted on: a stable map in a fraction of the time (bench/bench_report.py)
 TINY = float(np.finfo(np.float32).tiny)  # floor for probabilities that underflowed to 0 before taking their log
 
 

@@ -3,9 +3,9 @@
 A `.keras` file is a zip of `config.json` (the layers, as data) and
 `model.weights.h5` (the arrays). Reading those two with json and h5py runs no
 code from the file at all, which is stricter than Keras's own safe mode, and it
-keeps Keras and its backend out of the app's server: a second or more off every
-start, hundreds of megabytes off its memory, and no `keras.backend.clear_session()`,
-which Streamlit calls after every script run whenever Keras has been imported.
+keeps Keras and its backend out of the app's server: a quicker start (bench/bench_app.py),
+far less memory, and no `keras.backend.clear_session()`, which Streamlit calls after
+every script run whenever Keras has been imported.
 """
 
 import io
@@ -15,7 +15,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from model.xray import LayerArrays, UnsupportedModelError
+from model.weights import LayerArrays, UnsupportedModelError
 
 CONFIG_ENTRY, WEIGHTS_ENTRY = "config.json", "model.weights.h5"
 MAX_WEIGHTS_BYTES = 200 * 2**20  # far above any row reader; refuses a zip bomb before it is unpacked

@@ -11,7 +11,6 @@ a model retrained in place makes its report stale, and load_report then returns 
 """
 
 import argparse
-import hashlib
 import os
 import sys
 import time
@@ -22,14 +21,14 @@ from pathlib import Path
 
 if __name__ == "__main__":
     # The CLI reads with one BLAS thread: on 2 shared cores, two threads wait on each other whenever
-    # another process is busy (the full build went from 8 s to 15-27 s). Set before numpy loads.
+    # another process is busy (bench/bench_report.py). Set before numpy loads.
     for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_variable, "1")
 
 import numpy as np  # noqa: E402
 
-from model.atomic import atomic_write  # noqa: E402
 from model.config import NUM_CLASSES, ROW_WIDTH, ROWS  # noqa: E402
+from model.files import atomic_write  # noqa: E402
 from model.insight import (  # noqa: E402
     StateProjection,
     accuracy_by_rows,
@@ -41,7 +40,8 @@ from model.insight import (  # noqa: E402
     fit_projection,
     mean_and_std,
 )
-from model.xray import ReaderWeights, replay_batches  # noqa: E402
+from model.weights import ReaderWeights, weights_fingerprint  # noqa: E402
+from model.xray import replay_batches  # noqa: E402
 
 REPORT_VERSION = 1  # bump when the keys or their meaning change: older files are then rebuilt, never misread
 PROJECTION_DIGITS_PER_CLASS = 200  # the PCA sees 2,000 digits' states after every row (20,000 of the 56,000)
@@ -93,19 +93,6 @@ class ModelReport:
         if position == len(self.image_index) or self.image_index[position] != index:
             return None
         return self.images[position].astype(np.float32) / 255.0
-
-
-def weights_fingerprint(weights: ReaderWeights) -> str:
-    """sha256 of every trained array: tells whether a report's model has changed (mtimes lie after a copy or checkout)."""
-    arrays = [*(weights.projection or ())]
-    for layer in weights.lstm:
-        arrays += [layer.kernel, layer.recurrent_kernel, layer.bias]
-    arrays += list(weights.classifier)
-    digest = hashlib.sha256(f"projection={weights.projection is not None}".encode())
-    for array in arrays:
-        digest.update(str(array.shape).encode())
-        digest.update(np.ascontiguousarray(array, np.float32).tobytes())
-    return digest.hexdigest()
 
 
 def report_path(model_path: str | Path) -> Path:
@@ -244,8 +231,8 @@ def load_report(model_path: str | Path, weights: ReaderWeights) -> ModelReport |
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from model.mnist import MnistDataError, load_mnist
     from model.storage import DEFAULT_MODEL_PATH, ModelLoadError, load_model
-    from training.data import MnistDataError, load_mnist
 
     parser = argparse.ArgumentParser(prog="python -m model.report", description="Build the report of a model on the MNIST test set.")
     parser.add_argument("--model", default=str(DEFAULT_MODEL_PATH), help="a .keras file (default: the shipped model/weights/default.keras)")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.atomic import atomic_write
 from model.config import NUM_CLASSES
+from model.files import atomic_write
 
 SAMPLES_PATH = Path(__file__).resolve().parent / "weights" / "samples.npz"
 
@@ -63,9 +63,9 @@ def save_samples(path: Path, images: np.ndarray, labels: np.ndarray, predicted: 
 
 
 def main(argv: list[str] | None = None) -> None:
+    from model.mnist import load_mnist
     from model.storage import DEFAULT_MODEL_PATH, load_model
     from model.xray import step_probabilities
-    from training.data import load_mnist
 
     parser = argparse.ArgumentParser(description="Rebuild the shipped gallery of MNIST test digits.")
     parser.add_argument("--data-dir", help="folder with the MNIST IDX files (default: MNIST_DIR, then the Keras cache)")

@@ -5,9 +5,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from model.atomic import atomic_write, atomic_write_json
+from model.files import atomic_write, atomic_write_json, file_stamp
 from model.keras_file import KerasFileError, read_layers
-from model.xray import ReaderWeights, UnsupportedModelError
+from model.weights import ReaderWeights, UnsupportedModelError
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DEFAULT_MODEL_PATH = WEIGHTS_DIR / "default.keras"
@@ -22,6 +22,7 @@ class LoadedModel:
     path: Path
     weights: ReaderWeights = field(repr=False)  # what the x-ray replays
     metadata: dict  # the .json beside the model, or {} if there is none
+    stamp: tuple | None = None  # the file's stamp (model/files.py) when it was read: what is computed from it is kept under it
 
 
 def metadata_path(model_path: str | Path) -> Path:
@@ -60,6 +61,7 @@ def model_file_problem(path: Path) -> str | None:
 def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> LoadedModel:
     """Read a model's weights for the x-ray, without Keras (see model/keras_file.py), and its metadata."""
     path = Path(path)
+    stamp = file_stamp(path)  # before reading: a file replaced meanwhile gets a new stamp, and is read again
     problem = model_file_problem(path)
     if problem:
         raise ModelLoadError(f"{path}: {problem}")
@@ -69,7 +71,7 @@ def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> LoadedModel:
         raise ModelLoadError(f"{path}: {error}") from None
     except UnsupportedModelError as error:
         raise ModelLoadError(f"{path}: not a row-reading LSTM ({error})") from None
-    return LoadedModel(path, weights, read_metadata(path))
+    return LoadedModel(path, weights, read_metadata(path), stamp)
 
 
 def load_keras_model(path: str | Path = DEFAULT_MODEL_PATH):

@@ -1,11 +1,22 @@
-"""Real MNIST test digits redrawn the way people draw on a canvas: off-centre, small or large,
-thick or thin strokes, dark on light or light on dark, on a transparent background."""
+"""Digits drawn as people draw them: a synthetic 7 at any size, place and stroke width, and real MNIST test
+digits redrawn the way people draw on a canvas (off-centre, small or large, thick or thin strokes, dark on light or
+light on dark, on a transparent background)."""
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 CANVAS = 400
 STYLES = ("plain", "inverted", "transparent", "thick", "thin", "small", "large")
+
+
+def draw_seven(size=280, offset=(0, 0), scale=1.0, width=20, ink=0, paper=255, mode="L"):
+    """A '7' drawn with line strokes, as a person would on a canvas."""
+    image = Image.new(mode, (size, size), paper)
+    pen = ImageDraw.Draw(image)
+    s = size * scale
+    x0, y0 = size / 2 - s * 0.3 + offset[0], size / 2 - s * 0.35 + offset[1]
+    pen.line([(x0, y0), (x0 + s * 0.6, y0), (x0 + s * 0.25, y0 + s * 0.7)], fill=ink, width=width, joint="curve")
+    return np.asarray(image)
 
 
 def redraw(digit: np.ndarray, style: str, rng: np.random.Generator) -> Image.Image:

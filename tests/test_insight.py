@@ -29,10 +29,10 @@ from model.report import (
     read_report,
     report_path,
     save_report,
-    weights_fingerprint,
 )
 from model.storage import DEFAULT_MODEL_PATH
-from model.xray import LstmWeights, ReaderWeights, hidden_states, read_digit, replay_batches, step_probabilities
+from model.weights import LstmWeights, ReaderWeights, weights_fingerprint
+from model.xray import hidden_states, read_digit, replay_batches, step_probabilities
 
 SHIPPED_REPORT = report_path(DEFAULT_MODEL_PATH)
 
@@ -271,7 +271,7 @@ def test_row_importance_is_the_answer_read_again_without_that_row(weights, digit
 
 def test_a_drawn_sevens_bar_holds_up_its_answer(shipped):
     from model.preprocess import preprocess
-    from tests.test_preprocess import draw_seven
+    from tests.drawn_digits import draw_seven
 
     image = preprocess(draw_seven()).image
     importance = row_importance(shipped.weights, image)
@@ -417,7 +417,7 @@ def test_the_shipped_report_matches_the_shipped_model(shipped):
 
 
 def test_the_shipped_report_agrees_with_mnist(shipped, mnist_dir):
-    from training.data import load_mnist
+    from model.mnist import load_mnist
 
     mnist = load_mnist(mnist_dir)
     report = read_report(SHIPPED_REPORT)

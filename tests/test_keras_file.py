@@ -11,8 +11,8 @@ keras = pytest.importorskip("keras")
 
 from model.network import build_model  # noqa: E402
 from model.storage import ModelLoadError, load_model, save_model  # noqa: E402
-from model.xray import ReaderWeights  # noqa: E402
-from tests.test_xray import CONFIGS, randomised  # noqa: E402
+from model.weights import ReaderWeights  # noqa: E402
+from tests.random_models import CONFIGS, randomised  # noqa: E402
 
 
 def same_weights(a: ReaderWeights, b: ReaderWeights) -> None:

@@ -4,19 +4,10 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from model.preprocess import BOX, ImageError, centre_of_mass, load_image, preprocess
-
-
-def draw_seven(size=280, offset=(0, 0), scale=1.0, width=20, ink=0, paper=255, mode="L"):
-    """A '7' drawn with line strokes, as a person would on a canvas."""
-    image = Image.new(mode, (size, size), paper)
-    pen = ImageDraw.Draw(image)
-    s = size * scale
-    x0, y0 = size / 2 - s * 0.3 + offset[0], size / 2 - s * 0.35 + offset[1]
-    pen.line([(x0, y0), (x0 + s * 0.6, y0), (x0 + s * 0.25, y0 + s * 0.7)], fill=ink, width=width, joint="curve")
-    return np.asarray(image)
+from tests.drawn_digits import draw_seven
 
 
 def extent(image):

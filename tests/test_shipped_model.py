@@ -28,7 +28,7 @@ def test_shipped_model_and_metadata_are_present():
 def mnist_test():
     if not os.environ.get("MNIST_DIR"):
         pytest.skip("MNIST_DIR is not set")
-    from training.data import load_mnist
+    from model.mnist import load_mnist
 
     mnist = load_mnist(os.environ["MNIST_DIR"])
     return mnist.x_test, mnist.y_test

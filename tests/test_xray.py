@@ -5,24 +5,13 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from model.config import ModelConfig  # noqa: E402
 from model.network import build_model  # noqa: E402
 from model.storage import DEFAULT_MODEL_PATH, load_keras_model, load_model  # noqa: E402
-from model.xray import GATE_NAMES, ReaderWeights, UnsupportedModelError, read_digit, step_probabilities  # noqa: E402
+from model.weights import ReaderWeights, UnsupportedModelError  # noqa: E402
+from model.xray import GATE_NAMES, read_digit, step_probabilities  # noqa: E402
+from tests.random_models import CONFIGS, randomised  # noqa: E402
 
 TOLERANCE = 1e-4
-CONFIGS = [
-    ModelConfig(projection_units=128, lstm_layers=1, units=128),
-    ModelConfig(projection_units=None, lstm_layers=3, units=32, dropout=0.5),
-    ModelConfig(projection_units=64, lstm_layers=2, units=48, dropout=0.1),
-]
-
-
-def randomised(model, seed):
-    rng = np.random.default_rng(seed)
-    for weight in model.weights:
-        weight.assign(rng.normal(0, 0.4, weight.shape).astype("float32"))
-    return model
 
 
 def keras_hidden_sequences(model, images):

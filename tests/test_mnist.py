@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training.data import MnistDataError, load_idx_folder, load_mnist, load_npz, read_idx
+from model.mnist import MnistDataError, load_idx_folder, load_mnist, load_npz, read_idx
 
 
 def _idx(folder: Path, key: str, idx_tools) -> Path:
