@@ -88,8 +88,8 @@ def plain_worker(args: argparse.Namespace) -> None:
     prepare_environment()
     import keras
 
+    from model.mnist import load_mnist
     from model.network import build_model
-    from training.data import load_mnist
     from training.presets import preset
     from training.train import LOG_EVERY, compile_model, split_data
 

@@ -1,13 +1,20 @@
-"""Shared fixtures: the real MNIST folder (from MNIST_DIR only, never a download) and tiny IDX files."""
+"""Shared fixtures: the real MNIST folder (from MNIST_DIR only, never a download), tiny IDX files, a runs folder of
+each test's own, and three training runs made once per session through the CLI (finished, cancelled, resumed).
+"""
 
 import gzip
+import json
 import os
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# Tests never see, or leave anything in, the project's own runs/ (a teacher's default model, their runs).
+# Tests never see, or leave anything in, the project's own runs/ (a teacher's default model, their runs);
+# each test gets a runs folder of its own below (this one is for code that runs before any test).
 os.environ["ROW_READER_RUNS"] = tempfile.mkdtemp(prefix="row-reader-test-runs-")
 
 import numpy as np  # noqa: E402
@@ -17,7 +24,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from training.data import IDX_NAMES as IDX_FILES  # noqa: E402
+from harness.waiting import wait_until  # noqa: E402
+from model.mnist import IDX_NAMES as IDX_FILES  # noqa: E402
+from tests.training_runs import cli_env, kinds, run_training_cli, training_cli  # noqa: E402
+from training import progress  # noqa: E402
 
 TINY_TRAIN, TINY_TEST = 100, 50
 
@@ -85,3 +95,70 @@ class _IdxTools:
 
 
 IDX_TOOLS = _IdxTools()
+
+
+@pytest.fixture(autouse=True)
+def runs_dir(tmp_path_factory, monkeypatch) -> Path:
+    """An empty runs folder for this test alone, and no training password from the developer's environment."""
+    folder = tmp_path_factory.mktemp("runs")
+    monkeypatch.setenv("ROW_READER_RUNS", str(folder))
+    monkeypatch.delenv("ROW_READER_TRAINING_PASSWORD", raising=False)
+    return folder
+
+
+# --- training runs through the CLI, made once per session: a Keras start-up costs seconds ----------------------------
+
+
+def _session_mnist() -> Path:
+    value = os.environ.get("MNIST_DIR")
+    if not value or not Path(value).expanduser().is_dir():
+        pytest.skip("MNIST_DIR is not set to a folder of the four MNIST IDX files")
+    return Path(value).expanduser()
+
+
+@pytest.fixture(scope="session")
+def finished_run(tmp_path_factory):
+    """A tiny default run to the end: (run_dir, completed process)."""
+    run_dir = tmp_path_factory.mktemp("finished") / "tiny"
+    result = run_training_cli("--preset", "default", "--limit", "600", "--epochs", "1", "--out", str(run_dir), mnist_dir=_session_mnist())
+    return run_dir, result
+
+
+CANCELLED_RUN = ("--preset", "default", "--limit", "1500", "--epochs", "4", "--units", "32")  # 11 steps an epoch, 44 in all
+
+
+@pytest.fixture(scope="session")
+def cancelled_run(tmp_path_factory):
+    """A run stopped with SIGTERM once its first epoch is done: (run_dir, returncode, output)."""
+    mnist = _session_mnist()
+    folder = tmp_path_factory.mktemp("cancel")
+    run_dir = folder / "run"
+    with open(folder / "output.txt", "w+") as log:
+        process = subprocess.Popen(
+            training_cli(*CANCELLED_RUN, "--out", str(run_dir)), cwd=REPO_ROOT, env=cli_env(mnist), stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_until(lambda: process.poll() is not None or "epoch" in kinds(progress.read_progress(run_dir)), 300, "the first epoch")
+            if process.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"training ended early with {process.returncode}:\n{log.read()[-3000:]}")
+            process.send_signal(signal.SIGTERM)
+            returncode = process.wait(timeout=300)
+        finally:
+            if process.poll() is None:  # only the process this fixture started
+                process.kill()
+                process.wait()
+        log.seek(0)
+        output = log.read()
+    return run_dir, returncode, output
+
+
+@pytest.fixture(scope="session")
+def resumed_run(cancelled_run, tmp_path_factory):
+    """A copy of the cancelled run, resumed to the end: (run_dir, the checkpoint's metadata before, completed process)."""
+    cancelled_dir, returncode, output = cancelled_run
+    assert returncode == 0, output[-3000:]
+    run_dir = tmp_path_factory.mktemp("resume") / "run"
+    shutil.copytree(cancelled_dir, run_dir)
+    before = json.loads((run_dir / "checkpoint.json").read_text())
+    return run_dir, before, run_training_cli("--resume", "--out", str(run_dir), mnist_dir=_session_mnist())

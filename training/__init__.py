@@ -1,4 +1,5 @@
-"""Training the reading LSTM: MNIST loading, presets, the training loop and its run folder.
+"""Training the reading LSTM: recipes, the training loop and its run folder, the runs an app starts, and the models
+they leave.
 
 Run `python -m training --help`. Knows nothing of Streamlit.
 """

@@ -2,6 +2,7 @@
 
 python -m training --preset default --out runs/my-run
 python -m training --preset morvan --limit 2000 --epochs 1 --out runs/smoke
+python -m training --config runs/my-run/config.json --out runs/again    # every setting of another run, as the Train page starts runs
 python -m training --resume --out runs/my-run    # carry a cancelled or failed run on
 
 Exit status: 0 when the run is done or stopped on request, 1 when the data or
@@ -13,6 +14,7 @@ import argparse
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from training.devices import prepare_environment
 
@@ -20,6 +22,7 @@ prepare_environment()  # before Keras picks its backend up
 
 from training.presets import PRESETS, TrainConfig, preset  # noqa: E402
 from training.resume import CheckpointError, ResumeRefused, check_resumable, saved_config  # noqa: E402
+from training.run_folder import read_settings  # noqa: E402
 
 
 def positive_int(text: str) -> int:
@@ -33,6 +36,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m training", description="Train an LSTM that reads MNIST digits row by row.")
     parser.add_argument("--out", required=True, help="run folder to write progress, checkpoints and the model into")
     parser.add_argument("--resume", action="store_true", help="carry the cancelled or failed run in --out on from its checkpoint")
+    parser.add_argument("--config", metavar="FILE", help="all the settings of a new run, from a run folder's config.json")
     parser.add_argument("--data-dir", help="folder of the four MNIST IDX files (default: $MNIST_DIR, the Keras cache, else download)")
     group = parser.add_argument_group("settings of a new run (saved in its config.json, so not with --resume)")
     settings = [
@@ -49,18 +53,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     ]
     args = parser.parse_args(argv)
     given = [action.option_strings[0] for action in settings if getattr(args, action.dest) is not None]
+    if args.resume and args.config:
+        parser.error("--resume carries on with the run's saved settings; leave out --config")
     if args.resume and given:
         parser.error(f"--resume carries on with the run's saved settings; leave out {', '.join(given)}")
-    if not args.resume:
+    if args.config and given:
+        parser.error(f"--config gives all the settings; leave out {', '.join(given)}")
+    if not args.resume and not args.config:
         args.preset = args.preset or "default"
     return args
 
 
-def new_run_config(args: argparse.Namespace) -> TrainConfig:
-    """The preset with the command line's changes; raises ValueError for a value out of range."""
-    not_settings = ("preset", "out", "data_dir", "resume")
+def new_run_config(args: argparse.Namespace) -> tuple[str | None, TrainConfig]:
+    """The recipe's name and the settings of a new run; raises ValueError for a value out of range or a bad file."""
+    if args.config:
+        return read_settings(Path(args.config))
+    not_settings = ("preset", "out", "data_dir", "resume", "config")
     overrides = {key: value for key, value in vars(args).items() if value is not None and key not in not_settings}
-    return preset(args.preset, **overrides)
+    return args.preset, preset(args.preset, **overrides)
 
 
 def main(argv=None) -> int:
@@ -69,14 +79,14 @@ def main(argv=None) -> int:
         if args.resume:  # checked again once Keras has loaded; here so that a refusal comes back at once
             saved_config(args.out)
             check_resumable(args.out)
-            config = None  # the run's own, from its config.json
+            preset_name, config = None, None  # the run's own, from its config.json
         else:
-            config = new_run_config(args)
+            preset_name, config = new_run_config(args)
     except ValueError as error:  # ResumeRefused is one
         print(f"error: {error}", file=sys.stderr)
         return 2
 
-    from training.data import MnistDataError
+    from model.mnist import MnistDataError
     from training.devices import describe_device, device_label
     from training.train import resume_training, run_training
 
@@ -97,8 +107,8 @@ def main(argv=None) -> int:
             print(f"Resuming the run in {args.out} on {device}", flush=True)
             metadata = resume_training(args.out, args.data_dir, stop_requested, verbose)
         else:
-            print(f"Training preset {args.preset!r} on {device} into {args.out}", flush=True)
-            metadata = run_training(config, args.out, args.data_dir, stop_requested, verbose, args.preset)
+            print(f"Training preset {preset_name!r} on {device} into {args.out}", flush=True)
+            metadata = run_training(config, args.out, args.data_dir, stop_requested, verbose, preset_name)
     except ResumeRefused as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -1,7 +1,7 @@
 """Random changes that mimic how people draw: a little rotation, scale, shear, shift and stroke width.
 
-Pure numpy on whole batches, so a fresh augmented copy of the training set
-costs a second or two per epoch on a CPU.
+Pure numpy on whole batches, so that a fresh augmented copy of the training set
+each epoch costs little beside the learning (bench/bench_training_parts.py).
 """
 
 import numpy as np

@@ -74,6 +74,10 @@ def preset(name: str, **overrides) -> TrainConfig:
     """
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
+    known = (set(TrainConfig.__dataclass_fields__) - {"model"}) | set(ModelConfig.__dataclass_fields__)
+    unknown = set(overrides) - known
+    if unknown:
+        raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
     base = PRESETS[name]
     if "epochs" in overrides:
         overrides.setdefault("samples", None)

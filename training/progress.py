@@ -1,33 +1,35 @@
-"""A run folder's files, as the training process writes them and any other process reads them.
+"""progress.jsonl: what a training process reports as it goes, and what the people watching it are shown.
 
-progress.jsonl grows by whole lines, each written with one call and flushed,
-so a reader sees complete records and at worst one half-written last line,
-which it skips (TensorBoard's event files under tensorboard/ grow the same way,
-and TensorBoard skips a half-written last event). config.json, status.json and
-everything else is replaced atomically.
+One JSON object a line, each with its "kind" and "time" (seconds since the epoch):
+
+    start      total_steps, epochs, train_samples, validation_samples, device, config: training begins from scratch
+    resume     step, total_steps, epoch, epochs, elapsed_s, device, config: training carries on from the checkpoint
+    batch      step, total_steps, epoch, loss, accuracy, samples_per_s: every few steps, means over the steps since the last
+    epoch      epoch, step, loss, accuracy, and val_loss, val_accuracy when digits are held out
+    cancelled  step: stopped on request, after a checkpoint
+    report     seconds: the model's Look inside report is written
+    test       test_accuracy, test_loss, wall_time_s, segment_s: the end; wall_time_s counts every process of the run,
+               segment_s this one's share, so wall_time_s is the resume record's elapsed_s plus segment_s
+
+ProgressLog writes them (its methods are the format), and summarise() and
+training_curves() are the only readers that interpret them. The file grows by
+whole lines, each written with one call and flushed, so a reader sees complete
+records and at worst one half-written last line, which it skips.
 """
 
 import json
 import os
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from model.atomic import atomic_write_json
-
 PROGRESS_FILE = "progress.jsonl"
-STATUS_FILE = "status.json"
-CHECKPOINT_FILE = "checkpoint.keras"
-MODEL_FILE = "model.keras"
-METADATA_FILE = "model.json"  # beside model.keras, as model/storage.py expects
-LOG_FILE = "train.log"
-CONFIG_FILE = "config.json"  # how the run was set up, so that --resume needs nothing else
-TENSORBOARD_DIR = "tensorboard"  # event files for `tensorboard --logdir runs/`
-
-RUNNING, DONE, CANCELLED, FAILED = "running", "done", "cancelled", "failed"
+START, RESUME, BATCH, EPOCH, CANCELLED, REPORT, TEST = "start", "resume", "batch", "epoch", "cancelled", "report", "test"
+PACE_RECORDS = 6  # the time left is worked out from the pace over this many batch records
 
 
 class ProgressLog:
-    """Appends JSON records to a run's progress file."""
+    """Appends records to a run's progress file, one method per kind of record."""
 
     def __init__(self, run_dir: Path):
         self.path = Path(run_dir) / PROGRESS_FILE
@@ -40,6 +42,31 @@ class ProgressLog:
             file.write(line)
             file.flush()
             os.fsync(file.fileno())
+
+    def start(self, *, total_steps: int, epochs: int, train_samples: int, validation_samples: int, device: dict, config: dict) -> None:
+        self.write(START, total_steps=total_steps, epochs=epochs, train_samples=train_samples,
+                   validation_samples=validation_samples, device=device, config=config)  # fmt: skip
+
+    def resume(self, *, step: int, total_steps: int, epoch: int, epochs: int, elapsed_s: float, device: dict, config: dict) -> None:
+        self.write(
+            RESUME, step=step, total_steps=total_steps, epoch=epoch, epochs=epochs, elapsed_s=elapsed_s, device=device, config=config
+        )
+
+    def batch(self, *, step: int, total_steps: int, epoch: int, loss: float, accuracy: float, samples_per_s: float) -> None:
+        self.write(BATCH, step=step, total_steps=total_steps, epoch=epoch, loss=loss, accuracy=accuracy, samples_per_s=samples_per_s)
+
+    def epoch(self, *, epoch: int, step: int, **metrics: float) -> None:
+        """metrics: loss and accuracy, and val_loss and val_accuracy when digits are held out."""
+        self.write(EPOCH, epoch=epoch, step=step, **metrics)
+
+    def cancelled(self, *, step: int) -> None:
+        self.write(CANCELLED, step=step)
+
+    def report(self, *, seconds: float) -> None:
+        self.write(REPORT, seconds=seconds)
+
+    def test(self, *, test_accuracy: float, test_loss: float, wall_time_s: float, segment_s: float) -> None:
+        self.write(TEST, test_accuracy=test_accuracy, test_loss=test_loss, wall_time_s=wall_time_s, segment_s=segment_s)
 
 
 def read_progress(run_dir: Path) -> list[dict]:
@@ -69,51 +96,87 @@ def current_records(records: list[dict]) -> list[dict]:
     kept: list[dict] = []
     for record in records:
         kind = record.get("kind")
-        if kind == "start":
+        if kind == START:
             kept = []
-        elif kind == "resume":
-            kept = [r for r in kept if r.get("kind") == "start" or r.get("step", 0) <= record.get("step", 0)]
+        elif kind == RESUME:
+            kept = [r for r in kept if r.get("kind") == START or r.get("step", 0) <= record.get("step", 0)]
         kept.append(record)
     return kept
 
 
-def write_status(run_dir: Path, state: str, **fields) -> None:
-    atomic_write_json(Path(run_dir) / STATUS_FILE, {"state": state, "updated_at": time.time(), **fields})
+def _of_kind(records: list[dict], kind: str) -> list[dict]:
+    return [record for record in records if record.get("kind") == kind]
 
 
-class RunStatus:
-    """Writes status.json; what is known once (pid, start time, device) goes into every later write."""
-
-    def __init__(self, run_dir: Path, **known):
-        self.run_dir = Path(run_dir)
-        self.known = {"pid": os.getpid(), **known}
-
-    def remember(self, **known) -> None:
-        self.known.update(known)
-
-    def write(self, state: str, **fields) -> None:
-        write_status(self.run_dir, state, **{**self.known, **fields})
+# --- what the people watching are shown ------------------------------------------------------------------------------
 
 
-def read_status(run_dir: Path) -> dict | None:
-    return read_json_object(Path(run_dir) / STATUS_FILE)
+@dataclass(frozen=True)
+class RunProgress:
+    """Where a run is, for a progress bar: step, epoch, speed and the time left."""
+
+    step: int
+    total_steps: int | None
+    epoch: int
+    epochs: int | None
+    samples_per_s: float | None
+    eta_s: float | None  # at the recent pace; None until there is a pace
+
+    @property
+    def fraction(self) -> float:
+        return min(self.step / self.total_steps, 1.0) if self.total_steps else 0.0
 
 
-def write_config(run_dir: Path, preset_name: str | None, config: dict) -> None:
-    """config is TrainConfig.to_dict(); preset_name is the recipe it started from, or None."""
-    atomic_write_json(Path(run_dir) / CONFIG_FILE, {"preset": preset_name, "config": config})
+def summarise(records: list[dict]) -> RunProgress:
+    start = next((r for r in reversed(records) if r.get("kind") in (START, RESUME)), {})
+    batches = [r for r in _of_kind(records, BATCH) if r.get("time", 0) >= start.get("time", 0)]
+    total = start.get("total_steps")
+    last = batches[-1] if batches else {}
+    step = last.get("step", start.get("step", 0))
+    remaining = (total - step) if total else None
+    recent = batches[-PACE_RECORDS:]  # the wall-clock pace over the last few records includes validation and checkpoints
+    span = recent[-1]["time"] - recent[0]["time"] if len(recent) >= 2 else 0.0
+    batch_size = (start.get("config") or {}).get("batch_size")
+    eta = None
+    if remaining is not None and span >= 1.0 and recent[-1]["step"] > recent[0]["step"]:
+        eta = remaining * span / (recent[-1]["step"] - recent[0]["step"])
+    elif remaining is not None and batch_size and last.get("samples_per_s"):
+        eta = remaining * batch_size / last["samples_per_s"]
+    return RunProgress(step, total, last.get("epoch", start.get("epoch", 0)), start.get("epochs"), last.get("samples_per_s"), eta)
 
 
-def read_config(run_dir: Path) -> dict | None:
-    """{"preset": ..., "config": {...}}, or None when the file is missing or unreadable."""
-    value = read_json_object(Path(run_dir) / CONFIG_FILE)
-    return value if value is not None and isinstance(value.get("config"), dict) else None
+@dataclass(frozen=True)
+class Curve:
+    """One curve of loss and accuracy; x counts epochs, passes over the training digits, fractions included."""
+
+    epochs: list[float] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
 
 
-def read_json_object(path: Path) -> dict | None:
-    """A JSON object from a file, or None if it is missing, half-written or not an object."""
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError):  # missing, a folder, unreadable
-        return None
-    return value if isinstance(value, dict) else None
+@dataclass(frozen=True)
+class TrainingCurves:
+    batches: Curve  # the batches it learns from, every few steps
+    validation: Curve  # the held-out digits, after every epoch
+    test: Curve  # the test set, once at the end (empty before)
+
+
+def training_curves(records: list[dict]) -> TrainingCurves:
+    """The curves of a run's current records (see current_records)."""
+    start = next(iter(_of_kind(records, START)), {})
+    batch_size = (start.get("config") or {}).get("batch_size")
+    samples = start.get("train_samples")
+    steps_per_epoch = samples / batch_size if samples and batch_size else 1.0
+
+    def curve(points: list[dict], loss: str, accuracy: str) -> Curve:
+        return Curve([p["step"] / steps_per_epoch for p in points], [p[loss] for p in points], [p[accuracy] for p in points])
+
+    batches = _of_kind(records, BATCH)
+    validation = [r for r in _of_kind(records, EPOCH) if "val_loss" in r]
+    test = _of_kind(records, TEST)[-1:]
+    last_step = batches[-1]["step"] if batches else 0
+    return TrainingCurves(
+        batches=curve(batches, "loss", "accuracy"),
+        validation=curve(validation, "val_loss", "val_accuracy"),
+        test=curve([{**record, "step": last_step} for record in test], "test_loss", "test_accuracy"),
+    )

@@ -7,13 +7,12 @@ state (Adam's moments, the step the learning-rate schedule has reached) from
 checkpoint.keras, and how far the run had got from the metadata beside it.
 """
 
-import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from model.storage import ModelLoadError, read_metadata
-from training import progress
+from training import run_folder
 from training.presets import TrainConfig
 
 
@@ -36,43 +35,21 @@ class ResumePoint:
 
 def saved_config(run_dir: Path) -> tuple[str | None, TrainConfig]:
     """The preset name and the settings a fresh run wrote into config.json."""
-    saved = progress.read_config(run_dir)
-    if saved is None:
-        raise ResumeRefused(f"{Path(run_dir) / progress.CONFIG_FILE} is missing or unreadable: nothing to resume")
     try:
-        config = TrainConfig.from_dict(saved["config"])
-    except (TypeError, ValueError) as error:
-        raise ResumeRefused(f"{Path(run_dir) / progress.CONFIG_FILE} holds invalid settings ({error})") from None
-    preset_name = saved.get("preset")
-    return (preset_name if isinstance(preset_name, str) else None), config
+        return run_folder.read_settings(Path(run_dir) / run_folder.CONFIG_FILE)
+    except ValueError as error:
+        raise ResumeRefused(f"{error}: nothing to resume") from None
 
 
 def check_resumable(run_dir: Path) -> dict:
     """The run's last status ({} if none); refuses a finished run and one another process is training."""
-    status = progress.read_status(run_dir) or {}
+    status = run_folder.read_status(run_dir) or {}
     state = status.get("state")
-    if state == progress.DONE:
+    if state == run_folder.DONE:
         raise ResumeRefused(f"the run in {run_dir} is already done; start a new run to train again")
-    if state == progress.RUNNING and process_alive(status.get("pid")):
+    if state == run_folder.RUNNING and run_folder.process_alive(status.get("pid")):
         raise ResumeRefused(f"the run in {run_dir} is still training in process {status['pid']}; stop it first")
     return status
-
-
-def process_alive(pid) -> bool:
-    """Whether pid names a live process other than this one (a zombie waiting to be reaped is not alive)."""
-    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state != "Z"
 
 
 def load_checkpoint(path: Path):

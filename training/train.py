@@ -21,20 +21,20 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from model.mnist import Mnist, load_mnist
 from model.network import build_model
 from model.report import build_report, report_path, save_report
 from model.storage import save_model
-from model.xray import ReaderWeights
-from training import progress
+from model.weights import ReaderWeights
+from training import progress, run_folder
 from training.augment import augment
-from training.data import Mnist, load_mnist
 from training.devices import describe_device, distribution_scope
 from training.presets import TrainConfig
 from training.resume import ResumePoint, check_resumable, load_checkpoint, saved_config, segment_seed
 from training.tensorboard_log import NoLog, TensorBoardLog, open_log
 
 LOG_EVERY = 10  # batches between progress records: frequent enough for a live curve, cheap enough to ignore
-CHECKPOINT_EVERY_S = 60  # at most one checkpoint a minute at epoch ends (plus on stop): saving costs about a second
+CHECKPOINT_EVERY_S = 60  # at most one checkpoint a minute at epoch ends, plus on stop (bench/bench_training_parts.py)
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,13 @@ class RunRecorder(keras.callbacks.Callback):
     def __init__(
         self,
         run_dir: Path,
-        status: progress.RunStatus,
+        status: run_folder.RunStatus,
         total_steps: int,
         batch_size: int,
         stop_requested: threading.Event,
         scalars: TensorBoardLog | NoLog,
         start: ResumePoint,
-        counted_from: float,
+        segment_started: float,
     ):
         super().__init__()
         self.run_dir, self.status, self.total_steps, self.batch_size = run_dir, status, total_steps, batch_size
@@ -105,11 +105,17 @@ class RunRecorder(keras.callbacks.Callback):
         self.log = progress.ProgressLog(run_dir)
         self.step = start.step  # optimizer steps taken, over resumes too
         self.epoch = start.epochs_done
-        self.counted_from = counted_from  # time.time() when the run would have begun had it never paused
+        self.earlier_s = start.elapsed_s  # training time of the run's earlier processes, as their last checkpoint says
+        self.segment_started = segment_started  # time.time() when this process began its share
         self.stopped_early = False
 
+    def segment_s(self) -> float:
+        """This process's share of the run's training time, to a tenth of a second."""
+        return round(time.time() - self.segment_started, 1)
+
     def elapsed_s(self) -> float:
-        return time.time() - self.counted_from
+        """The run's training time over all its processes: what checkpoints and the model's metadata record."""
+        return round(self.earlier_s + self.segment_s(), 1)
 
     def on_train_begin(self, logs=None):
         self.last_time, self.last_step = time.perf_counter(), self.step
@@ -144,8 +150,8 @@ class RunRecorder(keras.callbacks.Callback):
             samples_per_s = (self.step - self.last_step) * self.batch_size / max(now - self.last_time, 1e-9)
             self.last_time, self.last_step = now, self.step
             loss, accuracy = self._window_means(batch, logs)
-            self.log.write(
-                "batch", step=self.step, total_steps=self.total_steps, epoch=self.epoch,
+            self.log.batch(
+                step=self.step, total_steps=self.total_steps, epoch=self.epoch,
                 loss=loss, accuracy=accuracy, samples_per_s=round(samples_per_s, 1),
             )  # fmt: skip
             self.scalars.add_scalar("train/loss", loss, self.step)
@@ -154,7 +160,7 @@ class RunRecorder(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         record = {key: float(value) for key, value in logs.items() if key in ("loss", "accuracy", "val_loss", "val_accuracy")}
-        self.log.write("epoch", epoch=epoch + 1, step=self.step, **record)
+        self.log.epoch(epoch=epoch + 1, step=self.step, **record)
         if "val_loss" in record:
             self.scalars.add_scalar("validation/loss", record["val_loss"], self.step)
             self.scalars.add_scalar("validation/accuracy", record["val_accuracy"], self.step)
@@ -166,9 +172,9 @@ class RunRecorder(keras.callbacks.Callback):
 
     def save_checkpoint(self, epoch_complete: bool):
         epochs_done = self.epoch if epoch_complete else self.epoch - 1
-        metadata = {"epochs_done": epochs_done, "step": self.step, "elapsed_s": round(self.elapsed_s(), 1)}
-        save_model(self.model, self.run_dir / progress.CHECKPOINT_FILE, metadata)
-        self.status.write(progress.RUNNING, epoch=self.epoch, step=self.step)
+        metadata = {"epochs_done": epochs_done, "step": self.step, "elapsed_s": self.elapsed_s()}
+        save_model(self.model, self.run_dir / run_folder.CHECKPOINT_FILE, metadata)
+        self.status.write(run_folder.RUNNING, epoch=self.epoch, step=self.step)
 
 
 def library_versions() -> dict:
@@ -210,8 +216,8 @@ def run_training(
     """Train, test once on the held-back test set, save; returns the metadata written beside the model."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    progress.write_config(run_dir, preset_name, config.to_dict())
-    status = progress.RunStatus(run_dir, started_at=time.time())
+    run_folder.write_config(run_dir, preset_name, config.to_dict())
+    status = run_folder.RunStatus(run_dir, started_at=time.time())
     return _run_segment(config, run_dir, data_dir, stop_requested, verbose, status, checkpoint=None)
 
 
@@ -230,30 +236,30 @@ def resume_training(
     run_dir = Path(run_dir)
     preset_name, config = saved_config(run_dir)
     previous = check_resumable(run_dir)
-    checkpoint = run_dir / progress.CHECKPOINT_FILE
+    checkpoint = run_dir / run_folder.CHECKPOINT_FILE
     if not checkpoint.exists():
         print(f"No checkpoint in {run_dir}: training starts again from the beginning.", flush=True)
         return run_training(config, run_dir, data_dir, stop_requested, verbose, preset_name)
     now = time.time()
     started_at = previous.get("started_at")
     started_at = started_at if isinstance(started_at, int | float) else now  # the first segment's, if known
-    status = progress.RunStatus(run_dir, started_at=started_at, resumed_at=now)
+    status = run_folder.RunStatus(run_dir, started_at=started_at, resumed_at=now)
     return _run_segment(config, run_dir, data_dir, stop_requested, verbose, status, checkpoint)
 
 
-def _run_segment(config, run_dir, data_dir, stop_requested, verbose, status: progress.RunStatus, checkpoint: Path | None) -> dict:
+def _run_segment(config, run_dir, data_dir, stop_requested, verbose, status: run_folder.RunStatus, checkpoint: Path | None) -> dict:
     """One process's share of a run: records a failure in status.json before passing it on."""
     stop_requested = stop_requested or threading.Event()
-    status.write(progress.RUNNING)
+    status.write(run_folder.RUNNING)
     try:
         return _train(config, run_dir, data_dir, stop_requested, verbose, status, checkpoint)
     except BaseException as error:
         message = "stopped by the user" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
-        status.write(progress.FAILED, message=message)
+        status.write(run_folder.FAILED, message=message)
         raise
 
 
-def _train(config, run_dir, data_dir, stop_requested, verbose, status: progress.RunStatus, checkpoint: Path | None) -> dict:
+def _train(config, run_dir, data_dir, stop_requested, verbose, status: run_folder.RunStatus, checkpoint: Path | None) -> dict:
     segment_started = time.time()
     device = describe_device()
     with distribution_scope(device):  # the model's variables must be made inside it
@@ -267,21 +273,20 @@ def _train(config, run_dir, data_dir, stop_requested, verbose, status: progress.
         if model is None:
             model = build_model(config.model)
             compile_model(model, config, total_steps)
-            log.write(
-                "start", total_steps=total_steps, epochs=epochs, train_samples=len(data.x_train),
+            log.start(
+                total_steps=total_steps, epochs=epochs, train_samples=len(data.x_train),
                 validation_samples=len(data.x_val), device=device, config=config.to_dict(),
             )  # fmt: skip
         else:
-            log.write(
-                "resume", step=start.step, total_steps=total_steps, epoch=start.epochs_done, epochs=epochs,
+            log.resume(
+                step=start.step, total_steps=total_steps, epoch=start.epochs_done, epochs=epochs,
                 elapsed_s=start.elapsed_s, device=device, config=config.to_dict(),
             )  # fmt: skip
         status.remember(device=device, total_steps=total_steps)
-        status.write(progress.RUNNING, epoch=start.epochs_done, step=start.step)
+        status.write(run_folder.RUNNING, epoch=start.epochs_done, step=start.step)
 
-        scalars = open_log(run_dir / progress.TENSORBOARD_DIR)
-        counted_from = segment_started - start.elapsed_s
-        recorder = RunRecorder(run_dir, status, total_steps, config.batch_size, stop_requested, scalars, start, counted_from)
+        scalars = open_log(run_dir / run_folder.TENSORBOARD_DIR)
+        recorder = RunRecorder(run_dir, status, total_steps, config.batch_size, stop_requested, scalars, start, segment_started)
         try:
             if recorder.step < total_steps:  # else the last segment died after its last step, before the test
                 _fit(model, data, config, seed, recorder, start.epochs_done, epochs, verbose)
@@ -293,10 +298,11 @@ def _train(config, run_dir, data_dir, stop_requested, verbose, status: progress.
             scalars.close()
 
     if recorder.stopped_early:
-        log.write("cancelled", step=recorder.step)
-        status.write(progress.CANCELLED, step=recorder.step, message="stopped after the current batch")  # last: a resume may follow
+        log.cancelled(step=recorder.step)
+        status.write(run_folder.CANCELLED, step=recorder.step, message="stopped after the current batch")  # last: a resume may follow
         return {}
-    wall_time = recorder.elapsed_s()
+    segment_s = recorder.segment_s()
+    wall_time = round(recorder.earlier_s + segment_s, 1)
     metadata = {
         "config": config.to_dict(),
         "test_accuracy": float(test_accuracy),
@@ -304,21 +310,21 @@ def _train(config, run_dir, data_dir, stop_requested, verbose, status: progress.
         "test_samples": len(data.x_test),
         "epochs": epochs,
         "steps": recorder.step,
-        "wall_time_s": round(wall_time, 1),
+        "wall_time_s": wall_time,
         "device": device,
         "data_source": mnist.source,
         "versions": library_versions(),
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    save_model(model, run_dir / progress.MODEL_FILE, metadata)
-    write_report(model, run_dir / progress.MODEL_FILE, mnist, config, log)
-    log.write("test", test_accuracy=float(test_accuracy), test_loss=float(test_loss), wall_time_s=round(wall_time, 1))
-    status.write(progress.DONE, step=recorder.step, test_accuracy=float(test_accuracy))
+    save_model(model, run_dir / run_folder.MODEL_FILE, metadata)
+    write_report(model, run_dir / run_folder.MODEL_FILE, mnist, config, log)
+    log.test(test_accuracy=float(test_accuracy), test_loss=float(test_loss), wall_time_s=wall_time, segment_s=segment_s)
+    status.write(run_folder.DONE, step=recorder.step, test_accuracy=float(test_accuracy))
     return metadata
 
 
 def write_report(model, model_path: Path, mnist: Mnist, config: TrainConfig, log: progress.ProgressLog) -> None:
-    """The Look-inside report, built here because the data is at hand (about 10 s on two cores for 10,000 digits).
+    """The Look-inside report, built here because the data is at hand (bench/bench_report.py times it).
 
     A report that cannot be built is logged and skipped: the model is already saved, and the
     page offers to build the report later.
@@ -332,7 +338,7 @@ def write_report(model, model_path: Path, mnist: Mnist, config: TrainConfig, log
     except (ValueError, OSError) as error:  # UnsupportedModelError is a ValueError
         print(f"no report for the Look inside page: {error}", file=sys.stderr)
         return
-    log.write("report", seconds=round(time.time() - started, 1))
+    log.report(seconds=round(time.time() - started, 1))
 
 
 def _fit(model, data: Split, config: TrainConfig, seed: int, recorder: RunRecorder, initial_epoch: int, epochs: int, verbose: int):

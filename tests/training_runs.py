@@ -1,0 +1,75 @@
+"""Training runs for tests: the training CLI in a subprocess, and run folders made by hand in each state."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from training import progress, run_folder
+from training.presets import preset
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli_env(mnist_dir: Path | None = None) -> dict:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(REPO_ROOT), PYTHONUNBUFFERED="1")
+    if mnist_dir is not None:
+        env["MNIST_DIR"] = str(mnist_dir)
+    return env
+
+
+def training_cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "training", *args]
+
+
+def run_training_cli(*args: str, mnist_dir: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """`python -m training ARGS` to the end; without mnist_dir it must not need the data (a refusal, a bad flag)."""
+    return subprocess.run(training_cli(*args), cwd=REPO_ROOT, env=cli_env(mnist_dir), capture_output=True, text=True, timeout=timeout)
+
+
+def kinds(records: list[dict]) -> list[str]:
+    return [record["kind"] for record in records]
+
+
+def scalars(run_dir: Path, split: str, tag: str) -> dict[int, float]:
+    """{step: value} of one curve, as TensorBoard reads the run's event files."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    events = EventAccumulator(str(run_dir / run_folder.TENSORBOARD_DIR / split))
+    events.Reload()
+    return {event.step: event.value for event in events.Scalars(tag)}
+
+
+def saved_run(run_dir: Path, state: str, **status) -> Path:
+    """A run folder as a tiny run leaves it before its first checkpoint: config, status, a start record."""
+    config = preset("default", limit=600, epochs=1, units=16)
+    run_folder.write_config(run_dir, "default", config.to_dict())
+    run_folder.write_status(run_dir, state, **status)
+    progress.ProgressLog(run_dir).write(progress.START, total_steps=5, epochs=1, config=config.to_dict())
+    return run_dir
+
+
+def made_run(root: Path, run_id: str, state: str, pid: int | None = None, records: list[dict] | None = None) -> Path:
+    """A run folder in the runs root, in `state`, with a morvan config and the given progress records."""
+    folder = root / run_id
+    folder.mkdir(parents=True)
+    run_folder.write_status(folder, state, pid=pid or 1, total_steps=100, step=40)
+    (folder / run_folder.CONFIG_FILE).write_text(json.dumps({"preset": "morvan", "config": {"batch_size": 128}}))
+    log = progress.ProgressLog(folder)
+    for record in records or []:
+        log.write(**record)
+    return folder
+
+
+def finished_run(runs: Path, run_id: str, model_bytes: bytes, accuracy: float = 0.91) -> Path:
+    """A finished morvan run whose model is `model_bytes`, as the model list and the pages see it."""
+    folder = runs / run_id
+    folder.mkdir()
+    (folder / run_folder.MODEL_FILE).write_bytes(model_bytes)
+    (folder / run_folder.METADATA_FILE).write_text(
+        json.dumps({"test_accuracy": accuracy, "wall_time_s": 75, "device": {"kind": "CPU", "threads": 2}})
+    )
+    (folder / run_folder.CONFIG_FILE).write_text(json.dumps({"preset": "morvan", "config": {}}))
+    run_folder.write_status(folder, run_folder.DONE, pid=1, test_accuracy=accuracy)
+    return folder

@@ -1,0 +1,128 @@
+"""The models that can read digits, the one that ships and every finished run's, and which is the server's default.
+
+Everything is read from files (model/weights/ and the run folders, with
+default.json in the runs root naming the default), so every browser and a
+restarted server see the same. The Read page asks which model reads on every
+stroke of every student, so answers are kept for as long as the few files they
+were read from are unchanged: a stroke costs a handful of stat calls.
+"""
+
+import functools
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.files import atomic_write_json, file_stamp, read_json_object
+from model.storage import DEFAULT_MODEL_PATH, ModelLoadError, metadata_path, model_file_problem, read_metadata
+from training import run_folder
+
+SHIPPED = "shipped"  # the id of the model that ships in model/weights
+DEFAULT_FILE = "default.json"  # in the runs root: which model reads digits for everyone
+ANSWERS_KEPT = 32  # model entries and default choices kept; a class uses a handful
+
+
+class RegistryError(RuntimeError):
+    """A request about models that is refused; the message says why, for a person to read."""
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """A model that can read digits: the shipped one or a finished run's."""
+
+    id: str
+    path: Path
+    metadata: dict
+    problem: str | None = None  # why it cannot be used, found by a cheap check; None if it looks sound
+
+    @property
+    def shipped(self) -> bool:
+        return self.id == SHIPPED
+
+    @property
+    def label(self) -> str:
+        if self.shipped:
+            return "Shipped model"
+        name = (self.metadata.get("run") or {}).get("preset") or "run"
+        return f"{name}, {self.id[:8]} {self.id[9:11]}:{self.id[11:13]}"
+
+
+class ModelRegistry:
+    def __init__(self, root=None):
+        self.root = run_folder.runs_root(root)
+
+    def models(self) -> list[ModelEntry]:
+        """The shipped model first, then every finished run's model, newest first."""
+        run_ids = (
+            sorted((p.name for p in self.root.iterdir() if run_folder.RUN_ID.match(p.name)), reverse=True) if self.root.is_dir() else []
+        )
+        return [self.model(SHIPPED)] + [entry for entry in map(self.model, run_ids) if entry is not None]
+
+    def model(self, model_id: str) -> ModelEntry | None:
+        """One model by id (None if there is no such finished run), read again only when one of its files has changed."""
+        files = self.model_files(model_id)
+        return _entry(str(self.root), model_id, tuple(map(file_stamp, files))) if files else None
+
+    def model_files(self, model_id: str) -> list[Path]:
+        """The files an answer about a model is read from."""
+        if model_id == SHIPPED:
+            return [DEFAULT_MODEL_PATH, metadata_path(DEFAULT_MODEL_PATH)]
+        if not isinstance(model_id, str) or not run_folder.RUN_ID.match(model_id):
+            return []
+        folder = self.root / model_id
+        names = (run_folder.STATUS_FILE, run_folder.CONFIG_FILE, run_folder.MODEL_FILE, run_folder.METADATA_FILE)
+        return [folder / name for name in names]
+
+    def default_choice(self) -> str:
+        """The model id in default.json, usable or not (see default_model_id)."""
+        path = self.root / DEFAULT_FILE
+        return _default_choice(str(path), file_stamp(path))
+
+    def default_model_id(self) -> str:
+        """The server's default if it is there and usable, else the shipped model."""
+        chosen = self.default_choice()
+        entry = self.model(chosen) if chosen != SHIPPED else None
+        return chosen if entry is not None and entry.problem is None else SHIPPED
+
+    def set_default(self, model_id: str) -> None:
+        entry = self.model(model_id)
+        if entry is None:
+            raise RegistryError(f"There is no model {model_id!r}.")
+        if entry.problem:
+            raise RegistryError(f"That model cannot be used: {entry.problem}")
+        with run_folder.runs_locked(self.root):
+            self.write_default(model_id)
+
+    def write_default(self, model_id: str) -> None:
+        """default.json, without checks: for callers that hold the runs lock (deleting the default run)."""
+        atomic_write_json(self.root / DEFAULT_FILE, {"model": model_id, "set_at": time.time()})
+
+
+@functools.lru_cache(maxsize=ANSWERS_KEPT)
+def _entry(root: str, model_id: str, stamps: tuple) -> ModelEntry | None:
+    """The entry as its files are now; `stamps` (of ModelRegistry.model_files) only key the kept answers."""
+    if model_id == SHIPPED:
+        return _look_at(SHIPPED, DEFAULT_MODEL_PATH)
+    folder = Path(root) / model_id
+    status = run_folder.read_status(folder) or {}
+    if status.get("state") != run_folder.DONE:
+        return None
+    entry = _look_at(model_id, folder / run_folder.MODEL_FILE)
+    preset_name = (run_folder.read_config(folder) or {}).get("preset")
+    metadata = {**entry.metadata, "run": {"preset": preset_name, "device": status.get("device")}}
+    return ModelEntry(entry.id, entry.path, metadata, entry.problem)
+
+
+@functools.lru_cache(maxsize=ANSWERS_KEPT)
+def _default_choice(path: str, stamp: tuple | None) -> str:
+    return (read_json_object(Path(path)) or {}).get("model", SHIPPED)
+
+
+def _look_at(model_id: str, path: Path) -> ModelEntry:
+    """A cheap look at a model file: present, a zip archive, readable metadata. Loading it is the real test."""
+    problem, metadata = model_file_problem(path), {}
+    if problem is None:
+        try:
+            metadata = read_metadata(path)
+        except ModelLoadError as error:
+            problem = str(error)
+    return ModelEntry(model_id, path, metadata, problem)
