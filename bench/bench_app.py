@@ -21,17 +21,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser import CANVAS, METRIC_VALUE, chromium, draw_digit, streamlit_server  # noqa: E402
+from harness.browser import (  # noqa: E402
+    CANVAS,
+    MARK_MOUSE_UP,
+    METRIC_VALUE,
+    chromium,
+    clear_canvas,
+    draw_digit,
+    wait_until_settled,
+)
+from harness.server import streamlit_server  # noqa: E402
 
-# Mark the end of each stroke, and the first message the page sends after it (the canvas's drawing).
-MARK_MOUSE_UP = """() => {
-  document.addEventListener('mouseup', () => { window.__strokeEnd = performance.now(); window.__sent = null; }, true);
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (data) {
-    if (window.__sent === null) window.__sent = performance.now();
-    return send.call(this, data);
-  };
-}"""
 SEND_DELAY = "() => window.__sent - window.__strokeEnd"
 WAIT_FOR_READING = "() => document.querySelector('.js-plotly-plot .slider-container') ? performance.now() - window.__strokeEnd : false"
 WAIT_FOR_PREDICTION = """(digit) => {
@@ -60,14 +60,12 @@ def measure_strokes(browser, strokes: int) -> dict:
         page.add_init_script(f"({MARK_MOUSE_UP})()")
         page.goto(url)
         page.locator(CANVAS).wait_for(timeout=90_000)
+        wait_until_settled(page)
         draw_digit(page, "7")  # warm-up: loads the network, first figure
         page.wait_for_function(WAIT_FOR_PREDICTION, arg="7", timeout=90_000)
         latencies, send_delays, readings, payloads = [], [], [], []
         for trial in range(strokes):
-            page.get_by_role("button", name="Clear the canvas").click()
-            page.locator(METRIC_VALUE).wait_for(state="detached", timeout=30_000)
-            page.get_by_text("Draw one digit").wait_for()
-            page.wait_for_timeout(1000)  # let the cleared page settle before counting bytes
+            clear_canvas(page)  # and the page settled, before counting bytes
             digit = "17"[trial % 2]
             received.clear()
             draw_digit(page, digit, shift=(0.01 * (trial % 7) - 0.03, 0.01 * (trial % 5) - 0.02))  # new figure each time
@@ -78,7 +76,7 @@ def measure_strokes(browser, strokes: int) -> dict:
                 raise RuntimeError(f"trial {trial}: no prediction {digit}; the page shows {shown}") from None
             send_delays.append(page.evaluate(SEND_DELAY))
             readings.append(page.wait_for_function(WAIT_FOR_READING, timeout=30_000).json_value())
-            page.wait_for_timeout(500)  # the rest of the rerun's messages
+            wait_until_settled(page)  # the rest of the rerun's messages
             payloads.append(sum(received))
         page.close()
     latencies.sort()

@@ -28,8 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser import chromium, start_training, streamlit_server  # noqa: E402
-from training import progress  # noqa: E402
+from harness.browser import chromium, start_training  # noqa: E402
+from harness.server import streamlit_server  # noqa: E402
+from harness.waiting import wait_until  # noqa: E402
+from training import progress, run_folder  # noqa: E402
 
 RECIPE = "qiita"  # raw rows into one LSTM of 128 units, as the tutorials
 # Every change of the progress bar's text, with the wall-clock time the page drew it.
@@ -49,8 +51,8 @@ OBSERVE_PROGRESS = """() => {
 def throughput(run_dir: Path) -> float:
     rates = [record["samples_per_s"] for record in progress.read_progress(run_dir) if record["kind"] == "batch"]
     if not rates:
-        log = (run_dir / progress.LOG_FILE).read_text()[-2000:] if (run_dir / progress.LOG_FILE).exists() else ""
-        raise RuntimeError(f"{run_dir} has no progress: status {progress.read_status(run_dir)}\n{log}")
+        log = (run_dir / run_folder.LOG_FILE).read_text()[-2000:] if (run_dir / run_folder.LOG_FILE).exists() else ""
+        raise RuntimeError(f"{run_dir} has no progress: status {run_folder.read_status(run_dir)}\n{log}")
     return statistics.median(rates)
 
 
@@ -71,16 +73,18 @@ def run_from_app(page, url: str, runs_root: Path, form: dict[str, str], watch: b
     before = set(runs_root.iterdir())
     start_training(page, url, RECIPE, form)
     page.evaluate(f"({OBSERVE_PROGRESS})()")
-    deadline = time.monotonic() + 900
-    while not (new := [path for path in set(runs_root.iterdir()) - before if path.is_dir()]):
-        assert time.monotonic() < deadline, "no run folder appeared"
-        time.sleep(0.1)
-    (run_dir,) = new
+
+    def new_run_folders() -> list[Path]:
+        return [path for path in set(runs_root.iterdir()) - before if path.is_dir()]
+
+    (run_dir,) = wait_until(new_run_folders, 900, "the run's folder")
     if not watch:
         page.goto(url)  # the Read page: nobody polls the run
-    while (progress.read_status(run_dir) or {}).get("state", progress.RUNNING) == progress.RUNNING:
-        assert time.monotonic() < deadline, "the run did not end"
-        time.sleep(0.5)
+
+    def ended() -> bool:
+        return (run_folder.read_status(run_dir) or {}).get("state", run_folder.RUNNING) != run_folder.RUNNING
+
+    wait_until(ended, 900, "the run to end")
     if not watch:
         return throughput(run_dir), []
     page.get_by_text("Finished", exact=True).wait_for(timeout=60_000)

@@ -5,17 +5,17 @@
     python bench/load_harness.py --students 1 10 30 45 --browsers 0
 
 Starts `streamlit run app.py` on a free port, served as README "Serving a
-class" says (SERVING below; --streamlit-defaults for Streamlit's defaults),
-warms it up (two students, one in Chromium if any will be, draw twice, so the
-network is loaded, the modules imported and the browser's files served once),
-lets those sessions expire, and then for each class size runs a lesson
-(bench/load/classroom.py): students arrive over 10 s, each draws 3 digits with
-real strokes, waits for the Prediction, plays the reading for 10 s, clears,
-and leaves. Per class size it reports:
+class" says (SERVING in harness/server.py; --streamlit-defaults for
+Streamlit's defaults), warms it up (two students, one in Chromium if any will
+be, draw twice, so the network is loaded, the modules imported and the
+browser's files served once), lets those sessions expire, and then for each
+class size runs a lesson (harness/load/classroom.py): students arrive over
+10 s, each draws 3 digits with real strokes, waits for the Prediction, plays
+the reading for 10 s, clears, and leaves. Per class size it reports:
 
 - stroke to prediction: median and 95th percentile, per kind of client. The
-  protocol client (bench/load/protocol.py) times from sending the drawing to
-  the Prediction arriving; a Chromium tab (bench/load/browser.py) times from
+  protocol client (harness/load/protocol.py) times from sending the drawing to
+  the Prediction arriving; a Chromium tab (harness/load/browser.py) times from
   the mouse-up to the Prediction on screen, so it adds the browser's own work;
 - errors: exceptions or errors on the page, a missing Prediction, a dropped
   connection or a run that did not finish in 60 s;
@@ -24,8 +24,9 @@ and leaves. Per class size it reports:
   Streamlit has dropped the disconnected sessions. Streamlit keeps a closed
   tab's session for `server.disconnectedSessionTTL` seconds (120 by default)
   in case it reconnects, and drops expired ones only when another session is
-  stored; the harness sets the TTL to --ttl, waits it out, and opens and closes
-  one connection before reading "after";
+  stored; the harness sets the TTL to --ttl, waits until every session has been
+  stored and has expired, and has the server store one more before reading
+  "after";
 - what Streamlit still holds then: connected sessions and the bytes of
   st.image files it keeps for sessions (/_stcore/metrics);
 - whether any Chromium tab asked an address other than the app's own;
@@ -36,8 +37,9 @@ Train page starts it, before the lesson, and cancelled after; its training
 speed during the lesson, and the most memory it has held, are reported. The
 server's log and the run are left in a temporary folder, named in the output.
 
-Timings only; no test depends on them (tests/test_load_harness.py runs a small
-lesson and checks errors and memory). Needs Debian's chromium for --browsers,
+Timings and memory figures only; no test depends on them
+(tests/test_load_harness.py runs a small lesson and checks errors, answers and
+what the server still holds). Needs Debian's chromium for --browsers,
 MNIST_DIR for --training.
 """
 
@@ -54,53 +56,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load.classroom import CHROMIUM, PROTOCOL, Lesson, hold, leave_no_trace, summary  # noqa: E402
-from bench.load.memory import PeakSampler, cpu_seconds, rss_mb, streamlit_holds  # noqa: E402
-from tests.browser import streamlit_server  # noqa: E402
-from training import progress  # noqa: E402
+from harness.load.classroom import Lesson, hold, run_lesson, settle  # noqa: E402
+from harness.load.memory import rss_mb, streamlit_holds  # noqa: E402
+from harness.server import SERVING, TTL_ENV, streamlit_server  # noqa: E402
+from harness.waiting import wait_until  # noqa: E402
+from training.run_folder import RUNNING  # noqa: E402
 from training.runs import RunManager  # noqa: E402
 
-TTL_ENV = "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"  # server.disconnectedSessionTTL
-# How README "Serving a class" says to serve: no file watching and no forced full garbage collection after every
-# script run (each walked every loaded module or object while holding the interpreter lock, for every stroke), and
-# glibc's malloc kept to two arenas (by default each of the many session threads may get its own, and what they
-# free is kept as the server's high-water mark).
-SERVING = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false", "MALLOC_ARENA_MAX": "2"}
 STREAMLIT_DEFAULTS = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "auto", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}  # over config.toml
-
-
-def settle(url: str, ttl: float) -> None:
-    """Wait until Streamlit has dropped every session that has left (see the module docstring)."""
-    time.sleep(ttl + 1)
-    asyncio.run(leave_no_trace(url))
-
-
-def run_lesson(url: str, pid: int, lesson: Lesson, ttl: float) -> dict:
-    """One lesson from arrival to the last session dropped, with the server's memory and CPU around it."""
-    before = rss_mb(pid)
-    cpu_before, started = cpu_seconds(pid), time.perf_counter()
-    with PeakSampler(pid) as peak:
-        outcome = asyncio.run(hold(url, lesson))
-    wall = time.perf_counter() - started
-    cpu = cpu_seconds(pid) - cpu_before
-    all_left = rss_mb(pid)
-    settle(url, ttl)
-    after = rss_mb(pid)
-    return {
-        "students": lesson.students,
-        "chromium_students": lesson.browsers,
-        "stroke_to_prediction": {client: summary(outcome.stroke_to_prediction_s[client]) for client in (PROTOCOL, CHROMIUM)},
-        "protocol_whole_rerun": summary(outcome.rerun_s),
-        "kb_per_drawing_median": round(statistics.median(outcome.received_kb), 1) if outcome.received_kb else None,
-        "misread": outcome.misread,
-        "chromium_requests_elsewhere": sorted(outcome.elsewhere),
-        "errors": len(outcome.errors),
-        "error_messages": outcome.errors[:5],
-        "rss_mb": {"before": round(before), "peak": round(peak.peak_mb), "all_left": round(all_left), "after_ttl": round(after)},
-        "held_after_ttl": streamlit_holds(url),
-        "server_cpu_s": round(cpu, 1),
-        "wall_s": round(wall, 1),
-    }
 
 
 @contextmanager
@@ -111,12 +74,16 @@ def training_run(runs_dir: Path, preset_name: str, epochs: int):
         raise SystemExit("--training needs MNIST_DIR (the folder of the four MNIST IDX files)")
     manager = RunManager(runs_dir, data_dir=data_dir)
     run = manager.start(preset_name, {"epochs": epochs})
+
+    def trained_a_batch() -> bool:
+        if any(r.get("kind") == "batch" for r in run.progress()):
+            return True
+        if manager.run(run.id).state != RUNNING:
+            raise RuntimeError(f"the training run did not start: {manager.run(run.id).log_tail()}")
+        return False
+
     try:
-        deadline = time.monotonic() + 300
-        while not any(r.get("kind") == "batch" for r in run.progress()):
-            if manager.run(run.id).state != progress.RUNNING or time.monotonic() > deadline:
-                raise RuntimeError(f"the training run did not start: {manager.run(run.id).log_tail()}")
-            time.sleep(1)
+        wait_until(trained_a_batch, 300, "the training run's first batch")
 
         def figures_since(since: float) -> dict:
             """Its median training speed since `since`, and the most memory it has held so far."""
@@ -129,11 +96,9 @@ def training_run(runs_dir: Path, preset_name: str, epochs: int):
 
         yield run, figures_since
     finally:
-        if manager.run(run.id).state == progress.RUNNING:
+        if manager.run(run.id).state == RUNNING:
             manager.cancel(run.id)
-        deadline = time.monotonic() + 120
-        while manager.run(run.id).state == progress.RUNNING and time.monotonic() < deadline:
-            time.sleep(1)
+        wait_until(lambda: manager.run(run.id).state != RUNNING, 120, "the training run to end")
 
 
 def main() -> None:

@@ -1,7 +1,9 @@
 """The Look inside page in a real browser, with the shipped model and no MNIST on the server: draw a 7 on the Read
 page, then open every view, click a cell of the confusion matrix, and read one of its digits on the Read page.
 
-Screenshots go to BROWSER_SCREENSHOTS (default: tests/screenshots/, git-ignored).
+One server and one tab for the module, the 7 drawn once and Look inside open; every test opens the view it needs
+and leaves the tab on Look inside. The test that goes to the Read page has a tab of its own.
+Screenshots, for people to look at, go to BROWSER_SCREENSHOTS (default: tests/screenshots/, git-ignored).
 """
 
 import os
@@ -10,9 +12,21 @@ from pathlib import Path
 
 import pytest
 
+from harness.browser import (
+    CELL_ON_SCREEN,
+    CHROMIUM,
+    METRIC_VALUE,
+    PAGE_TIMEOUT_MS,
+    chromium,
+    draw_digit,
+    open_app,
+    open_view,
+    wait_for_reading,
+    wait_until_settled,
+)
+from harness.server import streamlit_server
 from model.report import read_report, report_path
 from model.storage import DEFAULT_MODEL_PATH
-from tests.browser import CANVAS, CELL_ON_SCREEN, CHROMIUM, METRIC_VALUE, chromium, draw_digit, open_view, streamlit_server
 
 pytest.importorskip("playwright")
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
@@ -20,42 +34,66 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
 
 SHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", Path(__file__).parent / "screenshots"))
 REPORT = read_report(report_path(DEFAULT_MODEL_PATH))
+VIEWPORT = {"width": 1440, "height": 1400}
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    from playwright.sync_api import expect
-
+def app(tmp_path_factory):
     SHOTS.mkdir(parents=True, exist_ok=True)
     no_mnist = tmp_path_factory.mktemp("no-mnist")  # an empty folder: the data is not there, and nothing downloads
     with streamlit_server(env={"MNIST_DIR": str(no_mnist)}) as (url, _, _), chromium() as browser:
-        tab = browser.new_page(viewport={"width": 1440, "height": 1400})
-        tab.goto(url)
-        tab.locator(CANVAS).wait_for(timeout=90_000)
-        draw_digit(tab, "7")
-        expect(tab.locator(METRIC_VALUE)).to_have_text("7", timeout=60_000)
-        tab.get_by_role("link", name="Look inside").click()
-        expect(tab.get_by_role("heading", name="Look inside")).to_be_visible(timeout=60_000)
-        yield tab
+        yield browser, url
+
+
+def look_inside(page) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Look inside").click()
+    expect(page.get_by_role("heading", name="Look inside")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+
+
+@pytest.fixture(scope="module")
+def page(app):
+    """A tab that drew a 7 and then opened Look inside."""
+    from playwright.sync_api import expect
+
+    browser, url = app
+    tab = open_app(browser, url, viewport=VIEWPORT)
+    draw_digit(tab, "7")
+    expect(tab.locator(METRIC_VALUE)).to_have_text("7", timeout=PAGE_TIMEOUT_MS)
+    look_inside(tab)
+    yield tab
+    tab.close()
+
+
+@pytest.fixture
+def own_page(app):
+    """A tab of its own, on Look inside, for a test that leaves the page."""
+    browser, url = app
+    tab = open_app(browser, url, viewport=VIEWPORT)
+    look_inside(tab)
+    yield tab
+    tab.close()
 
 
 def test_the_drawing_is_the_digit_examined(page):
     from playwright.sync_api import expect
 
     chooser = page.get_by_role("combobox", name="The digit to examine")
-    expect(chooser).to_match_aria_snapshot('- combobox "The digit to examine": "Your last digit: your drawing"')
+    expect(chooser).to_match_aria_snapshot('- combobox "The digit to examine": "Your last digit: your drawing"', timeout=PAGE_TIMEOUT_MS)
 
 
 def test_the_model_report_and_a_click_on_a_confusion_cell(page):
     from playwright.sync_api import expect
 
     open_view(page, "Model report")
-    expect(page.get_by_text(f"{REPORT.test_accuracy:.2%}", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"{REPORT.test_accuracy:.2%}", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     true_digit, answer = 5, 3
     count = int(((REPORT.labels == true_digit) & (REPORT.predicted == answer)).sum())
     x, y = page.evaluate(CELL_ON_SCREEN, [0, answer, true_digit])
     page.mouse.click(x, y)
-    expect(page.get_by_role("heading", name=f"{true_digit}s read as {answer}: {count} test digits")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name=f"{true_digit}s read as {answer}: {count} test digits")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    wait_until_settled(page)
     page.screenshot(path=SHOTS / "inside-report.png", full_page=True)
 
 
@@ -73,7 +111,7 @@ def test_each_view_opens_without_mnist(page, view, shows):
     from playwright.sync_api import expect
 
     open_view(page, view)
-    expect(page.get_by_text(shows).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(shows).first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
     page.screenshot(path=SHOTS / f"inside-{view.lower().replace(' ', '-')}.png", full_page=True)
@@ -81,8 +119,11 @@ def test_each_view_opens_without_mnist(page, view, shows):
 
 def test_the_map_plays_the_drawings_path(page):
     open_view(page, "Hidden-state map")
+    before = wait_for_reading(page, "!seen.moving")["row"]
     page.get_by_text("▶ Play").click()
-    page.wait_for_function("() => /Rows read: ([1-9]|1[0-9]) of/.test(document.querySelector('.slider-container').textContent)")
+    wait_for_reading(page, "seen.row !== arg", before)  # the slider moves
+    page.get_by_text("❚❚ Pause").click()
+    wait_for_reading(page, "!seen.moving")  # and stops, for the next test in this tab
 
 
 def test_a_unit_suggestion_opens_that_unit(page):
@@ -92,14 +133,15 @@ def test_a_unit_suggestion_opens_that_unit(page):
     suggestion = page.get_by_role("button", name=re.compile(r"^unit \d+$")).first
     unit = suggestion.text_content().split()[-1]
     suggestion.click()
-    expect(page.get_by_text(f"The test digits that drive unit {unit} highest")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(f"The test digits that drive unit {unit} highest")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    wait_until_settled(page)
 
 
-def test_a_misread_digit_can_be_read_on_the_read_page(page):
+def test_a_misread_digit_can_be_read_on_the_read_page(own_page):
     from playwright.sync_api import expect
 
-    open_view(page, "Model report")
-    page.get_by_role("button", name="Read it").first.click()
-    expect(page.get_by_role("heading", name="Row Reader")).to_be_visible(timeout=60_000)
-    expect(page.locator(METRIC_VALUE)).to_have_text(re.compile(r"^\d$"), timeout=60_000)
-    expect(page.get_by_text(re.compile(r"true digit \d"))).to_be_visible()
+    open_view(own_page, "Model report")
+    own_page.get_by_role("button", name="Read it").first.click()
+    expect(own_page.get_by_role("heading", name="Row Reader")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(own_page.locator(METRIC_VALUE)).to_have_text(re.compile(r"^\d$"), timeout=PAGE_TIMEOUT_MS)
+    expect(own_page.get_by_text(re.compile(r"true digit \d"))).to_be_visible(timeout=PAGE_TIMEOUT_MS)

@@ -3,10 +3,10 @@
 The load harness (bench/load_harness.py) in miniature: four students speaking
 Streamlit's protocol (no browser, so it is cheap enough for CI) arrive within
 a second of each other, draw three digits each and leave, twice over. It never
-looks at timings, which the harness reports; it fails on errors, on a missing
-Prediction, on sessions or images the server still holds once the students'
-sessions have expired, and on memory growing past a generous bound. And a
-training run started from the app must leave the server a core.
+looks at timings or memory figures, which the harness reports; it fails on
+errors, on a missing Prediction, on a misread (crossed sessions), and on
+sessions or images the server still holds once the students' sessions have
+expired. And a training run started from the app must leave the server a core.
 """
 
 import asyncio
@@ -14,15 +14,13 @@ import os
 import subprocess
 import sys
 
-from bench.load.classroom import PROTOCOL, Lesson, hold
-from bench.load.memory import rss_mb, streamlit_holds
-from bench.load_harness import SERVING, TTL_ENV, run_lesson, settle
-from tests.browser import REPO_ROOT, streamlit_server
+from harness.load.classroom import PROTOCOL, Lesson, hold, run_lesson, settle
+from harness.load.memory import streamlit_holds
+from harness.server import REPO_ROOT, SERVING, TTL_ENV, streamlit_server
 from training.devices import NICENESS, THREAD_VARIABLES, beside_server_environment
 
 TTL_S = 2  # server.disconnectedSessionTTL: how long a closed tab's session is kept; short, for a short test
 STUDENTS, DIGITS = 4, 3
-MEMORY_BOUND = 1.5  # times the memory after warm-up; a class of thirty stays within 1.1 (see README)
 MEDIA_SLACK_KB = 25  # eight students' sessions leave nothing; each drawing's images are about 8 KB
 
 
@@ -31,7 +29,7 @@ def test_a_small_class_gets_every_answer_and_leaves_nothing_behind(tmp_path):
     with streamlit_server(env=env) as (url, process, _):
         asyncio.run(hold(url, Lesson(students=2, digits=2, play_s=0.2, arrival_s=0.0, seed=99)))  # warm-up
         settle(url, TTL_S)
-        start_mb, start_held = rss_mb(process.pid), streamlit_holds(url)
+        start_held = streamlit_holds(url)
         lessons = [
             run_lesson(url, process.pid, Lesson(STUDENTS, digits=DIGITS, play_s=0.3, arrival_s=1.0, seed=seed), TTL_S) for seed in range(2)
         ]
@@ -40,10 +38,10 @@ def test_a_small_class_gets_every_answer_and_leaves_nothing_behind(tmp_path):
         assert lesson["stroke_to_prediction"][PROTOCOL]["count"] == STUDENTS * DIGITS  # every drawing got its Prediction
         assert lesson["misread"] == 0  # clear 1s and 7s, read right alone: a wrong answer means crossed sessions
         held = lesson["held_after_ttl"]
-        assert held["active_sessions"] == 0
-        # The images st.image keeps for a session (a few KB a drawing) must go with it; a few KB may linger.
+        assert held["active_sessions"] == 0  # no student still connected (Streamlit counts connected sessions only)
+        # The images st.image keeps for a session (a few KB a drawing) go when the expired session is dropped: what is
+        # still held shows the sessions still held. A few KB may linger.
         assert held["media_kb"] <= start_held["media_kb"] + MEDIA_SLACK_KB, "images of students who left are still kept"
-        assert lesson["rss_mb"]["after_ttl"] < MEMORY_BOUND * start_mb, lesson["rss_mb"]
 
 
 def test_a_training_run_started_from_the_app_leaves_the_server_a_core():

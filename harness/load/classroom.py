@@ -6,15 +6,24 @@ that no two drawings are alike): the pen takes a moment to move, the Prediction
 is awaited, the reading is played for `play_s`, the canvas is cleared, and
 after the last digit the student leaves. Any exception, error on the page or
 missing answer is an error of that student, and it leaves at once.
+
+run_lesson holds one lesson and reads the server's memory and CPU around it,
+up to the moment Streamlit has dropped the sessions of the students who left
+(settle).
 """
 
 import asyncio
 import math
 import random
 import statistics
+import time
 from dataclasses import dataclass, field
 
-from bench.load.protocol import ProtocolStudent
+from harness.load.memory import PeakSampler, cpu_seconds, rss_mb, streamlit_holds
+from harness.load.protocol import ProtocolStudent
+from harness.waiting import wait_until
+
+SERVER_TIMEOUT_S = 60  # for the server to take or let go of one connection, on a busy machine
 
 PROTOCOL, CHROMIUM = "protocol", "chromium"
 
@@ -43,7 +52,7 @@ async def _student(number: int, client: str, lesson: Lesson, url: str, browser, 
     rng = random.Random(lesson.seed * 1000 + number)
     await asyncio.sleep(rng.uniform(0, lesson.arrival_s))
     if client == CHROMIUM:
-        from bench.load.browser import BrowserStudent
+        from harness.load.browser import BrowserStudent
 
         student = BrowserStudent(browser, url)
     else:
@@ -89,7 +98,7 @@ async def hold(url: str, lesson: Lesson) -> Outcome:
         return outcome
     from playwright.async_api import async_playwright
 
-    from bench.load.browser import launch
+    from harness.load.browser import launch
 
     async with async_playwright() as playwright:
         browser = await launch(playwright)
@@ -117,10 +126,62 @@ def summary(values: list[float]) -> dict:
     }
 
 
+def _connected(url: str) -> int:
+    return streamlit_holds(url)["active_sessions"]
+
+
 async def leave_no_trace(url: str) -> None:
-    """Open and close one connection: Streamlit drops expired disconnected sessions only when another is stored."""
+    """Open and close one connection, and wait until the server has stored the closed session.
+
+    Streamlit drops expired disconnected sessions only when another one is stored. /_stcore/metrics counts
+    connected sessions only ("active_sessions"): it is 1 once the server has taken this connection, and back to
+    0 once it has stored it.
+    """
     passer_by = ProtocolStudent(url)
     await passer_by.connect()
-    await asyncio.sleep(0.2)
-    await passer_by.close()
-    await asyncio.sleep(0.5)
+    try:
+        await asyncio.to_thread(wait_until, lambda: _connected(url), SERVER_TIMEOUT_S, "the server to take a connection")
+    finally:
+        await passer_by.close()
+    await asyncio.to_thread(wait_until, lambda: _connected(url) == 0, SERVER_TIMEOUT_S, "the server to store a closed session")
+
+
+def settle(url: str, ttl: float) -> None:
+    """Wait until Streamlit has dropped every session that has left (the server's TTL is `ttl` seconds).
+
+    A closed tab's session is kept `ttl` seconds from the moment the server stores it, and dropped once expired
+    when another session is stored. So: wait until the server has stored every session (none is connected), wait
+    for the last of them to expire, `ttl` seconds from then, and have the server store one more.
+    """
+    wait_until(lambda: _connected(url) == 0, SERVER_TIMEOUT_S, "every student's session to be closed")
+    all_stored = time.monotonic()  # the server's clock too: one monotonic clock for every process on the machine
+    wait_until(lambda: time.monotonic() >= all_stored + ttl, ttl + SERVER_TIMEOUT_S, "the sessions that left to expire")
+    asyncio.run(leave_no_trace(url))
+
+
+def run_lesson(url: str, pid: int, lesson: Lesson, ttl: float) -> dict:
+    """One lesson from arrival to the last session dropped, with the server's memory and CPU around it."""
+    before = rss_mb(pid)
+    cpu_before, started = cpu_seconds(pid), time.perf_counter()
+    with PeakSampler(pid) as peak:
+        outcome = asyncio.run(hold(url, lesson))
+    wall = time.perf_counter() - started
+    cpu = cpu_seconds(pid) - cpu_before
+    all_left = rss_mb(pid)
+    settle(url, ttl)
+    after = rss_mb(pid)
+    return {
+        "students": lesson.students,
+        "chromium_students": lesson.browsers,
+        "stroke_to_prediction": {client: summary(outcome.stroke_to_prediction_s[client]) for client in (PROTOCOL, CHROMIUM)},
+        "protocol_whole_rerun": summary(outcome.rerun_s),
+        "kb_per_drawing_median": round(statistics.median(outcome.received_kb), 1) if outcome.received_kb else None,
+        "misread": outcome.misread,
+        "chromium_requests_elsewhere": sorted(outcome.elsewhere),
+        "errors": len(outcome.errors),
+        "error_messages": outcome.errors[:5],
+        "rss_mb": {"before": round(before), "peak": round(peak.peak_mb), "all_left": round(all_left), "after_ttl": round(after)},
+        "held_after_ttl": streamlit_holds(url),
+        "server_cpu_s": round(cpu, 1),
+        "wall_s": round(wall, 1),
+    }

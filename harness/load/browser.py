@@ -3,13 +3,23 @@
 Each student gets its own browser context (its own cookies and websocket, as
 its own device would) in one shared Chromium. The stroke-to-prediction time is
 measured inside the page, from the mouse-up to the Prediction on screen, with
-bench_app.py's page scripts, so it includes what the browser does on both ends.
+MARK_MOUSE_UP (as bench/bench_app.py measures it), so it includes what the
+browser does on both ends.
 """
 
 import time
 
-from bench.bench_app import MARK_MOUSE_UP
-from tests.browser import CANVAS, CHROMIUM, CHROMIUM_ARGS, DIGIT_STROKES, METRIC_VALUE
+from harness.browser import (
+    CANVAS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DIGIT_STROKES,
+    MARK_MOUSE_UP,
+    METRIC_VALUE,
+    PAGE_TIMEOUT_MS,
+    on_screen,
+    pen_path,
+)
 from views.explain import INVITE_DRAW
 
 # Whatever the Prediction shows after the mouse-up (a misread is not a failure of the server).
@@ -22,22 +32,6 @@ EXCEPTION = "[data-testid=stException], [data-testid=stAlertContentError]"
 
 async def launch(playwright):
     return await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-
-
-async def _stroke(page, points, shift, steps_per_segment: int = 12) -> None:
-    """tests/browser.stroke for Playwright's async API: one stroke with the button held down."""
-    box = await page.locator(CANVAS).bounding_box()
-
-    def at(fx, fy):
-        return box["x"] + (fx + shift[0]) * box["width"], box["y"] + (fy + shift[1]) * box["height"]
-
-    await page.mouse.move(*at(*points[0]))
-    await page.mouse.down()
-    for (x0, y0), (x1, y1) in zip(points[:-1], points[1:], strict=True):
-        for i in range(1, steps_per_segment + 1):
-            t = i / steps_per_segment
-            await page.mouse.move(*at(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t))
-    await page.mouse.up()
 
 
 class BrowserStudent:
@@ -63,8 +57,14 @@ class BrowserStudent:
 
     async def draw(self, digit: str, shift: tuple[float, float]) -> tuple[float, str]:
         """Draw `digit`; (seconds from the last mouse-up to the Prediction on screen, the digit it shows)."""
-        for points in DIGIT_STROKES[digit]:
-            await _stroke(self.page, points, shift)
+        box = await self.page.locator(CANVAS).bounding_box()
+        for points in DIGIT_STROKES[digit]:  # as harness.browser.draw_digit, with Playwright's async API
+            first, *rest = on_screen(box, pen_path(points, shift))
+            await self.page.mouse.move(*first)
+            await self.page.mouse.down()
+            for point in rest:
+                await self.page.mouse.move(*point)
+            await self.page.mouse.up()
         handle = await self.page.wait_for_function(WAIT_FOR_ANY_PREDICTION, timeout=60_000)
         elapsed_ms, shown = await handle.json_value()
         if await self.page.locator(EXCEPTION).count():
@@ -75,11 +75,13 @@ class BrowserStudent:
         await self.page.get_by_text("▶ Play").first.click(timeout=30_000)
 
     async def clear(self) -> None:
-        """Clear, and wait for the new empty canvas, as a student would before drawing again."""
+        """Clear, and wait for the new empty canvas, as a student would before drawing again (harness.browser.clear_canvas)."""
+        old_canvas = await self.page.locator(CANVAS).element_handle()
         await self.page.get_by_role("button", name="Clear the canvas").click(timeout=30_000)
-        await self.page.locator(METRIC_VALUE).wait_for(state="detached", timeout=60_000)
-        await self.page.get_by_text(INVITE_DRAW).wait_for(timeout=60_000)
-        await self.page.wait_for_timeout(500)  # the new canvas mounting: strokes before that are lost (as in bench_app.py)
+        await self.page.locator(METRIC_VALUE).wait_for(state="detached", timeout=PAGE_TIMEOUT_MS)
+        await self.page.get_by_text(INVITE_DRAW).wait_for(timeout=PAGE_TIMEOUT_MS)
+        await old_canvas.wait_for_element_state("hidden", timeout=PAGE_TIMEOUT_MS)
+        await self.page.locator(CANVAS).wait_for(timeout=PAGE_TIMEOUT_MS)  # strokes before the new canvas is there are lost
 
     async def close(self) -> None:
         if self.context is not None:

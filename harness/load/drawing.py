@@ -3,7 +3,8 @@
 streamlit-drawable-canvas 0.13 sends its whole state as one JSON widget value,
 {"drawing": {"raw": <fabric.js JSON>, "data": <PNG data URL>}}, on every
 mouse-up. The protocol client renders the same strokes the browser tests draw
-(tests/browser.py DIGIT_STROKES) with Pillow, at the Read page's size and brush.
+(harness/browser.py DIGIT_STROKES, along the same pen_path) with Pillow, at the
+Read page's size and brush.
 """
 
 import base64
@@ -12,20 +13,15 @@ import json
 
 from PIL import Image, ImageDraw
 
-from tests.browser import DIGIT_STROKES
+from harness.browser import DIGIT_STROKES, pen_path
 
 CANVAS_SIZE = 360  # pixels: the Read page's canvas outside presenter mode
 BRUSH = 26  # the page's default brush width
-STEPS_PER_SEGMENT = 12  # points per straight piece of a stroke, as tests/browser.stroke moves the mouse
 
 
 def stroke_points(points: list[tuple[float, float]], shift: tuple[float, float]) -> list[tuple[float, float]]:
     """A stroke through `points` (fractions of the canvas) as canvas pixels, the way a mouse passes through them."""
-    moved = [((x + shift[0]) * CANVAS_SIZE, (y + shift[1]) * CANVAS_SIZE) for x, y in points]
-    path = [moved[0]]
-    for (x0, y0), (x1, y1) in zip(moved[:-1], moved[1:], strict=True):
-        path += [(x0 + (x1 - x0) * i / STEPS_PER_SEGMENT, y0 + (y1 - y0) * i / STEPS_PER_SEGMENT) for i in range(1, STEPS_PER_SEGMENT + 1)]
-    return path
+    return [(x * CANVAS_SIZE, y * CANVAS_SIZE) for x, y in pen_path(points, shift)]
 
 
 def canvas_value(digit: str, shift: tuple[float, float] = (0.0, 0.0), strokes: int | None = None) -> str:

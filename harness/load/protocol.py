@@ -22,7 +22,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.load.drawing import canvas_value
+from harness.load.drawing import canvas_value
 
 CLEAR_BUTTON = "Clear the canvas"
 FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
