@@ -10,7 +10,9 @@ from model.config import ROWS
 from model.samples import choose_samples, load_samples
 from model.storage import load_model
 from model.xray import read_digit
-from views.figures import STATES, packed, pixelated, probability_figure, reading_figure, state_matrix
+from views.explain import STATES
+from views.plotting import packed, pixelated
+from views.reading_figures import probability_figure, reading_figure, state_matrix
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """The Look inside figures are pure functions: their specs, checked without a browser, on the shipped report."""
 
+import base64
 import json
 
 import numpy as np
@@ -12,7 +13,7 @@ from model.report import load_report
 from model.samples import load_samples
 from model.storage import load_model
 from model.xray import read_digit
-from views import inside_figures
+from views import hidden_state_figures, report_figures
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +31,14 @@ def valid(figure: go.Figure) -> dict:
     return json.loads(figure.to_json())
 
 
+def unpacked(array: dict) -> np.ndarray:
+    """A packed typed-array spec back as numpy."""
+    return np.frombuffer(base64.b64decode(array["bdata"]), array["dtype"])
+
+
 def test_confusion_cells_carry_their_true_digit_and_answer_for_clicks(shipped):
     _, report, _, _ = shipped
-    spec = valid(inside_figures.confusion_figure(report.confusion, selected=(4, 9)))
+    spec = valid(report_figures.confusion_figure(report.confusion, selected=(4, 9)))
     clickable = spec["data"][-1]
     assert clickable["type"] == "scatter" and len(clickable["customdata"]) == NUM_CLASSES**2
     for (true_digit, answer), x, y in zip(clickable["customdata"], clickable["x"], clickable["y"], strict=True):
@@ -45,13 +51,13 @@ def test_confusion_cells_carry_their_true_digit_and_answer_for_clicks(shipped):
 def test_class_accuracy_bars_say_how_many_were_missed():
     accuracy = np.array([1.0, 0.5, *[0.9] * 8])
     counts = np.array([10, 4, *[10] * 8])
-    bars = valid(inside_figures.class_accuracy_figure(accuracy, counts))["data"][0]
+    bars = valid(report_figures.class_accuracy_figure(accuracy, counts))["data"][0]
     assert bars["text"][0].endswith("0 wrong") and bars["text"][1].endswith("2 wrong")
 
 
 def test_early_figure_shows_all_digits_the_examined_digits_class_and_its_own_curve(shipped):
     _, report, _, reading = shipped
-    figure = inside_figures.early_figure(
+    figure = report_figures.early_figure(
         report.accuracy_by_rows, report.class_accuracy_by_rows, digit=7, digit_probs=reading.step_probs[:, 7], digit_name="a seven"
     )
     spec = valid(figure)
@@ -63,18 +69,20 @@ def test_early_figure_shows_all_digits_the_examined_digits_class_and_its_own_cur
 def test_map_draws_every_path_and_animates_only_the_examined_digit(shipped):
     _, report, _, reading = shipped
     path = report.projection.project(reading.hidden[-1])
-    figure = inside_figures.map_figure(report.map_paths, report.labels[report.map_index], report.projection.explained, current=path)
+    figure = hidden_state_figures.map_figure(report.map_paths, report.labels[report.map_index], report.projection.explained, current=path)
     spec = valid(figure)
     assert len(spec["data"]) == NUM_CLASSES + 1
     assert len(spec["frames"]) == ROWS and all(frame["traces"] == [NUM_CLASSES] for frame in spec["frames"])
     assert [len(frame["data"][0]["text"]) for frame in spec["frames"]] == list(range(1, ROWS + 1))  # one more row each frame
     assert len(figure.to_json()) < 400_000  # 500 paths as packed float32, not JSON numbers
-    assert "frames" not in valid(inside_figures.map_figure(report.map_paths, report.labels[report.map_index], report.projection.explained))
+    assert "frames" not in valid(
+        hidden_state_figures.map_figure(report.map_paths, report.labels[report.map_index], report.projection.explained)
+    )
 
 
 def test_unit_figure_has_a_panel_per_digit_with_the_examined_digit_in_each(shipped):
     _, report, _, reading = shipped
-    figure = inside_figures.unit_figure(
+    figure = hidden_state_figures.unit_figure(
         report.unit_mean[1, :, :, 5], report.unit_std[1, :, :, 5], title="unit 5", current=reading.hidden[1][:, 5]
     )
     spec = valid(figure)
@@ -85,19 +93,18 @@ def test_unit_figure_has_a_panel_per_digit_with_the_examined_digit_in_each(shipp
 def test_row_importance_bars_line_up_with_the_rows_of_the_image(shipped):
     loaded, _, image, _ = shipped
     importance = row_importance(loaded.weights, image)
-    figure = inside_figures.row_importance_figure(image, importance)
-    valid(figure)
-    bars = figure.data[1]
-    assert bars.orientation == "h" and list(bars.y) == list(range(ROWS))
-    assert np.array_equal(bars.x, -importance.log_odds_change)  # positive: the row held the answer up
-    assert np.all(np.asarray(bars.x)[~image.any(axis=1)] == 0)  # blank rows change nothing
+    figure = report_figures.row_importance_figure(image, importance)
+    bars = valid(figure)["data"][1]
+    assert bars["orientation"] == "h" and list(bars["y"]) == list(range(ROWS))
+    assert np.array_equal(unpacked(bars["x"]), -importance.log_odds_change)  # positive: the row held the answer up
+    assert np.all(unpacked(bars["x"])[~image.any(axis=1)] == 0)  # blank rows change nothing
 
 
 def test_compare_draws_only_the_contenders_solid_then_dotted(shipped):
     _, _, _, reading = shipped
     sure = np.zeros((ROWS, NUM_CLASSES))
     sure[:, 1] = 1.0
-    spec = valid(inside_figures.compare_figure([("A", reading.step_probs), ("B", sure)]))
+    spec = valid(report_figures.compare_figure([("A", reading.step_probs), ("B", sure)]))
     contenders = {int(d) for d in np.flatnonzero(reading.step_probs.max(axis=0) >= 0.25)} | {1}
     assert len(spec["data"]) == 2 * len(contenders)
     assert {t["line"]["dash"] for t in spec["data"] if t["legendgroup"] == "A"} == {"solid"}

@@ -13,6 +13,16 @@ CAPTIONS = {
     "lines": "Lines: each digit's probability row by row, so you can see when it knew.",
 }
 
+# Each state the reading can show: (its panel's title, the hint under it). The gates come in the order of their buttons.
+STATES = {
+    "hidden": ("Hidden state h", "h: what the network passes on to the next row (-1 to 1)"),
+    "cell": ("Cell state c", "c: the network's long-term memory"),
+    "gate:input": ("Input gate", "input gate: 0 = closed, 1 = open"),
+    "gate:forget": ("Forget gate", "forget gate: 0 = closed, 1 = open"),
+    "gate:output": ("Output gate", "output gate: 0 = closed, 1 = open"),
+    "gate:candidate": ("Candidate g", "g: the new content offered to the memory (-1 to 1)"),
+}
+
 WHAT_AM_I_LOOKING_AT = {
     "Rows as time": (
         "The network never sees the whole picture at once. It reads the 28 rows of pixels one after another, "

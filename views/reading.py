@@ -4,13 +4,13 @@ import streamlit as st
 
 from model.xray import Reading
 from views import explain
-from views.figures import STATES, pixelated, probability_figure, reading_figure
 from views.inputs import Digit
+from views.plotting import PLOTLY_CONFIG, pixelated
+from views.reading_figures import probability_figure, reading_figure
 
 SPEEDS = {"Slow": 700, "Normal": 350, "Fast": 120}  # milliseconds per row
 STATE_CHOICES = {"h (hidden)": "hidden", "c (cell)": "cell", "gates": None}
-GATE_CHOICES = {STATES[key][0]: key for key in STATES if key.startswith("gate:")}
-PLOTLY_CONFIG = {"displayModeBar": False}
+GATE_CHOICES = {title: key for key, (title, _) in explain.STATES.items() if key.startswith("gate:")}
 
 
 def show_model_view(digit: Digit, presenter: bool) -> None:
@@ -76,5 +76,5 @@ def show_reading(digit: Digit, reading: Reading, presenter: bool) -> None:
     state_caption = explain.CAPTIONS["gates" if state.startswith("gate:") and state != "gate:candidate" else "state"]
     captions = st.columns(3)
     captions[0].caption(explain.CAPTIONS["digit"])
-    captions[1].caption(f"{state_caption} {figure.to_dict()['layout']['meta']['state_hint']}.")
+    captions[1].caption(f"{state_caption} {explain.STATES[state][1]}.")
     captions[2].caption(f"{explain.CAPTIONS['bars']} {explain.CAPTIONS['lines']}")

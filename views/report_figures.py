@@ -1,0 +1,274 @@
+"""Figures of what the answers say, for the Look inside page: report arrays in, plotly specs out.
+
+The confusion matrix, per-digit accuracy, how early the answer comes, which rows an
+answer leans on, and two readings side by side. They keep the reading's conventions
+(views/plotting.py): one colour per digit, amber for the digit being examined now,
+rows numbered 1 to 28, arrays sent as packed floats.
+"""
+
+import copy
+import functools
+
+import numpy as np
+
+from model.config import NUM_CLASSES, ROWS
+from model.insight import RowImportance, first_row_reaching
+from views.plotting import (
+    CLASS_COLOURS,
+    DIGITS,
+    INK,
+    NOW_COLOUR,
+    PERCENT,
+    ROW_NUMBERS,
+    ReadyFigure,
+    app_template,
+    base_layout,
+    digit_axes,
+    packed,
+    subplot_layout,
+)
+
+RIGHT, WRONG = "#d9f0d3", "#b2182b"  # the confusion matrix: a pale diagonal, misreadings in shades of red
+DASHES = ("solid", "dot")  # first and second reading in the comparison
+
+
+def _layout(height: int, font_size: int, **extra) -> dict:
+    """The shared layout, in the app's theme: these figures have always worn Streamlit's template."""
+    return base_layout(height, font_size, template=app_template(), **extra)
+
+
+def _confusion_traces(counts: np.ndarray) -> list[dict]:
+    """The diagonal, the misreadings, and an invisible clickable marker on every cell. counts (true digit, answer)."""
+    on_diagonal = np.eye(NUM_CLASSES, dtype=bool)
+    misread = np.where(on_diagonal | (counts == 0), np.nan, counts.astype(np.float64))  # blank cells let the mistakes stand out
+    text = np.where(counts > 0, counts.astype(str), "")
+    cell = {"type": "heatmap", "x": DIGITS, "y": DIGITS, "xgap": 2, "ygap": 2, "hoverinfo": "skip", "texttemplate": "%{text}"}
+    true_digit, answer = np.divmod(np.arange(NUM_CLASSES * NUM_CLASSES), NUM_CLASSES)
+    return [
+        {
+            **cell,
+            "z": np.where(on_diagonal, 1.0, np.nan).tolist(),
+            "text": np.where(on_diagonal, text, "").tolist(),
+            "colorscale": [[0, RIGHT], [1, RIGHT]],
+            "showscale": False,
+        },
+        {
+            **cell,
+            "z": misread.tolist(),
+            "text": np.where(on_diagonal, "", text).tolist(),
+            "colorscale": [[0, "#fddbc7"], [1, WRONG]],
+            "zmin": 0,
+            "zmax": max(float(np.nanmax(misread, initial=1.0)), 1.0),
+            "colorbar": {"title": {"text": "misread", "side": "top"}, "thickness": 12, "len": 0.8},
+        },
+        {
+            "type": "scatter",
+            "x": [DIGITS[a] for a in answer],
+            "y": [DIGITS[t] for t in true_digit],
+            "customdata": np.stack([true_digit, answer], axis=1).tolist(),
+            "text": [f"{counts[t, a]} digits" for t, a in zip(true_digit, answer, strict=True)],
+            "mode": "markers",
+            "marker": {"size": 30, "symbol": "square", "color": "rgba(0,0,0,0)"},
+            "showlegend": False,
+            "hovertemplate": "true %{y}, read as %{x}: %{text}<br>click to see them<extra></extra>",
+        },
+    ]
+
+
+def _chosen_cell(selected: tuple[int, int] | None) -> dict:
+    """An amber frame around the (true digit, answer) cell whose digits are shown, if one is."""
+    if selected is None:
+        return {}
+    t, a = selected
+    return {
+        "shapes": [{"type": "rect", "x0": a - 0.5, "x1": a + 0.5, "y0": t - 0.5, "y1": t + 0.5, "line": {"color": NOW_COLOUR, "width": 4}}]
+    }
+
+
+def confusion_figure(confusion: np.ndarray, selected: tuple[int, int] | None = None, *, font_size: int = 15) -> ReadyFigure:
+    """True digit down, answer across, the count in every cell: a pale diagonal, misreadings in shades of red.
+
+    Heatmap cells cannot be clicked in plotly.js, so an invisible marker sits on each cell
+    for Streamlit's point selection; its customdata is (true digit, answer).
+    """
+    layout = _layout(
+        470,
+        font_size,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        clickmode="event+select",
+        dragmode=False,
+        xaxis={"title": {"text": "read as"}, "side": "top", "type": "category", "showgrid": False},
+        yaxis={"title": {"text": "true digit"}, "autorange": "reversed", "type": "category", "showgrid": False, "scaleanchor": "x"},
+        **_chosen_cell(selected),
+    )
+    return ReadyFigure({"data": _confusion_traces(np.asarray(confusion)), "layout": layout})
+
+
+def class_accuracy_figure(accuracy: np.ndarray, counts: np.ndarray, *, font_size: int = 15) -> ReadyFigure:
+    """Per-digit accuracy as bars, with the number misread written on each: which digits are hard."""
+    accuracy = np.asarray(accuracy, np.float64)
+    missed = np.round(np.asarray(counts) * (1 - np.nan_to_num(accuracy, nan=1.0))).astype(int)
+    floor = max(0.0, np.floor((np.nanmin(accuracy) - 0.02) * 50) / 50) if np.isfinite(accuracy).any() else 0.0
+    bars = {
+        "type": "bar",
+        "y": DIGITS,
+        "x": packed(accuracy, "f8"),
+        "orientation": "h",  # across, so that each label has a line of its own at a size a room can read
+        "marker": {"color": list(CLASS_COLOURS)},
+        "text": [f"{a:.1%}, {m} wrong" if np.isfinite(a) else "none" for a, m in zip(accuracy, missed, strict=True)],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "digit %{y}: %{x:.2%} read correctly<extra></extra>",
+    }
+    layout = _layout(
+        400,
+        font_size,
+        margin={"l": 10, "r": 150, "t": 10, "b": 10},
+        xaxis={"range": [floor, 1.0], "title": {"text": f"read correctly (axis from {floor:.0%})"}, **PERCENT},
+        yaxis={"type": "category", "autorange": "reversed", "title": {"text": "true digit"}},
+    )
+    return ReadyFigure({"data": [bars], "layout": layout})
+
+
+def _row_lines(values: np.ndarray, *, name: str, hover: str, line: dict, **extra) -> dict:
+    """One value per row (28,) as a line over rows 1 to 28."""
+    return {
+        "type": "scatter",
+        "x": ROW_NUMBERS,
+        "y": packed(values),
+        "name": name,
+        "mode": "lines",
+        "line": line,
+        "hovertemplate": f"{hover}<extra></extra>",
+        **extra,
+    }
+
+
+def _half_right_marker(accuracy_by_rows: np.ndarray) -> dict:
+    """A dotted line, with its note, at the first row after which half the test digits are read correctly (if any)."""
+    half = first_row_reaching(accuracy_by_rows, 0.5)
+    if half is None:
+        return {}
+    at = {"xref": "x", "yref": "y domain"}
+    shape = {"type": "line", "x0": half, "x1": half, "y0": 0, "y1": 1, "line": {"color": "#888888", "dash": "dot"}, **at}
+    note = {"text": f"half right by row {half}", "x": half, "y": 1, "xanchor": "left", "yanchor": "top", "showarrow": False, **at}
+    return {"shapes": [shape], "annotations": [note]}
+
+
+def early_figure(
+    accuracy_by_rows: np.ndarray,
+    class_accuracy_by_rows: np.ndarray,
+    *,
+    digit: int | None = None,
+    digit_probs: np.ndarray | None = None,
+    digit_name: str = "this digit",
+    font_size: int = 15,
+) -> ReadyFigure:
+    """Accuracy if the network had to answer after k rows: all digits, each digit, and the digit examined now.
+
+    Every digit's own line is in the legend; only `digit`'s is drawn at first, so the chart stays readable.
+    accuracy_by_rows (28,), class_accuracy_by_rows (10, 28); digit_probs (28,) is the examined digit's
+    probability of `digit` after each row.
+    """
+    data = [
+        _row_lines(
+            class_accuracy_by_rows[d],
+            name=f"all {d}s",
+            hover=f"{d}s read correctly after row %{{x}}: %{{y:.0%}}",
+            line={"color": CLASS_COLOURS[d], "width": 3 if d == digit else 1.5},
+            visible=True if d == digit else "legendonly",
+        )
+        for d in range(NUM_CLASSES)
+    ]
+    data.append(
+        _row_lines(
+            accuracy_by_rows,
+            name="all test digits",
+            hover="all digits read correctly after row %{x}: %{y:.0%}",
+            line={"color": "#111111", "width": 5},
+        )
+    )
+    if digit_probs is not None and digit is not None:
+        data.append(
+            _row_lines(
+                digit_probs,
+                name=f"{digit_name}: how sure it is of {digit}",
+                hover=f"after row %{{x}}: {digit} with %{{y:.0%}}",
+                line={"color": NOW_COLOUR, "width": 4, "dash": "dash"},
+                mode="lines+markers",
+                marker={"size": 7},
+            )
+        )
+    layout = _layout(
+        480,
+        font_size,
+        legend={"orientation": "h", "y": -0.18, "font": {"size": font_size - 2}},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"title": {"text": "rows read"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
+        yaxis={"title": {"text": "share read correctly  /  how sure"}, "range": [0, 1.03], **PERCENT},
+        **_half_right_marker(accuracy_by_rows),
+    )
+    return ReadyFigure({"data": data, "layout": layout})
+
+
+@functools.cache
+def _side_by_side() -> dict:
+    """The digit on the left, the bars on the right, sharing the rows: worked out by make_subplots once."""
+    return subplot_layout(rows=1, cols=2, shared_yaxes=True, column_widths=[0.4, 0.6], horizontal_spacing=0.03)
+
+
+def row_importance_figure(image: np.ndarray, importance: RowImportance, *, font_size: int = 15) -> ReadyFigure:
+    """The digit beside one bar per row: how far its answer's confidence falls (in log-odds) when that row is blanked."""
+    support = -np.asarray(importance.log_odds_change, np.float64)  # (rows=28,) positive: the row spoke for the answer
+    colour = CLASS_COLOURS[importance.digit]
+    ink = {"type": "heatmap", "z": packed(image), "colorscale": INK, "zmin": 0, "zmax": 1, "showscale": False, "hoverinfo": "skip"}
+    bars = {
+        "type": "bar",
+        "x": packed(support, "f8"),
+        "y": list(range(ROWS)),
+        "orientation": "h",
+        "marker": {"color": [colour if s >= 0 else "#999999" for s in support]},
+        "customdata": packed(np.stack([ROW_NUMBERS, importance.change], axis=1), "f8"),  # (rows=28, 2): row number, change in P
+        "hovertemplate": "row %{customdata[0]}: blanking it changes P(" + str(importance.digit) + ") by %{customdata[1]:+.1%}"
+        "<br>log-odds %{x:+.2f}<extra></extra>",
+        "showlegend": False,
+    }
+    layout = copy.deepcopy(_side_by_side())
+    digit_columns, digit_rows = digit_axes()
+    layout["xaxis"].update(digit_columns)
+    layout["yaxis"].update(digit_rows)
+    layout["xaxis2"].update(
+        title={"text": f"support for the answer {importance.digit}: log-odds lost without the row"}, zeroline=True, zerolinecolor="#111111"
+    )
+    layout.update(_layout(460, font_size, margin={"l": 10, "r": 10, "t": 20, "b": 10}, bargap=0.15))
+    return ReadyFigure({"data": [{**ink, "xaxis": "x", "yaxis": "y"}, {**bars, "xaxis": "x2", "yaxis": "y2"}], "layout": layout})
+
+
+def compare_figure(readings: list[tuple[str, np.ndarray]], *, font_size: int = 15, threshold: float = 0.25) -> ReadyFigure:
+    """Two readings' probabilities row by row on one chart: solid for the first, dotted for the second.
+
+    Only digits that reach `threshold` in either reading are drawn, so the chart shows the contest, not ten flat lines.
+    readings: (name, step_probs (28, 10)) each.
+    """
+    contenders = sorted({int(d) for _, probs in readings for d in np.flatnonzero(np.asarray(probs).max(axis=0) >= threshold)})
+    data = [
+        _row_lines(
+            np.asarray(probs)[:, d],
+            name=str(d),
+            hover=f"{name}, after row %{{x}}: {d} with %{{y:.0%}}",
+            line={"color": CLASS_COLOURS[d], "width": 4 if dash == "solid" else 3, "dash": dash},
+            legendgroup=name,
+            legendgrouptitle={"text": name},
+        )
+        for (name, probs), dash in zip(readings, DASHES, strict=False)
+        for d in contenders
+    ]
+    layout = _layout(
+        440,
+        font_size,
+        legend={"groupclick": "toggleitem"},
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        xaxis={"title": {"text": "after row"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
+        yaxis={"title": {"text": "probability"}, "range": [0, 1.03], **PERCENT},
+    )
+    return ReadyFigure({"data": data, "layout": layout})
