@@ -9,7 +9,7 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from model.samples import load_samples  # noqa: E402
-from tests.test_preprocess import draw_seven  # noqa: E402
+from tests.drawn_digits import draw_seven  # noqa: E402
 
 SAMPLES = load_samples()
 MISREAD = next(s for s in SAMPLES.values() if s.misread)
@@ -139,7 +139,7 @@ def test_the_gallery_says_what_the_model_in_use_reads(tmp_path, monkeypatch):
     from model.network import build_model
     from model.storage import load_model, save_model
     from model.xray import step_probabilities
-    from tests.test_train_page import finished_run
+    from tests.training_runs import finished_run
 
     monkeypatch.setenv("ROW_READER_RUNS", str(tmp_path))
     keras.utils.set_random_seed(3)

@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from model.report import read_report, report_path  # noqa: E402
 from model.samples import load_samples  # noqa: E402
 from model.storage import DEFAULT_MODEL_PATH  # noqa: E402
-from tests.test_train_page import finished_run, texts  # noqa: E402
+from tests.app_pages import texts  # noqa: E402
+from tests.training_runs import finished_run  # noqa: E402
 
 INSIDE_PAGE = "views/inside_page.py"
 VIEWS = ("Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare")  # as the page names them

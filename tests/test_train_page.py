@@ -9,7 +9,8 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from model.storage import DEFAULT_MODEL_PATH  # noqa: E402
-from training import progress  # noqa: E402
+from tests.app_pages import texts  # noqa: E402
+from tests.training_runs import finished_run  # noqa: E402
 from views.access import ENV_VARIABLE  # noqa: E402
 
 TRAIN_PAGE = "views/train_page.py"
@@ -25,24 +26,6 @@ def runs(tmp_path, monkeypatch):
 def open_train_page() -> AppTest:
     app = AppTest.from_file("../app.py", default_timeout=90).run()
     return app.switch_page(TRAIN_PAGE).run()
-
-
-def finished_run(runs, run_id: str, model_bytes: bytes, accuracy: float = 0.91):
-    folder = runs / run_id
-    folder.mkdir()
-    (folder / progress.MODEL_FILE).write_bytes(model_bytes)
-    (folder / progress.METADATA_FILE).write_text(
-        json.dumps({"test_accuracy": accuracy, "wall_time_s": 75, "device": {"kind": "CPU", "threads": 2}})
-    )
-    (folder / progress.CONFIG_FILE).write_text(json.dumps({"preset": "morvan", "config": {}}))
-    progress.write_status(folder, progress.DONE, pid=1, test_accuracy=accuracy)
-    return folder
-
-
-def texts(app: AppTest) -> str:
-    return "\n".join(
-        str(element.value) for kind in ("markdown", "caption", "error", "warning", "success", "info") for element in getattr(app, kind)
-    )
 
 
 def test_the_page_shows_the_device_the_form_and_the_shipped_model(runs):

@@ -1,38 +1,25 @@
-"""Where a digit comes from: the canvas, the shipped gallery, or an uploaded picture.
+"""The three inputs of the Read page: the canvas, the shipped gallery of test digits, and an uploaded picture.
 
 Each input shows its own widgets and messages and returns a `Digit` for the
 network to read, or None when there is nothing to read yet.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from model.preprocess import ImageError, Preprocessed, load_image, preprocess
+from model.preprocess import ImageError, load_image, preprocess
 from model.samples import Sample, load_samples
 from model.storage import LoadedModel
 from model.xray import step_probabilities
 from views import explain
-from views.figures import pixelated
-from views.models import file_stamp
+from views.digit import DRAW, SAMPLES, UPLOAD, Digit, sample_digit
+from views.plotting import pixelated
+from views.session import SAMPLE_KEY, SOURCE_KEY
 
-DRAW, SAMPLES, UPLOAD = "Draw", "Samples", "Upload"
-SOURCES = (DRAW, SAMPLES, UPLOAD)
 MISREAD = "Misread"
-RECENT_KEY = "recent_digits"  # the last digits read on the Read page, newest first, for the Look inside page
-PICKED_KEY = "picked_test_digits"  # test digits chosen on the Look inside page, to read on the Read page
-KEEP_RECENT, KEEP_PICKED = 2, 12  # a few 28x28 images per session, no more
-
-
-@dataclass(frozen=True)
-class Digit:
-    image: np.ndarray  # (28, 28) float32 ink in [0, 1]: what the network reads
-    prepared: Preprocessed | None  # how a drawing or photo became `image`; None for MNIST samples
-    label: int | None = None  # the true digit, when it is known
-    name: str = "this digit"  # how the Look inside page calls it
-    origin: tuple = ()  # where it came from: strokes added to one canvas keep the same origin
 
 
 @st.cache_resource
@@ -43,6 +30,7 @@ def gallery() -> dict[int, Sample]:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _gallery_answers(model_path: str, stamp: tuple | None, _loaded: LoadedModel) -> dict[int, Sample]:
+    """Keyed by the model file's stamp, as everything kept from a model file is (views/models.py)."""
     samples = gallery()
     answers = step_probabilities(_loaded.weights, np.stack([s.image for s in samples.values()]))[:, -1].argmax(axis=1)
     return {index: replace(sample, predicted=int(answer)) for (index, sample), answer in zip(samples.items(), answers, strict=True)}
@@ -50,34 +38,7 @@ def _gallery_answers(model_path: str, stamp: tuple | None, _loaded: LoadedModel)
 
 def gallery_read_by(entry, loaded: LoadedModel) -> dict[int, Sample]:
     """The gallery with each digit's answer from the model in use, so that "read as" and "Misread" are about it."""
-    return gallery() if entry.shipped else _gallery_answers(str(entry.path), file_stamp(entry.path), loaded)
-
-
-def remember(digit: Digit) -> None:
-    """Keep the digit just read for the Look inside page; a drawing that grew by a stroke replaces its earlier self."""
-    recent = [d for d in st.session_state.get(RECENT_KEY, []) if d.origin != digit.origin]
-    st.session_state[RECENT_KEY] = [Digit(digit.image, None, digit.label, digit.name, digit.origin), *recent][:KEEP_RECENT]
-
-
-def recent_digits() -> list[Digit]:
-    return st.session_state.get(RECENT_KEY, [])
-
-
-def sample_digit(sample: Sample) -> Digit:
-    return Digit(sample.image, None, sample.label, f"test digit #{sample.index} (a {sample.label})", (SAMPLES, sample.index))
-
-
-def read_on_read_page(sample: Sample) -> None:
-    """Open the Read page on a test digit from the model report (it joins this session's gallery)."""
-    picked = {index: s for index, s in st.session_state.get(PICKED_KEY, {}).items() if index != sample.index}
-    st.session_state[PICKED_KEY] = dict(list({sample.index: sample, **picked}.items())[:KEEP_PICKED])
-    st.session_state.sample = sample.index
-    st.session_state.source = SAMPLES
-    st.switch_page("views/read_page.py")
-
-
-def picked_samples() -> dict[int, Sample]:
-    return st.session_state.get(PICKED_KEY, {})
+    return gallery() if entry.shipped else _gallery_answers(str(entry.path), loaded.stamp, loaded)
 
 
 def _clear_canvas() -> None:
@@ -116,28 +77,28 @@ def draw(presenter: bool) -> Digit | None:
 
 
 def _choose_sample(index: int) -> None:
-    st.session_state.sample = index
+    st.session_state[SAMPLE_KEY] = index
 
 
 def sample_from_link(samples: dict[int, Sample]) -> None:
     """On a session's first run, take ?sample=N from the link a teacher shared."""
-    if "sample" in st.session_state or "sample" not in st.query_params:
+    if SAMPLE_KEY in st.session_state or "sample" not in st.query_params:
         return
     wanted = st.query_params["sample"]
     if wanted.isdigit() and int(wanted) in samples:
-        st.session_state.sample = int(wanted)
-        st.session_state.source = SAMPLES
+        st.session_state[SAMPLE_KEY] = int(wanted)
+        st.session_state[SOURCE_KEY] = SAMPLES
     else:
         st.warning(f"The link asks for sample {wanted!r}, which is not in the gallery; showing the first sample instead.")
 
 
 def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:
     """The gallery: pick a class, then one of its digits; the chosen one goes into the URL for sharing."""
-    if st.session_state.get("sample") not in samples:
-        st.session_state.sample = next(iter(samples))
+    if st.session_state.get(SAMPLE_KEY) not in samples:
+        st.session_state[SAMPLE_KEY] = next(iter(samples))
     if not presenter:
         shown = st.segmented_control(
-            "Gallery", [str(d) for d in range(10)] + [MISREAD], default=str(samples[st.session_state.sample].label), key="gallery"
+            "Gallery", [str(d) for d in range(10)] + [MISREAD], default=str(samples[st.session_state[SAMPLE_KEY]].label), key="gallery"
         )
         chosen = [s for s in samples.values() if (s.misread if shown == MISREAD else str(s.label) == shown)]
         columns = st.columns(5)
@@ -149,7 +110,7 @@ def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:
         "Sample digit (its number in the MNIST test set)",
         list(samples),
         format_func=lambda i: samples[i].title,
-        key="sample",
+        key=SAMPLE_KEY,
         persist_state="session",
     )
     st.query_params["sample"] = str(index)

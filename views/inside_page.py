@@ -13,11 +13,10 @@ from model.report import ModelReport
 from model.samples import Sample
 from model.storage import ModelLoadError
 from model.xray import Reading, read_digit
-from views import explain, inputs, inside_figures, reports
-from views.figures import pixelated
-from views.inputs import Digit
-from views.models import active_model, load_entry, reading_of, run_manager
-from views.reading import PLOTLY_CONFIG
+from views import explain, hidden_state_figures, inputs, report_figures, reports, session
+from views.digit import Digit, sample_digit
+from views.models import active_model, load_entry, reading_of, registry, run_manager
+from views.plotting import PLOTLY_CONFIG, pixelated
 
 REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE = "Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare"
 VIEWS = (REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE)
@@ -34,10 +33,10 @@ def metric(place, label: str, value, note: str) -> None:
 def digit_choices() -> dict[str, Digit]:
     """The digits one can examine: the last ones read on the Read page, then the shipped gallery."""
     choices = {}
-    for position, digit in enumerate(inputs.recent_digits()):
+    for position, digit in enumerate(session.recent_digits()):
         choices[f"{'Your last digit' if position == 0 else 'The one before'}: {digit.name}"] = digit
     for sample in inputs.gallery().values():
-        choices[f"Test digit {sample.title}"] = inputs.sample_digit(sample)
+        choices[f"Test digit {sample.title}"] = sample_digit(sample)
     return choices
 
 
@@ -62,7 +61,7 @@ def thumbnails(report: ModelReport, indices, per_row: int = 8, key: str = "") ->
             note = f"read as {answer}" if answer != label else "read correctly"
             st.image(pixelated(image, THUMBNAIL_SCALE), caption=f"#{index}: a {label}, {note} ({report.confidence[index]:.0%})")
             if st.button("Read it", key=f"read-test-{key}{index}"):
-                inputs.read_on_read_page(Sample(index, label, answer, image))
+                session.read_on_read_page(Sample(index, label, answer, image))
 
 
 def _pick_cell() -> None:
@@ -88,12 +87,12 @@ def report_view(report: ModelReport) -> None:
     with matrix:
         st.markdown("**Confusion matrix.** Click a cell to see its digits.")
         st.plotly_chart(
-            inside_figures.confusion_figure(report.confusion, cell),
+            report_figures.confusion_figure(report.confusion, cell),
             config=PLOTLY_CONFIG, key="confusion", on_select=_pick_cell, selection_mode="points",
         )  # fmt: skip
     with bars:
         st.markdown("**Each digit, read correctly.**")
-        st.plotly_chart(inside_figures.class_accuracy_figure(report.class_accuracy, report.confusion.sum(axis=1)), config=PLOTLY_CONFIG)
+        st.plotly_chart(report_figures.class_accuracy_figure(report.class_accuracy, report.confusion.sum(axis=1)), config=PLOTLY_CONFIG)
         st.caption(explain.INSIDE["confusion"])
 
     true_digit, answer = cell
@@ -117,7 +116,7 @@ def report_view(report: ModelReport) -> None:
 def early_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
     answer = reading.digit
     st.plotly_chart(
-        inside_figures.early_figure(
+        report_figures.early_figure(
             report.accuracy_by_rows, report.class_accuracy_by_rows,
             digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=digit.name,
         ),
@@ -138,7 +137,7 @@ def early_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
 def map_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
     path = report.projection.project(reading.hidden[-1])
     st.plotly_chart(
-        inside_figures.map_figure(
+        hidden_state_figures.map_figure(
             report.map_paths, report.labels[report.map_index], report.projection.explained,
             current=path, current_name=f"{digit.name}, read as {reading.digit}",
         ),
@@ -168,7 +167,7 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         for position, found in enumerate(selective_units(report.unit_mean[layer], int(target))):
             buttons[position].button(f"unit {found}", key=f"unit-{found}", on_click=_set_unit, args=(int(found),))
     st.plotly_chart(
-        inside_figures.unit_figure(
+        hidden_state_figures.unit_figure(
             report.unit_mean[layer, :, :, unit], report.unit_std[layer, :, :, unit],
             title=f"Layer {layer + 1}, unit {unit}: its h after each row, for the test digits of each class",
             current=reading.hidden[layer][:, unit], current_name=digit.name,
@@ -183,7 +182,7 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
 def rows_view(loaded, digit: Digit, reading: Reading) -> None:
     importance = row_importance(loaded.weights, digit.image)
     figure_column, text_column = st.columns([2, 1], gap="large")
-    figure_column.plotly_chart(inside_figures.row_importance_figure(digit.image, importance), config=PLOTLY_CONFIG, key="importance")
+    figure_column.plotly_chart(report_figures.row_importance_figure(digit.image, importance), config=PLOTLY_CONFIG, key="importance")
     support = -importance.log_odds_change
     top = [int(r) + 1 for r in np.argsort(-support, kind="stable")[:3] if support[r] > 0]
     with text_column:
@@ -205,7 +204,7 @@ def _two_digits(columns, loaded, choices: dict[str, Digit]) -> list[tuple[str, D
 
 
 def _two_models(columns, entry, digit: Digit) -> list[tuple[str, Digit, object]]:
-    usable = {e.id: e for e in run_manager().models() if not e.problem}
+    usable = {e.id: e for e in registry().models() if not e.problem}
     ids = list(usable)
     if len(ids) < 2:
         st.info("Only the shipped model is here. Train another on the Train page to compare the two.")
@@ -236,7 +235,7 @@ def compare_view(entry, loaded, digit: Digit, choices: dict[str, Digit]) -> None
         settled = settled_row(reading.step_probs)
         metric(answer, f"{name[0]} reads", reading.digit, f"{reading.confidence:.0%} sure, settled after row {settled}")
     if readings:
-        st.plotly_chart(inside_figures.compare_figure(readings), config=PLOTLY_CONFIG, key="compare")
+        st.plotly_chart(report_figures.compare_figure(readings), config=PLOTLY_CONFIG, key="compare")
         st.caption(explain.INSIDE["compare"])
 
 
@@ -244,7 +243,7 @@ def missing_report(entry) -> None:
     st.warning(f"There is no report yet for {entry.label}. It needs one pass over the 10,000 MNIST test digits (about 10 s).")
     if st.button("Build the report now", icon=":material/analytics:", key="build_report"):
         with st.spinner("Reading the 10,000 test digits..."):
-            problem = reports.compute_report(entry, run_manager().data_dir)
+            problem = run_manager().build_report(entry.path)
         if problem:
             st.error(f"The report could not be built: {problem}")
         else:

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from model.storage import ModelLoadError
-from views import explain, inputs, style
+from views import explain, inputs, session, style
+from views.digit import DRAW, SAMPLES, SOURCES
 from views.models import active_model, reading_of
 from views.reading import show_answer, show_model_view, show_reading
 
@@ -23,23 +24,23 @@ def page() -> None:
         title.caption(explain.TAGLINE)
 
     try:
-        entry, loaded = active_model()  # read from disk once per server: about 0.1 s, then shared
+        entry, loaded = active_model()  # read from disk once per server, then shared
     except ModelLoadError as error:
         st.error(f"The network could not be loaded: {error}")
         return
-    samples = {**inputs.gallery_read_by(entry, loaded), **inputs.picked_samples()}
+    samples = {**inputs.gallery_read_by(entry, loaded), **session.picked_samples()}
     inputs.sample_from_link(samples)
     source = st.segmented_control(
-        "Digit", inputs.SOURCES, default=inputs.DRAW, key="source", required=True, label_visibility="collapsed", persist_state="session"
+        "Digit", SOURCES, default=DRAW, key=session.SOURCE_KEY, required=True, label_visibility="collapsed", persist_state="session"
     )  # kept while one looks inside or trains, so coming back shows the same kind of digit
-    if source != inputs.SAMPLES:
+    if source != SAMPLES:
         st.query_params.pop("sample", None)
 
-    digit_column, seen_column, answer_column = st.columns([5, 3, 4] if source == inputs.DRAW else [6, 3, 4], gap="large")
+    digit_column, seen_column, answer_column = st.columns([5, 3, 4] if source == DRAW else [6, 3, 4], gap="large")
     with digit_column:
-        if source == inputs.DRAW:
+        if source == DRAW:
             digit = inputs.draw(presenter)
-        elif source == inputs.SAMPLES:
+        elif source == SAMPLES:
             digit = inputs.pick_sample(samples, presenter)
         else:
             digit = inputs.upload()
@@ -48,7 +49,7 @@ def page() -> None:
     if digit is None:
         return
     reading = reading_of(loaded, digit.image)
-    inputs.remember(digit)
+    session.remember(digit)
     with answer_column:  # the answer first: it is what everyone waits for
         show_answer(digit, reading, presenter)
     with seen_column:

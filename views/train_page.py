@@ -5,21 +5,23 @@ import streamlit as st
 from training import progress
 from training.devices import device_label
 from training.presets import PRESETS
-from training.runs import ModelEntry, Run, RunError, RunInProgress, checked_config, probe_device, summarise
-from views import access, explain
-from views.models import SESSION_KEY, load_entry, run_manager
+from training.registry import ModelEntry
+from training.run_folder import CANCELLED, DONE, FAILED, RUNNING
+from training.runs import Run, RunError, RunInProgress, probe_device
+from views import access, explain, session
+from views.models import load_entry, registry, run_manager
+from views.plotting import PLOTLY_CONFIG
 from views.train_figures import training_figure
 
 # How often watchers re-read the run: often enough to feel live, rarely enough that a browser
 # watching on the training machine itself takes little from the run (bench/bench_train_page.py).
 POLL_S = 2.0  # the status and progress bar
 CURVES_POLL_S = 4.0  # the curves, which cost a browser more to redraw
-PLOTLY_CONFIG = {"displayModeBar": False}
 STATE_WORDS = {
-    progress.RUNNING: "Running",
-    progress.DONE: "Finished",
-    progress.CANCELLED: "Cancelled",
-    progress.FAILED: "Failed",
+    RUNNING: "Running",
+    DONE: "Finished",
+    CANCELLED: "Cancelled",
+    FAILED: "Failed",
 }
 
 
@@ -83,12 +85,10 @@ def new_run_form(may_change: bool) -> None:
                 overrides["learning_rate"] = _number("learning rate", learning_rate)
             if augment != config.augment:
                 overrides["augment"] = augment
-            checked_config(preset_name, overrides)
-        except ValueError as error:
+            run_manager().start(preset_name, overrides)
+        except ValueError as error:  # the manager checks the settings before anything starts
             st.error(f"Please check the settings: {error}.")
             return
-        try:
-            run_manager().start(preset_name, overrides)
         except RunInProgress as busy:
             st.warning(str(busy))
         except RunError as error:
@@ -116,11 +116,11 @@ def _read_run(run_id: str) -> Run | None:
 
 def run_status(run: Run, may_change: bool) -> None:
     """What the run is doing: a progress bar with speed and time left, or how it ended, with what can be done next."""
-    summary = summarise(run.progress())
+    summary = progress.summarise(run.progress())
     device = run.status.get("device") or {}
     heading = f"**{STATE_WORDS.get(run.state, run.state)}**: {run.preset or 'run'} `{run.id}`"
     st.markdown(heading + (f" on {device_label(device)}" if device else ""))
-    if run.state == progress.RUNNING:
+    if run.state == RUNNING:
         if summary.total_steps is None:
             st.progress(0.0, text="Starting: loading Keras and the MNIST digits...")
         else:
@@ -136,9 +136,9 @@ def run_status(run: Run, may_change: bool) -> None:
         if st.button("Cancel run", disabled=not may_change, key=f"cancel-{run.id}", help=stop_help):
             run_manager().cancel(run.id)
             st.toast("Cancelling after the current batch...")
-    elif run.state == progress.DONE:
+    elif run.state == DONE:
         st.success(f"Test accuracy {run.status.get('test_accuracy', 0):.2%}. The model is in the list below.")
-    elif run.state == progress.CANCELLED:
+    elif run.state == CANCELLED:
         st.info(f"Cancelled at step {run.status.get('step', 0):,} of {run.status.get('total_steps') or '?'}; its checkpoint is kept.")
     else:
         st.error(run.status.get("message") or "The run failed.")
@@ -157,7 +157,7 @@ def run_status(run: Run, may_change: bool) -> None:
 def run_curves(run: Run) -> None:
     records = run.progress()
     if any(record.get("kind") == "batch" for record in records):
-        st.plotly_chart(training_figure(records), config=PLOTLY_CONFIG, key=f"curves-{run.id}")
+        st.plotly_chart(training_figure(progress.training_curves(records)), config=PLOTLY_CONFIG, key=f"curves-{run.id}")
         st.caption("Blue: loss and accuracy on the batches it is learning from. Orange: digits it never trains on, checked each epoch. "
                    "Star: the test set, once, at the end.")  # fmt: skip
 
@@ -174,7 +174,7 @@ def show_run(run_id: str, may_change: bool) -> None:
 def live_status(run_id: str, may_change: bool) -> None:
     """Re-read the run every second without rerunning the page; when it has ended, rerun the page for the model list."""
     run = _read_run(run_id)
-    if run is not None and run.state == progress.RUNNING:
+    if run is not None and run.state == RUNNING:
         run_status(run, may_change)
     else:
         st.rerun(scope="app")
@@ -205,11 +205,11 @@ def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) ->
     accuracy.markdown(f"{metadata.get('test_accuracy', float('nan')):.2%} test accuracy  \n{' · '.join(details)}")
     use, make_default, download, delete = actions.columns(4)
     if use.button("Read with it", key=f"use-{entry.id}", disabled=entry.id == chosen):
-        st.session_state[SESSION_KEY] = entry.id
+        session.choose_model(entry.id)
         st.rerun()
     if make_default.button("Make default", key=f"default-{entry.id}", disabled=not may_change or entry.id == default,
                            help="The model every new visitor reads with."):  # fmt: skip
-        run_manager().set_default(entry.id)
+        registry().set_default(entry.id)
         st.rerun()
     download.download_button("Download", data=entry.path.read_bytes, file_name=f"row-reader-{entry.id}.keras",
                              mime="application/zip", key=f"download-{entry.id}", on_click="ignore")  # fmt: skip
@@ -219,8 +219,8 @@ def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) ->
         except RunError as error:
             st.warning(str(error))
             return
-        if st.session_state.get(SESSION_KEY) == entry.id:
-            st.session_state.pop(SESSION_KEY)
+        if session.chosen_model_id() == entry.id:
+            session.forget_model_choice()
         st.rerun()
 
 
@@ -231,17 +231,17 @@ def _device_words(device: dict | None) -> str:
 def models_section(may_change: bool) -> None:
     st.subheader("Models")
     st.caption("The shipped model and every finished run. Choose which one reads digits for you, or for everyone.")
-    manager = run_manager()
-    default = manager.default_model_id()
-    chosen = st.session_state.get(SESSION_KEY) or default
-    for entry in manager.models():
+    models = registry()
+    default = models.default_model_id()
+    chosen = session.chosen_model_id() or default
+    for entry in models.models():
         with st.container(border=True):
             model_row(entry, chosen, default, may_change)
 
 
 def past_runs(runs: list[Run], shown: str | None, may_change: bool) -> None:
     """Runs that stopped short, so that they can be resumed or their logs read."""
-    stopped = [run for run in runs if run.state in (progress.CANCELLED, progress.FAILED) and run.id != shown]
+    stopped = [run for run in runs if run.state in (CANCELLED, FAILED) and run.id != shown]
     if not stopped:
         return
     with st.expander(f"Stopped runs ({len(stopped)})"):
@@ -258,7 +258,7 @@ def page() -> None:
     manager = run_manager()
     runs = manager.runs()
     latest = runs[0] if runs else None
-    if latest is not None and latest.state == progress.RUNNING:
+    if latest is not None and latest.state == RUNNING:
         live_status(latest.id, may_change)
         live_curves(latest.id)
     else:

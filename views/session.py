@@ -1,0 +1,52 @@
+"""What a browser session carries from page to page: the digits it read last, test digits it picked to read, and the
+model it chose to read with.
+
+All of it lives in st.session_state under the keys named here, and stays small:
+a few 28x28 images and an id, so that a class of thirty costs the server little.
+"""
+
+import streamlit as st
+
+from model.samples import Sample
+from views.digit import SAMPLES, Digit
+
+RECENT_KEY = "recent_digits"  # the last digits read on the Read page, newest first, for the Look inside page
+PICKED_KEY = "picked_test_digits"  # test digits chosen on the Look inside page, to read on the Read page
+MODEL_KEY = "model_id"  # the model this browser reads with, if it chose one on the Train page
+SOURCE_KEY, SAMPLE_KEY = "source", "sample"  # the Read page's widgets for where the digit comes from, set from Look inside too
+KEEP_RECENT, KEEP_PICKED = 2, 12
+
+
+def remember(digit: Digit) -> None:
+    """Keep the digit just read for the Look inside page; a drawing that grew by a stroke replaces its earlier self."""
+    recent = [d for d in st.session_state.get(RECENT_KEY, []) if d.origin != digit.origin]
+    st.session_state[RECENT_KEY] = [Digit(digit.image, None, digit.label, digit.name, digit.origin), *recent][:KEEP_RECENT]
+
+
+def recent_digits() -> list[Digit]:
+    return st.session_state.get(RECENT_KEY, [])
+
+
+def read_on_read_page(sample: Sample) -> None:
+    """Open the Read page on a test digit from the model report (it joins this session's gallery)."""
+    picked = {index: s for index, s in st.session_state.get(PICKED_KEY, {}).items() if index != sample.index}
+    st.session_state[PICKED_KEY] = dict(list({sample.index: sample, **picked}.items())[:KEEP_PICKED])
+    st.session_state[SAMPLE_KEY] = sample.index
+    st.session_state[SOURCE_KEY] = SAMPLES
+    st.switch_page("views/read_page.py")
+
+
+def picked_samples() -> dict[int, Sample]:
+    return st.session_state.get(PICKED_KEY, {})
+
+
+def chosen_model_id() -> str | None:
+    return st.session_state.get(MODEL_KEY)
+
+
+def choose_model(model_id: str) -> None:
+    st.session_state[MODEL_KEY] = model_id
+
+
+def forget_model_choice() -> None:
+    st.session_state.pop(MODEL_KEY, None)
