@@ -5,9 +5,11 @@
 Times model.report.build_report on all 10,000 test digits (goal: under 60 s on a 2-core machine),
 then one pass that splits it into its parts: the x-ray replay, the per-class unit statistics and
 peaks, the PCA fit and projection, and the rest (accuracy tables, driving digits, kept images);
+then the PCA fitted on MAX_PROJECTION_STATES rows of h (as the report does) against all of them;
 then saving and loading the .npz. Like `python -m model.report`, it uses one BLAS thread unless
-OPENBLAS_NUM_THREADS says otherwise (on 2 shared cores, 2 threads were 2-3x slower whenever
-anything else ran). Timings only; no test depends on them.
+OPENBLAS_NUM_THREADS says otherwise: on 2 shared cores, 2 threads were 2-3x slower whenever
+anything else ran (the whole build went from 8 s to 15-27 s, stop 9). A training run builds its
+model's report with the run's own threads. Timings only; no test depends on them.
 """
 
 import os
@@ -29,7 +31,16 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from model.insight import accuracy_by_rows, balanced_choice, class_moments, confusion_matrix, driving_digits, fit_projection  # noqa: E402
+from model.insight import (  # noqa: E402
+    MAX_PROJECTION_STATES,
+    accuracy_by_rows,
+    balanced_choice,
+    class_moments,
+    confusion_matrix,
+    driving_digits,
+    fit_projection,
+)
+from model.mnist import load_mnist  # noqa: E402
 from model.report import (  # noqa: E402
     DRIVING_DIGITS,
     MAP_DIGITS_PER_CLASS,
@@ -39,8 +50,7 @@ from model.report import (  # noqa: E402
     save_report,
 )
 from model.storage import DEFAULT_MODEL_PATH, load_model  # noqa: E402
-from model.xray import replay_batches  # noqa: E402
-from training.data import load_mnist  # noqa: E402
+from model.xray import hidden_states, replay_batches  # noqa: E402
 
 
 class Stopwatch:
@@ -117,6 +127,12 @@ def main(argv=None) -> int:
 
     parts = time_parts(weights, images, labels)
     print("  parts, one pass: " + ", ".join(f"{part} {seconds:.2f} s" for part, seconds in parts.items()))
+    top_hidden = hidden_states(weights, images[balanced_choice(labels, PROJECTION_DIGITS_PER_CLASS)] / np.float32(255))[-1]
+    rows = top_hidden.shape[0] * top_hidden.shape[1]
+    for limit in (MAX_PROJECTION_STATES, rows):
+        started = time.perf_counter()
+        fit_projection(top_hidden, max_states=limit)
+        print(f"  PCA fitted on {min(limit, rows):,} of {rows:,} rows of h: {time.perf_counter() - started:.2f} s")
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.report.npz"

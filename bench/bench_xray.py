@@ -4,7 +4,11 @@
     MNIST_DIR=../shared/mnist python bench/bench_xray.py --digits 300 --batch 1000
 
 Times model.xray.read_digit (the full reading of one image: h, c and gates of every layer at every row)
-one digit at a time, as the app calls it, and model.xray.step_probabilities on a batch. Uses the shipped
+one digit at a time, as the app calls it, and model.xray.step_probabilities on a batch; and, beside it, the
+batch's largest input product (the first LSTM layer's input half) as model.xray does it, one 2-D product, against
+numpy's 3-D `@`, which runs one small product per image, and is why the x-ray reshapes: the 3-D form was
+5 times slower with two BLAS threads (OPENBLAS_NUM_THREADS=2) at stop 9, and 1.4 (one thread) to 1.7 times
+(two) on a busy machine at stop 11. Uses the shipped
 model at model/weights/default.keras if there is one, else a freshly built model of the default config
 (the speed depends only on the shapes, not on the trained values). Images are MNIST test digits when
 MNIST_DIR is set, else random ink.
@@ -19,7 +23,7 @@ for _name in (
     "VECLIB_MAXIMUM_THREADS",
     "NUMEXPR_NUM_THREADS",
 ):
-    os.environ[_name] = "1"  # before numpy is imported: one thread, as one request in the app
+    os.environ.setdefault(_name, "1")  # before numpy is imported: one thread, as one request in the app
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import argparse  # noqa: E402
@@ -34,7 +38,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from model.xray import ReaderWeights, read_digit, step_probabilities  # noqa: E402
+from bench.timing import timed  # noqa: E402
+from model.weights import ReaderWeights  # noqa: E402
+from model.xray import _dense, read_digit, step_probabilities  # noqa: E402
 
 
 def load_weights(path: Path | None) -> tuple[ReaderWeights, str]:
@@ -53,7 +59,7 @@ def load_weights(path: Path | None) -> tuple[ReaderWeights, str]:
 def load_images(count: int, seed: int) -> tuple[np.ndarray, str]:
     folder = os.environ.get("MNIST_DIR")
     if folder:
-        from training.data import load_idx_folder
+        from model.mnist import load_idx_folder
 
         x_test = load_idx_folder(Path(folder)).x_test
         return (np.resize(x_test, (count, 28, 28)) / np.float32(255)).astype(np.float32), f"MNIST test digits from {folder}"
@@ -80,7 +86,7 @@ def main(argv=None) -> int:
     images, image_source = load_images(max(args.digits, args.batch), args.seed)
     layers = ", ".join(str(layer.units) for layer in weights.lstm)
     print(f"model: {model_name}\n  LSTM layers of {layers} units, projection {'yes' if weights.projection else 'no'}")
-    print(f"images: {image_source}; numpy {np.__version__}, one BLAS thread")
+    print(f"images: {image_source}; numpy {np.__version__}, {os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s)")
 
     for image in images[:5]:  # warm-up: first calls pay for allocations and caches
         read_digit(weights, image)
@@ -105,6 +111,13 @@ def main(argv=None) -> int:
     median_batch = statistics.median(batch_times)
     print(f"step_probabilities, batch of {len(batch)}: median {1000 * median_batch:.1f} ms per batch, "
           f"{1000 * median_batch / len(batch):.3f} ms per digit (over {args.batch_repeats} calls)")  # fmt: skip
+    sequence = _dense(batch, *weights.projection) if weights.projection else batch  # what the first LSTM layer reads
+    kernel, bias = weights.lstm[0].kernel, weights.lstm[0].bias
+    forms = {"one 2-D product": lambda: _dense(sequence, kernel, bias), "3-D @": lambda: sequence @ kernel + bias}
+    medians = {name: statistics.median(timed(form, args.batch_repeats, warm_up=True)) for name, form in forms.items()}
+    print(f"the first LSTM layer's input half for the batch, {os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s): "
+          + ", ".join(f"{name} {1000 * seconds:.2f} ms" for name, seconds in medians.items())
+          + f"; 3-D / 2-D = {medians['3-D @'] / medians['one 2-D product']:.1f}")  # fmt: skip
     return 0
 
 
