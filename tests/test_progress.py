@@ -54,7 +54,13 @@ def test_the_curves_count_epochs_and_put_the_test_at_the_last_step():
 def test_the_progress_bar_before_and_during_a_run():
     start = {"kind": "start", "time": 100.0, "total_steps": 100, "epochs": 2, "config": {"batch_size": 10}}
     assert progress.summarise([start]) == progress.RunProgress(0, 100, 0, 2, None, None)
-    batches = [{"kind": "batch", "time": 100.0 + step / 10, "step": step, "epoch": 1, "samples_per_s": 100.0} for step in (10, 20, 30)]
-    summary = progress.summarise([start, *batches])
-    assert (summary.step, summary.fraction, summary.samples_per_s) == (30, 0.3, 100.0)
-    assert summary.eta_s == pytest.approx(70 * 10 / 100.0)  # under a second of records: the speed, not the pace
+
+    def batches(seconds_per_record: float) -> list[dict]:  # every 10 steps; the last one says 50 digits/s
+        return [{"kind": "batch", "time": 100.0 + step / 10 * seconds_per_record, "step": step, "epoch": 1, "samples_per_s": 50.0}
+                for step in (10, 20, 30)]  # fmt: skip
+
+    summary = progress.summarise([start, *batches(1.0)])
+    assert (summary.step, summary.fraction, summary.samples_per_s) == (30, 0.3, 50.0)
+    assert summary.eta_s == pytest.approx(70 * 2.0 / 20)  # 20 steps in 2 s of records: the time left at that pace
+    quick = progress.summarise([start, *batches(0.1)])  # records under a second apart: too short a span for a pace
+    assert quick.eta_s == pytest.approx(70 * 10 / 50.0)  # so at the last record's speed
