@@ -49,7 +49,7 @@ OBSERVE_PROGRESS = """() => {
 
 
 def throughput(run_dir: Path) -> float:
-    rates = [record["samples_per_s"] for record in progress.read_progress(run_dir) if record["kind"] == "batch"]
+    rates = [record["samples_per_s"] for record in progress.read_progress(run_dir) if record["kind"] == progress.BATCH]
     if not rates:
         log = (run_dir / run_folder.LOG_FILE).read_text()[-2000:] if (run_dir / run_folder.LOG_FILE).exists() else ""
         raise RuntimeError(f"{run_dir} has no progress: status {run_folder.read_status(run_dir)}\n{log}")
@@ -88,7 +88,7 @@ def run_from_app(page, url: str, runs_root: Path, form: dict[str, str], watch: b
     if not watch:
         return throughput(run_dir), []
     page.get_by_text("Finished", exact=True).wait_for(timeout=60_000)
-    written = {record["step"]: record["time"] for record in progress.read_progress(run_dir) if record["kind"] == "batch"}
+    written = {record["step"]: record["time"] for record in progress.read_progress(run_dir) if record["kind"] == progress.BATCH}
     shown = page.evaluate("() => window.__shown")
     return throughput(run_dir), [entry["at"] - written[entry["step"]] for entry in shown if entry["step"] in written]
 

@@ -152,7 +152,7 @@ def _run(command: list[str], log_path: Path) -> float:
 
 
 def run_cli(args: argparse.Namespace, run_dir: Path) -> dict:
-    from training.progress import read_progress
+    from training.progress import BATCH, EPOCH, read_progress
 
     command = [sys.executable, "-m", "training", "--preset", args.preset, "--no-augment",
                "--limit", str(args.limit), "--epochs", str(args.epochs), "--out", str(run_dir)]  # fmt: skip
@@ -160,8 +160,8 @@ def run_cli(args: argparse.Namespace, run_dir: Path) -> dict:
         command += ["--data-dir", args.data_dir]
     wall = _run(command, run_dir.with_suffix(".log"))
     records = read_progress(run_dir)
-    batches = [r for r in records if r.get("kind") == "batch"]
-    epoch_ends = [r for r in records if r.get("kind") == "epoch"]
+    batches = [r for r in records if r.get("kind") == BATCH]
+    epoch_ends = [r for r in records if r.get("kind") == EPOCH]
     steps = max((r["step"] for r in batches), default=0)
     return {**summarise(batches, epoch_ends), "process_s": wall, "steps": steps}
 

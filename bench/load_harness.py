@@ -60,6 +60,7 @@ from harness.load.classroom import Lesson, hold, run_lesson, settle  # noqa: E40
 from harness.load.memory import rss_mb, streamlit_holds  # noqa: E402
 from harness.server import SERVING, TTL_ENV, streamlit_server  # noqa: E402
 from harness.waiting import wait_until  # noqa: E402
+from training import progress  # noqa: E402
 from training.run_folder import RUNNING  # noqa: E402
 from training.runs import RunManager  # noqa: E402
 
@@ -76,7 +77,7 @@ def training_run(runs_dir: Path, preset_name: str, epochs: int):
     run = manager.start(preset_name, {"epochs": epochs})
 
     def trained_a_batch() -> bool:
-        if any(r.get("kind") == "batch" for r in run.progress()):
+        if any(r.get("kind") == progress.BATCH for r in run.progress()):
             return True
         if manager.run(run.id).state != RUNNING:
             raise RuntimeError(f"the training run did not start: {manager.run(run.id).log_tail()}")
@@ -87,7 +88,7 @@ def training_run(runs_dir: Path, preset_name: str, epochs: int):
 
         def figures_since(since: float) -> dict:
             """Its median training speed since `since`, and the most memory it has held so far."""
-            speeds = [r["samples_per_s"] for r in run.progress() if r.get("kind") == "batch" and r["time"] >= since]
+            speeds = [r["samples_per_s"] for r in run.progress() if r.get("kind") == progress.BATCH and r["time"] >= since]
             pid = manager.run(run.id).status.get("pid")
             return {
                 "samples_per_s": round(statistics.median(speeds)) if speeds else None,
