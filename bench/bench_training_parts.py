@@ -10,7 +10,7 @@
 
 Seen at stop 11 on the project's 2-core machine, idle: augmenting an epoch 3.2 s (4.6 to 6.4 s while other
 work ran), against about two minutes of learning per epoch of the default recipe; a checkpoint 0.04 s. The
-comments these figures replace said "a second or two" and "about a second" (stop 7); CHECKPOINT_EVERY_S was
+comments these figures replace said "a second or two" and "about a second"; CHECKPOINT_EVERY_S was
 left as it is. Timings only; no test depends on them. Random ink is used without MNIST_DIR.
 """
 
