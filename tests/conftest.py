@@ -63,9 +63,12 @@ def write_idx_folder(folder: Path, n_train: int = TINY_TRAIN, n_test: int = TINY
     return folder
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def mnist_dir() -> Path:
-    """The real MNIST IDX folder named by MNIST_DIR; the test is skipped without it."""
+    """The real MNIST IDX folder named by MNIST_DIR; the test is skipped without it.
+
+    Session-wide, so set up before any test's monkeypatching: it always names the real folder.
+    """
     value = os.environ.get("MNIST_DIR")
     if not value:
         pytest.skip("MNIST_DIR is not set (point it at a folder of the four MNIST IDX files)")
@@ -109,18 +112,11 @@ def runs_dir(tmp_path_factory, monkeypatch) -> Path:
 # --- training runs through the CLI, made once per session: a Keras start-up costs seconds ----------------------------
 
 
-def _session_mnist() -> Path:
-    value = os.environ.get("MNIST_DIR")
-    if not value or not Path(value).expanduser().is_dir():
-        pytest.skip("MNIST_DIR is not set to a folder of the four MNIST IDX files")
-    return Path(value).expanduser()
-
-
 @pytest.fixture(scope="session")
-def finished_run(tmp_path_factory):
+def finished_run(tmp_path_factory, mnist_dir):
     """A tiny default run to the end: (run_dir, completed process)."""
     run_dir = tmp_path_factory.mktemp("finished") / "tiny"
-    result = run_training_cli("--preset", "default", "--limit", "600", "--epochs", "1", "--out", str(run_dir), mnist_dir=_session_mnist())
+    result = run_training_cli("--preset", "default", "--limit", "600", "--epochs", "1", "--out", str(run_dir), mnist_dir=mnist_dir)
     return run_dir, result
 
 
@@ -128,14 +124,13 @@ CANCELLED_RUN = ("--preset", "default", "--limit", "1500", "--epochs", "4", "--u
 
 
 @pytest.fixture(scope="session")
-def cancelled_run(tmp_path_factory):
+def cancelled_run(tmp_path_factory, mnist_dir):
     """A run stopped with SIGTERM once its first epoch is done: (run_dir, returncode, output)."""
-    mnist = _session_mnist()
     folder = tmp_path_factory.mktemp("cancel")
     run_dir = folder / "run"
     with open(folder / "output.txt", "w+") as log:
         process = subprocess.Popen(
-            training_cli(*CANCELLED_RUN, "--out", str(run_dir)), cwd=REPO_ROOT, env=cli_env(mnist), stdout=log, stderr=subprocess.STDOUT
+            training_cli(*CANCELLED_RUN, "--out", str(run_dir)), cwd=REPO_ROOT, env=cli_env(mnist_dir), stdout=log, stderr=subprocess.STDOUT
         )
         try:
             wait_until(lambda: process.poll() is not None or "epoch" in kinds(progress.read_progress(run_dir)), 300, "the first epoch")
@@ -154,11 +149,11 @@ def cancelled_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def resumed_run(cancelled_run, tmp_path_factory):
+def resumed_run(cancelled_run, tmp_path_factory, mnist_dir):
     """A copy of the cancelled run, resumed to the end: (run_dir, the checkpoint's metadata before, completed process)."""
     cancelled_dir, returncode, output = cancelled_run
     assert returncode == 0, output[-3000:]
     run_dir = tmp_path_factory.mktemp("resume") / "run"
     shutil.copytree(cancelled_dir, run_dir)
     before = json.loads((run_dir / "checkpoint.json").read_text())
-    return run_dir, before, run_training_cli("--resume", "--out", str(run_dir), mnist_dir=_session_mnist())
+    return run_dir, before, run_training_cli("--resume", "--out", str(run_dir), mnist_dir=mnist_dir)
