@@ -8,8 +8,7 @@ from pathlib import Path
 
 from training import progress, run_folder
 from training.presets import preset
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from training.run_folder import REPO_ROOT
 
 
 def cli_env(mnist_dir: Path | None = None) -> dict:
