@@ -33,7 +33,9 @@ from harness.browser import (  # noqa: E402
 from harness.server import streamlit_server  # noqa: E402
 
 SEND_DELAY = "() => window.__sent - window.__strokeEnd"
-WAIT_FOR_READING = "() => document.querySelector('.js-plotly-plot .slider-container') ? performance.now() - window.__strokeEnd : false"
+# The reading on screen: the player's panels (before the player: the Read page's plotly chart with a slider).
+READING_SHOWN = "document.querySelector('.rr-grid, .js-plotly-plot .slider-container')"
+WAIT_FOR_READING = f"() => {READING_SHOWN} ? performance.now() - window.__strokeEnd : false"
 WAIT_FOR_PREDICTION = """(digit) => {
   const value = document.querySelector('[data-testid=stMetricValue]');
   return value && value.textContent.trim() === digit ? performance.now() - window.__strokeEnd : false;

@@ -18,6 +18,7 @@ from harness.browser import (  # noqa: E402
     open_app,
     open_view,
     start_training,
+    wait_for_animation,
     wait_for_reading,
     wait_for_training,
     wait_until_settled,
@@ -26,7 +27,6 @@ from harness.server import streamlit_server  # noqa: E402
 from model.samples import load_samples  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-SLIDER_GLIDE_MS = 300  # plotly's slider handle glides to a new row for 150 ms (its default transition): a picture waits it out
 STILL_AT = "!seen.moving && seen.row === arg"
 
 
@@ -47,9 +47,8 @@ def main() -> None:
         page.goto(f"{url}/?sample={sample.index}")
         wait_for_reading(page, STILL_AT, 28)
         for row in range(27, 13, -1):  # from the whole reading back to row 14
-            page.get_by_text("◀ Row").click()
+            page.get_by_role("button", name="Row back").click()
             wait_for_reading(page, STILL_AT, row)
-        page.wait_for_timeout(SLIDER_GLIDE_MS)
         page.screenshot(path=out / "sample-mid-reading.png")
 
         presenter = browser.new_page(viewport={"width": 1920, "height": 1750})
@@ -72,7 +71,7 @@ def look_inside(page, out: Path) -> None:
     wait_until_settled(page)
     page.screenshot(path=out / "inside-report.png")
     open_view(page, "Hidden-state map")
-    wait_for_reading(page, "!seen.moving")
+    wait_for_animation(page, "!seen.moving")
     page.screenshot(path=out / "inside-map.png")
 
 

@@ -72,16 +72,34 @@ def on_screen(box: dict, path: list[tuple[float, float]]) -> list[tuple[float, f
     return [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in path]
 
 
-def draw_digit(page, digit: str, shift: tuple[float, float] = (0.0, 0.0)) -> None:
-    """Draw one of DIGIT_STROKES, moved by `shift` (fractions of the canvas) so that no two drawings are alike."""
+def draw_digit(page, digit: str, shift: tuple[float, float] = (0.0, 0.0), *, touch: bool = False) -> None:
+    """Draw one of DIGIT_STROKES, moved by `shift` (fractions of the canvas) so that no two drawings are alike.
+
+    touch: with a finger (touch events, as a phone or a tablet sends them; the page must be opened with has_touch).
+    """
     box = page.locator(CANVAS).bounding_box()
+    finger = page.context.new_cdp_session(page) if touch else None
     for points in DIGIT_STROKES[digit]:
         first, *rest = on_screen(box, pen_path(points, shift))
+        if finger:
+            _touch_stroke(finger, [first, *rest])
+            continue
         page.mouse.move(*first)
         page.mouse.down()
         for point in rest:
             page.mouse.move(*point)
         page.mouse.up()
+    if finger:
+        finger.detach()
+
+
+def _touch_stroke(finger, path: list[tuple[float, float]]) -> None:
+    """One stroke with one finger, through Chromium's DevTools protocol (Input.dispatchTouchEvent)."""
+    (x, y), *rest = path
+    finger.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for x, y in rest:
+        finger.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    finger.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
 def clear_canvas(page) -> None:
@@ -119,10 +137,15 @@ def wait_until_settled(page) -> None:
 
 # --- the reading's animation ----------------------------------------------------------------------------------------
 
-# The reading as the page shows it: the row on its "Rows read: N of 28" slider, and whether plotly is still moving
-# through frames (plotly.js 3's Plots.animate: its animation loop is running while _animationRaf is set, and frames
-# wait in _frameQueue; stopping the loop sets _animationRaf to null).
+# The reading as the page shows it: the row the player shows ("Rows read: N of 28") and whether it is playing.
 READING = """() => {
+  const player = document.querySelector('.rr[data-row]');
+  return player ? {row: Number(player.dataset.row), moving: player.dataset.playing === 'true'} : null;
+}"""
+# A plotly animation with a "Rows read: N of 28" slider (the Look inside page's map): the row on its slider, and
+# whether plotly is still moving through frames (plotly.js 3's Plots.animate: its animation loop is running while
+# _animationRaf is set, and frames wait in _frameQueue; stopping the loop sets _animationRaf to null).
+PLOTLY_ANIMATION = """() => {
   const plot = [...document.querySelectorAll('.js-plotly-plot')].find(p => p.querySelector('.slider-container'));
   const label = plot && plot.querySelector('.slider-label');
   const match = label && /Rows read: (\\d+) of/.exec(label.textContent);
@@ -133,12 +156,12 @@ READING = """() => {
 
 
 def reading_shown(page) -> dict | None:
-    """{"row": the row the reading's slider shows, "moving": whether its animation is still going}, or None."""
+    """{"row": the row the reading shows, "moving": whether it is playing}, or None."""
     return page.evaluate(READING)
 
 
 def rows_read(page) -> int:
-    """The row the reading animation shows, from its slider's "Rows read: N of 28"."""
+    """The row the reading shows."""
     return reading_shown(page)["row"]
 
 
@@ -152,6 +175,11 @@ def wait_for_seen(page, watch: str, condition: str, arg=None, timeout: float = P
 def wait_for_reading(page, condition: str, arg=None, timeout: float = PAGE_TIMEOUT_MS) -> dict:
     """Wait until the reading shown ({row, moving}) meets `condition`: "seen.row > arg", "!seen.moving && seen.row === arg"."""
     return wait_for_seen(page, READING, condition, arg, timeout)
+
+
+def wait_for_animation(page, condition: str, arg=None, timeout: float = PAGE_TIMEOUT_MS) -> dict:
+    """As wait_for_reading, for a plotly animation with a "Rows read" slider (the Look inside page's map)."""
+    return wait_for_seen(page, PLOTLY_ANIMATION, condition, arg, timeout)
 
 
 # --- the Train page -------------------------------------------------------------------------------------------------

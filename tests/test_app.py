@@ -100,7 +100,6 @@ def test_reading_controls_switch_the_state_shown_without_errors():
         assert not app.exception
     app.segmented_control(key="gate").set_value("Input gate").run()
     app.segmented_control(key="layer").set_value("1").run()
-    app.segmented_control(key="speed").set_value("Fast").run()
     assert not app.exception
     assert prediction(app) == str(CORRECT.label)
 

@@ -53,20 +53,20 @@ def test_drawing_a_seven_predicts_seven_and_the_reading_plays(page):
     draw_digit(page, "7")
     expect_prediction(page, "7")
     wait_for_reading(page, STILL_AT, ROWS)  # the whole reading is shown first
-    page.get_by_text("▶ Play").click()  # from the end, Play starts again at row 1
+    page.get_by_role("button", name="Play").click()  # from the end, Play starts again at row 1
     first = wait_for_reading(page, "seen.row < 20")["row"]
     wait_for_reading(page, "seen.row > arg", first)  # it plays on
-    page.get_by_text("❚❚ Pause").click()
-    paused = wait_for_reading(page, "!seen.moving")["row"]  # plotly's animation loop has stopped, no frame queued
+    page.get_by_role("button", name="Pause").click()
+    paused = wait_for_reading(page, "!seen.moving")["row"]
     page.screenshot(path=SHOTS / "drawn-seven-mid-reading.png")
     # One row on, then two back. At the ends a step stays on the last or the first row (a slow machine may have
     # played to the end before Pause).
     one_on = min(paused + 1, ROWS)
-    page.get_by_text("Row ▶").click()
+    page.get_by_role("button", name="Row on").click()
     wait_for_reading(page, STILL_AT, one_on)
-    page.get_by_text("◀ Row").click()
+    page.get_by_role("button", name="Row back").click()
     wait_for_reading(page, STILL_AT, max(one_on - 1, 1))
-    page.get_by_text("◀ Row").click()
+    page.get_by_role("button", name="Row back").click()
     wait_for_reading(page, STILL_AT, max(one_on - 2, 1))
 
 

@@ -72,7 +72,7 @@ class BrowserStudent:
         return elapsed_ms / 1000, shown
 
     async def play(self) -> None:
-        await self.page.get_by_text("▶ Play").first.click(timeout=30_000)
+        await self.page.get_by_role("button", name="Play").first.click(timeout=30_000)
 
     async def clear(self) -> None:
         """Clear, and wait for the new empty canvas, as a student would before drawing again (harness.browser.clear_canvas)."""
