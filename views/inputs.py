@@ -53,22 +53,29 @@ def _prepared_digit(image: np.ndarray, invite: str, name: str, origin: tuple) ->
     return Digit(prepared.image, prepared, name=name, origin=origin)
 
 
-def draw(presenter: bool) -> Digit | None:
-    """The canvas. Changing its key is what clears it (streamlit-drawable-canvas 0.13)."""
-    size = 420 if presenter else 360
-    brush = 28 if presenter else st.slider("Brush width", 8, 48, 26, step=2, help="Thicker strokes look more like MNIST's.")
+def draw(presenter: bool, size: int) -> Digit | None:
+    """The canvas, `size` pixels square. Changing its key is what clears it (streamlit-drawable-canvas 0.13).
+
+    Its own toolbar (upload, undo, redo, edit, bin) appears above it on hover, so nothing else sits there; the
+    component has no setting to leave out the bin that repeats Clear.
+    """
     generation = st.session_state.get("canvas_generation", 0)
+    brush = st.session_state.get("brush", 26) * size // 360  # the same stroke on a smaller canvas
     result = st_canvas(
-        stroke_width=brush,
+        stroke_width=28 * size // 380 if presenter else brush,
         stroke_color="#000000",
         background_color="#ffffff",
         width=size,
         height=size,
         drawing_mode="freedraw",
         return_image_data=True,
-        key=f"canvas-{generation}",
+        key=f"canvas-{generation}-{size}",
     )
-    st.button("Clear the canvas", on_click=_clear_canvas, icon=":material/delete:", key="clear")
+    under_canvas = st.container(horizontal=True)  # one row, so that on a phone the answer comes soon after the canvas
+    under_canvas.button("Clear the canvas", on_click=_clear_canvas, icon=":material/delete:", key="clear")
+    if not presenter:
+        with under_canvas.popover("Brush", icon=":material/brush:"):
+            st.slider("Brush width", 8, 48, 26, step=2, key="brush", help="Thicker strokes look more like MNIST's.")
     image = result.image_data
     if image is None:
         st.info(explain.INVITE_DRAW)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from model.storage import ModelLoadError
-from views import explain, inputs, session, style
+from views import explain, inputs, screen, session, style
 from views.digit import DRAW, SAMPLES, SOURCES
 from views.models import active_model, reading_of
 from views.reading import show_answer, show_model_view, show_reading
@@ -16,7 +16,8 @@ def explanations() -> None:
 
 
 def page() -> None:
-    title, switch = st.columns([4, 1], vertical_alignment="center")
+    width = screen.page_width()
+    title, switch = st.columns([3, 2], vertical_alignment="center")  # room for "Presenter mode" in its big type
     presenter = switch.toggle("Presenter mode", key="present", bind="query-params", help="Bigger type, fewer controls.")
     style.apply(presenter)
     title.title("Row Reader")
@@ -36,10 +37,15 @@ def page() -> None:
     if source != SAMPLES:
         st.query_params.pop("sample", None)
 
-    digit_column, seen_column, answer_column = st.columns([5, 3, 4] if source == DRAW else [6, 3, 4], gap="large")
+    layout = style.read_layout(width, presenter)
+    if layout.columns == 3:
+        digit_column, seen_column, answer_column = st.columns([5, 3, 4] if source == DRAW else [6, 3, 4], gap="large")
+    else:  # a tablet: the digit beside the answer, what the model sees under it; a phone stacks them all
+        digit_column, answer_column = st.columns(2, gap="medium")
+        seen_column = answer_column
     with digit_column:
         if source == DRAW:
-            digit = inputs.draw(presenter)
+            digit = inputs.draw(presenter, layout.canvas)
         elif source == SAMPLES:
             digit = inputs.pick_sample(samples, presenter)
         else:
@@ -55,7 +61,7 @@ def page() -> None:
     with seen_column:
         show_model_view(digit, presenter)
 
-    st.subheader("The reading, row by row")
+    st.header("The reading, row by row")
     show_reading(digit, reading, presenter)
     if not presenter:
         explanations()

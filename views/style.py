@@ -1,23 +1,56 @@
-"""Presenter mode: bigger type for the back of a classroom, and less on screen."""
+"""Presenter mode (bigger type for the back of a classroom, and less on screen), and the Read page's layout by width."""
+
+from dataclasses import dataclass
 
 import streamlit as st
 
 PRESENTER_CSS = """
 <style>
 html { font-size: 24px; }
-[data-testid="stMetricValue"] { font-size: 5rem; line-height: 1.1; }
+[data-testid="stMetricValue"] { font-size: 4.5rem; line-height: 1.3; }
+.rr.rr-answer .rr-bars { height: 5em; }
 [data-testid="stMetricDelta"] { font-size: 1.4rem; }
 [data-testid="stCaptionContainer"] { font-size: 1rem; }
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 0.75rem; }
+.st-key-page-width { display: none; }
+[class*="st-key-canvas-"] { margin-top: 2.8rem; }  /* room for the canvas's own toolbar, which appears above it */
 </style>
 """
 
 STANDARD_CSS = """
 <style>
-[data-testid="stMetricValue"] { font-size: 4rem; line-height: 1.1; }
+[data-testid="stMetricValue"] { font-size: 4rem; line-height: 1.3; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
+.st-key-page-width { display: none; }
+[class*="st-key-canvas-"] { margin-top: 2.8rem; }  /* room for the canvas's own toolbar, which appears above it */
 </style>
 """
 
 
 def apply(presenter: bool) -> None:
     st.html(PRESENTER_CSS if presenter else STANDARD_CSS)
+
+
+PHONE_WIDTH = 640  # below it Streamlit stacks columns by itself
+TABLET_WIDTH = 1000  # below it three columns leave the canvas too little room
+CANVAS = 360  # pixels
+PRESENTER_CANVAS = 380  # with the title and Clear under it, within a 720-pixel projector screen
+THUMB_ROOM = 60  # pixels beside the canvas on a phone, to scroll the page with a finger
+
+
+@dataclass(frozen=True)
+class ReadLayout:
+    columns: int  # 3: canvas, what the model sees, answer; 2: canvas beside answer (stacked on a phone)
+    canvas: int  # the canvas's side in pixels, inside its column
+
+
+def read_layout(width: int | None, presenter: bool) -> ReadLayout:
+    """The Read page's columns and canvas size for a main column `width` pixels wide (None: not known yet)."""
+    preferred = PRESENTER_CANVAS if presenter else CANVAS
+    rem = 24 if presenter else 18  # the page's font size: Streamlit's gaps are in rem
+    if width is None or width < PHONE_WIDTH:
+        return ReadLayout(2, min(preferred, (width or 340) - THUMB_ROOM))
+    if width < TABLET_WIDTH:
+        return ReadLayout(2, min(preferred, (width - 2 * rem) // 2 - 8))
+    return ReadLayout(3, min(preferred, (width - 8 * rem) * 5 // 12 - 8))

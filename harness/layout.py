@@ -1,0 +1,67 @@
+"""What a page looks like at a screen size, measured in the browser: overflow, overlapping text, text too small.
+
+Each check returns what is wrong as readable lines (empty when all is well), so a
+failing test says what a person would have seen.
+"""
+
+# Every visible piece of text under the elements matching a selector: its words, its boxes on the screen (one per
+# line it wraps to, HTML and SVG text alike) and its computed font size in CSS pixels.
+VISIBLE_TEXT = """(selector) => {
+  const pieces = [];
+  for (const scope of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const words = node.textContent.trim();
+      const parent = node.parentElement;
+      if (!words || !parent || parent.closest('.rr-visually-hidden, style, script')) continue;
+      const style = getComputedStyle(parent);
+      if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const boxes = [...range.getClientRects()].filter(b => b.width > 0.5 && b.height > 0.5)
+        .map(b => ({left: b.left, top: b.top, right: b.right, bottom: b.bottom}));
+      if (boxes.length) pieces.push({words, boxes, size: parseFloat(style.fontSize)});
+    }
+  }
+  return pieces;
+}"""
+
+
+def overflow(page) -> list[str]:
+    """The page scrolls sideways: wider than the screen."""
+    width, inner = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
+    return [f"the page is {width} px wide on a {inner} px screen"] if width > inner else []
+
+
+def outside_viewport(page, selector: str) -> list[str]:
+    """The element is not wholly on the screen's width, or is taller than the screen."""
+    box = page.locator(selector).first.bounding_box()
+    width, height = page.evaluate("() => [innerWidth, innerHeight]")
+    wrong = []
+    if box["x"] < 0 or box["x"] + box["width"] > width:
+        wrong.append(f"{selector} spans x {box['x']:.0f} to {box['x'] + box['width']:.0f} on a {width} px screen")
+    if box["height"] > height:
+        wrong.append(f"{selector} is {box['height']:.0f} px tall on a {height} px screen")
+    return wrong
+
+
+def overlapping_text(page, selector: str, tolerance: float = 1.0) -> list[str]:
+    """Two visible pieces of text under `selector` whose boxes overlap by more than `tolerance` px each way."""
+    pieces = page.evaluate(VISIBLE_TEXT, selector)
+    boxes = [(n, piece["words"], box) for n, piece in enumerate(pieces) for box in piece["boxes"]]
+    wrong = []
+    for i, (piece_a, words_a, a) in enumerate(boxes):
+        for piece_b, words_b, b in boxes[i + 1 :]:
+            if piece_a == piece_b:  # the lines of one wrapped piece of text
+                continue
+            across = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            down = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if across > tolerance and down > tolerance:
+                wrong.append(f"{words_a!r} overlaps {words_b!r}")
+    return wrong
+
+
+def small_text(page, selector: str, minimum_px: float) -> list[str]:
+    """Visible text under `selector` set smaller than `minimum_px`."""
+    pieces = page.evaluate(VISIBLE_TEXT, selector)
+    return [f"{piece['words'][:40]!r} is {piece['size']:.1f} px" for piece in pieces if piece["size"] < minimum_px - 0.01]
