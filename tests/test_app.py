@@ -62,7 +62,7 @@ def test_choosing_another_sample_reads_it_and_updates_the_link():
 
 def test_a_gallery_button_loads_its_digit():
     app = open_app(sample=str(MISREAD.index))
-    app.segmented_control(key="gallery").set_value(str(CORRECT.label)).run()
+    app.pills(key="gallery").set_value(str(CORRECT.label)).run()
     app.button(key=f"read-{CORRECT.index}").click().run()
     assert app.selectbox(key="sample").value == CORRECT.index
     assert prediction(app) == str(CORRECT.label)
@@ -81,7 +81,8 @@ def test_presenter_mode_by_link_hides_controls_and_explanations():
     assert app.toggle(key="present").value is True
     assert prediction(app) == str(CORRECT.label)
     assert not app.expander  # "What am I looking at?" is hidden
-    assert not app.get("segmented_control") or all(c.key not in ("state", "speed", "gallery") for c in app.segmented_control)
+    assert not app.get("segmented_control") or all(c.key not in ("state", "layer") for c in app.segmented_control)
+    assert all(pills.key != "gallery" for pills in app.get("pills"))  # nor the gallery
 
 
 def test_presenter_mode_switched_in_the_page():
@@ -155,6 +156,6 @@ def test_the_gallery_says_what_the_model_in_use_reads(tmp_path, monkeypatch):
     app.run()
     assert not app.exception, app.exception
     assert prediction(app) == str(expected[CORRECT.index])
-    app.segmented_control(key="gallery").set_value("Misread").run()
+    app.pills(key="gallery").set_value("Misread").run()
     shown = {int(b.key.removeprefix("read-")) for b in app.button if b.key and b.key.startswith("read-")}
     assert shown == {index for index, sample in SAMPLES.items() if expected[index] != sample.label}

@@ -20,6 +20,7 @@ from views.plotting import pixelated
 from views.session import SAMPLE_KEY, SOURCE_KEY
 
 MISREAD = "Misread"
+THUMBNAIL_WIDTH = 96  # pixels: a gallery digit with its caption and "Read it" under it
 
 
 @st.cache_resource
@@ -104,14 +105,14 @@ def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:
     if st.session_state.get(SAMPLE_KEY) not in samples:
         st.session_state[SAMPLE_KEY] = next(iter(samples))
     if not presenter:
-        shown = st.segmented_control(
+        shown = st.pills(  # pills wrap onto a second line in a narrow column, where a segmented control is cut off
             "Gallery", [str(d) for d in range(10)] + [MISREAD], default=str(samples[st.session_state[SAMPLE_KEY]].label), key="gallery"
         )
         chosen = [s for s in samples.values() if (s.misread if shown == MISREAD else str(s.label) == shown)]
-        columns = st.columns(5)
-        for position, sample in enumerate(chosen):
-            with columns[position % 5]:
-                st.image(pixelated(sample.image, 3), caption=sample.title)
+        thumbnails = st.container(horizontal=True, gap="small")  # as many side by side as fit, wrapping, at any width
+        for sample in chosen:
+            with thumbnails.container(width=THUMBNAIL_WIDTH, gap="small"):
+                st.image(pixelated(sample.image, 3), caption=sample.title, alt=f"Test digit {sample.title}")
                 st.button("Read it", key=f"read-{sample.index}", on_click=_choose_sample, args=(sample.index,))
     index = st.selectbox(
         "Sample digit (its number in the MNIST test set)",

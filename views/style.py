@@ -4,32 +4,33 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+# Both modes. Choices in a row (segmented controls, pills) wrap onto a second line in a narrow column instead of
+# hiding the last ones in a sideways-scrolling box; the canvas gets room above it for its own toolbar, which
+# appears there on hover; the probe of the page's width takes no room.
+READ_PAGE_CSS = """
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap; overflow-x: visible; }
+[class*="st-key-canvas-"] { margin-top: 2.8rem; }
+.st-key-page-width { display: none; }
+"""
+
 PRESENTER_CSS = """
-<style>
 html { font-size: 24px; }
 [data-testid="stMetricValue"] { font-size: 4.5rem; line-height: 1.3; }
-.rr.rr-answer .rr-bars { height: 5em; }
 [data-testid="stMetricDelta"] { font-size: 1.4rem; }
 [data-testid="stCaptionContainer"] { font-size: 1rem; }
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding-top: 0.75rem; }
-.st-key-page-width { display: none; }
-[class*="st-key-canvas-"] { margin-top: 2.8rem; }  /* room for the canvas's own toolbar, which appears above it */
-</style>
+.rr.rr-answer .rr-bars { height: 5em; }
 """
 
 STANDARD_CSS = """
-<style>
 [data-testid="stMetricValue"] { font-size: 4rem; line-height: 1.3; }
 [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
-.st-key-page-width { display: none; }
-[class*="st-key-canvas-"] { margin-top: 2.8rem; }  /* room for the canvas's own toolbar, which appears above it */
-</style>
 """
 
 
 def apply(presenter: bool) -> None:
-    st.html(PRESENTER_CSS if presenter else STANDARD_CSS)
+    st.html(f"<style>{READ_PAGE_CSS}{PRESENTER_CSS if presenter else STANDARD_CSS}</style>")
 
 
 PHONE_WIDTH = 640  # below it Streamlit stacks columns by itself
