@@ -93,6 +93,13 @@ def draw_digit(page, digit: str, shift: tuple[float, float] = (0.0, 0.0), *, tou
         finger.detach()
 
 
+def swipe_up(page, x: float, y: float, distance: float) -> None:
+    """A finger dragged `distance` pixels up from (x, y), as one scrolls a page on a phone (touch events, has_touch)."""
+    finger = page.context.new_cdp_session(page)
+    _touch_stroke(finger, [(x, y - distance * step / 10) for step in range(11)])
+    finger.detach()
+
+
 def _touch_stroke(finger, path: list[tuple[float, float]]) -> None:
     """One stroke with one finger, through Chromium's DevTools protocol (Input.dispatchTouchEvent)."""
     (x, y), *rest = path

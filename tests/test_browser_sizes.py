@@ -13,7 +13,17 @@ from pathlib import Path
 import pytest
 
 from harness import layout
-from harness.browser import CANVAS, CHROMIUM, METRIC_VALUE, PAGE_TIMEOUT_MS, chromium, draw_digit, wait_for_reading, wait_until_settled
+from harness.browser import (
+    CANVAS,
+    CHROMIUM,
+    METRIC_VALUE,
+    PAGE_TIMEOUT_MS,
+    chromium,
+    draw_digit,
+    swipe_up,
+    wait_for_reading,
+    wait_until_settled,
+)
 from harness.server import streamlit_server
 
 pytest.importorskip("playwright")
@@ -49,12 +59,15 @@ def screen(request, app):
     context = browser.new_context(**settings)
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
+    uncaught = []
+    page.on("pageerror", uncaught.append)
     page.goto(url + ("/?present=true" if presenter else "/"))
     page.locator(CANVAS).wait_for()
     wait_until_settled(page)
     page.locator(CANVAS).scroll_into_view_if_needed()
     draw_digit(page, "7", touch=settings.get("has_touch", False))
     yield request.param, page, presenter, smallest
+    assert uncaught == []  # no script error in the page, whatever was pressed
     context.close()
 
 
@@ -136,3 +149,22 @@ def test_the_row_shown_is_kept_when_the_state_layer_or_speed_changes(screen):
     page.locator(".rr-grid").scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / f"size-{name}-gates-row-11.png")
     wait_for_reading(page, STILL_AT, 11)
+
+
+@pytest.mark.parametrize("name", ["phone", "tablet"])
+def test_a_finger_on_a_chart_scrolls_the_page(app, name):
+    """No chart takes a vertical swipe for itself: a finger on the state map scrolls the page, as anywhere else."""
+    browser, url = app
+    context = browser.new_context(**SCREENS[name][0])
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.goto(url + "/?sample=0")
+    page.locator(".rr-map").wait_for()
+    wait_until_settled(page)
+    page.locator(".rr-map").scroll_into_view_if_needed()
+    box = page.locator(".rr-map").bounding_box()
+    scrolled = "() => document.querySelector('[data-testid=stMain]').scrollTop"
+    before = page.evaluate(scrolled)
+    swipe_up(page, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8, box["height"] * 0.5)
+    page.wait_for_function(f"() => ({scrolled})() > {before}")
+    context.close()
