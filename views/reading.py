@@ -9,6 +9,7 @@ from views.plotting import pixelated
 from views.reading_figures import answer_spec, reading_spec
 
 STATE_CHOICES = {"h (hidden)": "hidden", "c (cell)": "cell", "gates": None}
+STEP_WIDTH = 112  # pixels: each picture of "How your picture became 28 x 28", with its caption under it
 GATE_CHOICES = {title: key for key, (title, _) in explain.STATES.items() if key.startswith("gate:")}
 
 
@@ -22,16 +23,15 @@ def show_model_view(digit: Digit, presenter: bool) -> None:
     prepared = digit.prepared
     if prepared is None or presenter:
         return
-    with st.expander("How your picture became 28 x 28"):
-        for step, (image, caption) in enumerate(
-            (
-                (pixelated(prepared.crop, 1), "cropped to the ink"),
-                (pixelated(prepared.boxed, 5), "shrunk to fit 20 x 20"),
-                (pixelated(prepared.image, 4), "centred in 28 x 28"),
-            ),
-            start=1,
-        ):
-            st.image(image, caption=f"{step}. {caption}", width=min(image.shape[1], 140), alt=f"Step {step}: your picture {caption}")
+    steps = (
+        (pixelated(prepared.crop, 1), "cropped to the ink"),
+        (pixelated(prepared.boxed, 5), "shrunk to fit 20 x 20"),
+        (pixelated(prepared.image, 4), "centred in 28 x 28"),
+    )
+    with st.expander("How your picture became 28 x 28"), st.container(horizontal=True, gap="medium"):
+        for step, (image, caption) in enumerate(steps, start=1):  # side by side where they fit, else wrapped: never on top of each other
+            with st.container(width=STEP_WIDTH):
+                st.image(image, caption=f"{step}. {caption}", width=STEP_WIDTH, alt=f"Step {step}: your picture {caption}")
 
 
 def show_answer(digit: Digit, reading: Reading, presenter: bool) -> None:
