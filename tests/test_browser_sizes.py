@@ -60,7 +60,7 @@ def screen(request, app):
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     uncaught = []
-    page.on("pageerror", uncaught.append)
+    page.on("pageerror", lambda error: uncaught.append(error))
     page.goto(url + ("/?present=true" if presenter else "/"))
     page.locator(CANVAS).wait_for()
     wait_until_settled(page)

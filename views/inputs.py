@@ -70,7 +70,7 @@ def draw(presenter: bool, size: int) -> Digit | None:
         height=size,
         drawing_mode="freedraw",
         return_image_data=True,
-        key=f"canvas-{generation}-{size}",
+        key=f"canvas-{generation}",  # a new size (the page measured, a tablet turned) resizes it in place, strokes kept
     )
     under_canvas = st.container(horizontal=True)  # one row, so that on a phone the answer comes soon after the canvas
     under_canvas.button("Clear the canvas", on_click=_clear_canvas, icon=":material/delete:", key="clear")
