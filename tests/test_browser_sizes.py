@@ -109,6 +109,8 @@ def test_the_reading_plays_and_steps_from_the_keyboard(screen):
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     wait_for_reading(page, STILL_AT, 3)
+    page.locator(".rr-more").scroll_into_view_if_needed()  # early rows: ten bars of about 10% each, side by side
+    assert layout.overlapping_text(page, ANSWER_AND_READING) == []
     page.keyboard.press("ArrowLeft")
     wait_for_reading(page, STILL_AT, 2)
     page.keyboard.press("Tab")  # Row on

@@ -157,7 +157,17 @@ function barsPanel(data, probs, title) {
         bars[digit].style.height = `${Math.max(v * 100, 0.5)}%`;
         values[digit].textContent = v >= 0.05 ? percent(v) : "";
         values[digit].style.bottom = `${v * 100}%`;
+        values[digit].style.visibility = "visible";
       });
+      // Where bars are narrow (a phone), neighbouring values would run into each other: the likeliest keep theirs.
+      const placed = [];
+      for (const digit of [...p.keys()].sort((a, b) => p[b] - p[a])) {
+        if (!values[digit].textContent) continue;
+        const box = values[digit].getBoundingClientRect();
+        const clash = placed.some((other) => box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom);
+        if (clash) values[digit].style.visibility = "hidden";
+        else placed.push(box);
+      }
       const ranked = [...p].map((v, d) => [v, d]).sort((a, b) => b[0] - a[0]).filter(([v], i) => i === 0 || v >= 0.01);
       chart.setAttribute("aria-label", `${title(row)}: ${ranked.map(([v, d]) => `${d}: ${percent(v)}`).join(", ")}; the others under 1%.`);
     },
