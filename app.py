@@ -15,4 +15,10 @@ pages = [
     st.Page("views/train_page.py", title="Train", icon=":material/monitoring:", url_path="train"),
     st.Page("views/about_page.py", title="About", icon=":material/info:", url_path="about"),
 ]
-st.navigation(pages, position="top").run()
+page = st.navigation(pages, position="top")
+# Below 768 px Streamlit folds the page names into a menu button; a phone shows them as a row of links instead.
+st.html("<style>.st-key-page-links { display: none; } @media (max-width: 767.98px) { .st-key-page-links { display: flex; } }</style>")
+with st.container(key="page-links", horizontal=True, gap="small"):
+    for each in pages:
+        st.page_link(each)
+page.run()

@@ -1,8 +1,18 @@
-"""What a page looks like at a screen size, measured in the browser: overflow, overlapping text, text too small.
+"""What a page looks like at each screen a classroom has, measured in the browser: overflow, overlapping text,
+text too small.
 
 Each check returns what is wrong as readable lines (empty when all is well), so a
 failing test says what a person would have seen.
 """
+
+# The screens a classroom has: Playwright's new_context() settings for each.
+SCREENS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True},
+    "tablet": {"viewport": {"width": 820, "height": 1180}, "has_touch": True, "is_mobile": True},  # portrait
+    "projector": {"viewport": {"width": 1280, "height": 720}},
+    "desktop": {"viewport": {"width": 1600, "height": 1000}},
+    "wide": {"viewport": {"width": 1920, "height": 1080}},
+}
 
 # Every visible piece of text under the elements matching a selector: its words, its boxes on the screen (one per
 # line it wraps to, HTML and SVG text alike) and its computed font size in CSS pixels.
@@ -27,10 +37,33 @@ VISIBLE_TEXT = """(selector) => {
 }"""
 
 
-def overflow(page) -> list[str]:
-    """The page scrolls sideways: wider than the screen."""
-    width, inner = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
-    return [f"the page is {width} px wide on a {inner} px screen"] if width > inner else []
+# The page's scrolling boxes that run wider than the window, as "what: N px wide in a W px window". Streamlit scrolls
+# its main section itself (stMain), so a page too wide for the screen shows there as well as, or instead of, on the
+# document.
+OVERFLOW = """() => {
+  const boxes = [['document', document.scrollingElement], ['main section', document.querySelector('[data-testid=stMain]')]];
+  return boxes.filter(([, box]) => box && box.scrollWidth > innerWidth)
+    .map(([name, box]) => `${name}: ${box.scrollWidth} px wide in a ${innerWidth} px window`);
+}"""
+
+# Every chart drawn at its box's width: Streamlit redraws plotly charts after the window changes size, a moment later.
+CHARTS_FIT = """() => [...document.querySelectorAll('.js-plotly-plot')].every(
+  plot => !plot._fullLayout || Math.abs(plot._fullLayout.width - plot.parentElement.getBoundingClientRect().width) <= 1)"""
+
+
+def horizontal_overflow(page) -> list[str]:
+    """What makes the page scroll sideways, [] if nothing does."""
+    return page.evaluate(OVERFLOW)
+
+
+def fit_to_screen(page, screen: str, timeout_ms: float = 30_000) -> list[str]:
+    """Resize the tab to one of SCREENS, wait until its charts are redrawn for it, and return its horizontal overflow.
+
+    Touch and mobile are settings of the tab's context, chosen when it was opened: only the size changes here.
+    """
+    page.set_viewport_size(SCREENS[screen]["viewport"])
+    page.wait_for_function(CHARTS_FIT, timeout=timeout_ms)
+    return horizontal_overflow(page)
 
 
 def outside_viewport(page, selector: str) -> list[str]:

@@ -33,14 +33,8 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
 SHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", Path(__file__).parent / "screenshots"))
 ROWS = 28
 STILL_AT = "!seen.moving && seen.row === arg"
-TOUCH = {"has_touch": True, "is_mobile": True}
-SCREENS = {  # name: (browser context settings, presenter mode, smallest text allowed in px)
-    "phone": ({"viewport": {"width": 390, "height": 844}, **TOUCH}, False, 12),
-    "tablet": ({"viewport": {"width": 820, "height": 1180}, **TOUCH}, False, 12),
-    "projector": ({"viewport": {"width": 1280, "height": 720}}, True, 16),
-    "desktop": ({"viewport": {"width": 1600, "height": 1000}}, False, 12),
-    "wide": ({"viewport": {"width": 1920, "height": 1080}}, False, 12),
-}
+PRESENTER_SCREEN = "projector"  # opened in presenter mode, where meaningful text is 16 px or more; elsewhere 12 px
+SMALLEST_TEXT = {"presenter": 16, "standard": 12}
 ANSWER_AND_READING = "[data-testid=stMetric], .rr"
 
 
@@ -51,11 +45,12 @@ def app():
         yield browser, url
 
 
-@pytest.fixture(params=list(SCREENS))
+@pytest.fixture(params=list(layout.SCREENS))
 def screen(request, app):
     """A fresh tab at one screen size, on the Read page (in presenter mode on the projector), with a 7 drawn."""
     browser, url = app
-    settings, presenter, smallest = SCREENS[request.param]
+    settings, presenter = layout.SCREENS[request.param], request.param == PRESENTER_SCREEN
+    smallest = SMALLEST_TEXT["presenter" if presenter else "standard"]
     context = browser.new_context(**settings)
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
@@ -82,7 +77,7 @@ def test_a_drawing_is_read_and_shown_whole_at_every_size(screen):
     page.locator(".rr-more").scroll_into_view_if_needed()  # the player's end: its controls in their own place
     page.screenshot(path=SHOTS / f"size-{name}-reading.png")
 
-    assert layout.overflow(page) == []
+    assert layout.horizontal_overflow(page) == []
     assert layout.outside_viewport(page, CANVAS) == []
     if presenter:  # the whole reading with its controls on one screen
         assert layout.outside_viewport(page, ".rr[data-row]") == []
@@ -157,7 +152,7 @@ def test_the_row_shown_is_kept_when_the_state_layer_or_speed_changes(screen):
 def test_a_finger_on_a_chart_scrolls_the_page(app, name):
     """No chart takes a vertical swipe for itself: a finger on the state map scrolls the page, as anywhere else."""
     browser, url = app
-    context = browser.new_context(**SCREENS[name][0])
+    context = browser.new_context(**layout.SCREENS[name])
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(url + "/?sample=0")

@@ -53,6 +53,9 @@ def test_every_view_opens_with_the_shipped_model_without_mnist(runs, no_mnist, v
     assert app.title[0].value == "Look inside"
     assert not app.error and not app.warning
     assert app.get("plotly_chart"), "every view has a chart"
+    without_words = [img.url for image in app.get("image") for img in image.proto.imgs if not img.alt.strip()]
+    without_words += [f"chart {n}" for n, chart in enumerate(app.get("plotly_chart")) if not chart.proto.alt.strip()]
+    assert not without_words, f"every picture and chart has a text alternative: {without_words}"
 
 
 def test_the_report_view_shows_the_stored_figures(runs, no_mnist):
@@ -60,7 +63,7 @@ def test_the_report_view_shows_the_stored_figures(runs, no_mnist):
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Test accuracy"] == f"{SHIPPED_REPORT.test_accuracy:.2%}"
     assert metrics["Misread"] == str(len(SHIPPED_REPORT.misread))
-    assert f"All {len(SHIPPED_REPORT.misread)} misread digits" in [h.value for h in app.subheader][-1]
+    assert f"All {len(SHIPPED_REPORT.misread)} misread digits" in [h.value for h in app.header][-1]
 
 
 def test_a_chosen_confusion_cell_shows_its_digits_and_one_can_be_read_on_the_read_page(runs, no_mnist):
@@ -71,7 +74,7 @@ def test_a_chosen_confusion_cell_shows_its_digits_and_one_can_be_read_on_the_rea
     app.session_state["inside_cell"] = (true_digit, answer)  # what a click on the cell sets (the browser test clicks)
     app.run()
     count = int(((labels == true_digit) & (predicted == answer)).sum())
-    assert f"{true_digit}s read as {answer}: {count} test digits" in [h.value for h in app.subheader]
+    assert f"{true_digit}s read as {answer}: {count} test digits" in [h.value for h in app.header]
 
     app.button(key=f"read-test-cell-{wrong}").click().run()
     assert not app.exception, app.exception

@@ -11,8 +11,10 @@ import streamlit as st
 
 from views import access
 
-# As README "Serving a class" says, and bench/load_harness.py measures.
-SERVE_COMMAND = "MALLOC_ARENA_MAX=2 streamlit run app.py --server.address 0.0.0.0 --server.port 8501"
+# As README "Serving a class" says, and bench/load_harness.py measures: one command, on lines short enough for a phone
+# (a wrapped line may break inside a flag such as --server.port, after its first hyphen). Commands are shown as plain
+# text: syntax colours on Streamlit's code background are 2.5:1 to 3.5:1, too faint to copy from a projector.
+SERVE_COMMAND = "MALLOC_ARENA_MAX=2 \\\n  streamlit run app.py \\\n  --server.address 0.0.0.0 \\\n  --server.port 8501"
 
 
 def classroom_address() -> str | None:
@@ -46,10 +48,10 @@ def serving_a_class() -> None:
         "2. Set a **training password**, so that only you can start or stop training and change the model "
         "(students can still watch the Train page):"
     )
-    st.code(f'{access.SECRET_NAME} = "choose-one"    # in .streamlit/secrets.toml', language="toml")
+    st.code(f'{access.SECRET_NAME} = "choose-one"    # in .streamlit/secrets.toml', language=None, wrap_lines=True)
     st.markdown(f"   or put `{access.ENV_VARIABLE}=choose-one` in front of the command below.")
     st.markdown("3. Start Row Reader so that other devices can reach it:")
-    st.code(SERVE_COMMAND, language="bash", wrap_lines=True)
+    st.code(SERVE_COMMAND, language=None, wrap_lines=True)
     st.markdown(
         "   `--server.address 0.0.0.0` lets other devices in; `8501` is the port (the computer's firewall must "
         "let it through). `MALLOC_ARENA_MAX=2` keeps the server's memory steady as students come and go."
@@ -58,7 +60,7 @@ def serving_a_class() -> None:
     address = classroom_address()
     if address:
         st.markdown("4. Students open this address in their browser:")
-        st.code(f"http://{address}:{port}", language=None)
+        st.code(f"http://{address}:{port}", language=None, wrap_lines=True)
     else:
         st.markdown(f"4. Students open `http://<this computer's address>:{port}` in their browser.")
     if access.configured_password() is None:

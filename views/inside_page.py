@@ -3,6 +3,10 @@
 Six views of the model in use. The report's four (report, how early, map, units) come
 from the stored model report, so they open at once and without the MNIST files; row
 importance and the comparison are computed here, for the digit being examined.
+
+It reads on every screen a classroom has: test digits flow into as many columns as fit,
+the report's two charts sit side by side only where both stay legible, and the charts
+whose best height depends on the screen's width get it from CSS (CHART_BOXES_CSS).
 """
 
 import numpy as np
@@ -22,12 +26,38 @@ REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE = "Model report", "How early", "Hi
 VIEWS = (REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE)
 NEEDS_REPORT = (REPORT, EARLY, MAP, UNITS)
 THUMBNAIL_SCALE = 3
+THUMBNAIL_WIDTH = 104  # px: the narrowest a test digit's cell gets, so that a phone fits three in a row
 CELL_KEY = "inside_cell"  # (true digit, answer) of the confusion cell whose digits are shown
+FONT_SIZE = 16  # the charts' type: the smallest text they derive from it (the map's row numbers) is 4 px less
+
+# The boxes of the charts whose best height depends on the screen's width (sized_chart), sized by CSS so that nothing
+# reruns when a tablet turns: a plotly figure keeps the height it is given. Streamlit stacks columns up to 640 px.
+CHART_BOXES_CSS = """<style>
+.st-key-confusion-box, .st-key-early-box, .st-key-importance-box { flex: 0 0 auto !important; }
+.st-key-confusion-box { aspect-ratio: 1 / 1; max-height: 600px; }  /* square cells, as big as the width allows */
+.st-key-early-box { height: 480px; }
+.st-key-importance-box { height: 460px; }
+@media (max-width: 1199px) {
+  .st-key-early-box { height: 520px; }
+  .st-key-importance-box { height: 340px; }  /* the digit's square sets the rows' height, and it is smaller */
+}
+@media (max-width: 640px) {
+  .st-key-early-box { height: 640px; }  /* its legend takes several lines under the chart */
+  .st-key-importance-box { height: 220px; }
+}
+</style>"""
+REPORT_CHART_WIDTH = 480  # px: the confusion matrix and the bars side by side only if each gets this much
 
 
-def metric(place, label: str, value, note: str) -> None:
+def sized_chart(place, figure, key: str, alt: str, **chart_args):
+    """A chart drawn at the height CHART_BOXES_CSS gives its box on this screen."""
+    box = place.container(key=f"{key}-box")
+    return box.plotly_chart(figure, height="stretch", config=PLOTLY_CONFIG, key=key, alt=alt, **chart_args)
+
+
+def metric(place, label: str, value, note: str, **metric_args) -> None:
     """A big number with a grey note under it (a metric's delta, without its arrow and colour)."""
-    place.metric(label, value, note, delta_arrow="off", delta_color="off")
+    place.metric(label, value, note, delta_arrow="off", delta_color="off", **metric_args)
 
 
 def digit_choices() -> dict[str, Digit]:
@@ -48,19 +78,26 @@ def choose_digit(column, label: str, key: str, choices: dict[str, Digit], defaul
     return choices[name]
 
 
-def thumbnails(report: ModelReport, indices, per_row: int = 8, key: str = "") -> None:
-    """Test digits from the report, each with its answer and a button that reads it on the Read page."""
-    columns = st.columns(per_row)
-    for position, index in enumerate(indices):
+def thumbnails(report: ModelReport, indices, key: str = "") -> None:
+    """Test digits from the report, each with its answer and a button that reads it on the Read page.
+
+    As many to a row as the screen holds: three on a phone, a dozen on a wide screen.
+    """
+    grid = st.grid(min_column_width=THUMBNAIL_WIDTH, gap="small")
+    for index in indices:
         index = int(index)
         image = report.image(index)
         if image is None:
             continue
         label, answer = int(report.labels[index]), int(report.predicted[index])
-        with columns[position % per_row]:
-            note = f"read as {answer}" if answer != label else "read correctly"
-            st.image(pixelated(image, THUMBNAIL_SCALE), caption=f"#{index}: a {label}, {note} ({report.confidence[index]:.0%})")
-            if st.button("Read it", key=f"read-test-{key}{index}"):
+        note = f"read as {answer}" if answer != label else "read correctly"
+        with grid.cell():
+            st.image(
+                pixelated(image, THUMBNAIL_SCALE),
+                caption=f"#{index}: a {label}, {note} ({report.confidence[index]:.0%})",
+                alt=f"Test digit {index}, a handwritten {label}, {note}",
+            )
+            if st.button("Read it", key=f"read-test-{key}{index}", help=f"Open test digit {index} on the Read page"):
                 session.read_on_read_page(Sample(index, label, answer, image))
 
 
@@ -77,29 +114,36 @@ def worst_cell(confusion: np.ndarray) -> tuple[int, int]:
 
 def report_view(report: ModelReport) -> None:
     hardest = int(np.nanargmin(report.class_accuracy))
-    accuracy, misread, hard = st.columns(3)
-    metric(accuracy, "Test accuracy", f"{report.test_accuracy:.2%}", f"of {len(report.labels):,} digits it never trained on")
-    metric(misread, "Misread", f"{len(report.misread)}", "test digits")
-    metric(hard, "Hardest digit", f"{hardest}", f"{report.class_accuracy[hardest]:.1%} read correctly")
+    numbers = st.grid(3, min_column_width=200)  # one above the other on a phone, where a note would be cut short
+    metric(numbers, "Test accuracy", f"{report.test_accuracy:.2%}", f"of {len(report.labels):,} digits it never trained on")
+    metric(numbers, "Misread", f"{len(report.misread)}", "test digits")
+    metric(numbers, "Hardest digit", f"{hardest}", f"{report.class_accuracy[hardest]:.1%} read correctly")
 
     cell = st.session_state.get(CELL_KEY) or worst_cell(report.confusion)
-    matrix, bars = st.columns([5, 4], gap="large")
-    with matrix:
+    charts = st.grid(2, min_column_width=REPORT_CHART_WIDTH, gap="medium")  # one above the other on a tablet or phone
+    with charts.cell():
         st.markdown("**Confusion matrix.** Click a cell to see its digits.")
-        st.plotly_chart(
-            report_figures.confusion_figure(report.confusion, cell),
-            config=PLOTLY_CONFIG, key="confusion", on_select=_pick_cell, selection_mode="points",
+        sized_chart(
+            st, report_figures.confusion_figure(report.confusion, cell, font_size=FONT_SIZE), "confusion",
+            f"Confusion matrix of the {len(report.labels):,} test digits: the true digit down, the network's answer across, "
+            "the count in every cell",
+            on_select=_pick_cell, selection_mode="points",
         )  # fmt: skip
-    with bars:
+    with charts.cell():
         st.markdown("**Each digit, read correctly.**")
-        st.plotly_chart(report_figures.class_accuracy_figure(report.class_accuracy, report.confusion.sum(axis=1)), config=PLOTLY_CONFIG)
+        counts = report.confusion.sum(axis=1)
+        st.plotly_chart(
+            report_figures.class_accuracy_figure(report.class_accuracy, counts, font_size=FONT_SIZE), config=PLOTLY_CONFIG,
+            alt=f"Bars: the share of each digit's test digits read correctly, lowest for {hardest} "
+            f"({report.class_accuracy[hardest]:.1%})",
+        )  # fmt: skip
         st.caption(explain.INSIDE["confusion"])
 
     true_digit, answer = cell
     in_cell = np.flatnonzero((report.labels == true_digit) & (report.predicted == answer))
     kept = [i for i in in_cell if report.image(i) is not None]
     heading = f"{true_digit}s read as {answer}" if true_digit != answer else f"{true_digit}s read correctly"
-    st.subheader(f"{heading}: {len(in_cell)} test digits")
+    st.header(f"{heading}: {len(in_cell)} test digits")
     if not len(in_cell):
         st.info("No test digit is in this cell. Click another one.")
     else:
@@ -108,19 +152,23 @@ def report_view(report: ModelReport) -> None:
         thumbnails(report, kept[:16], key="cell-")
 
     wrong = report.misread[np.argsort(-report.confidence[report.misread], kind="stable")]
-    st.subheader(f"All {len(wrong)} misread digits, the most confident mistakes first")
+    st.header(f"All {len(wrong)} misread digits")
+    st.caption("The most confident mistakes first.")
     show_all = st.toggle("Show them all", key="all_misread") if len(wrong) > 16 else True
     thumbnails(report, wrong if show_all else wrong[:16], key="wrong-")
 
 
 def early_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
     answer = reading.digit
-    st.plotly_chart(
+    sized_chart(
+        st,
         report_figures.early_figure(
             report.accuracy_by_rows, report.class_accuracy_by_rows,
-            digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=digit.name,
+            digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=digit.name, font_size=FONT_SIZE,
         ),
-        config=PLOTLY_CONFIG, key="early",
+        "early",
+        f"Lines: the share of test digits read correctly after each number of rows, all digits and the {answer}s, "
+        f"and how sure the network is of {answer} for {digit.name}, row by row",
     )  # fmt: skip
     half, most = first_row_reaching(report.accuracy_by_rows, 0.5), first_row_reaching(report.accuracy_by_rows, 0.9)
     told = [f"Half of all test digits are read correctly after **{half} rows**" if half else "It never gets half the digits right early"]
@@ -139,9 +187,11 @@ def map_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
     st.plotly_chart(
         hidden_state_figures.map_figure(
             report.map_paths, report.labels[report.map_index], report.projection.explained,
-            current=path, current_name=f"{digit.name}, read as {reading.digit}",
+            current=path, current_name=f"examined, read as {reading.digit}", font_size=FONT_SIZE,
         ),
         config=PLOTLY_CONFIG, key="map",
+        alt=f"Map: the hidden state of {len(report.map_index)} test digits after each row, as paths in two dimensions, "
+        f"one colour per digit, with the path of {digit.name} on top",
     )  # fmt: skip
     st.caption(explain.INSIDE["map"].format(count=len(report.map_index)))
 
@@ -161,28 +211,35 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         unit = st.number_input(f"Unit (0 to {units - 1})", 0, units - 1, key="inside_unit", step=1)
     with hunt:
         digits = [str(d) for d in range(10)]
-        target = st.segmented_control("Find units that fire for", digits, default=str(reading.digit), key="inside_hunt", required=True)
+        target = st.segmented_control(
+            "Find units that fire for", digits, default=str(reading.digit), key="inside_hunt", required=True, wrap=True
+        )
         st.caption("The units of this layer most selective for that digit. Click one to look at it:")
-        buttons = st.columns(5)
-        for position, found in enumerate(selective_units(report.unit_mean[layer], int(target))):
-            buttons[position].button(f"unit {found}", key=f"unit-{found}", on_click=_set_unit, args=(int(found),))
+        buttons = st.container(horizontal=True, gap="small")  # they wrap onto a second line on a phone
+        for found in selective_units(report.unit_mean[layer], int(target)):
+            buttons.button(f"unit {found}", key=f"unit-{found}", on_click=_set_unit, args=(int(found),))
     st.plotly_chart(
         hidden_state_figures.unit_figure(
             report.unit_mean[layer, :, :, unit], report.unit_std[layer, :, :, unit],
-            title=f"Layer {layer + 1}, unit {unit}: its h after each row, for the test digits of each class",
-            current=reading.hidden[layer][:, unit], current_name=digit.name,
+            title=f"Layer {layer + 1}, unit {unit}: its h after each row",  # short enough for a phone
+            current=reading.hidden[layer][:, unit], current_name=digit.name, font_size=FONT_SIZE,
         ),
         config=PLOTLY_CONFIG, key="unit",
+        alt=f"Ten small charts, one per digit: the mean h of unit {unit} in layer {layer + 1} after each row "
+        f"for that digit's test digits, with {digit.name}'s",
     )  # fmt: skip
     st.caption(explain.INSIDE["unit"])
     st.markdown(f"**The test digits that drive unit {unit} highest**")
-    thumbnails(report, report.driving_index[layer, unit], per_row=6, key="drive-")
+    thumbnails(report, report.driving_index[layer, unit], key="drive-")
 
 
 def rows_view(loaded, digit: Digit, reading: Reading) -> None:
     importance = row_importance(loaded.weights, digit.image)
-    figure_column, text_column = st.columns([2, 1], gap="large")
-    figure_column.plotly_chart(report_figures.row_importance_figure(digit.image, importance), config=PLOTLY_CONFIG, key="importance")
+    figure_column, text_column = st.columns([2, 1], gap="medium")
+    sized_chart(
+        figure_column, report_figures.row_importance_figure(digit.image, importance, font_size=FONT_SIZE), "importance",
+        f"{digit.name} beside one bar per row: how much the answer {importance.digit} rests on that row",
+    )  # fmt: skip
     support = -importance.log_odds_change
     top = [int(r) + 1 for r in np.argsort(-support, kind="stable")[:3] if support[r] > 0]
     with text_column:
@@ -191,7 +248,7 @@ def rows_view(loaded, digit: Digit, reading: Reading) -> None:
             st.markdown(f"The rows it leans on most: **{', '.join(map(str, top))}**.")
         against = [int(r) + 1 for r in np.flatnonzero(support < 0)]
         if against:
-            st.markdown(f"Rows that argue against {importance.digit} (grey bars): {', '.join(map(str, against[:8]))}.")
+            st.markdown(f"Rows that argue against {importance.digit} (bars left of zero): {', '.join(map(str, against[:8]))}.")
         st.caption(explain.INSIDE["rows"])
 
 
@@ -199,7 +256,7 @@ def _two_digits(columns, loaded, choices: dict[str, Digit]) -> list[tuple[str, D
     sides = []
     for column, name, default in zip(columns, "AB", (0, 1), strict=True):
         digit = choose_digit(column, f"Digit {name}", f"compare_{name}", choices, default)
-        sides.append((f"{name}: {digit.name}", digit, loaded.weights))
+        sides.append((name, digit, loaded.weights))
     return sides
 
 
@@ -217,7 +274,7 @@ def _two_models(columns, entry, digit: Digit) -> list[tuple[str, Digit, object]]
         if isinstance(model, str):
             column.error(f"That model cannot be used: {model}")
             return []
-        sides.append((f"{name}: {chosen.label}", digit, model.weights))
+        sides.append((name, digit, model.weights))
     return sides
 
 
@@ -230,12 +287,16 @@ def compare_view(entry, loaded, digit: Digit, choices: dict[str, Digit]) -> None
     for (name, side_digit, weights), column in zip(sides, columns, strict=False):
         reading = read_digit(weights, side_digit.image)
         readings.append((name, reading.step_probs))
-        image, answer = column.columns([1, 2], vertical_alignment="center")
-        image.image(pixelated(side_digit.image, 4))
+        image_and_answer = column.container(horizontal=True, vertical_alignment="center", gap="medium")  # side by side on a phone too
+        image_and_answer.image(pixelated(side_digit.image, 4), alt=f"{name}: {side_digit.name}")
         settled = settled_row(reading.step_probs)
-        metric(answer, f"{name[0]} reads", reading.digit, f"{reading.confidence:.0%} sure, settled after row {settled}")
+        note = f"{reading.confidence:.0%} sure, settled after row {settled}"
+        metric(image_and_answer, f"{name} reads", reading.digit, note, width="content")
     if readings:
-        st.plotly_chart(report_figures.compare_figure(readings), config=PLOTLY_CONFIG, key="compare")
+        st.plotly_chart(
+            report_figures.compare_figure(readings, font_size=FONT_SIZE), config=PLOTLY_CONFIG, key="compare",
+            alt="Lines: each digit's probability after every row, solid for reading A, dotted for reading B",
+        )  # fmt: skip
         st.caption(explain.INSIDE["compare"])
 
 
@@ -252,6 +313,7 @@ def missing_report(entry) -> None:
 
 def page() -> None:
     st.title("Look inside")
+    st.html(CHART_BOXES_CSS)
     try:
         entry, loaded = active_model()
     except ModelLoadError as error:
@@ -262,7 +324,7 @@ def page() -> None:
     intro.caption(explain.INSIDE["tagline"].format(model="the shipped model" if entry.shipped else entry.label))
     choices = digit_choices()
     digit = choose_digit(chooser, "The digit to examine", "inside_digit", choices)
-    thumbnail.image(pixelated(digit.image, 2))
+    thumbnail.image(pixelated(digit.image, 2), alt=f"The digit examined: {digit.name}")
     reading = reading_of(loaded, digit.image)  # usually kept from the Read page already
     view = st.segmented_control("View", VIEWS, default=REPORT, key="view", required=True, bind="query-params", label_visibility="collapsed")
 

@@ -53,7 +53,7 @@ def _optional_number(label: str, key: str, preset_value, help: str):
 
 
 def new_run_form(may_change: bool) -> None:
-    st.subheader("Start a run")
+    st.header("Start a run")
     names = list(PRESETS)
     preset_name = st.selectbox(
         "Recipe", names, index=names.index("default"), key="train_preset",
@@ -157,9 +157,13 @@ def run_status(run: Run, may_change: bool) -> None:
 def run_curves(run: Run) -> None:
     records = run.progress()
     if any(record.get("kind") == "batch" for record in records):
-        st.plotly_chart(training_figure(progress.training_curves(records)), config=PLOTLY_CONFIG, key=f"curves-{run.id}")
-        st.caption("Blue: loss and accuracy on the batches it is learning from. Orange: digits it never trains on, checked each epoch. "
-                   "Star: the test set, once, at the end.")  # fmt: skip
+        st.plotly_chart(
+            training_figure(progress.training_curves(records)), config=PLOTLY_CONFIG, key=f"curves-{run.id}",
+            alt=f"Two charts of run {run.id} by epoch, its loss and its accuracy: on the batches it learns from, "
+            "on digits held out, and on the test set at the end",
+        )  # fmt: skip
+        st.caption("The plain line: loss and accuracy on the batches it is learning from. The line with dots: digits it never "
+                   "trains on, checked each epoch. The star: the test set, once, at the end.")  # fmt: skip
 
 
 def show_run(run_id: str, may_change: bool) -> None:
@@ -193,7 +197,7 @@ def live_curves(run_id: str) -> None:
 
 def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) -> None:
     loaded = load_entry(entry)
-    name, accuracy, actions = st.columns([4, 2, 5], vertical_alignment="center")
+    name, accuracy, actions = st.columns([3, 3, 6], vertical_alignment="center")
     tags = [tag for tag, on in (("reading in this browser", entry.id == chosen), ("server default", entry.id == default)) if on]
     name.markdown(f"**{entry.label}**" + (f"  \n:blue[{' · '.join(tags)}]" if tags else ""))
     if isinstance(loaded, str):
@@ -203,17 +207,17 @@ def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) ->
     metadata = entry.metadata
     details = [duration(metadata.get("wall_time_s")), _device_words(metadata.get("device"))]
     accuracy.markdown(f"{metadata.get('test_accuracy', float('nan')):.2%} test accuracy  \n{' · '.join(details)}")
-    use, make_default, download, delete = actions.columns(4)
-    if use.button("Read with it", key=f"use-{entry.id}", disabled=entry.id == chosen):
+    buttons = actions.container(horizontal=True, gap="small")  # side by side while they fit, never cut short
+    if buttons.button("Read with it", key=f"use-{entry.id}", disabled=entry.id == chosen):
         session.choose_model(entry.id)
         st.rerun()
-    if make_default.button("Make default", key=f"default-{entry.id}", disabled=not may_change or entry.id == default,
-                           help="The model every new visitor reads with."):  # fmt: skip
+    if buttons.button("Make default", key=f"default-{entry.id}", disabled=not may_change or entry.id == default,
+                          help="The model every new visitor reads with."):  # fmt: skip
         registry().set_default(entry.id)
         st.rerun()
-    download.download_button("Download", data=entry.path.read_bytes, file_name=f"row-reader-{entry.id}.keras",
-                             mime="application/zip", key=f"download-{entry.id}", on_click="ignore")  # fmt: skip
-    if not entry.shipped and delete.button("Delete", key=f"delete-{entry.id}", disabled=not may_change):
+    buttons.download_button("Download", data=entry.path.read_bytes, file_name=f"row-reader-{entry.id}.keras",
+                            mime="application/zip", key=f"download-{entry.id}", on_click="ignore")  # fmt: skip
+    if not entry.shipped and buttons.button("Delete", key=f"delete-{entry.id}", disabled=not may_change):
         try:
             run_manager().delete(entry.id)
         except RunError as error:
@@ -229,7 +233,7 @@ def _device_words(device: dict | None) -> str:
 
 
 def models_section(may_change: bool) -> None:
-    st.subheader("Models")
+    st.header("Models")
     st.caption("The shipped model and every finished run. Choose which one reads digits for you, or for everyone.")
     models = registry()
     default = models.default_model_id()
@@ -264,7 +268,7 @@ def page() -> None:
     else:
         new_run_form(may_change)
         if latest is not None:
-            st.subheader("Latest run")
+            st.header("Latest run")
             show_run(latest.id, may_change)
     past_runs(runs, latest.id if latest else None, may_change)
     models_section(may_change)
