@@ -21,7 +21,7 @@ from harness.browser import (
     draw_digit,
     open_app,
     open_view,
-    wait_for_reading,
+    wait_for_animation,
     wait_until_settled,
 )
 from harness.server import streamlit_server
@@ -119,11 +119,11 @@ def test_each_view_opens_without_mnist(page, view, shows):
 
 def test_the_map_plays_the_drawings_path(page):
     open_view(page, "Hidden-state map")
-    before = wait_for_reading(page, "!seen.moving")["row"]
+    before = wait_for_animation(page, "!seen.moving")["row"]
     page.get_by_text("▶ Play").click()
-    wait_for_reading(page, "seen.row !== arg", before)  # the slider moves
+    wait_for_animation(page, "seen.row !== arg", before)  # the slider moves
     page.get_by_text("❚❚ Pause").click()
-    wait_for_reading(page, "!seen.moving")  # and stops, for the next test in this tab
+    wait_for_animation(page, "!seen.moving")  # and stops, for the next test in this tab
 
 
 def test_a_unit_suggestion_opens_that_unit(page):
