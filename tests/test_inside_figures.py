@@ -1,6 +1,7 @@
 """The Look inside figures are pure functions: their specs, checked without a browser, on the shipped report."""
 
 import base64
+import itertools
 import json
 
 import numpy as np
@@ -8,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from model.config import NUM_CLASSES, ROWS
-from model.insight import row_importance
+from model.insight import RowImportance, row_importance
 from model.report import load_report
 from model.samples import load_samples
 from model.storage import load_model
@@ -61,9 +62,29 @@ def test_early_figure_shows_all_digits_the_examined_digits_class_and_its_own_cur
         report.accuracy_by_rows, report.class_accuracy_by_rows, digit=7, digit_probs=reading.step_probs[:, 7], digit_name="a seven"
     )
     spec = valid(figure)
-    shown = [trace["name"] for trace in spec["data"] if trace.get("visible", True) is True]
+    lines = [trace for trace in spec["data"] if trace["mode"] != "text"]
+    shown = [trace["name"] for trace in lines if trace.get("visible", True) is True]
     assert shown == ["all 7s", "all test digits", "a seven: how sure it is of 7"]
-    assert len(spec["data"]) == NUM_CLASSES + 2  # the other digits wait in the legend
+    assert len(lines) == NUM_CLASSES + 2  # the other digits wait in the legend
+
+
+def test_early_figure_names_each_line_at_its_end_clear_of_the_others(shipped):
+    _, report, _, reading = shipped
+    spec = valid(
+        report_figures.early_figure(report.accuracy_by_rows, report.class_accuracy_by_rows, digit=7, digit_probs=reading.step_probs[:, 7])
+    )
+    lines = {trace["legendgroup"]: trace for trace in spec["data"] if trace["mode"] != "text"}
+    labels = [trace for trace in spec["data"] if trace["mode"] == "text"]
+    assert sorted(label["legendgroup"] for label in labels) == sorted(lines)  # one each, hidden and shown with its line
+    for label in labels:
+        line = lines[label["legendgroup"]]
+        assert label.get("visible", True) == line.get("visible", True) and label["textfont"]["color"] == line["line"]["color"]
+        assert label["x"] == [ROWS + 0.5]  # just right of the last row
+    shown = {label["text"][0]: label["y"][0] for label in labels if label.get("visible", True) is True}
+    assert set(shown) == {"<b>7s</b>", "<b>all digits</b>", "<b>this digit</b>"}
+    heights = sorted(shown.values())
+    assert min(np.diff(heights)) >= report_figures.LABEL_GAP - 1e-9  # the three lines all end near 100%; their names do not
+    assert shown["<b>this digit</b>"] == pytest.approx(reading.step_probs[-1, 7], abs=1e-6)  # the examined digit's sits at its end
 
 
 def test_map_draws_every_path_and_animates_only_the_examined_digit(shipped):
@@ -73,7 +94,8 @@ def test_map_draws_every_path_and_animates_only_the_examined_digit(shipped):
     spec = valid(figure)
     assert len(spec["data"]) == NUM_CLASSES + 1
     assert len(spec["frames"]) == ROWS and all(frame["traces"] == [NUM_CLASSES] for frame in spec["frames"])
-    assert [len(frame["data"][0]["text"]) for frame in spec["frames"]] == list(range(1, ROWS + 1))  # one more row each frame
+    assert [len(frame["data"][0]["customdata"]) for frame in spec["frames"]] == list(range(1, ROWS + 1))  # one more row each frame
+    assert all(frame["data"][0]["text"][-1] == "<b>this digit</b>" for frame in spec["frames"])  # named where it has got to
     assert len(figure.to_json()) < 400_000  # 500 paths as packed float32, not JSON numbers
     assert "frames" not in valid(
         hidden_state_figures.map_figure(report.map_paths, report.labels[report.map_index], report.projection.explained)
@@ -86,7 +108,8 @@ def test_unit_figure_has_a_panel_per_digit_with_the_examined_digit_in_each(shipp
         report.unit_mean[1, :, :, 5], report.unit_std[1, :, :, 5], title="unit 5", current=reading.hidden[1][:, 5]
     )
     spec = valid(figure)
-    assert len(spec["data"]) == 3 * NUM_CLASSES  # band, mean, this digit
+    assert len(spec["data"]) == 3 * NUM_CLASSES + 1  # band, mean, this digit; and the mean's entry in the legend
+    assert [trace["name"] for trace in spec["data"] if trace.get("showlegend", True)] == ["this digit", spec["data"][-1]["name"]]
     assert [a["text"] for a in spec["layout"]["annotations"]] == [f"{d}s" for d in range(NUM_CLASSES)]
 
 
@@ -100,12 +123,41 @@ def test_row_importance_bars_line_up_with_the_rows_of_the_image(shipped):
     assert np.all(unpacked(bars["x"])[~image.any(axis=1)] == 0)  # blank rows change nothing
 
 
+def test_row_importance_tells_for_from_against_by_colour_and_hatching_whatever_the_digit(shipped):
+    _, _, image, _ = shipped
+    lost = np.linspace(-1.0, 1.0, ROWS)  # rows that held the answer up (negative: log-odds fall without them) and rows against it
+    for digit in (7, 9):  # 9 once wore grey, as "against" did
+        importance = RowImportance(digit, 0.9, lost / 10, lost)
+        bars = valid(report_figures.row_importance_figure(image, importance))["data"][1]
+        against = unpacked(bars["x"]) < 0
+        colours, hatches = np.array(bars["marker"]["color"]), np.array(bars["marker"]["pattern"]["shape"])
+        assert set(colours[against]) == {report_figures.AGAINST_COLOUR} and set(hatches[against]) == {"/"}
+        assert set(colours[~against]) == {report_figures.FOR_COLOUR} and set(hatches[~against]) == {""}
+
+
 def test_compare_draws_only_the_contenders_solid_then_dotted(shipped):
     _, _, _, reading = shipped
     sure = np.zeros((ROWS, NUM_CLASSES))
     sure[:, 1] = 1.0
-    spec = valid(report_figures.compare_figure([("A", reading.step_probs), ("B", sure)]))
+    spec = valid(report_figures.compare_figure([("A: a seven", reading.step_probs), ("B: a one", sure)]))
     contenders = {int(d) for d in np.flatnonzero(reading.step_probs.max(axis=0) >= 0.25)} | {1}
-    assert len(spec["data"]) == 2 * len(contenders)
-    assert {t["line"]["dash"] for t in spec["data"] if t["legendgroup"] == "A"} == {"solid"}
-    assert {t["line"]["dash"] for t in spec["data"] if t["legendgroup"] == "B"} == {"dot"}
+    lines = [t for t in spec["data"] if t["mode"] == "lines" and t.get("showlegend", True) is False]
+    assert len(lines) == 2 * len(contenders)
+    assert {t["line"]["dash"] for t in lines if t["legendgroup"] == "A: a seven"} == {"solid"}
+    assert {t["line"]["dash"] for t in lines if t["legendgroup"] == "B: a one"} == {"dot"}
+    assert [t["name"] for t in spec["data"] if t.get("showlegend", True)] == ["A: a seven", "B: a one"]  # the legend names the readings
+
+
+def test_compare_names_each_line_where_it_peaks_apart_even_where_the_peaks_meet(shipped):
+    _, _, _, reading = shipped
+    sure = np.zeros((ROWS, NUM_CLASSES))
+    sure[:, 1] = 1.0  # a one from the first row to the last: it peaks at the end, where the seven's own line does too
+    spec = valid(report_figures.compare_figure([("A: a seven", reading.step_probs), ("B: a one", sure)]))
+    labels = {t["text"][0]: t for t in spec["data"] if t["mode"] == "text"}
+    lines = {t["name"]: t for t in spec["data"] if t["mode"] == "lines" and t.get("showlegend") is False}
+    assert set(labels) == {f"<b>{name}</b>" for name in lines}  # every line named, "A: 7" and so on
+    seven = labels["<b>A: 7</b>"]
+    assert seven["x"] == [ROWS] and seven["legendgroup"] == "A: a seven"  # the answer peaks at the end; hidden with its reading
+    placed = [(label["x"][0], label["y"][0]) for label in labels.values()]
+    for (x1, y1), (x2, y2) in itertools.combinations(placed, 2):
+        assert abs(x1 - x2) >= report_figures.LABEL_ROWS or abs(y1 - y2) >= report_figures.LABEL_GAP - 1e-9

@@ -72,9 +72,9 @@ INSIDE = {
         "differences show."
     ),
     "early": (
-        "Black: the share of all test digits read correctly if the network had to answer after that many rows. "
-        "Coloured: the same for one digit (click the legend to add others). Amber, dashed: how sure the network "
-        "is of its final answer for your examined digit, row by row."
+        "Black (all digits): the share of all test digits read correctly if the network had to answer after that "
+        "many rows. Coloured (7s, say): the same for one digit (click the legend to add others). Amber, dashed "
+        "(this digit): how sure the network is of its final answer for your examined digit, row by row."
     ),
     "map": (
         "Each thin line is one of {count} test digits: the network's hidden state h after each row, squeezed from "
@@ -87,11 +87,13 @@ INSIDE = {
         "often track a loop or a stroke in a particular place."
     ),
     "rows": (
-        "Each row of the digit was blanked in turn and the whole digit read again. A long coloured bar means the "
-        "answer grows much less sure without that row; a grey bar means the row argued for another digit. Bars "
-        "are in log-odds, so a change from 99.9% to 99% counts as much as one from 50% to 9%."
+        "Each row of the digit was blanked in turn and the whole digit read again. A long solid blue bar, to the "
+        "right, means the answer grows much less sure without that row; a red hatched bar, to the left, means the "
+        "row argued for another digit. Bars are in log-odds, so a change from 99.9% to 99% counts as much as one "
+        "from 50% to 9%."
     ),
     "compare": (
-        "Solid lines: the first reading; dotted: the second. Only digits that reach 25% somewhere are drawn, in their usual colours."
+        "Solid lines: reading A; dotted: reading B; each is named where it is highest (A: 7). Only digits that "
+        "reach 25% somewhere are drawn, in their usual colours. Click a reading in the legend to hide its lines."
     ),
 }

@@ -2,7 +2,7 @@
 
 The map of the top layer's h (each test digit a path through two PCA directions) and
 one unit's h, row by row, per digit. They keep the reading's conventions
-(views/plotting.py): one colour per digit, amber for the digit examined now.
+(views/plotting.py): one colour per digit, amber for the digit examined now, dark text, nothing to drag.
 """
 
 import copy
@@ -13,12 +13,15 @@ import numpy as np
 from model.config import NUM_CLASSES, ROWS
 from views.plotting import (
     CLASS_COLOURS,
+    LABEL_PX,
     NOW_COLOUR,
     ROW_NUMBERS,
+    TEXT,
     ReadyFigure,
     animation_settings,
     base_layout,
     button_row,
+    legible_and_still,
     packed,
     play_pause,
     rows_slider,
@@ -67,34 +70,50 @@ def _digit_paths(paths: np.ndarray, labels: np.ndarray, font_size: int) -> tuple
     return traces, labels_at_ends
 
 
-def _map_layout(paths: np.ndarray, explained: np.ndarray, labels_at_ends: list[dict], font_size: int) -> dict:
-    """Axes named by the share of variation each direction explains, and an arrow to where every path starts."""
+def _map_layout(paths: np.ndarray, explained: np.ndarray, labels_at_ends: list[dict], font_size: int, current=None) -> dict:
+    """Axes named by the share of variation each direction explains, and an arrow to where every path starts.
+
+    The ranges are stated, 5% beyond every path (current (28, 2) included), not left to plotly.js: on a phone it
+    would widen them to make room for the examined digit's name, and squeeze the paths into a corner.
+    """
+    points = np.concatenate([paths.reshape(-1, 2), np.zeros((0, 2)) if current is None else np.asarray(current).reshape(-1, 2)])
+    low, high = np.nanmin(points, axis=0), np.nanmax(points, axis=0)
+    x_range, y_range = ([float(lo - 0.05 * (hi - lo)), float(hi + 0.05 * (hi - lo))] for lo, hi in zip(low, high, strict=True))
     start = np.median(paths[:, 0], axis=0)
     start_note = {"x": float(start[0]), "y": float(start[1]), "text": "start (blank rows)", "arrowhead": 2, "ax": 60, "ay": -40}
     return base_layout(
         680,
         font_size,
         showlegend=True,
-        legend={"title": {"text": "digit"}, "itemsizing": "constant"},
+        # The legend above the map, not beside it: on a phone the map needs the whole width.
+        legend={"title": {"text": "digit"}, "itemsizing": "constant", "orientation": "h", "y": 1.02, "yanchor": "bottom"},
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         annotations=[*labels_at_ends, start_note],
-        xaxis={"title": {"text": f"direction 1 ({explained[0]:.0%} of the variation)"}, "zeroline": False, "showgrid": False},
-        yaxis={"title": {"text": f"direction 2 ({explained[1]:.0%})"}, "zeroline": False, "showgrid": False},
+        xaxis={
+            "title": {"text": f"direction 1 ({explained[0]:.0%} of the variation)"},
+            "range": x_range,
+            "zeroline": False,
+            "showgrid": False,
+        },
+        yaxis={"title": {"text": f"direction 2 ({explained[1]:.0%})"}, "range": y_range, "zeroline": False, "showgrid": False},
     )
 
 
 def _examined_path(current: np.ndarray, rows: int, name: str) -> dict:
-    """The examined digit's path (28, 2) over its first `rows` rows, the last one a big dot."""
+    """The examined digit's path (28, 2) over its first `rows` rows, the last one a big dot named "this digit"."""
     return {
         "type": "scatter",
         "x": packed(current[:rows, 0]),
         "y": packed(current[:rows, 1]),
-        "mode": "lines+markers",
+        "mode": "lines+markers+text",
         "line": {"color": NOW_COLOUR, "width": 5},
         "marker": {"size": [6] * (rows - 1) + [16], "color": NOW_COLOUR, "line": {"color": "#111111", "width": 1.5}},
         "name": name,
-        "text": ROW_NUMBERS[:rows],
-        "hovertemplate": "after row %{text}<extra></extra>",
+        "text": [""] * (rows - 1) + ["<b>this digit</b>"],
+        "textposition": "top right",
+        "textfont": {"color": TEXT, "size": LABEL_PX},
+        "customdata": ROW_NUMBERS[:rows],
+        "hovertemplate": "after row %{customdata}<extra></extra>",
     }
 
 
@@ -114,7 +133,7 @@ def map_figure(
     grows one row at a time (its trace is the last, and the frames carry only it).
     """
     data, labels_at_ends = _digit_paths(paths, np.asarray(labels), font_size)
-    layout = _map_layout(paths, explained, labels_at_ends, font_size)
+    layout = legible_and_still(_map_layout(paths, explained, labels_at_ends, font_size, current), font_size)
     if current is None:
         return ReadyFigure({"data": data, "layout": layout})
     current = np.asarray(current, np.float32)
@@ -122,9 +141,9 @@ def map_figure(
     frames = [{"name": str(rows), "data": [_examined_path(current, rows, current_name)], "traces": [len(data)]} for rows in ROW_NUMBERS]
     data.append(_examined_path(current, ROWS, current_name))
     layout.update(
-        updatemenus=[button_row(play_pause(play, still), y=-0.2)],
-        sliders=[rows_slider(ROWS - 1, still, font_size, x=0.22, y=-0.18)],
-        margin={"l": 10, "r": 10, "t": 30, "b": 150},
+        updatemenus=[button_row(play_pause(play, still), y=-0.18)],
+        sliders=[rows_slider(ROWS - 1, still, font_size, x=0.0, y=-0.28)],  # under the buttons, not beside: a phone has no room
+        margin={"l": 10, "r": 10, "t": 30, "b": 220},
     )
     return ReadyFigure({"data": data, "layout": layout, "frames": frames})
 
@@ -190,6 +209,19 @@ def _unit_panel(d: int, mean: np.ndarray, std: np.ndarray, current: np.ndarray |
     return traces
 
 
+def _mean_in_legend() -> dict:
+    """A legend entry for the solid lines, which are each panel's own digit's colour: solid is the mean, dashed this digit."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "lines",
+        "line": {"color": TEXT, "width": 3},
+        "name": "mean of the test digits (band: one standard deviation)",
+        "hoverinfo": "skip",
+    }
+
+
 def _unit_layout(title: str, font_size: int) -> dict:
     """Ten panels on the same scales: h from -1 to 1, rows 1 to 28."""
     layout = copy.deepcopy(_small_multiples())
@@ -197,7 +229,7 @@ def _unit_layout(title: str, font_size: int) -> dict:
         if name.startswith("yaxis"):
             axis.update(range=[-1.05, 1.05], tickvals=[-1, 0, 1], zeroline=True, zerolinecolor="#bbbbbb", showgrid=False)
         elif name.startswith("xaxis"):
-            axis.update(range=[1, ROWS], tickvals=[1, 14, 28], showgrid=False)
+            axis.update(range=[1, ROWS], tickvals=[10, 20], tickangle=0, showgrid=False)  # two: a phone's panels are 60 px wide
     for annotation in layout["annotations"]:
         annotation["font"] = {"size": font_size + 1}
     layout.update(
@@ -227,4 +259,5 @@ def unit_figure(
     """
     mean, std = np.asarray(mean, np.float32), np.asarray(std, np.float32)
     data = [trace for d in range(NUM_CLASSES) for trace in _unit_panel(d, mean[d], std[d], current, current_name)]
-    return ReadyFigure({"data": data, "layout": _unit_layout(title, font_size)})
+    data.append(_mean_in_legend())
+    return ReadyFigure({"data": data, "layout": legible_and_still(_unit_layout(title, font_size), font_size)})

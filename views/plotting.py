@@ -14,10 +14,17 @@ from plotly.subplots import make_subplots
 
 from model.config import NUM_CLASSES, ROWS
 
-# One colour per digit, the same in the bars, the lines and their legend.
-# No amber among them: amber is kept for "the row being read now", in every panel.
-CLASS_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#111111", "#bcbd22", "#7f7f7f")
-NOW_COLOUR = "#f59e0b"
+# One colour per digit, the same in the bars, the lines and their legend, chosen by measurement to stay apart for
+# every student: each at least 3:1 on white, and any two at least this far apart in CIEDE2000 with vision simulated
+# at full severity (colorspacious; tests/test_palette.py checks it): normal 19.6, protanopia 13.0, deuteranopia 13.0,
+# tritanopia 13.0 (category10 had 1.9 for 0 and 3 under protanopia). Digits often mistaken for each other, or whose
+# paths end near each other in the hidden-state map (4 and 9, 3 and 5, 2 and 7, 7 and 9, ...), are 21 or more apart.
+# No amber among them: amber is kept for "the row being read now", in every panel, 12.9 or more from every digit.
+CLASS_COLOURS = ("#006648", "#c07fad", "#346cc0", "#c3315b", "#27a686", "#9781fd", "#653869", "#773215", "#8b6100", "#4b02d3")
+NOW_COLOUR = "#d97706"  # amber, 3.2:1 on white
+TEXT = "#31333f"  # every word on a chart: Streamlit's body text, 12.5:1 on white (its chart theme's grey is 3.7:1)
+MIN_TEXT_PX = 12  # no chart text that carries meaning is smaller
+LABEL_PX = 19  # a line's name at its end, bold: large text by WCAG's measure, so its line's colour (3:1) may write it
 UNREAD_VEIL = "rgba(255, 255, 255, 0.82)"  # rows and steps not read yet fade behind it
 PAPER = "rgba(0,0,0,0)"
 # Spelled out: plotly.js does not know plotly.py's names such as "RdBu_r", and its "Greys" runs the other way.
@@ -28,7 +35,7 @@ DIGITS = [str(d) for d in range(NUM_CLASSES)]  # the ten answers as categories o
 ROW_NUMBERS = list(range(1, ROWS + 1))  # rows as people count them: after row 1 ... after row 28
 ROW_TICKS = {"tickvals": [0, 7, 14, 21, 27], "ticktext": ["1", "8", "15", "22", "28"]}  # a digit's 0-based rows, labelled from 1
 PERCENT = {"tickformat": ".0%"}
-PLOTLY_CONFIG = {"displayModeBar": False}  # every st.plotly_chart: no toolbar over the figures
+PLOTLY_CONFIG = {"displayModeBar": False, "scrollZoom": False}  # every st.plotly_chart: no toolbar over the figures, no wheel zoom
 
 
 class ReadyFigure(go.Figure):
@@ -67,7 +74,7 @@ def base_layout(height: int, font_size: int, **extra) -> dict:
     """The settings the figures share: a transparent paper on the page, a white plot, narrow margins."""
     return {
         "height": height,
-        "font": {"size": font_size},
+        "font": {"size": font_size, "color": TEXT},
         "paper_bgcolor": PAPER,
         "plot_bgcolor": "white",
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
@@ -78,11 +85,79 @@ def base_layout(height: int, font_size: int, **extra) -> dict:
 def app_template() -> dict:
     """The layout.template that plotly.py's go.Figure fills in: Streamlit's theme once streamlit is imported.
 
-    st.plotly_chart recolours that template to the page's theme (fonts, grid colours); a figure without
-    one is drawn with plotly.js's own defaults. The figures once built with go.Figure state it themselves,
-    and those on a make_subplots grid inherit it from the grid, so each keeps the look it had.
+    st.plotly_chart recolours that template to the page's theme (fonts, grid colours; it gives a figure
+    without one an empty template and themes that). The figures once built with go.Figure state it themselves,
+    and those on a make_subplots grid inherit it from the grid, so each keeps the look it had; the theme's grey
+    text is overruled by legible_and_still.
     """
     return pio.templates[pio.templates.default].to_plotly_json()
+
+
+def legible_and_still(layout: dict, font_size: int) -> dict:
+    """The layout with dark text wherever the page's theme would grey it, and nothing to drag or zoom; returns it.
+
+    st.plotly_chart merges Streamlit's theme into layout.template (it adds one to a figure without): grey
+    #808495, 3.7:1 on white, for tick labels, axis titles, the legend's title and the base font, in 12 px.
+    What the layout itself states wins over the template, so each is stated here, on every axis. Without
+    a drag mode and with fixed ranges, plotly.js leaves a finger's swipe over a chart to the page, which
+    scrolls; clicks, hover and the legend still work. (A chart with on_select, the confusion matrix, gets
+    the drag mode "pan" back from Streamlit, which fills in a false one: a swipe there neither scrolls nor pans.)
+    """
+    small = max(MIN_TEXT_PX, font_size - 2)
+    dark = {"color": TEXT}
+    layout["font"] = {**layout.get("font", {}), **dark}
+    layout["dragmode"] = False
+    layout["hoverlabel"] = {**layout.get("hoverlabel", {}), "font": {**layout.get("hoverlabel", {}).get("font", {}), **dark}}
+    legend = layout.setdefault("legend", {})
+    legend["font"] = {"size": small, **legend.get("font", {}), **dark}
+    legend["title"] = {**legend.get("title", {}), "font": {"size": small, **legend.get("title", {}).get("font", {}), **dark}}
+    axes = {"xaxis", "yaxis"} | {name for name in layout if name.rstrip("0123456789") in ("xaxis", "yaxis")}
+    for name in sorted(axes):
+        axis = layout.setdefault(name, {})
+        title = axis.get("title") or {}
+        title = {"text": title} if isinstance(title, str) else title
+        axis["fixedrange"] = True
+        axis["tickfont"] = {"size": small, **axis.get("tickfont", {}), **dark}
+        axis["title"] = {**title, "font": {"size": font_size - 1, **title.get("font", {}), **dark}}
+    return layout
+
+
+def label_heights(ends, gap: float, low: float = -np.inf, high: float = np.inf, *, at=None, width: float = np.inf) -> list[float]:
+    """Where to write the names of lines at heights `ends`: each as near its own as it can be, `gap` clear of the others.
+
+    Placed in the order given, so put first the labels that matter most (the lines shown at first): they stay
+    at their lines and the later ones move aside. Heights stay within low and high where there is room. With
+    `at` (each label's x), only labels less than `width` apart across can collide.
+    """
+    at = [0.0] * len(ends) if at is None else at
+    placed: list[tuple[float, float]] = []  # (x, height)
+    for end, x in zip(ends, at, strict=True):
+        end = float(np.clip(end, low, high))
+        near = [height for across, height in placed if abs(across - x) < width]
+        candidates = [end, *(p + side * gap for p in near for side in (-1, 1))]
+        free = [c for c in candidates if low - 1e-9 <= c <= high + 1e-9 and all(abs(c - p) >= gap - 1e-9 for p in near)]
+        placed.append((x, min(free, key=lambda c: abs(c - end)) if free else end))
+    return [height for _, height in placed]
+
+
+def line_label(text: str, x: float, y: float, colour: str, **extra) -> dict:
+    """A line's name written beside it (just right of x, y unless textposition says otherwise), in its colour.
+
+    A text trace, so it comes and goes with its line's legendgroup; bold at LABEL_PX, so the line's colour may write it.
+    """
+    return {
+        "type": "scatter",
+        "mode": "text",
+        "x": [x],
+        "y": [y],
+        "text": [f"<b>{text}</b>"],
+        "textposition": "middle right",
+        "textfont": {"color": colour, "size": LABEL_PX},
+        "cliponaxis": False,  # may be written in the margin beside the plot
+        "showlegend": False,
+        "hoverinfo": "skip",
+        **extra,
+    }
 
 
 def subplot_layout(**make_subplots_args) -> dict:
@@ -152,7 +227,7 @@ def rows_slider(active: int, still: dict, font_size: int, *, x: float, y: float)
         "pad": {"t": 0},
         "currentvalue": {"prefix": "Rows read: ", "suffix": f" of {ROWS}", "font": {"size": font_size + 1}},
         "steps": [{"label": str(row), "method": "animate", "args": [[str(row)], still]} for row in ROW_NUMBERS],
-        "font": {"size": font_size - 4},
+        "font": {"size": max(MIN_TEXT_PX, font_size - 4)},
     }
 
 

@@ -3,7 +3,7 @@
 The confusion matrix, per-digit accuracy, how early the answer comes, which rows an
 answer leans on, and two readings side by side. They keep the reading's conventions
 (views/plotting.py): one colour per digit, amber for the digit being examined now,
-rows numbered 1 to 28, arrays sent as packed floats.
+rows numbered 1 to 28, arrays sent as packed floats, dark text, lines named at their ends, nothing to drag.
 """
 
 import copy
@@ -17,19 +17,31 @@ from views.plotting import (
     CLASS_COLOURS,
     DIGITS,
     INK,
+    MIN_TEXT_PX,
     NOW_COLOUR,
     PERCENT,
     ROW_NUMBERS,
+    TEXT,
     ReadyFigure,
     app_template,
     base_layout,
     digit_axes,
+    label_heights,
+    legible_and_still,
+    line_label,
     packed,
     subplot_layout,
 )
 
-RIGHT, WRONG = "#d9f0d3", "#b2182b"  # the confusion matrix: a pale diagonal, misreadings in shades of red
+# The confusion matrix: a pale diagonal, misreadings in shades of red, each cell's count in CELL_TEXT on it, 5:1 or more
+# on every shade (plotly.js would choose white or grey by brightness, 2.7:1 on some reds).
+RIGHT, WRONG, CELL_TEXT = "#d9f0d3", "#d6604d", "#111111"
 DASHES = ("solid", "dot")  # first and second reading in the comparison
+# Row importance: a row that holds the answer up, and one that argues against it (hatched as well). Neither is a
+# digit's colour (7 or more from each); both 4.5:1 or more on white, and 46 or more apart in CIEDE2000 for any vision.
+FOR_COLOUR, AGAINST_COLOUR = "#00429d", "#dc2626"
+LABEL_GAP = 0.08  # between labels at the lines' ends, on a 0-100% axis (about 22 px)
+LABEL_ROWS = 5  # how many rows across a label such as "A: 7" may take: 3 on a wide chart of 28 rows, 5 on a phone
 
 
 def _layout(height: int, font_size: int, **extra) -> dict:
@@ -43,6 +55,7 @@ def _confusion_traces(counts: np.ndarray) -> list[dict]:
     misread = np.where(on_diagonal | (counts == 0), np.nan, counts.astype(np.float64))  # blank cells let the mistakes stand out
     text = np.where(counts > 0, counts.astype(str), "")
     cell = {"type": "heatmap", "x": DIGITS, "y": DIGITS, "xgap": 2, "ygap": 2, "hoverinfo": "skip", "texttemplate": "%{text}"}
+    cell["textfont"] = {"size": MIN_TEXT_PX + 1, "color": CELL_TEXT}  # plotly.js would shrink the numbers to fit small cells
     true_digit, answer = np.divmod(np.arange(NUM_CLASSES * NUM_CLASSES), NUM_CLASSES)
     return [
         {
@@ -59,7 +72,7 @@ def _confusion_traces(counts: np.ndarray) -> list[dict]:
             "colorscale": [[0, "#fddbc7"], [1, WRONG]],
             "zmin": 0,
             "zmax": max(float(np.nanmax(misread, initial=1.0)), 1.0),
-            "colorbar": {"title": {"text": "misread", "side": "top"}, "thickness": 12, "len": 0.8},
+            "showscale": False,  # every cell says its count; a colour bar would only take a phone's width from the cells
         },
         {
             "type": "scatter",
@@ -76,13 +89,15 @@ def _confusion_traces(counts: np.ndarray) -> list[dict]:
 
 
 def _chosen_cell(selected: tuple[int, int] | None) -> dict:
-    """An amber frame around the (true digit, answer) cell whose digits are shown, if one is."""
+    """An amber frame edged in black around the (true digit, answer) cell whose digits are shown, if one is.
+
+    The black edge keeps it plain on a red cell, whose colour amber barely differs from in brightness (1.2:1).
+    """
     if selected is None:
         return {}
     t, a = selected
-    return {
-        "shapes": [{"type": "rect", "x0": a - 0.5, "x1": a + 0.5, "y0": t - 0.5, "y1": t + 0.5, "line": {"color": NOW_COLOUR, "width": 4}}]
-    }
+    cell = {"type": "rect", "x0": a - 0.5, "x1": a + 0.5, "y0": t - 0.5, "y1": t + 0.5}
+    return {"shapes": [{**cell, "line": {"color": "#111111", "width": 7}}, {**cell, "line": {"color": NOW_COLOUR, "width": 3}}]}
 
 
 def confusion_figure(confusion: np.ndarray, selected: tuple[int, int] | None = None, *, font_size: int = 15) -> ReadyFigure:
@@ -97,11 +112,18 @@ def confusion_figure(confusion: np.ndarray, selected: tuple[int, int] | None = N
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         clickmode="event+select",
         dragmode=False,
-        xaxis={"title": {"text": "read as"}, "side": "top", "type": "category", "showgrid": False},
-        yaxis={"title": {"text": "true digit"}, "autorange": "reversed", "type": "category", "showgrid": False, "scaleanchor": "x"},
+        xaxis={"title": {"text": "read as"}, "side": "top", "type": "category", "showgrid": False, "tickvals": DIGITS},
+        yaxis={
+            "title": {"text": "true digit"},
+            "autorange": "reversed",
+            "type": "category",
+            "showgrid": False,
+            "scaleanchor": "x",
+            "tickvals": DIGITS,
+        },
         **_chosen_cell(selected),
     )
-    return ReadyFigure({"data": _confusion_traces(np.asarray(confusion)), "layout": layout})
+    return ReadyFigure({"data": _confusion_traces(np.asarray(confusion)), "layout": legible_and_still(layout, font_size)})
 
 
 def class_accuracy_figure(accuracy: np.ndarray, counts: np.ndarray, *, font_size: int = 15) -> ReadyFigure:
@@ -127,7 +149,7 @@ def class_accuracy_figure(accuracy: np.ndarray, counts: np.ndarray, *, font_size
         xaxis={"range": [floor, 1.0], "title": {"text": f"read correctly (axis from {floor:.0%})"}, **PERCENT},
         yaxis={"type": "category", "autorange": "reversed", "title": {"text": "true digit"}},
     )
-    return ReadyFigure({"data": [bars], "layout": layout})
+    return ReadyFigure({"data": [bars], "layout": legible_and_still(layout, font_size)})
 
 
 def _row_lines(values: np.ndarray, *, name: str, hover: str, line: dict, **extra) -> dict:
@@ -151,7 +173,8 @@ def _half_right_marker(accuracy_by_rows: np.ndarray) -> dict:
         return {}
     at = {"xref": "x", "yref": "y domain"}
     shape = {"type": "line", "x0": half, "x1": half, "y0": 0, "y1": 1, "line": {"color": "#888888", "dash": "dot"}, **at}
-    note = {"text": f"half right by row {half}", "x": half, "y": 1, "xanchor": "left", "yanchor": "top", "showarrow": False, **at}
+    # At the foot of the line: after that row the curves climb, so the bottom right is empty (the top right holds the lines' names).
+    note = {"text": f"half right by row {half}", "x": half, "y": 0, "xanchor": "left", "yanchor": "bottom", "showarrow": False, **at}
     return {"shapes": [shape], "annotations": [note]}
 
 
@@ -170,45 +193,53 @@ def early_figure(
     accuracy_by_rows (28,), class_accuracy_by_rows (10, 28); digit_probs (28,) is the examined digit's
     probability of `digit` after each row.
     """
-    data = [
-        _row_lines(
+    lines = [  # (its label, its values (28,), its trace)
+        (
+            f"{d}s",
             class_accuracy_by_rows[d],
-            name=f"all {d}s",
-            hover=f"{d}s read correctly after row %{{x}}: %{{y:.0%}}",
-            line={"color": CLASS_COLOURS[d], "width": 3 if d == digit else 1.5},
-            visible=True if d == digit else "legendonly",
+            _row_lines(
+                class_accuracy_by_rows[d],
+                name=f"all {d}s",
+                hover=f"{d}s read correctly after row %{{x}}: %{{y:.0%}}",
+                line={"color": CLASS_COLOURS[d], "width": 3 if d == digit else 1.5},
+                visible=True if d == digit else "legendonly",
+            ),
         )
         for d in range(NUM_CLASSES)
     ]
-    data.append(
-        _row_lines(
-            accuracy_by_rows,
-            name="all test digits",
-            hover="all digits read correctly after row %{x}: %{y:.0%}",
-            line={"color": "#111111", "width": 5},
-        )
-    )
+    hover = "all digits read correctly after row %{x}: %{y:.0%}"
+    all_digits = _row_lines(accuracy_by_rows, name="all test digits", hover=hover, line={"color": "#111111", "width": 5})
+    lines.append(("all digits", accuracy_by_rows, all_digits))
     if digit_probs is not None and digit is not None:
-        data.append(
-            _row_lines(
-                digit_probs,
-                name=f"{digit_name}: how sure it is of {digit}",
-                hover=f"after row %{{x}}: {digit} with %{{y:.0%}}",
-                line={"color": NOW_COLOUR, "width": 4, "dash": "dash"},
-                mode="lines+markers",
-                marker={"size": 7},
-            )
+        examined = _row_lines(
+            digit_probs,
+            name=f"{digit_name}: how sure it is of {digit}",
+            hover=f"after row %{{x}}: {digit} with %{{y:.0%}}",
+            line={"color": NOW_COLOUR, "width": 4, "dash": "dash"},
+            mode="lines+markers",
+            marker={"size": 7},
         )
+        lines.append(("this digit", digit_probs, examined))
+    data = [trace for _, _, trace in lines]
+    # The labels of the lines drawn at first sit nearest their ends (the examined digit's, its answer's, all digits'), then the rest.
+    shown = [n for n in (NUM_CLASSES + 1, digit, NUM_CLASSES) if n is not None and n < len(lines)]
+    order = shown + [n for n in range(len(lines)) if n not in shown]
+    heights = label_heights([float(lines[n][1][-1]) for n in order], LABEL_GAP, low=0.0, high=1.03)
+    for n, height in zip(order, heights, strict=True):
+        label, _, trace = lines[n]
+        trace["legendgroup"] = trace["name"]  # a click on the legend hides a line and its label together
+        visible = {"visible": trace["visible"]} if "visible" in trace else {}
+        data.append(line_label(label, ROWS + 0.5, height, trace["line"]["color"], legendgroup=trace["name"], **visible))
     layout = _layout(
         480,
         font_size,
-        legend={"orientation": "h", "y": -0.18, "font": {"size": font_size - 2}},
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.18},
+        margin={"l": 10, "r": 110, "t": 30, "b": 10},
         xaxis={"title": {"text": "rows read"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
         yaxis={"title": {"text": "share read correctly  /  how sure"}, "range": [0, 1.03], **PERCENT},
         **_half_right_marker(accuracy_by_rows),
     )
-    return ReadyFigure({"data": data, "layout": layout})
+    return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})
 
 
 @functools.cache
@@ -217,17 +248,36 @@ def _side_by_side() -> dict:
     return subplot_layout(rows=1, cols=2, shared_yaxes=True, column_widths=[0.4, 0.6], horizontal_spacing=0.03)
 
 
+def _for_and_against(digit: int, font_size: int) -> list[dict]:
+    """Above the bars, each side named in its own colour: against the answer on the left, for it on the right.
+
+    Short, so that both fit over the bars of a phone (about 130 px); the caption says the rest.
+    """
+    at = {"xref": "x2 domain", "yref": "y2 domain", "y": 1.0, "yanchor": "bottom", "showarrow": False}
+    size = max(MIN_TEXT_PX, font_size - 3)
+    return [
+        {"text": f"<b>◀ against {digit}</b>", "x": 0.0, "xanchor": "left", "font": {"color": AGAINST_COLOUR, "size": size}, **at},
+        {"text": f"<b>for {digit} ▶</b>", "x": 1.0, "xanchor": "right", "font": {"color": FOR_COLOUR, "size": size}, **at},
+    ]
+
+
 def row_importance_figure(image: np.ndarray, importance: RowImportance, *, font_size: int = 15) -> ReadyFigure:
-    """The digit beside one bar per row: how far its answer's confidence falls (in log-odds) when that row is blanked."""
+    """The digit beside one bar per row: how far its answer's confidence falls (in log-odds) when that row is blanked.
+
+    Bars for the answer are solid FOR_COLOUR, bars against it hatched AGAINST_COLOUR, whatever the digit.
+    """
     support = -np.asarray(importance.log_odds_change, np.float64)  # (rows=28,) positive: the row spoke for the answer
-    colour = CLASS_COLOURS[importance.digit]
+    against = support < 0
     ink = {"type": "heatmap", "z": packed(image), "colorscale": INK, "zmin": 0, "zmax": 1, "showscale": False, "hoverinfo": "skip"}
     bars = {
         "type": "bar",
         "x": packed(support, "f8"),
         "y": list(range(ROWS)),
         "orientation": "h",
-        "marker": {"color": [colour if s >= 0 else "#999999" for s in support]},
+        "marker": {
+            "color": np.where(against, AGAINST_COLOUR, FOR_COLOUR).tolist(),
+            "pattern": {"shape": np.where(against, "/", "").tolist(), "fillmode": "overlay", "fgcolor": "white", "size": 6},
+        },
         "customdata": packed(np.stack([ROW_NUMBERS, importance.change], axis=1), "f8"),  # (rows=28, 2): row number, change in P
         "hovertemplate": "row %{customdata[0]}: blanking it changes P(" + str(importance.digit) + ") by %{customdata[1]:+.1%}"
         "<br>log-odds %{x:+.2f}<extra></extra>",
@@ -237,38 +287,45 @@ def row_importance_figure(image: np.ndarray, importance: RowImportance, *, font_
     digit_columns, digit_rows = digit_axes()
     layout["xaxis"].update(digit_columns)
     layout["yaxis"].update(digit_rows)
-    layout["xaxis2"].update(
-        title={"text": f"support for the answer {importance.digit}: log-odds lost without the row"}, zeroline=True, zerolinecolor="#111111"
-    )
-    layout.update(_layout(460, font_size, margin={"l": 10, "r": 10, "t": 20, "b": 10}, bargap=0.15))
-    return ReadyFigure({"data": [{**ink, "xaxis": "x", "yaxis": "y"}, {**bars, "xaxis": "x2", "yaxis": "y2"}], "layout": layout})
+    layout["xaxis2"].update(title={"text": "log-odds lost without it"}, zeroline=True, zerolinecolor="#111111")  # short: a phone
+    layout.update(_layout(460, font_size, margin={"l": 10, "r": 10, "t": 40, "b": 10}, bargap=0.15))
+    layout["annotations"] = [*layout.get("annotations", []), *_for_and_against(importance.digit, font_size)]
+    data = [{**ink, "xaxis": "x", "yaxis": "y"}, {**bars, "xaxis": "x2", "yaxis": "y2"}]
+    return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})
 
 
 def compare_figure(readings: list[tuple[str, np.ndarray]], *, font_size: int = 15, threshold: float = 0.25) -> ReadyFigure:
     """Two readings' probabilities row by row on one chart: solid for the first, dotted for the second.
 
     Only digits that reach `threshold` in either reading are drawn, so the chart shows the contest, not ten flat lines.
-    readings: (name, step_probs (28, 10)) each.
+    Each line is named where it peaks ("A: 7"), which for the answer is its end and for a digit that lost is where
+    it stood highest, not at 0% beside all the others; the legend names the readings, and a click on one hides its lines.
+    readings: (name, step_probs (28, 10)) each; a name such as "A: test digit #947" is shortened to "A" at the lines' ends.
     """
     contenders = sorted({int(d) for _, probs in readings for d in np.flatnonzero(np.asarray(probs).max(axis=0) >= threshold)})
-    data = [
-        _row_lines(
-            np.asarray(probs)[:, d],
-            name=str(d),
-            hover=f"{name}, after row %{{x}}: {d} with %{{y:.0%}}",
-            line={"color": CLASS_COLOURS[d], "width": 4 if dash == "solid" else 3, "dash": dash},
-            legendgroup=name,
-            legendgrouptitle={"text": name},
-        )
-        for (name, probs), dash in zip(readings, DASHES, strict=False)
-        for d in contenders
-    ]
+    data, labels = [], []
+    for (name, probs), dash in zip(readings, DASHES, strict=False):
+        short = name.split(":")[0]
+        style = {"color": TEXT, "width": 4 if dash == "solid" else 3, "dash": dash}
+        data.append({"type": "scatter", "x": [None], "y": [None], "mode": "lines", "name": name, "line": style, "legendgroup": name})
+        for d in contenders:
+            values = np.asarray(probs)[:, d]
+            line = {**style, "color": CLASS_COLOURS[d]}
+            hover = f"{name}, after row %{{x}}: {d} with %{{y:.0%}}"
+            data.append(_row_lines(values, name=f"{short}: {d}", hover=hover, line=line, legendgroup=name, showlegend=False))
+            peak = int(np.argmax(values[::-1]))  # the last row where it stands highest
+            labels.append((f"{short}: {d}", ROWS - peak, float(values[-1 - peak]), CLASS_COLOURS[d], name))
+    labels.sort(key=lambda label: -label[2])  # the highest placed first: they move least
+    rows, peaks = [label[1] for label in labels], [label[2] for label in labels]
+    heights = label_heights(peaks, LABEL_GAP, low=0.0, high=1.1, at=rows, width=LABEL_ROWS)
+    for (text, row, _, colour, group), height in zip(labels, heights, strict=True):
+        data.append(line_label(text, row, height, colour, legendgroup=group, textposition="top center"))
     layout = _layout(
         440,
         font_size,
-        legend={"groupclick": "toggleitem"},
-        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 30, "t": 40, "b": 10},
         xaxis={"title": {"text": "after row"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
         yaxis={"title": {"text": "probability"}, "range": [0, 1.03], **PERCENT},
     )
-    return ReadyFigure({"data": data, "layout": layout})
+    return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})

@@ -3,20 +3,26 @@
 import copy
 import functools
 
+import numpy as np
+
 from training.progress import Curve, TrainingCurves
-from views.plotting import PAPER, PERCENT, ReadyFigure, subplot_layout
+from views.plotting import PAPER, PERCENT, ReadyFigure, label_heights, legible_and_still, line_label, subplot_layout
 
 TRAIN_COLOUR = "#1f77b4"  # blue: the batches it learns from
 VALIDATION_COLOUR = "#d95f02"  # orange: digits held out, checked after every epoch
 TEST_COLOUR = "#111111"  # black: the test set, once, at the end
 MAX_POINTS = 400  # per curve: a long run's figure stays small for every watcher, every second
 METRICS = ("loss", "accuracy")  # the two panels, left and right
+LABEL_GAP = 0.12  # between the names at the curves' ends, as a share of the panel's height (about 22 px)
 
 
 @functools.cache
-def _panels() -> dict:
-    """Loss beside accuracy, worked out by make_subplots once."""
-    return subplot_layout(rows=1, cols=2, subplot_titles=("Loss (lower is better)", "Accuracy (higher is better)"), horizontal_spacing=0.1)
+def _panels(stacked: bool) -> dict:
+    """Loss beside accuracy, or above it, worked out by make_subplots once."""
+    titles = ("Loss (lower is better)", "Accuracy (higher is better)")
+    if stacked:
+        return subplot_layout(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.22)
+    return subplot_layout(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1)
 
 
 def _thinned(curve: Curve) -> Curve:
@@ -25,29 +31,46 @@ def _thinned(curve: Curve) -> Curve:
     return Curve(*(values[::-1][::stride][::-1] for values in (curve.epochs, curve.loss, curve.accuracy)))
 
 
+def _line_labels(shown: list[tuple], metric: str, axes: dict) -> list[dict]:
+    """Each curve's name at its end, spread apart where the ends are close: above the ends of the falling
+    losses, below the ends of the rising accuracies, where the curves leave room."""
+    ends = [float(getattr(curve, metric)[-1]) for curve, *_ in shown]
+    top = 1.02 if metric == "accuracy" else max((float(np.nanmax(getattr(curve, metric))) for curve, *_ in shown), default=np.nan)
+    if not np.isfinite([*ends, top]).all():
+        return []
+    heights = label_heights(ends, LABEL_GAP * top, low=0.0, high=top)
+    position = "bottom left" if metric == "accuracy" else "top left"
+    return [
+        line_label(label, curve.epochs[-1], height, colour, legendgroup=style["legendgroup"], textposition=position, **axes)
+        for (curve, label, colour, style), height in zip(shown, heights, strict=True)
+    ]
+
+
 def _traces(curves: TrainingCurves) -> list[dict]:
-    """Training every few batches, validation every epoch, test at the end; each in both panels, in the legend once."""
-    batches = _thinned(curves.batches)
-    kinds = [
-        (batches, {"mode": "lines", "name": "training batches", "line": {"color": TRAIN_COLOUR, "width": 2}, "legendgroup": "train"}),
-        (curves.validation, {"mode": "lines+markers", "name": "held-out digits (each epoch)", "legendgroup": "validation",
-                             "line": {"color": VALIDATION_COLOUR, "width": 3}, "marker": {"size": 9}}),
-        (curves.test, {"mode": "markers", "name": "test set (at the end)", "legendgroup": "test",
-                       "marker": {"color": TEST_COLOUR, "size": 14, "symbol": "star"}}),
+    """Training every few batches, validation every epoch, test at the end; each in both panels, in the legend once, named at its end."""
+    kinds = [  # (curve, its name at its end, its colour, its style)
+        (_thinned(curves.batches), "training", TRAIN_COLOUR,
+         {"mode": "lines", "name": "training batches", "line": {"color": TRAIN_COLOUR, "width": 2}, "legendgroup": "train"}),
+        (curves.validation, "held-out", VALIDATION_COLOUR,
+         {"mode": "lines+markers", "name": "held-out digits (each epoch)", "legendgroup": "validation",
+          "line": {"color": VALIDATION_COLOUR, "width": 3}, "marker": {"size": 9}}),
+        (curves.test, "test", TEST_COLOUR,
+         {"mode": "markers", "name": "test set (at the end)", "legendgroup": "test",
+          "marker": {"color": TEST_COLOUR, "size": 14, "symbol": "star"}}),
     ]  # fmt: skip
+    shown = [kind for kind in kinds if kind[0].epochs]  # no test point before the end
     traces = []
     for panel, metric in enumerate(METRICS, start=1):
         axes = {"xaxis": f"x{panel if panel > 1 else ''}", "yaxis": f"y{panel if panel > 1 else ''}"}
-        for curve, style in kinds:
-            if curve is curves.test and not curve.epochs:
-                continue  # no test point before the end
+        for curve, _, _, style in shown:
             traces.append({"type": "scatter", "x": curve.epochs, "y": getattr(curve, metric), "showlegend": panel == 1, **style, **axes})
+        traces.extend(_line_labels(shown, metric, axes))
     return traces
 
 
-def training_figure(curves: TrainingCurves, font_size: int = 15, height: int = 340) -> ReadyFigure:
-    """Loss and accuracy side by side."""
-    layout = copy.deepcopy(_panels())
+def training_figure(curves: TrainingCurves, font_size: int = 15, height: int = 340, *, stacked: bool = False) -> ReadyFigure:
+    """Loss and accuracy side by side, or one above the other (`stacked`, twice as tall) where the page is narrow (a phone)."""
+    layout = copy.deepcopy(_panels(stacked))
     for axis in ("xaxis", "xaxis2"):
         layout[axis].update(title={"text": "epochs (passes over the training digits)"}, rangemode="tozero")
     layout["yaxis"].update(rangemode="tozero")
@@ -55,8 +78,8 @@ def training_figure(curves: TrainingCurves, font_size: int = 15, height: int = 3
     for annotation in layout["annotations"]:
         annotation["font"] = {"size": font_size + 1}
     layout.update(
-        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, font={"size": font_size},
-        legend={"orientation": "h", "y": -0.28, "x": 0.5, "xanchor": "center"}, paper_bgcolor=PAPER,
-        uirevision="training",  # keep a user's zoom while the curves grow
+        height=2 * height if stacked else height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, font={"size": font_size},
+        legend={"orientation": "h", "y": -0.14 if stacked else -0.28, "x": 0.5, "xanchor": "center"}, paper_bgcolor=PAPER,
+        uirevision="training",  # keep what a user hid in the legend while the curves grow
     )  # fmt: skip
-    return ReadyFigure({"data": _traces(curves), "layout": layout})
+    return ReadyFigure({"data": _traces(curves), "layout": legible_and_still(layout, font_size)})
