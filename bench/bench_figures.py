@@ -1,6 +1,6 @@
 """How long do the figures take to build? Milliseconds per figure, as plain specs and through plotly.py's objects.
 
-    python bench/bench_figures.py [--repeats 30] [--figures reading map unit]
+    python bench/bench_figures.py [--repeats 30] [--figures map unit]
 
 Builds every figure the app shows from the shipped model, its report and a gallery seven, the way
 the app does: a plain spec wrapped in views.plotting.ReadyFigure, which st.plotly_chart sends without
@@ -15,7 +15,8 @@ median ms, spec / go.Figure(spec): the reading 1.3-1.8 / 77-97 (93 KB, 28 frames
 (215 KB), the units 0.8 / 20-24, the confusion matrix, accuracy bars, how early, row importance and
 compare 0.6-1.3 / 7-14, the answer's bars 0.3 / 1.5. make_subplots afresh: 18-20 ms for the reading's
 grid, 53 ms for the ten unit panels, 13-15 ms for row importance. Maxima run to 45 ms (spec) and
-180 ms (objects) when the machine is busy. Every figure's own numpy work is in both columns; the
+180 ms (objects) when the machine is busy. (The reading and the answer's bars were plotly figures then; the
+reading player draws them from a spec now.) Every figure's own numpy work is in both columns; the
 difference is plotly.py's objects. (Notes once in the code, from the objects-built figures: 120 ms
 for the map's 28 frames, 175 ms for make_subplots and 30 validated traces.) Timings only; no test
 depends on them.
@@ -40,17 +41,17 @@ from model.report import load_report  # noqa: E402
 from model.samples import load_samples  # noqa: E402
 from model.storage import load_model  # noqa: E402
 from model.xray import read_digit  # noqa: E402
-from views import hidden_state_figures, reading_figures, report_figures  # noqa: E402
+from views import hidden_state_figures, report_figures  # noqa: E402
 
 GRIDS = {  # the functools.cache'd layouts that make_subplots works out
-    "reading": reading_figures._grid,
     "unit": hidden_state_figures._small_multiples,
     "row importance": report_figures._side_by_side,
 }
 
 
 def figure_builders() -> dict[str, Callable[[], go.Figure]]:
-    """Each figure as the app calls it: the Read page's two, then the Look inside page's seven."""
+    """Each plotly figure as the app calls it: the Look inside page's seven (the Read page's reading is drawn by its
+    own player from a spec: views/reading_figures.py)."""
     loaded = load_model()
     report = load_report(loaded.path, loaded.weights)
     if report is None:
@@ -64,8 +65,6 @@ def figure_builders() -> dict[str, Callable[[], go.Figure]]:
     map_labels = report.labels[report.map_index]
     both = [("A", reading.step_probs), ("B", read_digit(loaded.weights, other.image).step_probs)]
     return {
-        "reading": lambda: reading_figures.reading_figure(seven.image, reading, frame_ms=350, height=560),
-        "probability": lambda: reading_figures.probability_figure(reading.step_probs[-1]),
         "confusion": lambda: report_figures.confusion_figure(report.confusion, (4, 9)),
         "accuracy": lambda: report_figures.class_accuracy_figure(report.class_accuracy, report.confusion.sum(axis=1)),
         "early": lambda: report_figures.early_figure(

@@ -6,11 +6,10 @@ import streamlit as st
 
 # Both modes. Choices in a row (segmented controls, pills) wrap onto a second line in a narrow column instead of
 # hiding the last ones in a sideways-scrolling box; the canvas gets room above it for its own toolbar, which
-# appears there on hover; the probe of the page's width takes no room.
+# appears there on hover.
 READ_PAGE_CSS = """
 [data-testid="stButtonGroup"] > div { flex-wrap: wrap; overflow-x: visible; }
 [class*="st-key-canvas-"] { margin-top: 2.8rem; }
-.st-key-page-width { display: none; }
 """
 
 PRESENTER_CSS = """

@@ -8,7 +8,7 @@ from training.presets import PRESETS
 from training.registry import ModelEntry
 from training.run_folder import CANCELLED, DONE, FAILED, RUNNING
 from training.runs import Run, RunError, RunInProgress, probe_device
-from views import access, explain, session
+from views import access, explain, screen, session, style
 from views.models import load_entry, registry, run_manager
 from views.plotting import PLOTLY_CONFIG
 from views.train_figures import training_figure
@@ -154,11 +154,12 @@ def run_status(run: Run, may_change: bool) -> None:
         st.rerun()
 
 
-def run_curves(run: Run) -> None:
+def run_curves(run: Run, narrow: bool) -> None:
+    """The loss and accuracy curves; on a phone (narrow) one above the other."""
     records = run.progress()
     if any(record.get("kind") == "batch" for record in records):
         st.plotly_chart(
-            training_figure(progress.training_curves(records)), config=PLOTLY_CONFIG, key=f"curves-{run.id}",
+            training_figure(progress.training_curves(records), stacked=narrow), config=PLOTLY_CONFIG, key=f"curves-{run.id}",
             alt=f"Two charts of run {run.id} by epoch, its loss and its accuracy: on the batches it learns from, "
             "on digits held out, and on the test set at the end",
         )  # fmt: skip
@@ -166,12 +167,12 @@ def run_curves(run: Run) -> None:
                    "trains on, checked each epoch. The star: the test set, once, at the end.")  # fmt: skip
 
 
-def show_run(run_id: str, may_change: bool) -> None:
+def show_run(run_id: str, may_change: bool, narrow: bool) -> None:
     """A run that has ended, as it ended."""
     run = _read_run(run_id)
     if run is not None:
         run_status(run, may_change)
-        run_curves(run)
+        run_curves(run, narrow)
 
 
 @st.fragment(run_every=POLL_S)
@@ -185,11 +186,11 @@ def live_status(run_id: str, may_change: bool) -> None:
 
 
 @st.fragment(run_every=CURVES_POLL_S)
-def live_curves(run_id: str) -> None:
+def live_curves(run_id: str, narrow: bool) -> None:
     """The curves, redrawn less often than the bar: redrawing them is what costs a watching browser most."""
     run = _read_run(run_id)
     if run is not None:
-        run_curves(run)
+        run_curves(run, narrow)
 
 
 # --- models ----------------------------------------------------------------------------------------------------------
@@ -243,14 +244,14 @@ def models_section(may_change: bool) -> None:
             model_row(entry, chosen, default, may_change)
 
 
-def past_runs(runs: list[Run], shown: str | None, may_change: bool) -> None:
+def past_runs(runs: list[Run], shown: str | None, may_change: bool, narrow: bool) -> None:
     """Runs that stopped short, so that they can be resumed or their logs read."""
     stopped = [run for run in runs if run.state in (CANCELLED, FAILED) and run.id != shown]
     if not stopped:
         return
     with st.expander(f"Stopped runs ({len(stopped)})"):
         for run in stopped:
-            show_run(run.id, may_change)
+            show_run(run.id, may_change, narrow)
             st.divider()
 
 
@@ -258,19 +259,21 @@ def page() -> None:
     st.title("Train")
     st.caption(explain.TRAIN_TAGLINE)
     st.markdown(f"**Training runs on:** {training_device()}")
+    width = screen.page_width()
+    narrow = width is not None and width < style.PHONE_WIDTH
     may_change = access.password_box()
     manager = run_manager()
     runs = manager.runs()
     latest = runs[0] if runs else None
     if latest is not None and latest.state == RUNNING:
         live_status(latest.id, may_change)
-        live_curves(latest.id)
+        live_curves(latest.id, narrow)
     else:
         new_run_form(may_change)
         if latest is not None:
             st.header("Latest run")
-            show_run(latest.id, may_change)
-    past_runs(runs, latest.id if latest else None, may_change)
+            show_run(latest.id, may_change, narrow)
+    past_runs(runs, latest.id if latest else None, may_change, narrow)
     models_section(may_change)
 
 
