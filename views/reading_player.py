@@ -4,18 +4,33 @@ It is mounted in the page itself, not in a frame, so it takes the page's fonts, 
 layout follows its own width (stacked on a phone, two by two on a tablet, in a row on
 a wide screen), and its buttons and slider are reached with Tab like the rest of the
 page. Its specs come from views/reading_figures.py.
-"""
 
-from pathlib import Path
+Its code (static/reading_player.js and .css, served by Streamlit's static file serving)
+is fetched once by each browser, which keeps it: a component's inline code would travel
+again with every reading, twice the size of the reading itself.
+"""
 
 import streamlit as st
 
-HERE = Path(__file__).parent
+LOADER = """
+const code = new URL("app/static/", document.baseURI);
+let ready = null;  // the player's code and style, fetched once per page
+export default function (args) {
+  ready ??= Promise.all([
+    import(new URL("reading_player.js", code).href),
+    new Promise((loaded) => {
+      const style = Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL("reading_player.css", code).href });
+      style.onload = style.onerror = loaded;  // drawn once styled: the player measures its own boxes
+      document.head.append(style);
+    }),
+  ]);
+  ready.then(([player]) => player.default(args));
+}
+"""
 
 _player = st.components.v2.component(
     "row_reader.reading_player",
-    js=(HERE / "reading_player.js").read_text(encoding="utf-8"),
-    css=(HERE / "reading_player.css").read_text(encoding="utf-8"),
+    js=LOADER,
     isolate_styles=False,  # in the page: its fonts, Tab order and the browser tests reach it
 )
 
