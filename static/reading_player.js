@@ -73,14 +73,32 @@ const ROW_TICKS = [1, 8, 15, 22, 28];
 
 // --- the panels -----------------------------------------------------------------------------------------------------
 
+// Over a panel whose rows run along `along` ("y": down the digit; "x": across the state map, `breadth` units tall):
+// the rows not read yet veiled, and the row being read framed in the amber of "now".
+function rowMarks(along, breadth) {
+  const [position, length, crossPosition, crossLength] = along === "y" ? ["y", "height", "x", "width"] : ["x", "width", "y", "height"];
+  const veil = make("svg:rect", { [crossPosition]: 0, [crossLength]: breadth, fill: "rgba(255,255,255,0.82)" });
+  const now = make("svg:rect", {
+    [crossPosition]: 0, [crossLength]: breadth, [length]: 1, fill: "none", class: "rr-now", "vector-effect": "non-scaling-stroke",
+  });
+  const [width, height] = along === "y" ? [breadth, ROWS] : [ROWS, breadth];
+  const overlay = make("svg:svg", { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: "none", class: "rr-overlay", "aria-hidden": "true" }, veil, now);
+  return {
+    overlay,
+    show(row) {
+      veil.setAttribute(position, row);
+      veil.setAttribute(length, ROWS - row);
+      now.setAttribute(position, row - 1);
+    },
+  };
+}
+
 function digitPanel(data) {
   const canvas = make("canvas", { class: "rr-pixels" });
   const image = decode(data.image, Uint8Array);
   paint(canvas, ROWS, ROWS, (i) => { const v = 255 - image[i]; return [v, v, v]; });
-  const veil = make("svg:rect", { x: 0, width: ROWS, fill: "rgba(255,255,255,0.82)" });
-  const now = make("svg:rect", { x: 0, width: ROWS, height: 1, fill: "none", class: "rr-now", "vector-effect": "non-scaling-stroke" });
-  const overlay = make("svg:svg", { viewBox: `0 0 ${ROWS} ${ROWS}`, preserveAspectRatio: "none", class: "rr-overlay", "aria-hidden": "true" }, veil, now);
-  const box = make("div", { class: "rr-plot rr-square", role: "img" }, canvas, overlay);
+  const marks = rowMarks("y", ROWS); // rows run down the digit
+  const box = make("div", { class: "rr-plot rr-square", role: "img" }, canvas, marks.overlay);
   const rows = ticks(ROW_TICKS.map((r) => [r, String(r)]), (r) => `top: ${((r - 0.5) / ROWS) * 100}%`, "rr-yticks");
   const panel = make("figure", { class: "rr-panel rr-digit" },
     make("figcaption", { class: "rr-title", text: data.text.digit }),
@@ -88,9 +106,7 @@ function digitPanel(data) {
   return {
     panel,
     show(row) {
-      veil.setAttribute("y", row);
-      veil.setAttribute("height", ROWS - row);
-      now.setAttribute("y", row - 1);
+      marks.show(row);
       box.setAttribute("aria-label", `The digit as the network reads it: 28 rows of 28 pixels, row ${row} being read, the rows below it not read yet.`);
     },
   };
@@ -103,10 +119,8 @@ function mapPanel(data) {
   const canvas = make("canvas", { class: "rr-pixels" });
   const palette = Array.from({ length: 256 }, (_, v) => colourAt(map.colours, v / 255));
   paint(canvas, ROWS, units, (i) => palette[values[i]]);
-  const veil = make("svg:rect", { y: 0, height: units, fill: "rgba(255,255,255,0.82)" });
-  const now = make("svg:rect", { y: 0, height: units, width: 1, fill: "none", class: "rr-now", "vector-effect": "non-scaling-stroke" });
-  const overlay = make("svg:svg", { viewBox: `0 0 ${ROWS} ${units}`, preserveAspectRatio: "none", class: "rr-overlay", "aria-hidden": "true" }, veil, now);
-  const box = make("div", { class: "rr-plot rr-map", role: "img" }, canvas, overlay);
+  const marks = rowMarks("x", units); // rows run across the map, one column each
+  const box = make("div", { class: "rr-plot rr-map", role: "img" }, canvas, marks.overlay);
   const unitTicks = [1, Math.round(units / 2), units].map((u) => [u, String(u)]);
   const gradient = map.colours.map(([p, c]) => `${c} ${p * 100}%`).join(", ");
   const scale = make("div", { class: "rr-scale", "aria-hidden": "true" },
@@ -126,9 +140,7 @@ function mapPanel(data) {
   return {
     panel,
     show(row) {
-      veil.setAttribute("x", row);
-      veil.setAttribute("width", ROWS - row);
-      now.setAttribute("x", row - 1);
+      marks.show(row);
       box.setAttribute("aria-label", `${map.title}: each column is the state after one row, ${map.explain}; shown up to row ${row}.`);
     },
   };
