@@ -1,4 +1,4 @@
-"""Take the README's screenshots: the main view, presenter mode, a sample mid-reading, Look inside, and the Train page mid-run.
+"""Take the README's screenshots: the main view, a phone, presenter mode, a sample mid-reading, Look inside, the Train page mid-run.
 
 MNIST_DIR=<MNIST folder> python docs/take_screenshots.py [--out docs/screenshots]   (without MNIST_DIR, the Train page is skipped)
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness.browser import (  # noqa: E402
+    CANVAS,
     CELL_ON_SCREEN,
     chromium,
     draw_digit,
@@ -51,6 +52,7 @@ def main() -> None:
             wait_for_reading(page, STILL_AT, row)
         page.screenshot(path=out / "sample-mid-reading.png")
 
+        phone(browser, url, out)
         presenter = browser.new_page(viewport={"width": 1920, "height": 1750})
         presenter.goto(f"{url}/?sample={sample.index}&present=true")
         wait_for_reading(presenter, "!seen.moving")
@@ -59,6 +61,21 @@ def main() -> None:
         if os.environ.get("MNIST_DIR"):
             train_page(browser, out)
     print(f"screenshots in {out}")
+
+
+def phone(browser, url: str, out: Path) -> None:
+    """A 7 drawn with a finger on a phone 390 px wide, the whole page in one picture (a screen as tall as the page)."""
+    context = browser.new_context(viewport={"width": 390, "height": 3000}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(url)
+    page.locator(CANVAS).wait_for(timeout=60_000)
+    wait_until_settled(page)
+    draw_digit(page, "7", touch=True)
+    wait_for_reading(page, STILL_AT, 28)
+    wait_until_settled(page)
+    page.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")  # drawing may have scrolled it
+    page.screenshot(path=out / "phone.png")
+    context.close()
 
 
 def look_inside(page, out: Path) -> None:

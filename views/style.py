@@ -25,7 +25,7 @@ html { font-size: 24px; }
 STANDARD_CSS = """
 [data-testid="stMetricValue"] { font-size: 4rem; line-height: 1.3; }
 [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
-@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 3rem; } }
+@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 4rem; } }  /* under the header bar */
 """
 
 
