@@ -25,7 +25,6 @@ NOW_COLOUR = "#d97706"  # amber, 3.2:1 on white
 TEXT = "#31333f"  # every word on a chart: Streamlit's body text, 12.5:1 on white (its chart theme's grey is 3.7:1)
 MIN_TEXT_PX = 12  # no chart text that carries meaning is smaller
 LABEL_PX = 19  # a line's name at its end, bold: large text by WCAG's measure, so its line's colour (3:1) may write it
-UNREAD_VEIL = "rgba(255, 255, 255, 0.82)"  # rows and steps not read yet fade behind it
 PAPER = "rgba(0,0,0,0)"
 # Spelled out: plotly.js does not know plotly.py's names such as "RdBu_r", and its "Greys" runs the other way.
 INK = [[0.0, "#ffffff"], [1.0, "#000000"]]
