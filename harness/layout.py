@@ -5,6 +5,8 @@ Each check returns what is wrong as readable lines (empty when all is well), so 
 failing test says what a person would have seen.
 """
 
+from harness.browser import wait_until_settled
+
 # The screens a classroom has: Playwright's new_context() settings for each.
 SCREENS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True},
@@ -49,6 +51,12 @@ OVERFLOW = """() => {
 # Every chart drawn at its box's width: Streamlit redraws plotly charts after the window changes size, a moment later.
 CHARTS_FIT = """() => [...document.querySelectorAll('.js-plotly-plot')].every(
   plot => !plot._fullLayout || Math.abs(plot._fullLayout.width - plot.parentElement.getBoundingClientRect().width) <= 1)"""
+# The drawing canvas resized for its column: the Read page measures the new width and reruns with a canvas to fit
+# (views/screen.py). The canvas sits in its component's open shadow root, in a box that would scroll sideways.
+CANVAS_FITS = """() => [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')].every(host => {
+  const box = host.shadowRoot && host.shadowRoot.querySelector('.dc-scroll');
+  return !box || box.scrollWidth <= box.clientWidth;
+})"""
 
 
 def horizontal_overflow(page) -> list[str]:
@@ -57,12 +65,15 @@ def horizontal_overflow(page) -> list[str]:
 
 
 def fit_to_screen(page, screen: str, timeout_ms: float = 30_000) -> list[str]:
-    """Resize the tab to one of SCREENS, wait until its charts are redrawn for it, and return its horizontal overflow.
+    """Resize the tab to one of SCREENS, wait until its charts and canvas are redrawn for it, and return its
+    horizontal overflow.
 
     Touch and mobile are settings of the tab's context, chosen when it was opened: only the size changes here.
     """
     page.set_viewport_size(SCREENS[screen]["viewport"])
     page.wait_for_function(CHARTS_FIT, timeout=timeout_ms)
+    page.wait_for_function(CANVAS_FITS, timeout=timeout_ms)
+    wait_until_settled(page)
     return horizontal_overflow(page)
 
 

@@ -1,5 +1,6 @@
-"""Look inside (every view), Train and About for everyone in a classroom: no critical or serious axe-core violation,
-headings in order, and no page wider than the screen, on a phone, a portrait tablet, a projector and two desktop screens.
+"""Read (empty, drawn, a sample, presenter mode), Look inside (every view), Train and About for everyone in a
+classroom: no critical or serious axe-core violation, headings in order, and no page wider than the screen, on a
+phone, a portrait tablet, a projector and two desktop screens.
 
 One server for the module (the shipped model, no MNIST, and a finished training run, so that Train shows its curves
 and its model list), and two tabs kept open: one on a touch screen, resized between the phone and the tablet, and one
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from harness.accessibility import axe_violations
-from harness.browser import CHROMIUM, PAGE_TIMEOUT_MS, chromium, open_view, wait_until_settled
+from harness.browser import CANVAS, CHROMIUM, METRIC_VALUE, PAGE_TIMEOUT_MS, chromium, draw_digit, open_view, wait_until_settled
 from harness.layout import SCREENS, fit_to_screen
 from harness.server import streamlit_server
 from model.storage import DEFAULT_MODEL_PATH
@@ -90,6 +91,38 @@ def test_each_page_fits_every_screen_and_axe_finds_nothing_serious(tabs, target,
     url, opened = tabs
     page = opened[tab]
     show(page, url, target)
+    wrong = []
+    for screen in TABS[tab]:
+        wrong += [f"{screen}: {line}" for line in fit_to_screen(page, screen)]
+        if screen == TABS[tab][0]:
+            wrong += [f"{screen}: {line}" for line in axe_violations(page)]
+    assert not wrong, "\n".join(wrong)
+
+
+READ_PAGE = {  # the Read page's states: the address to open, and whether to draw a 7 on it
+    "empty": ("/", False),
+    "drawn": ("/", True),
+    "Samples": ("/?sample=0", False),
+    "presenter": ("/?present=true", True),
+}
+
+
+@pytest.mark.parametrize("tab", TABS)
+@pytest.mark.parametrize("state", READ_PAGE)
+def test_the_read_page_fits_every_screen_and_axe_finds_nothing_serious(tabs, state, tab):
+    from playwright.sync_api import expect
+
+    url, opened = tabs
+    page = opened[tab]
+    address, draw = READ_PAGE[state]
+    page.goto(url + address)
+    page.locator(".rr-grid" if state == "Samples" else CANVAS).wait_for(timeout=PAGE_TIMEOUT_MS)
+    wait_until_settled(page)
+    if draw:
+        page.locator(CANVAS).scroll_into_view_if_needed()
+        draw_digit(page, "7", touch=tab == "touch")
+        expect(page.locator(METRIC_VALUE)).to_have_text("7", timeout=PAGE_TIMEOUT_MS)
+        wait_until_settled(page)
     wrong = []
     for screen in TABS[tab]:
         wrong += [f"{screen}: {line}" for line in fit_to_screen(page, screen)]
