@@ -44,6 +44,25 @@ def _chain(config: dict) -> list[dict]:
     return layers
 
 
+def _refuse_data_outside(group) -> None:
+    """Every member of the weights file must be a plain member holding its own data.
+
+    An HDF5 dataset can keep its bytes in another file (external storage), be assembled
+    from other files (a virtual dataset), or be a soft or external link: reading such a
+    "weight" would read whatever file on the server it names.
+    """
+    import h5py
+
+    for name in group:
+        if not isinstance(group.get(name, getlink=True), h5py.HardLink):
+            raise KerasFileError(f"its weights file links {name!r} to something outside it")
+        member = group[name]
+        if isinstance(member, h5py.Group):
+            _refuse_data_outside(member)
+        elif member.external or member.is_virtual:
+            raise KerasFileError(f"its weights file keeps the data of {name!r} outside it")
+
+
 def read_layers(path: str | Path) -> list[LayerArrays]:
     """Every layer of the model in `path` with its arrays; raises KerasFileError or UnsupportedModelError."""
     import h5py  # a dependency of the .keras format; imported here so that the page code starts light
@@ -64,6 +83,7 @@ def read_layers(path: str | Path) -> list[LayerArrays]:
     layers, seen = [], Counter()
     try:
         with h5py.File(io.BytesIO(weights), "r") as h5:
+            _refuse_data_outside(h5)
             for layer in _chain(config):
                 kind, settings = layer["class_name"], layer["config"]
                 if kind == "InputLayer" and config["class_name"] == "Sequential":

@@ -68,10 +68,17 @@ def test_a_gallery_button_loads_its_digit():
     assert prediction(app) == str(CORRECT.label)
 
 
-def test_a_link_to_a_sample_not_in_the_gallery_says_so_and_falls_back():
-    app = open_app(sample="99999")
+@pytest.mark.parametrize(
+    "wanted",
+    ["99999", "²", "9" * 5000, "[click me](http://example.invalid/phish) ![t](http://example.invalid/track.png)"],
+    ids=["absent", "superscript-two", "5000-digits", "markdown"],
+)
+def test_a_link_to_a_sample_not_in_the_gallery_says_so_and_falls_back(wanted):
+    app = open_app(sample=wanted)
     assert not app.exception
-    assert any("not in the gallery" in warning.value for warning in app.warning)
+    warnings = [warning.value for warning in app.warning]
+    assert any("not in the gallery" in warning for warning in warnings)
+    assert not any("http" in warning or "](" in warning for warning in warnings)  # what the link holds is never shown
     assert app.segmented_control(key="source").value == "Draw"
 
 

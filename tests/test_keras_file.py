@@ -79,3 +79,57 @@ def test_damaged_archives_are_refused_with_a_reason(tmp_path):
 def test_reading_a_model_does_not_import_keras():
     script = "import sys, model.storage as s; s.load_model(); assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules"
     subprocess.run([sys.executable, "-c", script], check=True, cwd=str(__import__("pathlib").Path(__file__).parent.parent))
+
+
+def _with_weights_changed(source, target, change) -> None:
+    """A copy of the .keras file `source` whose weights file went through `change(h5py.File)`."""
+    import io
+
+    import h5py
+
+    with zipfile.ZipFile(source) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    buffer = io.BytesIO(entries["model.weights.h5"])
+    with h5py.File(buffer, "a") as h5:
+        change(h5)
+    entries["model.weights.h5"] = buffer.getvalue()
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+
+
+def _a_bias(h5) -> str:
+    found = []
+    h5.visititems(lambda name, item: found.append(name) if name.endswith("vars/2") or name.endswith("vars/1") else None)
+    return found[0]
+
+
+def _link(kind: str, target: str):
+    """A soft link to another member of the same file, or an external link into another file."""
+    import h5py
+
+    return h5py.SoftLink("/" + target) if kind == "soft" else h5py.ExternalLink(target, "/data")
+
+
+@pytest.mark.parametrize("how", ["external storage", "soft link", "external link"])
+def test_weights_kept_outside_the_file_are_refused_and_never_read(how, tmp_path):
+    """A "weight" stored in another file of the server (HDF5 external storage, or a link) would be that file's bytes."""
+    from model.storage import DEFAULT_MODEL_PATH
+
+    secret = tmp_path / "secret"
+    secret.write_bytes(b"not a weight, a server file" * 64)
+
+    def change(h5):
+        name = _a_bias(h5)
+        shape, dtype = h5[name].shape, h5[name].dtype
+        del h5[name]
+        if how == "external storage":
+            h5.create_dataset(name, shape=shape, dtype=dtype, external=[(str(secret), 0, int(np.prod(shape)) * dtype.itemsize)])
+        elif how == "soft link":
+            h5[name] = _link("soft", _a_bias(h5))
+        else:
+            h5[name] = _link("external", str(secret))
+
+    _with_weights_changed(DEFAULT_MODEL_PATH, tmp_path / "model.keras", change)
+    with pytest.raises(ModelLoadError, match="outside it"):
+        load_model(tmp_path / "model.keras")

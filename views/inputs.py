@@ -93,11 +93,12 @@ def sample_from_link(samples: dict[int, Sample]) -> None:
     if SAMPLE_KEY in st.session_state or "sample" not in st.query_params:
         return
     wanted = st.query_params["sample"]
-    if wanted.isdigit() and int(wanted) in samples:
-        st.session_state[SAMPLE_KEY] = int(wanted)
+    index = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) <= 6 else None  # "²" is a digit too
+    if index in samples:
+        st.session_state[SAMPLE_KEY] = index
         st.session_state[SOURCE_KEY] = SAMPLES
-    else:
-        st.warning(f"The link asks for sample {wanted!r}, which is not in the gallery; showing the first sample instead.")
+    else:  # what the link holds is not shown: it would be rendered as Markdown (links, images from other hosts)
+        st.warning("The link asks for a sample that is not in the gallery; showing the first sample instead.")
 
 
 def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:
