@@ -106,6 +106,16 @@ def test_a_model_without_a_report_offers_to_build_one_and_says_why_it_cannot(run
     assert not app.exception and app.get("plotly_chart")
 
 
+def test_building_a_report_is_locked_with_the_training_controls(runs, no_mnist, monkeypatch):
+    monkeypatch.setenv("ROW_READER_TRAINING_PASSWORD", "choose-one")
+    run_id = "20260101-120000-morvan"
+    folder = finished_run(runs, run_id, DEFAULT_MODEL_PATH.read_bytes())
+    app = open_inside(model_id=run_id)
+    button = app.button(key="build_report")
+    assert button.disabled and "Train page" in button.help  # and the page says where to unlock it
+    assert not app.exception and not list(folder.glob("*.report*"))
+
+
 def test_building_a_missing_report_shows_it(runs, mnist_dir, monkeypatch):
     monkeypatch.setenv("MNIST_DIR", str(mnist_dir))
     run_id = "20260101-120000-morvan"

@@ -17,7 +17,7 @@ from model.report import ModelReport
 from model.samples import Sample
 from model.storage import ModelLoadError
 from model.xray import Reading, read_digit
-from views import explain, hidden_state_figures, inputs, report_figures, reports, session
+from views import access, explain, hidden_state_figures, inputs, report_figures, reports, session
 from views.digit import Digit, sample_digit
 from views.models import active_model, load_entry, reading_of, registry, run_manager
 from views.plotting import PLOTLY_CONFIG, pixelated
@@ -302,7 +302,10 @@ def compare_view(entry, loaded, digit: Digit, choices: dict[str, Digit]) -> None
 
 def missing_report(entry) -> None:
     st.warning(f"There is no report yet for {entry.label}. It needs one pass over the 10,000 MNIST test digits (about 10 s).")
-    if st.button("Build the report now", icon=":material/analytics:", key="build_report"):
+    may_build = access.unlocked()  # it starts a process that writes beside the model: a teacher's control, as training is
+    locked_note = None if may_build else "Locked by the training password: unlock it on the Train page."
+    pressed = st.button("Build the report now", icon=":material/analytics:", key="build_report", disabled=not may_build, help=locked_note)
+    if pressed and access.unlocked():  # a press forged past the disabled button is dropped here
         with st.spinner("Reading the 10,000 test digits..."):
             problem = run_manager().build_report(entry.path)
         if problem:
