@@ -85,17 +85,24 @@ def show(page, url: str, target: str) -> None:
     wait_until_settled(page)
 
 
+def what_is_wrong(page, tab: str) -> list[str]:
+    """The page shown in a tab, at each of the tab's screens: what runs wider than the screen, and at its first
+    screen what axe-core finds serious, each line naming the screen."""
+    wrong = []
+    for screen in TABS[tab]:
+        wrong += [f"{screen}: {line}" for line in fit_to_screen(page, screen)]
+        if screen == TABS[tab][0]:
+            wrong += [f"{screen}: {line}" for line in axe_violations(page)]
+    return wrong
+
+
 @pytest.mark.parametrize("tab", TABS)
 @pytest.mark.parametrize("target", [*INSIDE_VIEWS, *PAGE_HEADINGS])
 def test_each_page_fits_every_screen_and_axe_finds_nothing_serious(tabs, target, tab):
     url, opened = tabs
     page = opened[tab]
     show(page, url, target)
-    wrong = []
-    for screen in TABS[tab]:
-        wrong += [f"{screen}: {line}" for line in fit_to_screen(page, screen)]
-        if screen == TABS[tab][0]:
-            wrong += [f"{screen}: {line}" for line in axe_violations(page)]
+    wrong = what_is_wrong(page, tab)
     assert not wrong, "\n".join(wrong)
 
 
@@ -123,9 +130,5 @@ def test_the_read_page_fits_every_screen_and_axe_finds_nothing_serious(tabs, sta
         draw_digit(page, "7", touch=tab == "touch")
         expect(page.locator(METRIC_VALUE)).to_have_text("7", timeout=PAGE_TIMEOUT_MS)
         wait_until_settled(page)
-    wrong = []
-    for screen in TABS[tab]:
-        wrong += [f"{screen}: {line}" for line in fit_to_screen(page, screen)]
-        if screen == TABS[tab][0]:
-            wrong += [f"{screen}: {line}" for line in axe_violations(page)]
+    wrong = what_is_wrong(page, tab)
     assert not wrong, "\n".join(wrong)
