@@ -14,12 +14,13 @@ from model.preprocess import ImageError, load_image, preprocess
 from model.samples import Sample, load_samples
 from model.storage import LoadedModel
 from model.xray import step_probabilities
-from views import explain
+from views import explain, style
 from views.digit import DRAW, SAMPLES, UPLOAD, Digit, sample_digit
 from views.plotting import pixelated
 from views.session import SAMPLE_KEY, SOURCE_KEY
 
 MISREAD = "Misread"
+BRUSH, PRESENTER_BRUSH = 26, 28  # pixels on a canvas of its full size (views/style.py)
 THUMBNAIL_WIDTH = 96  # pixels: a gallery digit with its caption and "Read it" under it
 
 
@@ -57,13 +58,13 @@ def _prepared_digit(image: np.ndarray, invite: str, name: str, origin: tuple) ->
 def draw(presenter: bool, size: int) -> Digit | None:
     """The canvas, `size` pixels square. Changing its key is what clears it (streamlit-drawable-canvas 0.13).
 
-    Its own toolbar (upload, undo, redo, edit, bin) appears above it on hover, so nothing else sits there; the
-    component has no setting to leave out the bin that repeats Clear.
+    Its own toolbar (send, undo, redo, edit, reset) appears above it on hover, so nothing else sits there; the
+    component has no setting to leave out the reset that repeats Clear.
     """
     generation = st.session_state.get("canvas_generation", 0)
-    brush = st.session_state.get("brush", 26) * size // 360  # the same stroke on a smaller canvas
+    brush, full_size = (PRESENTER_BRUSH, style.PRESENTER_CANVAS) if presenter else (st.session_state.get("brush", BRUSH), style.CANVAS)
     result = st_canvas(
-        stroke_width=28 * size // 380 if presenter else brush,
+        stroke_width=brush * size // full_size,  # the same stroke on a canvas smaller than its full size
         stroke_color="#000000",
         background_color="#ffffff",
         width=size,
@@ -76,7 +77,7 @@ def draw(presenter: bool, size: int) -> Digit | None:
     under_canvas.button("Clear the canvas", on_click=_clear_canvas, icon=":material/delete:", key="clear")
     if not presenter:
         with under_canvas.popover("Brush", icon=":material/brush:"):
-            st.slider("Brush width", 8, 48, 26, step=2, key="brush", help="Thicker strokes look more like MNIST's.")
+            st.slider("Brush width", 8, 48, BRUSH, step=2, key="brush", help="Thicker strokes look more like MNIST's.")
     image = result.image_data
     if image is None:
         st.info(explain.INVITE_DRAW)
