@@ -20,16 +20,21 @@ from training.devices import prepare_environment
 
 prepare_environment()  # before Keras picks its backend up
 
-from training.presets import PRESETS, TrainConfig, preset  # noqa: E402
+from training.presets import PRESETS, TrainConfig, learning_rate_setting, preset, whole_setting  # noqa: E402
 from training.resume import CheckpointError, ResumeRefused, check_resumable, saved_config  # noqa: E402
 from training.run_folder import read_settings  # noqa: E402
 
 
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
-    return value
+def typed(parse, *names):
+    """An argparse type from one of the settings' parsers, which the Train page's boxes share, with their message."""
+
+    def parse_or_explain(text: str):
+        try:
+            return parse(*names, text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parse_or_explain
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -41,14 +46,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     group = parser.add_argument_group("settings of a new run (saved in its config.json, so not with --resume)")
     settings = [
         group.add_argument("--preset", choices=sorted(PRESETS), help="recipe to start from (default: default)"),
-        group.add_argument("--epochs", type=positive_int, help="passes over the training part (default: the preset's)"),
-        group.add_argument("--samples", type=positive_int, help="stop after this many training samples (default: the preset's)"),
-        group.add_argument("--units", type=positive_int, help="LSTM units per layer (default: the preset's)"),
-        group.add_argument("--layers", type=positive_int, dest="lstm_layers", help="stacked LSTM layers, 1 to 3 (default: the preset's)"),
-        group.add_argument("--batch-size", type=positive_int, help="images per step (default: the preset's)"),
-        group.add_argument("--lr", type=float, dest="learning_rate", help="Adam learning rate (default: the preset's)"),
-        group.add_argument("--limit", type=positive_int, help="use only the first N training and test images (default: all)"),
-        group.add_argument("--seed", type=int, help="random seed (default: the preset's, 0)"),
+        group.add_argument("--epochs", type=typed(whole_setting, "epochs"), help="passes over the training part (default: the preset's)"),
+        group.add_argument("--samples", type=typed(whole_setting, "samples"), help="stop after this many training samples (default: the preset's)"),
+        group.add_argument("--units", type=typed(whole_setting, "units"), help="LSTM units per layer (default: the preset's)"),
+        group.add_argument("--layers", type=typed(whole_setting, "lstm_layers"), dest="lstm_layers", help="stacked LSTM layers, 1 to 3 (default: the preset's)"),
+        group.add_argument("--batch-size", type=typed(whole_setting, "batch_size"), help="images per step (default: the preset's)"),
+        group.add_argument("--lr", type=typed(learning_rate_setting), dest="learning_rate", help="Adam learning rate (default: the preset's)"),
+        group.add_argument("--limit", type=typed(whole_setting, "limit"), help="use only the first N training and test images (default: all)"),
+        group.add_argument("--seed", type=typed(whole_setting, "seed"), help="random seed (default: the preset's, 0)"),
         group.add_argument("--augment", action=argparse.BooleanOptionalAction, help="warp digits as people draw (default: preset)"),
     ]
     args = parser.parse_args(argv)

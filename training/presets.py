@@ -67,6 +67,48 @@ PRESETS = {
 }
 
 
+# The settings typed as whole numbers, on the command line and in the Train page's boxes, and their ranges.
+WHOLE_SETTINGS = {
+    "epochs": (1, 1000),
+    "samples": (1, None),
+    "units": (1, 1024),
+    "lstm_layers": (1, 3),
+    "batch_size": (1, 8192),
+    "limit": (20, None),
+    "seed": (0, 2**32 - 1),
+}
+SETTING_WORDS = {"lstm_layers": "LSTM layers", "batch_size": "batch size", "limit": "the number of digits used"}
+
+
+def whole_setting(name: str, text: str) -> int:
+    """A typed whole number, strictly: "1e3", "2.5", "+4" or a number out of range is refused, never rounded or clipped."""
+    low, high = WHOLE_SETTINGS[name]
+    words = SETTING_WORDS.get(name, name)
+    allowed = f"from {low:,} to {high:,}" if high is not None else f"of at least {low:,}"
+    text = str(text).strip()
+    shown = text if len(text) <= 24 else f"{text[:20]}..."
+    if not (text.isascii() and text.isdigit()):
+        example = min(max(low, 20), high or 20)
+        raise ValueError(f"{words} must be a whole number {allowed}, such as {example}; got {shown!r}")
+    value = int(text) if len(text) <= 30 else None  # int() refuses more than 4,300 digits; 30 is out of every range
+    if value is None or value < low or (high is not None and value > high):
+        raise ValueError(f"{words} must be a whole number {allowed}; got {shown}")
+    return value
+
+
+def learning_rate_setting(text: str) -> float:
+    """A typed learning rate: a finite number in (0, 1]."""
+    text = str(text).strip()
+    shown = text if len(text) <= 24 else f"{text[:20]}..."
+    try:
+        value = float(text) if len(text) <= 64 else float("nan")
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 1:  # false for NaN as well
+        raise ValueError(f"the learning rate must be a number above 0 and at most 1, such as 0.001; got {shown!r}")
+    return value
+
+
 def preset(name: str, **overrides) -> TrainConfig:
     """A preset with some fields changed; model fields (units, lstm_layers, ...) are accepted too.
 
