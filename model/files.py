@@ -4,20 +4,43 @@ Each write goes to a temporary file beside the target, is flushed to disk,
 and is moved into place with os.replace, which is atomic on one filesystem.
 A reader that finds a file missing, half-written or not what it expects gets
 None, never an exception; and a file's stamp tells a cache whether what it
-read from the file is still current.
+read from the file is still current. No write or read here goes through a
+symbolic link at the file's own name: a link in a folder of runs could send
+it anywhere on the server.
+
+A JSON file that parses can still hold what no writer wrote ("test_accuracy":
+"high"); read_json_checked holds it against a shape, declared beside the code
+that writes the file, and says what is wrong in words.
 """
 
 import json
+import math
 import os
+import re
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+MAX_JSON_BYTES = 2**20  # a status or metadata file is a few hundred bytes; more is not one of ours
+# The temporaries of atomic_write: mkstemp's ".<stem>." + 8 random characters + ".tmp<suffix>".
+TEMPORARY_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp(\.[A-Za-z0-9]+)?$")
+
+
+class LinkRefused(OSError):
+    """A file that is to be written is a symbolic link: writing would change whatever file it points at."""
+
+
+def refuse_link(path: Path) -> None:
+    if path.is_symlink():
+        raise LinkRefused(f"{path.name} is a link to another file; nothing is written through it")
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None:
-    """Call write(temporary_path), then move the result onto path in one step."""
+    """Call write(temporary_path), then move the result onto path in one step; refuses a path that is a link."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    refuse_link(path)
     # Keep the suffix: some writers (Keras) insist on it.
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
     os.close(handle)
@@ -40,13 +63,23 @@ def atomic_write_json(path: str | os.PathLike, value) -> None:
     atomic_write_text(path, json.dumps(value, indent=2, sort_keys=True) + "\n")
 
 
-def read_json_object(path: Path) -> dict | None:
-    """A JSON object from a file, or None if it is missing, half-written or not an object."""
+def open_to_append(path: str | os.PathLike):
+    """A growing file (a log) opened to append bytes, created if missing; OSError if its name is a link."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644), "ab")
+
+
+def read_bytes_no_link(path: str | os.PathLike, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of a file; OSError if it is missing, a folder, or a link."""
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as file:
+        return file.read(limit + 1)
+
+
+def stale_temporaries(folder: Path) -> list[Path]:
+    """The temporaries of atomic_write in a folder: partial files of a process that was killed mid-write."""
     try:
-        value = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError):  # missing, a folder, unreadable
-        return None
-    return value if isinstance(value, dict) else None
+        return [entry for entry in Path(folder).iterdir() if TEMPORARY_NAME.match(entry.name) and not entry.is_dir()]
+    except OSError:
+        return []
 
 
 def file_stamp(path: Path) -> tuple[int, int, int] | None:
@@ -59,3 +92,108 @@ def file_stamp(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+# --- JSON read back, and held against the shape its writer gives it ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a JSON value must be: `accepts` says whether it is, `describe` says so in words; `fields` for an object."""
+
+    describe: str
+    accepts: Callable[[object], bool]
+    fields: dict = field(default_factory=dict)  # name: Shape, checked where present (absent is fine)
+    required: tuple = ()  # names that must be present
+    item: "Shape | None" = None  # for a list: what each item must be
+
+
+def _real(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def number(low: float, high: float) -> Shape:
+    return Shape(f"a number from {low:,g} to {high:,g}", lambda value: _real(value) and low <= value <= high)
+
+
+def whole(low: int, high: int) -> Shape:
+    return Shape(f"a whole number from {low:,} to {high:,}", lambda value: _real(value) and value == int(value) and low <= value <= high)
+
+
+def text(max_chars: int = 500, pattern: re.Pattern | None = None) -> Shape:
+    return Shape(
+        "a name of the form Row Reader writes" if pattern else f"text of at most {max_chars} characters",
+        lambda value: isinstance(value, str) and len(value) <= max_chars and (pattern is None or bool(pattern.match(value))),
+    )
+
+
+def one_of(*choices) -> Shape:
+    return Shape("one of " + ", ".join(map(str, choices)), lambda value: any(value == c and type(value) is type(c) for c in choices))
+
+
+def optional(shape: Shape) -> Shape:
+    """The shape, or null."""
+    accepts = shape.accepts
+    return Shape(f"{shape.describe}, or null", lambda value: value is None or accepts(value), shape.fields, shape.required, shape.item)
+
+
+def list_of(item: Shape, max_items: int = 1000) -> Shape:
+    return Shape(f"a list of at most {max_items:,} items", lambda value: isinstance(value, list) and len(value) <= max_items, item=item)
+
+
+def record(required: tuple = (), **fields: Shape) -> Shape:
+    """A JSON object; the fields named are checked where present, and those in `required` must be."""
+    return Shape("a JSON object", lambda value: isinstance(value, dict), fields, required)
+
+
+ANYTHING = Shape("anything", lambda value: True)
+FLAG = Shape("true or false", lambda value: isinstance(value, bool))
+MOMENT = number(0, 2**40)  # a time.time(), in seconds since 1970
+
+
+def shape_problem(value, shape: Shape, where: str = "") -> str | None:
+    """What is wrong with value, in words naming the field ("device.threads must be ..."), or None."""
+    if not shape.accepts(value):
+        return f"{where or 'it'} must be {shape.describe}"
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        for name in shape.required:
+            if name not in value:
+                return f"{where + '.' if where else ''}{name} is missing"
+        for name, inner in shape.fields.items():
+            if name in value and (problem := shape_problem(value[name], inner, f"{where}.{name}" if where else name)):
+                return problem
+    if isinstance(value, list) and shape.item is not None:
+        for index, item in enumerate(value):
+            if problem := shape_problem(item, shape.item, f"{where or 'it'}[{index}]"):
+                return problem
+    return None
+
+
+def read_json_checked(path: Path, shape: Shape) -> tuple[dict | None, str | None]:
+    """(the object, None) when the file holds what `shape` says; (None, None) when it is missing; else (None, why).
+
+    `why` names the file by its name only, and says what is wrong in plain words.
+    """
+    path = Path(path)
+    try:
+        data = read_bytes_no_link(path, MAX_JSON_BYTES)
+    except FileNotFoundError:
+        return None, None
+    except OSError:
+        problem = "is a link to another file" if path.is_symlink() else "is not a file that can be read"
+        return None, f"its {path.name} {problem}"
+    if len(data) > MAX_JSON_BYTES:
+        return None, f"its {path.name} is damaged: it is far larger than Row Reader writes it"
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, an integer of thousands of digits, nesting too deep
+        return None, f"its {path.name} is damaged: it is not readable JSON"
+    problem = shape_problem(value, shape)
+    return (None, f"its {path.name} is damaged: {problem}") if problem else (value, None)
+
+
+def read_json_object(path: Path, shape: Shape | None = None) -> dict | None:
+    """A JSON object from a file, or None if it is missing, half-written, a link or not what `shape` says."""
+    return read_json_checked(path, shape or record())[0]

@@ -12,17 +12,28 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 
-from model.weights import LayerArrays, UnsupportedModelError
+from model.files import ANYTHING, record, shape_problem, text
+from model.files import list_of as list_shape
+from model.weights import LayerArrays, UnsupportedModelError, shown
 
 CONFIG_ENTRY, WEIGHTS_ENTRY = "config.json", "model.weights.h5"
 MAX_WEIGHTS_BYTES = 200 * 2**20  # far above any row reader; refuses a zip bomb before it is unpacked
+MAX_CONFIG_BYTES = 10 * 2**20  # a row reader's config.json is a few KB
+READER_KINDS = ("InputLayer", "Dense", "LSTM", "Dropout")  # all the layers model/network.py builds
+LAYER = record(("class_name", "config"), class_name=text(100), config=record(("name",), name=text(200)), inbound_nodes=ANYTHING)
+MODEL = record(("config",), config=record(("layers",), layers=list_shape(LAYER, 100)))
 
 
 class KerasFileError(ValueError):
-    """The file is not a readable `.keras` archive; the message says what is wrong."""
+    """The file is not a readable `.keras` archive; the message says what is wrong, as "the model file is damaged: ..."."""
+
+
+def damaged(what: str) -> KerasFileError:
+    return KerasFileError(f"the model file is damaged: {what}")
 
 
 def _snake_case(name: str) -> str:
@@ -30,17 +41,24 @@ def _snake_case(name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)).lower()
 
 
-def _chain(config: dict) -> list[dict]:
+def _chain(config) -> list[dict]:
     """The layers of a Sequential or single-path Functional model, input first; anything else is refused."""
-    kind, inner = config.get("class_name"), config.get("config") or {}
-    layers = inner.get("layers")
-    if kind not in ("Functional", "Sequential") or not isinstance(layers, list) or not layers:
-        raise UnsupportedModelError(f"a {kind or 'model'} without a plain list of layers")
+    kind = config.get("class_name") if isinstance(config, dict) else None
+    if kind not in ("Functional", "Sequential"):
+        raise UnsupportedModelError("it is not a plain chain of layers (a Sequential or Functional Keras model)")
+    if problem := shape_problem(config, MODEL):
+        raise damaged(f"its {CONFIG_ENTRY} does not describe a model ({problem})")
+    layers = config["config"]["layers"]
+    if not layers:
+        raise UnsupportedModelError("it has no layers")
+    for layer in layers:
+        if layer["class_name"] not in READER_KINDS:
+            raise UnsupportedModelError(f"it has a layer of kind {shown(layer['class_name'])}, which a row reader does not have")
     if kind == "Functional":
         for previous, layer in zip(layers, layers[1:], strict=False):
             inbound = json.dumps(layer.get("inbound_nodes", []))
             if f'"{previous["config"]["name"]}"' not in inbound or inbound.count('"keras_history"') > 1:
-                raise UnsupportedModelError(f"layer {layer['config']['name']!r} does not simply follow {previous['config']['name']!r}")
+                raise UnsupportedModelError(f"its layer {shown(layer['config']['name'])} does not simply follow the one before")
     return layers
 
 
@@ -55,54 +73,77 @@ def _refuse_data_outside(group) -> None:
 
     for name in group:
         if not isinstance(group.get(name, getlink=True), h5py.HardLink):
-            raise KerasFileError(f"its weights file links {name!r} to something outside it")
+            raise KerasFileError(f"its weights file links {shown(name)} to something outside it, which Row Reader never reads")
         member = group[name]
         if isinstance(member, h5py.Group):
             _refuse_data_outside(member)
+        elif not isinstance(member, h5py.Dataset):
+            raise damaged(f"its weights file holds {shown(name)}, which is not an array")
         elif member.external or member.is_virtual:
-            raise KerasFileError(f"its weights file keeps the data of {name!r} outside it")
+            raise KerasFileError(f"its weights file keeps the data of {shown(name)} outside it, which Row Reader never reads")
+
+
+def _read_archive(path: str | Path) -> tuple[object, bytes]:
+    """The parsed config.json and the bytes of model.weights.h5."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for entry, limit in ((CONFIG_ENTRY, MAX_CONFIG_BYTES), (WEIGHTS_ENTRY, MAX_WEIGHTS_BYTES)):
+                if entry not in archive.namelist():
+                    raise damaged(f"it has no {entry}")
+                if archive.getinfo(entry).file_size > limit:
+                    raise KerasFileError(f"the model file is far too large for a row reader: its {entry} is over {limit // 2**20} MB")
+            config_bytes, weights = archive.read(CONFIG_ENTRY), archive.read(WEIGHTS_ENTRY)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError):  # cut short, encrypted, odd
+        raise damaged("it is not a complete .keras archive") from None
+    try:
+        return json.loads(config_bytes.decode("utf-8")), weights
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, numbers of thousands of digits, nesting too deep
+        raise damaged(f"its {CONFIG_ENTRY} is not readable JSON") from None
+
+
+def _layer_arrays(h5, key: str, kind: str, name: str) -> tuple:
+    """A layer's arrays in Keras's order, each a plain array of numbers held in the file."""
+    import h5py
+
+    try:
+        group = h5["layers"][key]
+        variables = group["cell"]["vars"] if kind == "LSTM" else group["vars"]
+        members = [variables[str(index)] for index in range(len(variables))]
+    except (KeyError, TypeError, ValueError):
+        raise damaged(f"its weights file has no arrays for its layer {shown(name)}") from None
+    if not all(isinstance(member, h5py.Dataset) and member.dtype.kind in "fiu" for member in members):
+        raise damaged(f"the weights of its layer {shown(name)} are not arrays of numbers")
+    if sum(member.size * member.dtype.itemsize for member in members) > MAX_WEIGHTS_BYTES:
+        raise KerasFileError(f"the model file is far too large for a row reader: its layer {shown(name)} is over 200 MB")
+    return tuple(member[()] for member in members)
 
 
 def read_layers(path: str | Path) -> list[LayerArrays]:
-    """Every layer of the model in `path` with its arrays; raises KerasFileError or UnsupportedModelError."""
+    """Every layer of the model in `path` with its arrays; raises KerasFileError or UnsupportedModelError, in plain words."""
     import h5py  # a dependency of the .keras format; imported here so that the page code starts light
 
-    try:
-        with zipfile.ZipFile(path) as archive:
-            config = json.loads(archive.read(CONFIG_ENTRY))
-            if archive.getinfo(WEIGHTS_ENTRY).file_size > MAX_WEIGHTS_BYTES:
-                raise KerasFileError(f"{WEIGHTS_ENTRY} is larger than {MAX_WEIGHTS_BYTES // 2**20} MB")
-            weights = archive.read(WEIGHTS_ENTRY)
-    except KeyError as error:
-        raise KerasFileError(f"the archive lacks an entry ({error})") from None
-    except (zipfile.BadZipFile, OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise KerasFileError(f"not a readable .keras archive ({type(error).__name__}: {error})") from None
-    if not isinstance(config, dict):
-        raise KerasFileError("its config.json is not a model description")
-
+    config, weights = _read_archive(path)
+    chain = _chain(config)
     layers, seen = [], Counter()
     try:
         with h5py.File(io.BytesIO(weights), "r") as h5:
             _refuse_data_outside(h5)
-            for layer in _chain(config):
+            for layer in chain:
                 kind, settings = layer["class_name"], layer["config"]
                 if kind == "InputLayer" and config["class_name"] == "Sequential":
                     continue  # listed in the config, but not one of the model's layers, so not in the weights
                 base = _snake_case(kind)  # Keras numbers repeats: lstm, lstm_1, lstm_2, ...
                 key = f"{base}_{seen[base]}" if seen[base] else base
                 seen[base] += 1
-                group = h5["layers"][key]
-                variables = group["cell"]["vars"] if kind == "LSTM" else group["vars"]
-                arrays = tuple(variables[str(index)][()] for index in range(len(variables)))
                 layers.append(
                     LayerArrays(
-                        kind=kind, name=settings.get("name", key), arrays=arrays,
+                        kind=kind, name=settings["name"], arrays=_layer_arrays(h5, key, kind, settings["name"]),
                         activation=settings.get("activation"), recurrent_activation=settings.get("recurrent_activation"),
                         use_bias=settings.get("use_bias", True), go_backwards=settings.get("go_backwards", False),
                     )
                 )  # fmt: skip
     except (OSError, KeyError, TypeError, ValueError) as error:
-        if isinstance(error, UnsupportedModelError):
+        if isinstance(error, UnsupportedModelError | KerasFileError):
             raise
-        raise KerasFileError(f"its weights do not match its layers ({type(error).__name__}: {error})") from None
+        raise damaged("its weights file cannot be read") from None
     return layers

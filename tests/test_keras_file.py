@@ -10,9 +10,9 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from model.network import build_model  # noqa: E402
-from model.storage import ModelLoadError, load_model, save_model  # noqa: E402
+from model.storage import ModelLoadError, load_keras_model, load_model, save_model  # noqa: E402
 from model.weights import ReaderWeights  # noqa: E402
-from tests.random_models import CONFIGS, randomised  # noqa: E402
+from tests.random_models import CONFIGS, changed_model_file, randomised  # noqa: E402
 
 
 def same_weights(a: ReaderWeights, b: ReaderWeights) -> None:
@@ -46,14 +46,14 @@ def test_a_model_that_is_not_one_chain_is_refused(tmp_path):
     rows = keras.Input((28, 28))
     merged = keras.layers.Concatenate()([keras.layers.LSTM(8)(rows), keras.layers.LSTM(8)(rows)])
     keras.Model(rows, keras.layers.Dense(10, activation="softmax")(merged)).save(tmp_path / "branches.keras")
-    with pytest.raises(ModelLoadError, match="not a row-reading LSTM"):
+    with pytest.raises(ModelLoadError, match="this file is not a Row Reader model"):
         load_model(tmp_path / "branches.keras")
 
 
 def test_other_recurrent_layers_are_refused(tmp_path):
     rows = keras.Input((28, 28))
     keras.Model(rows, keras.layers.Dense(10, activation="softmax")(keras.layers.GRU(8)(rows))).save(tmp_path / "gru.keras")
-    with pytest.raises(ModelLoadError, match="unexpected layer"):
+    with pytest.raises(ModelLoadError, match="this file is not a Row Reader model: it has a layer of kind 'GRU'"):
         load_model(tmp_path / "gru.keras")
 
 
@@ -70,8 +70,9 @@ def test_damaged_archives_are_refused_with_a_reason(tmp_path):
     with zipfile.ZipFile(tmp_path / "bad-weights.keras", "w") as archive:
         archive.writestr("config.json", zipfile.ZipFile(DEFAULT_MODEL_PATH).read("config.json"))
         archive.writestr("model.weights.h5", b"\x89HDF garbage")
-    for name, reason in [("truncated", "not a Keras .keras file"), ("no-weights", "lacks an entry"),
-                         ("bad-config", "not a readable .keras archive"), ("bad-weights", "do not match")]:  # fmt: skip
+    for name, reason in [("truncated", "not a Keras .keras file"), ("no-weights", "damaged: it has no model.weights.h5"),
+                         ("bad-config", "damaged: its config.json is not readable JSON"),
+                         ("bad-weights", "damaged: its weights file cannot be read")]:  # fmt: skip
         with pytest.raises(ModelLoadError, match=reason):
             load_model(tmp_path / f"{name}.keras")
 
@@ -79,23 +80,6 @@ def test_damaged_archives_are_refused_with_a_reason(tmp_path):
 def test_reading_a_model_does_not_import_keras():
     script = "import sys, model.storage as s; s.load_model(); assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules"
     subprocess.run([sys.executable, "-c", script], check=True, cwd=str(__import__("pathlib").Path(__file__).parent.parent))
-
-
-def _with_weights_changed(source, target, change) -> None:
-    """A copy of the .keras file `source` whose weights file went through `change(h5py.File)`."""
-    import io
-
-    import h5py
-
-    with zipfile.ZipFile(source) as archive:
-        entries = {name: archive.read(name) for name in archive.namelist()}
-    buffer = io.BytesIO(entries["model.weights.h5"])
-    with h5py.File(buffer, "a") as h5:
-        change(h5)
-    entries["model.weights.h5"] = buffer.getvalue()
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
 
 
 def _a_bias(h5) -> str:
@@ -130,6 +114,95 @@ def test_weights_kept_outside_the_file_are_refused_and_never_read(how, tmp_path)
         else:
             h5[name] = _link("external", str(secret))
 
-    _with_weights_changed(DEFAULT_MODEL_PATH, tmp_path / "model.keras", change)
+    changed_model_file(DEFAULT_MODEL_PATH, tmp_path / "model.keras", weights=change)
     with pytest.raises(ModelLoadError, match="outside it"):
         load_model(tmp_path / "model.keras")
+
+
+# --- refusals in plain words (issue 14, items 15 and 18) ------------------------------------------------------------
+
+
+def assert_plain(message: str, tmp_path) -> None:
+    """A refusal a teacher can read: no server path, no Python exception, no repr."""
+    assert str(tmp_path) not in message and not message.startswith("/"), message
+    for internal in ("Error", "Exception", "Traceback", "doesn't exist", "<", "Errno"):
+        assert internal not in message, message
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_weights_that_are_not_finite_are_refused(value, tmp_path):
+    model = randomised(build_model(CONFIGS[2]), 4)
+    kernel = model.get_layer("lstm_1").weights[0]
+    kernel.assign(np.where(np.arange(kernel.numpy().size).reshape(kernel.shape) == 7, value, kernel.numpy()).astype("float32"))
+    save_model(model, tmp_path / "model.keras")
+    with pytest.raises(ModelLoadError, match="the model's weights contain NaN or infinite values") as refused:
+        load_model(tmp_path / "model.keras")
+    assert_plain(str(refused.value), tmp_path)
+    assert str(refused.value).startswith(f"{tmp_path.name}/model.keras: ")  # named by its folder and name, not its path
+
+
+def test_a_layer_of_another_kind_is_named_not_looked_for_in_the_weights(tmp_path):
+    rows = keras.Input((28, 28))
+    lstm = keras.layers.LSTM(8)(keras.layers.Conv1D(4, 3)(rows))
+    keras.Model(rows, keras.layers.Dense(10, activation="softmax")(lstm)).save(tmp_path / "conv.keras")
+    with pytest.raises(ModelLoadError, match="not a Row Reader model: it has a layer of kind 'Conv1D'") as refused:
+        load_model(tmp_path / "conv.keras")
+    assert_plain(str(refused.value), tmp_path)
+
+
+def _drop_a_name(config):
+    del config["config"]["layers"][1]["config"]["name"]
+
+
+def _layers_not_a_list(config):
+    config["config"]["layers"] = {"a": 1}
+
+
+def _a_strange_kind(config):
+    config["config"]["layers"][1]["class_name"] = "[click](http://example.com)"
+
+
+def _a_subclassed_model(config):
+    config["class_name"] = "MyModel"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (_drop_a_name, "damaged: its config.json does not describe a model (config.layers[1].config.name is missing)"),
+        (_layers_not_a_list, "damaged: its config.json does not describe a model (config.layers must be a list"),
+        (_a_strange_kind, "it has a layer of kind (not shown)"),
+        (_a_subclassed_model, "not a Row Reader model: it is not a plain chain of layers"),
+    ],
+)
+def test_a_config_of_the_wrong_shape_is_refused_in_plain_words(change, reason, tmp_path):
+    from model.storage import DEFAULT_MODEL_PATH
+
+    changed_model_file(DEFAULT_MODEL_PATH, tmp_path / "model.keras", config=change)
+    with pytest.raises(ModelLoadError) as refused:
+        load_model(tmp_path / "model.keras")
+    assert reason in str(refused.value)
+    assert_plain(str(refused.value), tmp_path)
+
+
+def test_weights_that_are_not_numbers_are_refused_in_plain_words(tmp_path):
+    from model.storage import DEFAULT_MODEL_PATH
+
+    def change(h5):
+        name = _a_bias(h5)
+        del h5[name]
+        h5[name] = np.array([b"not", b"numbers"])
+
+    changed_model_file(DEFAULT_MODEL_PATH, tmp_path / "model.keras", weights=change)
+    with pytest.raises(ModelLoadError, match="are not arrays of numbers") as refused:
+        load_model(tmp_path / "model.keras")
+    assert_plain(str(refused.value), tmp_path)
+
+
+def test_the_keras_loader_checks_the_weights_too(tmp_path):
+    model = randomised(build_model(CONFIGS[1]), 2)
+    bias = model.get_layer("classifier").weights[1]
+    bias.assign(np.full(bias.shape, np.nan, "float32"))
+    save_model(model, tmp_path / "model.keras")
+    with pytest.raises(ModelLoadError, match="NaN or infinite"):
+        load_keras_model(tmp_path / "model.keras")

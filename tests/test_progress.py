@@ -64,3 +64,14 @@ def test_the_progress_bar_before_and_during_a_run():
     assert summary.eta_s == pytest.approx(70 * 2.0 / 20)  # 20 steps in 2 s of records: the time left at that pace
     quick = progress.summarise([start, *batches(0.1)])  # records under a second apart: too short a span for a pace
     assert quick.eta_s == pytest.approx(70 * 10 / 50.0)  # so at the last record's speed
+
+
+def test_a_progress_file_planted_as_a_link_is_never_appended_to(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the app's\n")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / progress.PROGRESS_FILE).symlink_to(outside)
+    with pytest.raises(OSError):
+        progress.ProgressLog(run_dir).write("batch", step=1, loss=2.3)
+    assert outside.read_text() == "not the app's\n"

@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from harness.waiting import wait_until
+from tests.training_runs import stand_in_process, temporaries_of_a_kill
 from training import run_folder
 from training.presets import preset
 
@@ -35,8 +36,9 @@ def test_settings_read_back_as_written_or_refused_with_the_file_named(tmp_path):
     assert run_folder.read_settings(tmp_path / run_folder.CONFIG_FILE) == ("morvan", config)
     for text in ("{not json", json.dumps({"preset": "morvan"}), json.dumps({"config": {"epochs": 0}})):
         (tmp_path / run_folder.CONFIG_FILE).write_text(text)
-        with pytest.raises(ValueError, match=run_folder.CONFIG_FILE):
+        with pytest.raises(ValueError, match=run_folder.CONFIG_FILE) as refused:
             run_folder.read_settings(tmp_path / run_folder.CONFIG_FILE)
+        assert str(tmp_path) not in str(refused.value)  # named by its run folder and name, never by a server path
 
 
 def test_process_alive(tmp_path):
@@ -50,3 +52,123 @@ def test_process_alive(tmp_path):
     zombie = subprocess.Popen(["true"])  # exits, but nobody has reaped it yet
     wait_until(lambda: not run_folder.process_alive(zombie.pid), 60, "the exited child to count as not alive")
     zombie.wait()
+
+
+# --- links: nothing is read or written through one (issue 14, item 6) ---------------------------------------------
+
+
+def test_nothing_is_written_or_appended_through_a_link(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.txt"
+    secret.write_text("a file of the server")
+    folder = tmp_path / "runs" / "20260101-120000-morvan"
+    folder.mkdir(parents=True)
+    for name in (run_folder.STATUS_FILE, run_folder.LOG_FILE):
+        (folder / name).symlink_to(secret)
+    with pytest.raises(OSError, match="link"):
+        run_folder.write_status(folder, run_folder.FAILED, message="x")
+    with pytest.raises(OSError):
+        run_folder.open_log(folder)
+    assert secret.read_text() == "a file of the server" and (folder / run_folder.STATUS_FILE).is_symlink()
+    assert run_folder.read_status(folder) is None and run_folder.read_log_tail(folder) == ""  # nor read through one
+
+    linked_folder = tmp_path / "runs" / "20260101-130000-morvan"
+    linked_folder.symlink_to(outside, target_is_directory=True)
+    with pytest.raises(OSError, match="link"):
+        run_folder.write_status(linked_folder, run_folder.RUNNING)
+    with pytest.raises(OSError, match="link"):
+        run_folder.write_config(linked_folder, "morvan", {})
+    with pytest.raises(OSError, match="link"):
+        run_folder.open_log(linked_folder)
+    assert sorted(path.name for path in outside.iterdir()) == ["secret.txt"]
+
+
+def test_a_run_folder_that_is_or_holds_a_link_cannot_be_used(tmp_path):
+    folder = tmp_path / "20260101-120000-morvan"
+    (folder / run_folder.TENSORBOARD_DIR / "train").mkdir(parents=True)
+    run_folder.write_status(folder, run_folder.DONE, pid=1)
+    assert run_folder.read_run_files(folder).problem is None and run_folder.read_run_files(folder).status["state"] == "done"
+    (folder / run_folder.TENSORBOARD_DIR / "train" / "events").symlink_to("/etc/hostname")
+    assert "its tensorboard/train/events is a link" in run_folder.read_run_files(folder).problem
+    linked = tmp_path / "20260101-130000-morvan"
+    linked.symlink_to(folder)
+    files = run_folder.read_run_files(linked)
+    assert "the run folder is a link" in files.problem and files.status is None
+
+
+# --- every JSON file held against its shape (issue 14, item 8) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ('{"state": "done", "test_accuracy": null}', "test_accuracy must be a number from 0 to 1"),
+        ('{"state": "done", "test_accuracy": "high"}', "test_accuracy must be a number"),
+        ('{"state": "done", "test_accuracy": NaN}', "test_accuracy must be a number"),
+        ('{"state": "done", "test_accuracy": 1e999}', "test_accuracy must be a number"),
+        ('{"state": "running", "device": "GPU"}', "device must be a JSON object"),
+        ('{"state": "running", "device": {"kind": "GPU", "count": "two"}}', "device.count must be a whole number"),
+        ('{"state": "cancelled", "step": "x"}', "step must be a whole number"),
+        ('{"state": "cancelled", "step": 1' + "0" * 5000 + "}", "not readable JSON"),
+        ('{"state": "running", "pid": "1"}', "pid must be a whole number"),
+        ('{"state": "running", "updated_at": "now"}', "updated_at must be a number"),
+        ('{"state": "asleep"}', "state must be one of running, done, cancelled, failed"),
+        ('{"step": 3}', "state is missing"),
+        ("[" * 100_000 + "]" * 100_000, "not readable JSON"),
+        ('["done"]', "must be a JSON object"),
+    ],
+    ids=lambda value: value[:40],
+)
+def test_a_status_of_the_wrong_shape_is_refused_with_the_field_named(tmp_path, text, wrong):
+    (tmp_path / run_folder.STATUS_FILE).write_text(text)
+    assert run_folder.read_status(tmp_path) is None  # never a value of the wrong type for a page to format
+    problem = run_folder.read_run_files(tmp_path).problem
+    assert problem.startswith("its status.json is damaged") and wrong in problem
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "wrong"),
+    [
+        (run_folder.LAUNCH_FILE, {"pid": 5, "launched_at": "soon"}, "launched_at must be a number"),
+        (run_folder.LAUNCH_FILE, {"launched_at": 5.0}, "pid is missing"),
+        (run_folder.CONFIG_FILE, {"preset": "[click](http://example.com)", "config": {}}, "preset must be a name"),
+        (run_folder.CONFIG_FILE, {"preset": "morvan", "config": [1]}, "config must be a JSON object"),
+    ],
+)
+def test_launch_and_config_files_are_held_to_their_shapes_too(tmp_path, name, value, wrong):
+    (tmp_path / name).write_text(json.dumps(value))
+    problem = run_folder.read_run_files(tmp_path).problem
+    assert problem.startswith(f"its {name} is damaged") and wrong in problem
+
+
+def test_what_the_writers_write_reads_back(tmp_path):
+    """The shapes hold every file as the run manager and training write it."""
+    device = {"kind": "GPU", "name": "NVIDIA H100", "count": 2, "backend": "tensorflow"}
+    status = run_folder.RunStatus(tmp_path, started_at=1.0e9, resumed_at=1.1e9)
+    status.remember(device=device, total_steps=None)
+    status.write(run_folder.DONE, epoch=2, step=44, test_accuracy=0.97, message="done")
+    run_folder.write_config(tmp_path, None, preset("default").to_dict())
+    run_folder.write_launch(tmp_path, 1234, ["-m", "training", "--out", str(tmp_path)])
+    run_folder.record_cancel_request(tmp_path)
+    files = run_folder.read_run_files(tmp_path)
+    assert files.problem is None and files.status["device"] == device and "cancel_requested_at" in files.launch
+
+
+# --- what killed processes leave (issue 14, item 17) ---------------------------------------------------------------
+
+
+def test_stale_temporaries_are_cleared_but_never_while_a_live_process_trains_the_folder(tmp_path):
+    folder = tmp_path / "20260101-120000-morvan"
+    folder.mkdir()
+    run_folder.write_config(folder, "morvan", {})
+    (folder / run_folder.CHECKPOINT_FILE).write_bytes(b"the checkpoint")
+    temporaries = temporaries_of_a_kill(folder)
+    with stand_in_process(folder) as training:
+        run_folder.write_status(folder, run_folder.RUNNING, pid=training.pid)
+        assert run_folder.clear_stale_temporaries(folder) == []  # it may be writing them right now
+        assert all(path.exists() for path in temporaries)
+    run_folder.write_status(folder, run_folder.FAILED, pid=training.pid)
+    assert sorted(run_folder.clear_stale_temporaries(folder)) == sorted(path.name for path in temporaries)
+    assert not any(path.exists() for path in temporaries)
+    assert sorted(p.name for p in folder.iterdir()) == [run_folder.CHECKPOINT_FILE, run_folder.CONFIG_FILE, run_folder.STATUS_FILE]

@@ -16,7 +16,7 @@ import pytest
 
 from harness.waiting import wait_until
 from model.storage import ModelLoadError, load_model
-from tests.training_runs import kinds, made_run
+from tests.training_runs import kinds, made_run, stand_in_process, temporaries_of_a_kill
 from training import progress, run_folder
 from training.__main__ import new_run_config, parse_args
 from training.presets import PRESETS, preset
@@ -208,3 +208,159 @@ def test_every_setting_of_the_form_reaches_the_training_process(tmp_path, monkey
     assert command[:3] == [sys.executable, "-m", "training"]
     assert new_run_config(parse_args(command[3:])) == (preset_name, preset(preset_name, **overrides))
     assert new_run_config(parse_args(command[3:]))[1].augment is not base.augment
+
+
+# --- links and damaged files in the runs folder (issue 14, items 6 and 8) ----------------------------------------------
+
+
+def test_a_run_folder_that_is_a_link_cannot_be_used_and_deleting_it_removes_only_the_link(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    target = made_run(elsewhere, "20260101-120000-morvan", run_folder.CANCELLED)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / target.name).symlink_to(target, target_is_directory=True)
+    manager = RunManager(runs)
+    (run,) = manager.runs()
+    assert run.state == run_folder.FAILED and not run.resumable and "the run folder is a link" in run.status["message"]
+    assert "cannot be used" in run.status["message"] and str(tmp_path) not in run.status["message"]
+    with pytest.raises(RunError, match="cannot be used"):
+        manager.resume(run.id)
+    manager.delete(run.id)
+    assert not (runs / target.name).is_symlink() and not (runs / target.name).exists()
+    assert sorted(path.name for path in target.iterdir()) == sorted([run_folder.STATUS_FILE, run_folder.CONFIG_FILE])
+
+
+def test_links_inside_a_run_folder_are_never_read_appended_to_or_resumed(tmp_path, monkeypatch):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("a file of the server\n")
+    runs = tmp_path / "runs"
+    folder = made_run(runs, "20260101-120000-morvan", run_folder.CANCELLED)
+    for name in (progress.PROGRESS_FILE, run_folder.LOG_FILE):
+        (folder / name).symlink_to(secret)
+    monkeypatch.setattr(subprocess, "Popen", lambda *args, **kwargs: pytest.fail("a process was started"))
+    manager = RunManager(runs)
+    run = manager.run(folder.name)
+    assert run.state == run_folder.FAILED and "is a link to another file" in run.status["message"]
+    assert run.progress() == [] and run.log_tail() == ""
+    with pytest.raises(RunError, match="cannot be used"):
+        manager.resume(run.id)
+    with pytest.raises(RunError, match="cannot be used"):
+        manager._launch(folder, ["python", "-m", "training"])
+    assert secret.read_text() == "a file of the server\n"
+    manager.delete(run.id)  # the links go with the folder; what they point at stays
+    assert not folder.exists() and secret.read_text() == "a file of the server\n"
+
+
+def test_a_status_json_that_is_a_link_is_not_written_through(tmp_path):
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps({"state": "running", "pid": 1, "updated_at": 1.0}))
+    folder = tmp_path / "runs" / "20260101-120000-morvan"
+    folder.mkdir(parents=True)
+    (folder / run_folder.STATUS_FILE).symlink_to(outside)
+    run = RunManager(tmp_path / "runs").run(folder.name)  # a running status whose process is gone would be marked failed
+    assert run.state == run_folder.FAILED and "status.json is a link" in run.problem
+    assert (folder / run_folder.STATUS_FILE).is_symlink() and json.loads(outside.read_text())["state"] == "running"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (run_folder.STATUS_FILE, '{"state": "done", "test_accuracy": "high"}'),
+        (run_folder.STATUS_FILE, '{"state": "done", "test_accuracy": null}'),
+        (run_folder.STATUS_FILE, '{"state": "running", "device": "GPU"}'),
+        (run_folder.STATUS_FILE, '{"state": "cancelled", "step": "forty", "total_steps": 100}'),
+        (run_folder.STATUS_FILE, '{"state": "running", "pid": [1]}'),
+        (run_folder.LAUNCH_FILE, '{"pid": 12, "launched_at": "soon"}'),
+        (run_folder.CONFIG_FILE, '{"preset": "**bold** [link](http://example.com)", "config": {}}'),
+        (run_folder.CONFIG_FILE, '{"preset": "morvan", "config": "fast"}'),
+    ],
+)
+def test_a_run_whose_files_are_damaged_is_listed_as_unusable_with_the_reason(tmp_path, name, text):
+    folder = made_run(tmp_path, "20260101-120000-morvan", run_folder.CANCELLED)
+    (folder / name).write_text(text)
+    manager = RunManager(tmp_path)
+    (run,) = manager.runs()
+    assert run.state == run_folder.FAILED and not run.resumable and f"its {name} is damaged" in run.problem
+    assert run.status == {"state": run_folder.FAILED, "message": f"This run cannot be used: {run.problem}."}
+    assert manager.active() is None and run.progress() == []
+    with pytest.raises(RunError, match="cannot be used"):
+        manager.resume(run.id)
+    manager.delete(run.id)
+    assert not folder.exists()
+
+
+# --- runs in the order they started, and the running one wherever it is (issue 14, item 12) ------------------------
+
+
+def test_runs_are_listed_by_when_they_started_not_by_their_names(tmp_path):
+    """At the end of summer time the clock goes back an hour: a later run can get an earlier local-time name."""
+    manager = RunManager(tmp_path)
+    first = made_run(tmp_path, "20261025-024500-morvan", run_folder.DONE)  # 02:45 summer time
+    second = made_run(tmp_path, "20261025-021500-qiita", run_folder.DONE)  # 02:15 winter time, half an hour later
+    run_folder.write_status(first, run_folder.DONE, pid=1, started_at=1_793_000_000.0)
+    run_folder.write_status(second, run_folder.DONE, pid=1, started_at=1_793_001_800.0)
+    old = made_run(tmp_path, "20260101-120000-morvan", run_folder.CANCELLED)  # no recorded start: its name tells
+    assert [run.id for run in manager.runs()] == [second.name, first.name, old.name]
+    run_folder.write_launch(old, 1, ["-m", "training"])  # resumed now: it keeps its place, started long before
+    assert [run.id for run in manager.runs()][-1] == old.name
+
+
+def test_the_running_run_is_found_wherever_it_sits(tmp_path):
+    manager = RunManager(tmp_path)
+    older = made_run(tmp_path, "20260101-120000-morvan", run_folder.CANCELLED)
+    made_run(tmp_path, "20260102-120000-qiita", run_folder.DONE)
+    with stand_in_process(older) as training:
+        run_folder.write_status(older, run_folder.RUNNING, pid=training.pid, started_at=1_767_261_600.0)
+        assert manager.runs()[0].id != older.name
+        assert manager.active().id == older.name and manager.active().state == run_folder.RUNNING
+        with pytest.raises(RunInProgress) as refused:
+            manager.start("qiita", {"limit": 600, "epochs": 1, "units": 16})
+        assert refused.value.run.id == older.name
+
+
+# --- a cancel before the process can answer it (issue 14, item 14) -------------------------------------------------
+
+
+@pytest.mark.parametrize("earlier", [None, run_folder.CANCELLED, run_folder.FAILED])
+def test_a_cancel_while_the_process_is_still_starting_reads_as_cancelled(tmp_path, earlier):
+    """The process dies of SIGTERM before its handler exists (Keras still importing): cancelled, not crashed."""
+    manager = RunManager(tmp_path)
+    folder = tmp_path / "20260101-120000-morvan"
+    folder.mkdir()
+    run_folder.write_config(folder, "morvan", preset("morvan", epochs=1).to_dict())
+    if earlier:  # a resume of a run that had stopped before
+        run_folder.write_status(folder, earlier, pid=1, step=40, total_steps=100, message="before")
+    with stand_in_process(folder) as training:
+        run_folder.write_launch(folder, training.pid, ["-m", "training", "--out", str(folder)])
+        assert manager.run(folder.name).state == run_folder.RUNNING
+        manager.cancel(folder.name)
+        training.wait()  # it died of the signal, saying nothing
+    run = manager.run(folder.name)
+    assert run.state == run_folder.CANCELLED and run.status["message"] == "Cancelled before training began."
+    assert not run.status.get("interrupted") and run.resumable
+    assert run_folder.read_status(folder)["state"] == run_folder.CANCELLED  # written back for everyone
+
+
+def test_a_process_killed_without_a_cancel_still_reads_as_failed(tmp_path):
+    manager = RunManager(tmp_path)
+    folder = made_run(tmp_path, "20260101-120000-morvan", run_folder.CANCELLED)
+    with stand_in_process(folder) as training:
+        run_folder.write_launch(folder, training.pid, ["-m", "training", "--out", str(folder)])
+        assert manager.run(folder.name).state == run_folder.RUNNING
+    run = manager.run(folder.name)
+    assert run.state == run_folder.FAILED and run.status["interrupted"] and "killed" in run.status["message"]
+
+
+# --- partial files of a killed process (issue 14, item 17) ---------------------------------------------------------
+
+
+def test_resume_clears_what_killed_processes_left_half_written(tmp_path, monkeypatch):
+    manager = RunManager(tmp_path)
+    folder = made_run(tmp_path, "20260101-120000-morvan", run_folder.FAILED)
+    (folder / run_folder.CHECKPOINT_FILE).write_bytes(b"the last checkpoint")
+    temporaries = temporaries_of_a_kill(folder)
+    launched = []
+    monkeypatch.setattr(RunManager, "_launch", lambda manager, folder, command: launched.append(folder))
+    manager.resume(folder.name)
+    assert launched == [folder] and not any(path.exists() for path in temporaries)
+    assert (folder / run_folder.CHECKPOINT_FILE).read_bytes() == b"the last checkpoint"

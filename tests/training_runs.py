@@ -4,6 +4,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from training import progress, run_folder
@@ -72,3 +74,22 @@ def finished_run(runs: Path, run_id: str, model_bytes: bytes, accuracy: float = 
     (folder / run_folder.CONFIG_FILE).write_text(json.dumps({"preset": "morvan", "config": {}}))
     run_folder.write_status(folder, run_folder.DONE, pid=1, test_accuracy=accuracy)
     return folder
+
+
+@contextmanager
+def stand_in_process(folder: Path) -> Iterator[subprocess.Popen]:
+    """A live process whose command line names the run folder, as a training process's does; ended on leaving."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", str(folder)])
+    try:
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
+def temporaries_of_a_kill(folder: Path) -> list[Path]:
+    """The partial files a process killed mid-write leaves, named as model/files.py's atomic_write names them."""
+    names = [".model.k3x9a0b_.tmp.keras", ".checkpoint.a1b2c3d4.tmp.keras", ".model.report.zz00yy11.tmp.npz", ".status.q1w2e3r4.tmp.json"]
+    for name in names:
+        (folder / name).write_bytes(b"half a file")
+    return [folder / name for name in names]

@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from model.files import open_to_append
+
 PROGRESS_FILE = "progress.jsonl"
 START, RESUME, BATCH, EPOCH, CANCELLED, REPORT, TEST = "start", "resume", "batch", "epoch", "cancelled", "report", "test"
 PACE_RECORDS = 6  # the time left is worked out from the pace over this many batch records
@@ -38,8 +40,8 @@ class ProgressLog:
     def write(self, kind: str, **fields) -> None:
         record = {"kind": kind, "time": round(time.time(), 3), **fields}
         line = json.dumps(record) + "\n"
-        with open(self.path, "a", encoding="utf-8") as file:
-            file.write(line)
+        with open_to_append(self.path) as file:  # never through a link planted in the run folder
+            file.write(line.encode())
             file.flush()
             os.fsync(file.fileno())
 

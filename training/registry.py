@@ -5,20 +5,27 @@ default.json in the runs root naming the default), so every browser and a
 restarted server see the same. The Read page asks which model reads on every
 stroke of every student, so answers are kept for as long as the few files they
 were read from are unchanged: a stroke costs a handful of stat calls.
+
+A model is listed as usable only once it has been read as the app reads it
+(its weights checked, NaN refused, its metadata of the right shape), from a run
+folder that neither is nor holds a link; any other is listed with the reason.
 """
 
 import functools
+import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.files import atomic_write_json, file_stamp, read_json_object
-from model.storage import DEFAULT_MODEL_PATH, ModelLoadError, metadata_path, model_file_problem, read_metadata
+from model.files import MOMENT, atomic_write_json, file_stamp, read_json_object, record, text
+from model.storage import DEFAULT_MODEL_PATH, ModelLoadError, load_model, metadata_path
 from training import run_folder
 
 SHIPPED = "shipped"  # the id of the model that ships in model/weights
 DEFAULT_FILE = "default.json"  # in the runs root: which model reads digits for everyone
-ANSWERS_KEPT = 32  # model entries and default choices kept; a class uses a handful
+DEFAULT = record(("model",), model=text(40, re.compile(rf"^{SHIPPED}$|{run_folder.RUN_ID.pattern}")), set_at=MOMENT)
+ANSWERS_KEPT = 256  # model entries and default choices kept: every model a server lists, each a few hundred bytes
 
 
 class RegistryError(RuntimeError):
@@ -70,7 +77,7 @@ class ModelRegistry:
             return []
         folder = self.root / model_id
         names = (run_folder.STATUS_FILE, run_folder.CONFIG_FILE, run_folder.MODEL_FILE, run_folder.METADATA_FILE)
-        return [folder / name for name in names]
+        return [folder] + [folder / name for name in names]  # the folder's own stamp changes when an entry is replaced
 
     def default_choice(self) -> str:
         """The model id in default.json, usable or not (see default_model_id)."""
@@ -99,30 +106,38 @@ class ModelRegistry:
 
 @functools.lru_cache(maxsize=ANSWERS_KEPT)
 def _entry(root: str, model_id: str, stamps: tuple) -> ModelEntry | None:
-    """The entry as its files are now; `stamps` (of ModelRegistry.model_files) only key the kept answers."""
+    """The entry as its files are now; `stamps` (of ModelRegistry.model_files) only key the kept answers.
+
+    A run folder that is a link is not listed; one that holds a link or a damaged
+    file is, if it has a model file, as one that cannot be used.
+    """
     if model_id == SHIPPED:
         return _look_at(SHIPPED, DEFAULT_MODEL_PATH)
     folder = Path(root) / model_id
-    status = run_folder.read_status(folder) or {}
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    files = run_folder.read_run_files(folder)
+    model_path = folder / run_folder.MODEL_FILE
+    if files.problem:
+        return ModelEntry(model_id, model_path, {}, files.problem) if os.path.lexists(model_path) else None
+    status = files.status or {}
     if status.get("state") != run_folder.DONE:
         return None
-    entry = _look_at(model_id, folder / run_folder.MODEL_FILE)
-    preset_name = (run_folder.read_config(folder) or {}).get("preset")
+    entry = _look_at(model_id, model_path)
+    preset_name = (files.settings or {}).get("preset")
     metadata = {**entry.metadata, "run": {"preset": preset_name, "device": status.get("device")}}
     return ModelEntry(entry.id, entry.path, metadata, entry.problem)
 
 
 @functools.lru_cache(maxsize=ANSWERS_KEPT)
 def _default_choice(path: str, stamp: tuple | None) -> str:
-    return (read_json_object(Path(path)) or {}).get("model", SHIPPED)
+    """The id in default.json; the shipped model's when the file is missing or not as set_default writes it."""
+    return (read_json_object(Path(path), DEFAULT) or {}).get("model", SHIPPED)
 
 
 def _look_at(model_id: str, path: Path) -> ModelEntry:
-    """A cheap look at a model file: present, a zip archive, readable metadata. Loading it is the real test."""
-    problem, metadata = model_file_problem(path), {}
-    if problem is None:
-        try:
-            metadata = read_metadata(path)
-        except ModelLoadError as error:
-            problem = str(error)
-    return ModelEntry(model_id, path, metadata, problem)
+    """The model read as the app reads it (about 15 ms, once per change of its files): usable, or why not."""
+    try:
+        return ModelEntry(model_id, path, load_model(path).metadata)
+    except ModelLoadError as error:
+        return ModelEntry(model_id, path, {}, error.reason)

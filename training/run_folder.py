@@ -11,7 +11,11 @@
 Every file here but the growing ones (progress.jsonl, train.log, TensorBoard's
 events) is replaced atomically, so a reader never sees half of one. Run ids are
 made by the run manager and checked against RUN_ID, so nothing a user types
-becomes a path.
+becomes a path. Nothing here follows a symbolic link inside a run folder, or a
+run folder that is one: such a folder "cannot be used" (read_run_files says
+why), and every write refuses it. Each JSON file is read against the shape its
+writer gives it (below), so what a page shows of a run is there and of the
+right type, or the run cannot be used.
 """
 
 import fcntl
@@ -20,15 +24,33 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from model.files import atomic_write_json, read_json_object
+from model.files import (
+    FLAG,
+    MOMENT,
+    LinkRefused,
+    atomic_write_json,
+    list_of,
+    number,
+    one_of,
+    open_to_append,
+    optional,
+    read_json_checked,
+    record,
+    stale_temporaries,
+    text,
+    whole,
+)
+from model.storage import DEVICE, shown_name
 from training.presets import TrainConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RUNS_DIR = REPO_ROOT / "runs"
 RUNS_ENV = "ROW_READER_RUNS"  # where runs go, if not runs/ in the project
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[a-z]+(-\d+)?$")  # 20260101-120000-morvan, -1, -2 ... when started in the same second
+RUN_ID_TIME = "%Y%m%d-%H%M%S"  # the start of a run id: local time, so only a last resort for ordering runs
 
 CONFIG_FILE = "config.json"
 LAUNCH_FILE = "launch.json"
@@ -41,6 +63,34 @@ TENSORBOARD_DIR = "tensorboard"  # event files for `tensorboard --logdir runs/`
 LOCK_FILE = ".lock"  # in the runs root
 
 RUNNING, DONE, CANCELLED, FAILED = "running", "done", "cancelled", "failed"
+
+# The shapes of the files, as this module and training/train.py write them.
+PID = whole(1, 2**31 - 1)
+STATUS = record(
+    ("state",),
+    state=one_of(RUNNING, DONE, CANCELLED, FAILED),
+    updated_at=MOMENT,
+    pid=PID,
+    started_at=MOMENT,
+    resumed_at=MOMENT,
+    device=DEVICE,
+    total_steps=optional(whole(1, 10**12)),
+    step=whole(0, 10**12),
+    epoch=whole(0, 10**6),
+    test_accuracy=number(0, 1),
+    message=text(100_000),
+    interrupted=FLAG,
+)
+CONFIG = record(("config",), preset=optional(text(40, re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"))), config=record())
+LAUNCH = record(
+    ("pid", "launched_at"),
+    pid=PID,
+    launched_at=MOMENT,
+    started_at=MOMENT,
+    cancel_requested_at=MOMENT,
+    command=list_of(text(10_000), 100),
+)
+SHOWABLE_ENTRY = re.compile(r"^[A-Za-z0-9._/-]{1,120}$")  # a file's name inside a run folder, fit to quote
 
 
 def runs_root(root: str | os.PathLike | None = None) -> Path:
@@ -60,8 +110,16 @@ def runs_locked(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def run_folder_to_write(run_dir: str | os.PathLike) -> Path:
+    """The run folder, if writing into it writes there: a folder that is a link (to anywhere) is refused."""
+    run_dir = Path(run_dir)
+    if run_dir.is_symlink():
+        raise LinkRefused(f"the run folder {run_dir.name} is a link to another place; nothing is written through it")
+    return run_dir
+
+
 def write_status(run_dir: Path, state: str, **fields) -> None:
-    atomic_write_json(Path(run_dir) / STATUS_FILE, {"state": state, "updated_at": time.time(), **fields})
+    atomic_write_json(run_folder_to_write(run_dir) / STATUS_FILE, {"state": state, "updated_at": time.time(), **fields})
 
 
 class RunStatus:
@@ -79,42 +137,145 @@ class RunStatus:
 
 
 def read_status(run_dir: Path) -> dict | None:
-    return read_json_object(Path(run_dir) / STATUS_FILE)
+    """status.json, or None when it is missing, unreadable or not as training writes it (read_run_files says why)."""
+    return read_json_checked(Path(run_dir) / STATUS_FILE, STATUS)[0]
 
 
 def write_config(run_dir: Path, preset_name: str | None, config: dict) -> None:
     """config is TrainConfig.to_dict(); preset_name is the recipe it started from, or None."""
-    atomic_write_json(Path(run_dir) / CONFIG_FILE, {"preset": preset_name, "config": config})
+    atomic_write_json(run_folder_to_write(run_dir) / CONFIG_FILE, {"preset": preset_name, "config": config})
 
 
 def read_config(run_dir: Path) -> dict | None:
-    """{"preset": ..., "config": {...}}, or None when the file is missing or unreadable."""
-    value = read_json_object(Path(run_dir) / CONFIG_FILE)
-    return value if value is not None and isinstance(value.get("config"), dict) else None
+    """{"preset": ..., "config": {...}}, or None when the file is missing, unreadable or not of that shape."""
+    return read_json_checked(Path(run_dir) / CONFIG_FILE, CONFIG)[0]
 
 
 def read_settings(config_path: Path) -> tuple[str | None, TrainConfig]:
     """The recipe name and the checked settings in a config.json; ValueError saying what is wrong with the file."""
-    saved = read_json_object(config_path)
-    if saved is None or not isinstance(saved.get("config"), dict):
-        raise ValueError(f"{config_path} is missing or unreadable")
+    saved, problem = read_json_checked(config_path, CONFIG)
+    if saved is None:
+        raise ValueError(f"{shown_name(config_path)} is missing or unreadable" + (f" ({problem})" if problem else ""))
     try:
         config = TrainConfig.from_dict(saved["config"])
     except (TypeError, ValueError) as error:
-        raise ValueError(f"{config_path} holds invalid settings ({error})") from None
-    preset_name = saved.get("preset")
-    return (preset_name if isinstance(preset_name, str) else None), config
+        raise ValueError(f"{shown_name(config_path)} holds invalid settings ({error})") from None
+    return saved.get("preset"), config
 
 
 def write_launch(run_dir: Path, pid: int, command: list[str]) -> None:
-    atomic_write_json(Path(run_dir) / LAUNCH_FILE, {"pid": pid, "launched_at": time.time(), "command": command})
+    """What the run manager started; started_at stays the run's first start over resumes, so that runs keep their order."""
+    now = time.time()
+    files = read_run_files(Path(run_dir))
+    first = started_at(Path(run_dir), files) if files.status or files.launch else now  # a resume keeps the first start
+    atomic_write_json(run_folder_to_write(run_dir) / LAUNCH_FILE, {"pid": pid, "launched_at": now, "started_at": first, "command": command})
 
 
 def read_launch(run_dir: Path) -> dict | None:
-    return read_json_object(Path(run_dir) / LAUNCH_FILE)
+    return read_json_checked(Path(run_dir) / LAUNCH_FILE, LAUNCH)[0]
 
 
-def process_alive(pid, run_dir: Path | None = None) -> bool:
+def record_cancel_request(run_dir: Path) -> None:
+    """Note in launch.json that a cancel was asked, so that a process that dies of it before it can say so reads as cancelled."""
+    launch = read_launch(run_dir)
+    if launch is not None:
+        atomic_write_json(run_folder_to_write(run_dir) / LAUNCH_FILE, {**launch, "cancel_requested_at": time.time()})
+
+
+def open_log(run_dir: Path):
+    """train.log, to append the output of a process to; refused (OSError) if the folder or the log is a link."""
+    return open_to_append(run_folder_to_write(run_dir) / LOG_FILE)
+
+
+def read_log_tail(run_dir: Path, max_bytes: int = 64 * 1024) -> str:
+    """The end of train.log, "" if there is none; never read through a link."""
+    try:
+        with open(os.open(Path(run_dir) / LOG_FILE, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as log:
+            log.seek(max(log.seek(0, os.SEEK_END) - max_bytes, 0))
+            return log.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+# --- a whole run folder ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """What a run folder's JSON files say, each checked; `problem` says why the run cannot be used, if it cannot."""
+
+    status: dict | None
+    launch: dict | None
+    settings: dict | None  # config.json: {"preset": ..., "config": {...}}
+    problem: str | None = None
+
+
+def read_run_files(folder: Path) -> RunFiles:
+    """status.json, launch.json and config.json, unless a link or a damaged file means the run cannot be used."""
+    problem = link_problem(folder)
+    if problem:
+        return RunFiles(None, None, None, problem)
+    status, status_problem = read_json_checked(folder / STATUS_FILE, STATUS)
+    launch, launch_problem = read_json_checked(folder / LAUNCH_FILE, LAUNCH)
+    settings, settings_problem = read_json_checked(folder / CONFIG_FILE, CONFIG)
+    problem = status_problem or launch_problem or settings_problem
+    return RunFiles(None, None, None, problem) if problem else RunFiles(status, launch, settings)
+
+
+def link_problem(folder: Path) -> str | None:
+    """Why a run folder must not be touched: it, or anything in it, is a symbolic link (to anywhere on the server)."""
+    if folder.is_symlink():
+        return "the run folder is a link to another place, and Row Reader follows no links in its runs folder"
+    if not folder.is_dir():
+        return "it is not a folder"
+    for parent, folders, files in os.walk(folder):  # links to folders are listed, never entered
+        for name in folders + files:
+            path = Path(parent, name)
+            if path.is_symlink():
+                inside = path.relative_to(folder).as_posix()
+                shown = inside if SHOWABLE_ENTRY.match(inside) else "one of its files"
+                return f"its {shown} is a link to another file, and Row Reader follows no links in its runs folder"
+    return None
+
+
+def started_at(folder: Path, files: RunFiles) -> float:
+    """When the run first started: from launch.json or status.json, else from its id (local time, so a last resort)."""
+    for value in ((files.launch or {}).get("started_at"), (files.status or {}).get("started_at"), (files.launch or {}).get("launched_at")):
+        if value is not None:
+            return float(value)
+    try:
+        return time.mktime(time.strptime(folder.name[:15], RUN_ID_TIME))
+    except (ValueError, OverflowError):
+        return 0.0
+
+
+def claims_running(folder: Path) -> bool:
+    """Whether a run folder's files say a process is (or is about to be) training it: two small reads, no more."""
+    status, launch = read_status(folder) or {}, read_launch(folder) or {}
+    return status.get("state") == RUNNING or launch.get("launched_at", 0) > status.get("updated_at", 0)
+
+
+def clear_stale_temporaries(run_dir: Path) -> list[str]:
+    """Remove the partial files of writes a killed process left (.model.x1y2z3a4.tmp.keras, .status.*.tmp.json ...).
+
+    For a process taking the folder on (the run manager before it starts one,
+    a training process as it begins): nothing is removed while another live
+    process trains the folder, nor from a folder that cannot be used. Returns
+    the names removed.
+    """
+    run_dir = Path(run_dir)
+    files = read_run_files(run_dir)
+    pids = {(files.status or {}).get("pid"), (files.launch or {}).get("pid")}
+    if files.problem or any(process_alive(pid, run_dir.name) for pid in pids):  # by the run's id: --out may be relative
+        return []
+    removed = []
+    for path in stale_temporaries(run_dir):
+        path.unlink(missing_ok=True)
+        removed.append(path.name)
+    return removed
+
+
+def process_alive(pid, run_dir: Path | str | None = None) -> bool:
     """Whether pid names a live process other than this one and, given its run folder, one still training that folder.
 
     A zombie waiting to be reaped is not alive, and a pid reused by another

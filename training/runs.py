@@ -7,7 +7,9 @@ priority so that the server stays quick for the students drawing meanwhile
 reads everything back from the run folders, so every browser, and a restarted
 server, sees the same runs. A run whose process died without saying so
 (killed, out of memory, machine restarted) is marked failed the next time
-anyone looks.
+anyone looks, or cancelled if a cancel was asked before it could answer. A run
+folder that is a link, holds one, or holds a damaged file is listed as one
+that cannot be used, and is never written to, resumed or followed.
 """
 
 import json
@@ -49,6 +51,8 @@ class Run:
     status: dict = field(repr=False)  # status.json as last written (plus what the manager found out)
     config: dict = field(repr=False)  # config.json's "config", {} before it was written
     preset: str | None = None
+    started_at: float = 0.0  # when the run first started (seconds since 1970): runs are listed by it
+    problem: str | None = None  # why the run cannot be used (a link, a damaged file); None for a sound run
 
     @property
     def model_path(self) -> Path:
@@ -60,17 +64,17 @@ class Run:
 
     @property
     def resumable(self) -> bool:
-        return self.state in (CANCELLED, FAILED) and bool(self.config)
+        return self.state in (CANCELLED, FAILED) and bool(self.config) and self.problem is None
 
     def progress(self) -> list[dict]:
+        if self.problem is not None:
+            return []  # its files may be links to anywhere
         return progress.current_records(progress.read_progress(self.folder))
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
-        try:
-            text = (self.folder / run_folder.LOG_FILE).read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
+        if self.problem is not None:
             return ""
-        return "\n".join(text.rstrip().splitlines()[-lines:])
+        return "\n".join(run_folder.read_log_tail(self.folder).rstrip().splitlines()[-lines:])
 
 
 def probe_device() -> dict:
@@ -111,42 +115,60 @@ class RunManager:
     # --- reading ----------------------------------------------------------------------------------------------------
 
     def runs(self) -> list[Run]:
-        """Every run, newest first."""
-        if not self.root.is_dir():
-            return []
-        folders = sorted((p for p in self.root.iterdir() if p.is_dir() and run_folder.RUN_ID.match(p.name)), reverse=True)
-        return [self._read(folder) for folder in folders]
+        """Every run, the latest started first (by the times its files record: names in local time misorder)."""
+        return sorted(map(self._read, self._folders()), key=lambda run: (run.started_at, run.id), reverse=True)
 
     def run(self, run_id: str) -> Run:
-        if not isinstance(run_id, str) or not run_folder.RUN_ID.match(run_id) or not (self.root / run_id).is_dir():
+        folder = self.root / run_id if isinstance(run_id, str) and run_folder.RUN_ID.match(run_id) else None
+        if folder is None or not (folder.is_symlink() or folder.is_dir()):
             raise RunError(f"There is no run {run_id!r}.")
-        return self._read(self.root / run_id)
+        return self._read(folder)
 
     def active(self) -> Run | None:
-        return next((run for run in self.runs() if run.state == RUNNING), None)
+        """The run in progress, wherever it sits among the others; only folders whose files say so are read in full."""
+        claiming = [self._read(folder) for folder in self._folders() if not folder.is_symlink() and run_folder.claims_running(folder)]
+        return max((run for run in claiming if run.state == RUNNING), key=lambda run: (run.started_at, run.id), default=None)
+
+    def _folders(self) -> list[Path]:
+        """Every entry of the runs root named as a run: folders, and links posing as folders (listed, never followed)."""
+        if not self.root.is_dir():
+            return []
+        return [path for path in self.root.iterdir() if run_folder.RUN_ID.match(path.name) and (path.is_symlink() or path.is_dir())]
 
     def _read(self, folder: Path) -> Run:
-        status = run_folder.read_status(folder)
-        launch = run_folder.read_launch(folder)
-        settings = run_folder.read_config(folder) or {}
-        if launch and launch.get("launched_at", 0) > (status or {}).get("updated_at", 0):
+        files = run_folder.read_run_files(folder)
+        started_at = run_folder.started_at(folder, files)
+        if files.problem:
+            status = {"state": FAILED, "message": f"This run cannot be used: {files.problem}."}
+            return Run(folder.name, folder, FAILED, status, {}, None, started_at, files.problem)
+        status, launch, settings = files.status, files.launch, files.settings or {}
+        if launch and launch["launched_at"] > (status or {}).get("updated_at", 0):
             # Launched (or resumed) and not yet heard from: the process is still importing Keras.
-            status = {**(status or {}), "state": RUNNING, "pid": launch.get("pid"), "message": "starting"}
+            status = {**(status or {}), "state": RUNNING, "pid": launch["pid"], "message": "starting"}
         status = status or {"state": FAILED, "message": "the run folder has no status"}
         _reap_children()
-        if status.get("state") == RUNNING and not run_folder.process_alive(status.get("pid"), folder):
-            status = self._mark_interrupted(folder, status)
-        config = settings.get("config") if isinstance(settings.get("config"), dict) else {}
-        return Run(folder.name, folder, status.get("state", FAILED), status, config, settings.get("preset"))
+        if status["state"] == RUNNING and not run_folder.process_alive(status.get("pid"), folder):
+            status = self._mark_interrupted(folder, status, launch)
+        return Run(folder.name, folder, status.get("state", FAILED), status, settings.get("config", {}), settings.get("preset"), started_at)
 
-    def _mark_interrupted(self, folder: Path, status: dict) -> dict:
-        """The process is gone but never said so: record that, so everyone sees the same."""
+    def _mark_interrupted(self, folder: Path, status: dict, launch: dict | None) -> dict:
+        """The process is gone but never said so: record that, so everyone sees the same.
+
+        Cancelled if a cancel was asked (the process may have died of the signal
+        before it could answer it, while still importing Keras), else failed.
+        """
+        launched_at = (launch or {}).get("launched_at", 0)
         latest = run_folder.read_status(folder)
-        if latest and latest.get("state") != RUNNING:
+        if latest and latest.get("state") != RUNNING and latest.get("updated_at", 0) >= launched_at:
             return latest  # it finished between our two reads
-        message = "The training process stopped without finishing: it was killed, ran out of memory, or the machine restarted."
-        fields = {key: value for key, value in status.items() if key not in ("state", "updated_at", "message")}
-        run_folder.write_status(folder, FAILED, message=message, interrupted=True, **fields)
+        fields = {key: value for key, value in status.items() if key not in ("state", "updated_at", "message", "interrupted")}
+        if launch and "cancel_requested_at" in launch:
+            heard_from = (latest or {}).get("updated_at", 0) >= launched_at
+            message = "Cancelled; the last checkpoint is kept." if heard_from else "Cancelled before training began."
+            run_folder.write_status(folder, CANCELLED, message=message, **fields)
+        else:
+            message = "The training process stopped without finishing: it was killed, ran out of memory, or the machine restarted."
+            run_folder.write_status(folder, FAILED, message=message, interrupted=True, **fields)
         return run_folder.read_status(folder) or {"state": FAILED, "message": message}
 
     # --- starting and stopping --------------------------------------------------------------------------------------
@@ -166,32 +188,49 @@ class RunManager:
             return self._read(folder)
 
     def resume(self, run_id: str) -> Run:
+        """Carry a cancelled or failed run on; what its killed processes left half-written is cleared first."""
         run = self.run(run_id)
+        if run.problem:
+            raise RunError(f"Run {run_id} cannot be used: {run.problem}.")
         if not run.resumable:
             raise RunError(f"Run {run_id} is {run.state}; only a cancelled or failed run can be resumed.")
         with run_folder.runs_locked(self.root):
-            self._refuse_if_busy()
+            self._refuse_if_busy()  # so no process of this run lives: its partial files are stale
+            run_folder.clear_stale_temporaries(run.folder)
             self._launch(run.folder, training_command(run.folder, self.data_dir, resume=True))
             return self._read(run.folder)
 
     def cancel(self, run_id: str) -> None:
-        """Ask the run to stop after its current batch; it keeps its last checkpoint and says "cancelled"."""
+        """Ask the run to stop after its current batch; it keeps its last checkpoint and says "cancelled".
+
+        The request is noted in launch.json first: a process still importing Keras
+        may die of the signal before it can answer, and is then read as cancelled.
+        """
         run = self.run(run_id)
         if run.state != RUNNING:
             raise RunError(f"Run {run_id} is not running (it is {run.state}).")
+        with run_folder.runs_locked(self.root):
+            run_folder.record_cancel_request(run.folder)
         try:
             os.kill(run.status["pid"], signal.SIGTERM)
         except ProcessLookupError:
             pass  # it ended meanwhile; the next read says how
 
     def delete(self, run_id: str) -> None:
+        """Delete a run's folder; a run folder that is a link loses the link, never what it points at."""
         run = self.run(run_id)
         with run_folder.runs_locked(self.root):
             if self._read(run.folder).state == RUNNING:
                 raise RunError(f"Run {run_id} is still running; cancel it first.")
             if self.registry.default_choice() == run_id:
                 self.registry.write_default(SHIPPED)
-            shutil.rmtree(run.folder)
+            try:
+                if run.folder.is_symlink() or not run.folder.is_dir():
+                    run.folder.unlink()
+                else:
+                    shutil.rmtree(run.folder)  # removes links inside, never follows them
+            except OSError:
+                raise RunError(f"Run {run_id} could not be deleted completely; ask whoever looks after the server.") from None
 
     def _refuse_if_busy(self) -> None:
         active = self.active()
@@ -210,8 +249,11 @@ class RunManager:
         raise RunError("Could not make a run folder.")
 
     def _launch(self, folder: Path, command: list[str]) -> None:
+        """Start the process on a run folder of this root; the log is appended to, never through a link."""
+        if folder.parent.resolve() != self.root.resolve() or run_folder.link_problem(folder):
+            raise RunError(f"Run {folder.name} cannot be used: {run_folder.link_problem(folder) or 'it is not in the runs folder'}.")
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", **beside_server_environment()}
-        with open(folder / run_folder.LOG_FILE, "ab") as log:
+        with run_folder.open_log(folder) as log:
             log.write(f"$ {' '.join(command[1:])}\n".encode())
             log.flush()
             process = subprocess.Popen(

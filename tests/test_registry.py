@@ -1,0 +1,136 @@
+"""training/registry.py: a model is usable only if it reads as the app reads it, from files that are neither links nor damaged."""
+
+import json
+
+import numpy as np
+import pytest
+
+from model.storage import DEFAULT_MODEL_PATH
+from tests.random_models import changed_model_file
+from tests.training_runs import finished_run
+from training import run_folder
+from training.registry import SHIPPED, ModelRegistry, RegistryError
+
+RUN_ID = "20260101-120000-morvan"
+
+
+@pytest.fixture
+def shipped_bytes() -> bytes:
+    return DEFAULT_MODEL_PATH.read_bytes()
+
+
+def assert_plain(problem: str, tmp_path) -> None:
+    """A reason a teacher can read beside the model: no server path, no Python exception."""
+    assert str(tmp_path) not in problem and "/" not in problem.split(":")[0], problem
+    assert "Error" not in problem and "Traceback" not in problem and "<" not in problem, problem
+
+
+def assert_unusable(registry: ModelRegistry, run_id: str, reason: str, tmp_path) -> None:
+    entry = registry.model(run_id)
+    assert entry is not None and entry.problem and reason in entry.problem, entry
+    assert_plain(entry.problem, tmp_path)
+    with pytest.raises(RegistryError, match="cannot be used"):
+        registry.set_default(run_id)
+    (tmp_path / "default.json").write_text(json.dumps({"model": run_id}))
+    assert registry.default_model_id() == SHIPPED
+
+
+def test_a_sound_run_model_is_usable(tmp_path, shipped_bytes):
+    finished_run(tmp_path, RUN_ID, shipped_bytes)
+    registry = ModelRegistry(tmp_path)
+    entry = registry.model(RUN_ID)
+    assert entry.problem is None and entry.metadata["test_accuracy"] == 0.91 and entry.label.startswith("morvan")
+    registry.set_default(RUN_ID)
+    assert registry.default_model_id() == RUN_ID
+
+
+def _a_nan_in_a_kernel(h5) -> None:
+    kernels = []
+    h5.visititems(lambda name, item: kernels.append(item) if name.endswith("vars/0") else None)
+    kernels[0][0, 0] = np.nan
+
+
+def test_a_model_with_nan_weights_cannot_be_used(tmp_path, shipped_bytes):
+    """Issue 14, item 15: listed with the reason, never the default, never loaded by the app."""
+    folder = finished_run(tmp_path, RUN_ID, shipped_bytes)
+    changed_model_file(DEFAULT_MODEL_PATH, folder / run_folder.MODEL_FILE, weights=_a_nan_in_a_kernel)
+    assert_unusable(ModelRegistry(tmp_path), RUN_ID, "the model's weights contain NaN or infinite values", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "wrong"),
+    [
+        ('{"test_accuracy": null}', "test_accuracy must be a number from 0 to 1"),
+        ('{"test_accuracy": "high"}', "test_accuracy must be a number"),
+        ('{"test_accuracy": NaN}', "test_accuracy must be a number"),
+        ('{"test_accuracy": 7}', "test_accuracy must be a number from 0 to 1"),
+        ('{"device": "GPU"}', "device must be a JSON object"),
+        ('{"device": {"kind": "GPU", "name": ["a"]}}', "device.name must be text"),
+        ('{"device": {"name": "GPU"}}', "device.kind is missing"),
+        ('{"wall_time_s": "long"}', "wall_time_s must be a number"),
+        ('{"wall_time_s": 1e999}', "wall_time_s must be a number"),
+        ('{"wall_time_s": 1' + "0" * 5000 + "}", "it is not readable JSON"),
+        ('[{"test_accuracy": 0.9}]', "it must be a JSON object"),
+    ],
+    ids=lambda value: value[:40],
+)
+def test_a_model_json_of_the_wrong_shape_makes_the_model_unusable(tmp_path, shipped_bytes, metadata, wrong):
+    """Issue 14, item 8: the pages format test_accuracy, wall_time_s and device; each is of its type, or the model is not usable."""
+    folder = finished_run(tmp_path, RUN_ID, shipped_bytes)
+    (folder / run_folder.METADATA_FILE).write_text(metadata)
+    assert_unusable(ModelRegistry(tmp_path), RUN_ID, f"its model.json is damaged: {wrong}", tmp_path)
+
+
+def test_a_status_of_the_wrong_shape_makes_the_model_unusable(tmp_path, shipped_bytes):
+    folder = finished_run(tmp_path, RUN_ID, shipped_bytes)
+    (folder / run_folder.STATUS_FILE).write_text(json.dumps({"state": "done", "device": "GPU"}))
+    assert_unusable(ModelRegistry(tmp_path), RUN_ID, "its status.json is damaged: device must be a JSON object", tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"model": {"a": 1}}', '{"model": ["x"]}', '{"model": "../../etc"}', '{"model": null}', "[]", '{"model": "' + RUN_ID + '"', ""],
+)
+def test_a_default_json_of_the_wrong_shape_gives_the_shipped_model(tmp_path, shipped_bytes, text):
+    finished_run(tmp_path, RUN_ID, shipped_bytes)
+    (tmp_path / "default.json").write_text(text)
+    registry = ModelRegistry(tmp_path)
+    assert registry.default_choice() == SHIPPED and registry.default_model_id() == SHIPPED
+
+
+def test_a_model_file_reached_through_a_link_cannot_be_used(tmp_path, shipped_bytes):
+    """Issue 14, item 6: a link in a run folder, to a sound model or to anything else, is never followed."""
+    folder = finished_run(tmp_path, RUN_ID, shipped_bytes)
+    (folder / run_folder.MODEL_FILE).unlink()
+    (folder / run_folder.MODEL_FILE).symlink_to(DEFAULT_MODEL_PATH)
+    assert_unusable(ModelRegistry(tmp_path), RUN_ID, "its model.keras is a link to another file", tmp_path)
+
+
+def test_model_json_reached_through_a_link_cannot_be_used(tmp_path, shipped_bytes):
+    folder = finished_run(tmp_path, RUN_ID, shipped_bytes)
+    (folder / run_folder.METADATA_FILE).unlink()
+    (folder / run_folder.METADATA_FILE).symlink_to(DEFAULT_MODEL_PATH.with_suffix(".json"))
+    assert_unusable(ModelRegistry(tmp_path), RUN_ID, "its model.json is a link to another file", tmp_path)
+
+
+def test_a_run_folder_that_is_a_link_is_not_listed_as_usable(tmp_path, shipped_bytes):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    finished_run(elsewhere, RUN_ID, shipped_bytes)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / RUN_ID).symlink_to(elsewhere / RUN_ID, target_is_directory=True)
+    registry = ModelRegistry(runs)
+    assert registry.model(RUN_ID) is None and [entry.id for entry in registry.models()] == [SHIPPED]
+    with pytest.raises(RegistryError):
+        registry.set_default(RUN_ID)
+
+
+def test_a_link_made_after_a_model_was_listed_is_noticed(tmp_path, shipped_bytes):
+    """Answers are kept while a run's files are unchanged; replacing one by a link is a change."""
+    folder = finished_run(tmp_path, RUN_ID, shipped_bytes)
+    registry = ModelRegistry(tmp_path)
+    assert registry.model(RUN_ID).problem is None
+    (folder / run_folder.CONFIG_FILE).unlink()
+    (folder / run_folder.CONFIG_FILE).symlink_to(tmp_path / "elsewhere.json")
+    assert "its config.json is a link" in registry.model(RUN_ID).problem
