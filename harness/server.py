@@ -29,18 +29,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(port: int | None = None, env: dict | None = None, log_path: Path | None = None):
-    """`streamlit run app.py` on a free port; yields (url, process, seconds the server took to answer)."""
+def streamlit_server(port: int | None = None, env: dict | None = None, log_path: Path | None = None, root: Path = REPO_ROOT):
+    """`streamlit run app.py` in `root` (this checkout, or an older one for a before/after) on a free port;
+    yields (url, process, seconds the server took to answer)."""
     port = port or free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)]
     log = open(log_path, "w") if log_path else subprocess.DEVNULL
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=root, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit did not start (exit code {process.returncode})")
+            raise RuntimeError(f"streamlit did not start in {root} (exit code {process.returncode})")
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=2).read()
         except OSError:

@@ -6,7 +6,8 @@
 Loads the model once, preprocesses each image as MNIST was made, and replays
 all of them through the numpy x-ray in one batch. A file that cannot be read
 is reported on its own line; the others still go through, and the exit
-status is 1 if any failed.
+status is 1 if any failed. A model whose answers are not numbers (NaN or
+infinite probabilities) reads nothing: it is reported, with exit status 1.
 """
 
 import argparse
@@ -17,6 +18,8 @@ import sys
 import numpy as np
 
 from model.config import ROW_WIDTH, ROWS
+
+NOT_NUMBERS = "the model's answers are not numbers (NaN or infinity), so it can read nothing; its weights are damaged: use another model"
 
 
 def image_for_model(path: str, preprocess_image: bool) -> np.ndarray:
@@ -36,7 +39,7 @@ def image_for_model(path: str, preprocess_image: bool) -> np.ndarray:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m model.predict", description="Read handwritten digits row by row.")
-    parser.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG or other image files")
+    parser.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG files (GIF, BMP and WebP are read too)")
     parser.add_argument("--model", help="a .keras file (default: the shipped model/weights/default.keras)")
     parser.add_argument("--json", action="store_true", help="one JSON object a line, with probabilities after every row")
     parser.add_argument("--no-preprocess", action="store_true", help="take 28x28 MNIST-format images as they are")
@@ -63,6 +66,9 @@ def main(argv=None) -> int:
         except (ValueError, OSError) as error:
             failures[path] = str(error)
     step_probs = step_probabilities(loaded.weights, np.stack(images)) if images else np.empty((0, ROWS, 10))
+    if not np.isfinite(step_probs).all():
+        print(f"error: {NOT_NUMBERS}", file=sys.stderr)
+        return 1
     results = dict(zip(readable, step_probs, strict=True))
 
     for path in args.images:  # in the order given

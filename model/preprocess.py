@@ -8,10 +8,13 @@ intermediate images so the app can show what the model sees.
 """
 
 import io
+import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageFilter, UnidentifiedImageError
+from PIL.JpegImagePlugin import JpegImageFile
 
 FIELD = 28  # the MNIST image
 BOX = 20  # the box the digit is fitted into
@@ -20,7 +23,11 @@ MIN_INK_PIXELS = 3
 MIN_EXTENT = 0.04  # a drawing whose longest side is under 4% of the image is a speck, not a digit
 WORK_SIZE = 96  # the crop's longest side while strokes are measured and adjusted
 MIN_STROKE = 0.11  # most MNIST strokes are at least 1/9 of the digit's longest side; thinner ones are thickened
-MAX_PIXELS = 25_000_000  # larger uploads are refused rather than decoded
+MAX_PIXELS = 64_000_000  # 8000x8000: a picture whose header claims more is refused before anything is decoded
+MAX_DECODED_BYTES = 64_000_000  # what decoding one picture may hold at once: a 5000x5000 grey PNG, a 4000x4000 colour one
+WORK_SIDE = 1000  # a larger picture is reduced to this longest side as it is decoded: its digit ends up 20x20 anyway
+STRIP_ROWS = 64  # reduced rows made at a time, so that converting a large picture's mode never copies all of it
+FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")  # the decoders we open; Pillow's others are not for uploads
 
 
 class ImageError(ValueError):
@@ -42,21 +49,111 @@ class Preprocessed:
 
 
 def load_image(source) -> np.ndarray:
-    """Decode a path, bytes or file object into an array; anything else raises ImageError."""
+    """Decode a path, bytes or file object into an array, a large picture reduced; anything else raises ImageError.
+
+    The size comes from the header before anything is decoded: a picture too large to decode cheaply is
+    refused, a JPEG is decoded at 1/2 to 1/8 scale, and any other picture over WORK_SIDE is reduced strip by
+    strip, so that one request holds at most MAX_DECODED_BYTES of pixels. Smaller pictures are read as they are.
+    """
+    if isinstance(source, str | os.PathLike):
+        with _open_file(source) as file:
+            return _decode(file)
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
+    return _decode(source)
+
+
+def _open_file(path) -> io.BufferedReader:
+    """The file at `path`, or ImageError saying in words why it cannot be opened (no paths, no error numbers)."""
     try:
-        with Image.open(source) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise ImageError(f"the image is {image.width}x{image.height}, larger than we accept")
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise ImageError("no such file") from None
+    except IsADirectoryError:
+        raise ImageError("it is a folder, not an image") from None
+    except PermissionError:
+        raise ImageError("it may not be read (no permission)") from None
+    except OSError:
+        raise ImageError("it cannot be opened") from None
+
+
+def _decode(file) -> np.ndarray:
+    try:
+        with Image.open(file, formats=FORMATS) as image:
+            _check_size(image)
+            factor = _draft(image)
+            _check_decoding_cost(image)
             image.load()
-            if image.mode not in ("L", "RGB", "RGBA"):
-                image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
+            if factor > 1 or image.mode not in ("L", "RGB", "RGBA"):
+                image = _reduced(image, factor) if factor > 1 else image.convert(_array_mode(image))
             return np.asarray(image)
-    except (UnidentifiedImageError, Image.DecompressionBombError) as error:
-        raise ImageError(f"not a readable image ({error})") from None
-    except (OSError, SyntaxError, ValueError) as error:
-        raise ImageError(f"the image file is damaged or truncated ({error})") from None
+    except ImageError:
+        raise
+    except UnidentifiedImageError:
+        raise ImageError("it is not a picture we can read (PNG or JPEG)") from None
+    except Image.DecompressionBombError:
+        raise ImageError(f"it claims to be far larger than the {MAX_PIXELS // 1_000_000} million pixels we read") from None
+    except MemoryError:
+        raise ImageError("it is too large to read") from None
+    except Exception:  # noqa: BLE001  Pillow's decoders raise many kinds of error on damaged files; each means the same here
+        raise ImageError("it is damaged or cut short") from None
+
+
+def _check_size(image: Image.Image) -> None:
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ImageError(f"it is {width}x{height} pixels, more than the {MAX_PIXELS // 1_000_000} million we read; make it smaller")
+    if width < 1 or height < 1:
+        raise ImageError("it is damaged or cut short")
+
+
+def _reduction(width: int, height: int) -> int:
+    """The whole factor that brings the longest side to WORK_SIDE or under; 1 for a picture that fits."""
+    return math.ceil(max(width, height) / WORK_SIDE)
+
+
+def _draft(image: Image.Image) -> int:
+    """Have a large JPEG decoded at 1/2, 1/4 or 1/8 scale; the reduction still to do after decoding."""
+    factor = _reduction(*image.size)
+    if factor > 1 and isinstance(image, JpegImageFile):  # an MPO from a phone camera too
+        image.draft(None, (max(1, image.width // factor), max(1, image.height // factor)))
+        factor = _reduction(*image.size)
+    return factor
+
+
+def _bytes_per_pixel(mode: str) -> int:
+    return 1 if mode in ("1", "L", "P") else 4  # as Pillow holds them; "I;16" takes 2, counted as 4
+
+
+def _check_decoding_cost(image: Image.Image) -> None:
+    """Refuse what decoding at this size would hold too much memory for; the limit named in pixels."""
+    width, height = image.size
+    per_pixel = _bytes_per_pixel(image.mode)
+    if width * height * per_pixel > MAX_DECODED_BYTES:
+        limit = MAX_DECODED_BYTES // per_pixel / 1_000_000
+        kind = "colour" if per_pixel > 1 else "grey"
+        raise ImageError(
+            f"it is {width}x{height} pixels, more than the {limit:.0f} million we read in a {kind} {image.format} picture; "
+            "make it smaller, or save it as JPEG"
+        )
+
+
+def _array_mode(image: Image.Image) -> str:
+    """The mode the array is made in: grey, RGB, or RGBA when the picture has any transparency."""
+    if image.mode in ("L", "RGB", "RGBA"):
+        return image.mode
+    return "RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB"
+
+
+def _reduced(image: Image.Image, factor: int) -> Image.Image:
+    """`image` box-averaged by `factor` and in its array mode, made a strip at a time so no full-size copy is held."""
+    mode, (width, height) = _array_mode(image), image.size
+    reduced = Image.new(mode, (math.ceil(width / factor), math.ceil(height / factor)))
+    step = STRIP_ROWS * factor
+    for top in range(0, height, step):
+        strip = image.crop((0, top, width, min(top + step, height)))
+        reduced.paste(strip.convert(mode).reduce(factor), (0, top // factor))
+    return reduced
 
 
 def to_ink(image: np.ndarray) -> tuple[np.ndarray, bool]:

@@ -66,9 +66,9 @@ def test_bad_files_are_reported_and_the_rest_still_read(small_model, images, tmp
     result = predict("--json", "--model", small_model, images["text"], images["seven"], images["empty"], missing)
     assert result.returncode == 1
     lines = {line["path"]: line for line in map(json.loads, result.stdout.splitlines())}
-    assert "not a readable image" in lines[str(images["text"])]["error"]
+    assert "not a picture we can read" in lines[str(images["text"])]["error"]
     assert "no digit found" in lines[str(images["empty"])]["error"]
-    assert "error" in lines[str(missing)]
+    assert lines[str(missing)]["error"] == "no such file"
     assert "digit" in lines[str(images["seven"])]
 
 
@@ -86,3 +86,48 @@ def test_a_model_that_is_not_a_keras_file_is_refused(images, tmp_path):
     result = predict("--model", broken, images["seven"])
     assert result.returncode == 2
     assert "not a Keras .keras file" in result.stderr
+
+
+def test_a_missing_file_and_a_folder_are_said_in_plain_words(small_model, images, tmp_path):
+    result = predict("--model", small_model, tmp_path / "digit.png", tmp_path, images["seven"])
+    assert result.returncode == 1
+    missing, folder, seven = result.stdout.splitlines()
+    assert missing == f"{tmp_path / 'digit.png'}: error: no such file"
+    assert folder == f"{tmp_path}: error: it is a folder, not an image"
+    assert seven.startswith(f"{images['seven']}: ") and "%" in seven
+    assert "Errno" not in result.stdout and "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def nan_model(tmp_path_factory):
+    """A model file whose weights are all NaN, as a damaged or diverged training run might leave."""
+    from model.config import ModelConfig
+    from model.network import build_model
+    from model.storage import save_model
+
+    model = build_model(ModelConfig(projection_units=16, lstm_layers=1, units=16))
+    for weight in model.weights:
+        weight.assign(np.full(weight.shape, np.nan, np.float32))
+    path = tmp_path_factory.mktemp("model") / "nan.keras"
+    save_model(model, path)
+    return path
+
+
+def test_a_model_with_nan_weights_gives_no_answer(nan_model, images):
+    """Refused when it loads (model/weights.py) or when its answers come out: never "0 (nan%)" with success."""
+    result = predict("--model", nan_model, images["seven"])
+    assert result.returncode != 0
+    assert "nan" not in result.stdout.lower()
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+def test_probabilities_that_are_not_numbers_are_an_error_not_an_answer(small_model, images, monkeypatch, capsys):
+    """Whatever the loader lets through, predict itself never prints a NaN as an answer."""
+    import model.xray
+    from model.predict import main
+
+    monkeypatch.setattr(model.xray, "step_probabilities", lambda weights, batch: np.full((len(batch), 28, 10), np.nan))
+    assert main(["--model", str(small_model), str(images["seven"])]) == 1
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert printed.err.startswith("error: the model's answers are not numbers")

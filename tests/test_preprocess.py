@@ -1,12 +1,15 @@
 """Drawings and photos become MNIST-style 28x28 digits: cropped, fitted in 20x20, centred by mass."""
 
 import io
+import re
+import struct
+import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from model.preprocess import BOX, ImageError, centre_of_mass, load_image, preprocess
+from model.preprocess import BOX, WORK_SIDE, ImageError, centre_of_mass, load_image, preprocess
 from tests.drawn_digits import draw_seven
 
 
@@ -88,11 +91,92 @@ def test_a_speck_is_near_empty():
     assert prepared.is_empty and "small" in prepared.empty_reason
 
 
-def test_load_image_reads_png_and_refuses_non_images(tmp_path):
+def encoded(array, format="PNG", mode=None) -> bytes:
     buffer = io.BytesIO()
-    Image.fromarray(draw_seven()).save(buffer, format="PNG")
-    assert load_image(buffer.getvalue()).shape == (280, 280)
-    with pytest.raises(ImageError, match="not a readable image"):
+    Image.fromarray(array).convert(mode or Image.fromarray(array).mode).save(buffer, format=format)
+    return buffer.getvalue()
+
+
+def png_claiming(width: int, height: int, colour_type: int = 6) -> bytes:
+    """A PNG whose header claims width x height (colour type 0 grey, 2 RGB, 6 RGBA) over a few bytes of pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+def assert_plain(message: str) -> None:
+    """A message for a person: no Python objects, addresses or error numbers."""
+    assert not re.search(r"\b0x[0-9a-f]{4,}|BytesIO|Errno|<|Error", message), message
+
+
+def test_load_image_reads_png_and_refuses_non_images(tmp_path):
+    png = encoded(draw_seven())
+    assert load_image(png).shape == (280, 280)
+    with pytest.raises(ImageError, match="not a picture we can read"):
         load_image(b"%PDF-1.4 this is not a picture")
-    with pytest.raises(ImageError):
-        load_image(buffer.getvalue()[:200])  # truncated PNG
+    with pytest.raises(ImageError, match="damaged or cut short"):
+        load_image(png[:200])  # truncated PNG
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "P", "1"])
+def test_pictures_that_fit_are_read_as_they_always_were(mode):
+    """At WORK_SIDE and under, nothing is reduced: drawings, uploads and the gallery read exactly as before."""
+    image = Image.fromarray(draw_seven(size=WORK_SIDE, width=70)).convert(mode)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    expected = np.asarray(image if mode in ("L", "RGB", "RGBA") else image.convert("RGB"))
+    np.testing.assert_array_equal(load_image(buffer.getvalue()), expected)
+
+
+@pytest.mark.parametrize("format", ["PNG", "JPEG"])
+def test_a_5000x5000_picture_is_decoded_reduced_and_reads_the_same(format):
+    big = draw_seven(size=5000, width=357)  # the 280-pixel seven, drawn 18 times as large
+    pixels = load_image(encoded(big, format))
+    assert max(pixels.shape) <= WORK_SIDE
+    reference = preprocess(draw_seven()).image
+    assert np.abs(preprocess(pixels).image - reference).mean() < 0.02
+
+
+def test_a_5000x5000_colour_png_is_refused_before_decoding_with_its_size():
+    with pytest.raises(ImageError) as refused:
+        load_image(png_claiming(5000, 5000, colour_type=2))  # had it been decoded, its few pixel bytes would be "damaged"
+    assert "5000x5000 pixels" in str(refused.value) and "16 million" in str(refused.value)
+    assert_plain(str(refused.value))
+
+
+@pytest.mark.parametrize(("width", "height", "said"), [(9000, 9000, "9000x9000 pixels"), (60000, 60000, "far larger")])
+def test_a_header_claiming_huge_dimensions_is_refused_before_decoding(width, height, said):
+    with pytest.raises(ImageError) as refused:
+        load_image(png_claiming(width, height, colour_type=0))
+    assert said in str(refused.value) and "64 million" in str(refused.value)
+    assert_plain(str(refused.value))
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"%PDF-1.4 this is not a picture", "not a picture we can read (PNG or JPEG)"),
+        (b"", "not a picture we can read"),
+        (b"these are lecture notes", "not a picture we can read"),
+        (encoded(draw_seven())[:200], "damaged or cut short"),
+        (encoded(draw_seven(), "JPEG")[:300], "damaged or cut short"),
+        (encoded(draw_seven(), "GIF")[:40], "damaged or cut short"),
+        (png_claiming(280, 280), "damaged or cut short"),  # pixel data far shorter than the header says
+    ],
+    ids=["pdf", "empty", "text", "truncated-png", "truncated-jpeg", "truncated-gif", "short-pixels"],
+)
+def test_what_cannot_be_read_is_said_in_plain_words(data, said):
+    with pytest.raises(ImageError) as refused:
+        load_image(data)
+    assert said in str(refused.value)
+    assert_plain(str(refused.value))
+
+
+def test_a_missing_file_and_a_folder_are_named_as_such(tmp_path):
+    with pytest.raises(ImageError, match="^no such file$"):
+        load_image(tmp_path / "digit.png")
+    with pytest.raises(ImageError, match="is a folder, not an image"):
+        load_image(str(tmp_path))

@@ -4,6 +4,7 @@ Each input shows its own widgets and messages and returns a `Digit` for the
 network to read, or None when there is nothing to read yet.
 """
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -21,6 +22,7 @@ from views.session import SAMPLE_KEY, SOURCE_KEY
 
 MISREAD = "Misread"
 BRUSH, PRESENTER_BRUSH = 26, 28  # pixels on a canvas of its full size (views/style.py)
+BRUSH_RANGE = (8, 48)  # the Brush slider's ends
 THUMBNAIL_WIDTH = 96  # pixels: a gallery digit with its caption and "Read it" under it
 
 
@@ -55,6 +57,57 @@ def _prepared_digit(image: np.ndarray, invite: str, name: str, origin: tuple) ->
     return Digit(prepared.image, prepared, name=name, origin=origin)
 
 
+def brush_width(value) -> int:
+    """The Brush slider's value as a width it offers: a forged one (not a number, NaN, infinite) is the default,
+    one out of range is clamped."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return BRUSH
+    return int(min(max(value, BRUSH_RANGE[0]), BRUSH_RANGE[1]))
+
+
+def _settled_brush() -> int:
+    """The brush in this session, put right in session state before the slider reads it, which a forged value breaks."""
+    if "brush" not in st.session_state:
+        return BRUSH
+    value = st.session_state["brush"]
+    width = brush_width(value)
+    if width != value or type(value) is not int:
+        st.session_state["brush"] = width
+    return width
+
+
+def canvas_image(result) -> np.ndarray | None:
+    """The drawing the canvas sent as pixels, None when nothing is drawn; ImageError when what it sent is not a picture.
+
+    Reads the canvas's PNG bytes, never its decoded `image_data`, so that load_image's size limits apply: the
+    component would decode any data URL at any size. A value that is no base64 data URL is not a picture either.
+    """
+    try:
+        png = result.image_bytes
+    except (AttributeError, TypeError, ValueError):  # no canvas result, a number, "data:image/png,xyz", bad base64
+        raise ImageError("it is not a picture") from None
+    if not png:
+        return None
+    return load_image(png)
+
+
+def _canvas(size: int, brush: int, key: str):
+    """The canvas's result, or None when its value is forged beyond the component's own reading (`drawing` not a mapping)."""
+    try:
+        return st_canvas(
+            stroke_width=brush,
+            stroke_color="#000000",
+            background_color="#ffffff",
+            width=size,
+            height=size,
+            drawing_mode="freedraw",
+            return_image_data=True,
+            key=key,  # a new size (the page measured, a tablet turned) resizes it in place, strokes kept
+        )
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
 def draw(presenter: bool, size: int) -> Digit | None:
     """The canvas, `size` pixels square. Changing its key is what clears it (streamlit-drawable-canvas 0.13).
 
@@ -62,23 +115,18 @@ def draw(presenter: bool, size: int) -> Digit | None:
     component has no setting to leave out the reset that repeats Clear.
     """
     generation = st.session_state.get("canvas_generation", 0)
-    brush, full_size = (PRESENTER_BRUSH, style.PRESENTER_CANVAS) if presenter else (st.session_state.get("brush", BRUSH), style.CANVAS)
-    result = st_canvas(
-        stroke_width=brush * size // full_size,  # the same stroke on a canvas smaller than its full size
-        stroke_color="#000000",
-        background_color="#ffffff",
-        width=size,
-        height=size,
-        drawing_mode="freedraw",
-        return_image_data=True,
-        key=f"canvas-{generation}",  # a new size (the page measured, a tablet turned) resizes it in place, strokes kept
-    )
+    brush, full_size = (PRESENTER_BRUSH, style.PRESENTER_CANVAS) if presenter else (_settled_brush(), style.CANVAS)
+    result = _canvas(size, brush * size // full_size, f"canvas-{generation}")  # the same stroke on a smaller canvas
     under_canvas = st.container(horizontal=True)  # one row, so that on a phone the answer comes soon after the canvas
     under_canvas.button("Clear the canvas", on_click=_clear_canvas, icon=":material/delete:", key="clear")
     if not presenter:
         with under_canvas.popover("Brush", icon=":material/brush:"):
-            st.slider("Brush width", 8, 48, BRUSH, step=2, key="brush", help="Thicker strokes look more like MNIST's.")
-    image = result.image_data
+            st.slider("Brush width", *BRUSH_RANGE, BRUSH, step=2, key="brush", help="Thicker strokes look more like MNIST's.")
+    try:
+        image = canvas_image(result)
+    except ImageError as error:
+        st.warning(f"The drawing could not be read: {error}. Clear the canvas and draw again.")
+        image = None
     if image is None:
         st.info(explain.INVITE_DRAW)
         return None
@@ -135,6 +183,6 @@ def upload() -> Digit | None:
     try:
         image = load_image(file.getvalue())
     except ImageError as error:
-        st.error(f"{file.name} could not be read as an image: {error}. Try a PNG or JPEG picture.")
+        st.error(f"That file could not be read as an image: {error}.")
         return None
     return _prepared_digit(image, "Try a picture with one clear digit in it.", f"your picture {file.name}", (UPLOAD, file.file_id))

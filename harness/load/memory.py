@@ -15,6 +15,16 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
     raise RuntimeError(f"no {field} for process {pid}")
 
 
+def reset_peak(pid: int) -> bool:
+    """Start VmHWM (the peak RSS) again from the current RSS, so that it catches a peak too short for sampling; False where
+    the kernel does not let us (writing 5 to /proc/<pid>/clear_refs)."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 class PeakSampler:
     """The highest RSS seen while the `with` block runs, sampled every `interval` seconds."""
 

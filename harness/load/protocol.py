@@ -5,6 +5,9 @@ run with a `rerun_script` BackMsg, and gets ForwardMsgs back: deltas that add
 elements, then `script_finished`. Drawing is a rerun whose widget states hold
 the canvas's new value (see drawing.py); clearing is a rerun that triggers the
 Clear button. Element ids are read from the deltas, as the browser does.
+Uploading a picture is what the browser's file uploader does: choose Upload,
+ask for an upload URL (`file_urls_request`), PUT the file there with the XSRF
+cookie and header, and rerun with the uploader's state naming the file.
 
 Costs the server what a browser costs it, and the client almost nothing, so
 thirty of these fit beside the server on two cores. What it does not time is
@@ -14,17 +17,26 @@ answer after it arrives (bench_app.py times those in Chromium).
 
 import asyncio
 import time
+import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import streamlit  # noqa: F401  (imported first: the protobuf modules need streamlit's config initialised)
 import websockets
+from google.protobuf.message import Message
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Common_pb2 import FileUploaderState, StringArray, UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
 
 from harness.load.drawing import canvas_value
 
 CLEAR_BUTTON = "Clear the canvas"
+SOURCE, UPLOADER = "source", "uploader"  # the Read page's choice of input, and its file uploader
+UPLOAD_CHOICE = "Upload"
+XSRF_COOKIE = "_streamlit_xsrf"
+UPLOAD_CHOSEN = ("string_array_value", StringArray(data=[UPLOAD_CHOICE]))
 FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
 RERUN_TIMEOUT_S = 60.0
 
@@ -41,8 +53,10 @@ class Rerun:
     prediction_s: float | None = None  # from sending the rerun to the Prediction arriving
     finished_s: float | None = None  # from sending the rerun to the end of the run
     received_bytes: int = 0
-    widget_ids: dict[str, str] = field(default_factory=dict)  # "canvas" and CLEAR_BUTTON -> element id
+    widget_ids: dict[str, str] = field(default_factory=dict)  # "canvas", CLEAR_BUTTON, SOURCE, UPLOADER -> element id
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the page warned of (not an error of the student)
+    session_id: str | None = None  # the server's id of this tab's session, sent on its first run
 
 
 def _ids_and_errors(message: ForwardMsg, rerun: Rerun, started: float) -> None:
@@ -54,10 +68,16 @@ def _ids_and_errors(message: ForwardMsg, rerun: Rerun, started: float) -> None:
         rerun.widget_ids["canvas"] = element.bidi_component.id
     elif kind == "button" and element.button.label == CLEAR_BUTTON:
         rerun.widget_ids[CLEAR_BUTTON] = element.button.id
+    elif kind == "button_group" and UPLOAD_CHOICE in [option.content for option in element.button_group.options]:
+        rerun.widget_ids[SOURCE] = element.button_group.id
+    elif kind == "file_uploader":
+        rerun.widget_ids[UPLOADER] = element.file_uploader.id
     elif kind == "exception":
         rerun.errors.append(f"exception on the page: {element.exception.type}: {element.exception.message}")
     elif kind == "alert" and element.alert.format == element.alert.ERROR:
         rerun.errors.append(f"error on the page: {element.alert.body}")
+    elif kind == "alert" and element.alert.format == element.alert.WARNING:
+        rerun.warnings.append(element.alert.body)
 
 
 class ProtocolStudent:
@@ -68,6 +88,7 @@ class ProtocolStudent:
         self.stream_url = f"ws://{parsed.netloc}/_stcore/stream"
         self.page_url = url.rstrip("/") + "/"
         self.widget_ids: dict[str, str] = {}
+        self.session_id: str | None = None
         self._socket = None
 
     async def connect(self) -> None:
@@ -81,17 +102,56 @@ class ProtocolStudent:
 
     async def draw(self, digit: str, shift: tuple[float, float]) -> Rerun:
         """Lift the pen after drawing `digit`: the canvas sends its drawing and the page reads it."""
-        return await self._rerun({self.widget_ids["canvas"]: ("json_value", canvas_value(digit, shift))})
+        return await self.send_canvas(canvas_value(digit, shift))
+
+    async def send_canvas(self, value: str, raise_errors: bool = True) -> Rerun:
+        """Send `value` as the canvas's widget value (a JSON string), whatever it holds, as a forged one would be."""
+        return await self._rerun({self.widget_ids["canvas"]: ("json_value", value)}, raise_errors)
 
     async def clear(self) -> Rerun:
         return await self._rerun({self.widget_ids[CLEAR_BUTTON]: ("trigger_value", True)})
+
+    async def choose_upload(self) -> Rerun:
+        """Press Upload above the canvas: the page shows the file uploader."""
+        return await self._rerun({self.widget_ids[SOURCE]: UPLOAD_CHOSEN})
+
+    async def upload(self, name: str, data: bytes, raise_errors: bool = True) -> Rerun:
+        """Upload a picture as the file uploader does, once Upload is chosen; the rerun that reads it."""
+        request = BackMsg()
+        request.file_urls_request.request_id = uuid.uuid4().hex
+        request.file_urls_request.file_names.append(name)
+        request.file_urls_request.session_id = self.session_id
+        await self._socket.send(request.SerializeToString())
+        urls = await asyncio.wait_for(self._file_urls(request.file_urls_request.request_id), RERUN_TIMEOUT_S)
+        await asyncio.to_thread(self._put, urls.upload_url, name, data)
+        files = FileUploaderState(uploaded_file_info=[UploadedFileInfo(name=name, size=len(data), file_id=urls.file_id, file_urls=urls)])
+        widgets = {self.widget_ids[SOURCE]: UPLOAD_CHOSEN, self.widget_ids[UPLOADER]: ("file_uploader_state_value", files)}
+        return await self._rerun(widgets, raise_errors)
+
+    async def _file_urls(self, request_id: str):
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await self._socket.recv())
+            if message.WhichOneof("type") == "file_urls_response" and message.file_urls_response.response_id == request_id:
+                if message.file_urls_response.error_msg:
+                    raise StudentError(f"no upload URL: {message.file_urls_response.error_msg}")
+                return message.file_urls_response.file_urls[0]
+
+    def _put(self, upload_url: str, name: str, data: bytes) -> None:
+        """The multipart PUT the browser sends, with the XSRF token in a cookie and a header as Streamlit checks it."""
+        boundary, token = uuid.uuid4().hex, generate_xsrf_token_string()
+        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                f"Content-Type: image/png\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()  # fmt: skip
+        url = upload_url if upload_url.startswith("http") else self.page_url.rstrip("/") + upload_url
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Xsrftoken": token, "Cookie": f"{XSRF_COOKIE}={token}"}
+        urllib.request.urlopen(urllib.request.Request(url, data=body, method="PUT", headers=headers), timeout=RERUN_TIMEOUT_S).read()
 
     async def close(self) -> None:
         if self._socket is not None:
             await self._socket.close()
             self._socket = None
 
-    async def _rerun(self, widgets: dict[str, tuple[str, object]]) -> Rerun:
+    async def _rerun(self, widgets: dict[str, tuple[str, object]], raise_errors: bool = True) -> Rerun:
         message = BackMsg()
         state = message.rerun_script
         state.query_string = ""
@@ -100,7 +160,10 @@ class ProtocolStudent:
         state.context_info.url = self.page_url
         for widget_id, (kind, value) in widgets.items():
             widget = state.widget_states.widgets.add(id=widget_id)
-            setattr(widget, kind, value)
+            if isinstance(value, Message):  # a choice of options, an uploader's files
+                getattr(widget, kind).CopyFrom(value)
+            else:
+                setattr(widget, kind, value)
         rerun = Rerun()
         started = time.perf_counter()
         await self._socket.send(message.SerializeToString())
@@ -111,7 +174,8 @@ class ProtocolStudent:
         except websockets.ConnectionClosed as closed:
             raise StudentError(f"the server closed the connection ({closed})") from None
         self.widget_ids.update(rerun.widget_ids)
-        if rerun.errors:
+        self.session_id = rerun.session_id or self.session_id
+        if rerun.errors and raise_errors:
             raise StudentError("; ".join(rerun.errors))
         return rerun
 
@@ -124,6 +188,8 @@ class ProtocolStudent:
             kind = message.WhichOneof("type")
             if kind == "delta":
                 _ids_and_errors(message, rerun, started)
+            elif kind == "new_session":
+                rerun.session_id = message.new_session.initialize.session_id
             elif kind == "script_finished":
                 if message.script_finished == FINISHED:
                     rerun.finished_s = time.perf_counter() - started
