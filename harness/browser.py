@@ -214,7 +214,7 @@ def start_training(page, url: str, recipe: str, settings: dict[str, str]) -> Non
     page.get_by_label("Recipe").click()
     page.get_by_role("option", name=re.compile(f"^{recipe}:")).click()
     for label, value in settings.items():
-        box = page.get_by_role("spinbutton", name=label, exact=True)
+        box = page.get_by_role("textbox", name=label, exact=True)
         box.fill(value)
         box.press("Enter")
     page.get_by_role("button", name="Start training").click()

@@ -9,6 +9,7 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from model.samples import load_samples  # noqa: E402
+from tests.app_pages import prediction  # noqa: E402
 from tests.drawn_digits import draw_seven  # noqa: E402
 
 SAMPLES = load_samples()
@@ -21,11 +22,6 @@ def open_app(**query) -> AppTest:
     for key, value in query.items():
         app.query_params[key] = value
     return app.run()
-
-
-def prediction(app: AppTest) -> str | None:
-    metrics = [m for m in app.metric if m.label == "Prediction"]
-    return metrics[0].value if metrics else None
 
 
 def png_bytes(array) -> bytes:

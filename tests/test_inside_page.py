@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from model.report import read_report, report_path  # noqa: E402
 from model.samples import load_samples  # noqa: E402
 from model.storage import DEFAULT_MODEL_PATH  # noqa: E402
-from tests.app_pages import texts  # noqa: E402
+from tests.app_pages import TRICKY, assert_shown_as_text, texts, tricky_labels  # noqa: E402
 from tests.training_runs import finished_run  # noqa: E402
 
 INSIDE_PAGE = "views/inside_page.py"
@@ -150,3 +150,23 @@ def test_comparing_models_with_only_the_shipped_one_says_how_to_get_another(runs
     app = open_inside("Compare")
     app.segmented_control(key="compare_mode").set_value("Two models, one digit").run()
     assert not app.exception and "Train another" in texts(app)
+
+
+@pytest.mark.parametrize("typed", [float("nan"), float("inf"), float("-inf"), 1e300, -5.0, 127.0], ids=str)
+def test_a_unit_that_is_no_unit_falls_back_and_never_raises(runs, no_mnist, typed):
+    """NaN, infinity or a unit out of range, forged over the websocket: the nearest unit, or the first."""
+    app = open_inside("Units")
+    app.number_input(key="inside_unit").set_value(typed).run()
+    assert not app.exception, app.exception
+    unit = app.number_input(key="inside_unit").value
+    assert unit == (127 if typed == 127.0 else 0)
+    assert f"The test digits that drive unit {int(unit)} highest" in texts(app)
+
+
+def test_a_model_name_is_shown_as_text(runs, no_mnist, monkeypatch):
+    tricky_labels(monkeypatch)
+    finished_run(runs, "20260101-120000-morvan", DEFAULT_MODEL_PATH.read_bytes())
+    app = open_inside(model_id="20260101-120000-morvan")
+    assert not app.exception
+    assert f"There is no report yet for {TRICKY}." in texts(app)
+    assert_shown_as_text(app, 2)  # the tagline and the missing report's warning

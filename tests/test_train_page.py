@@ -9,9 +9,13 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from model.storage import DEFAULT_MODEL_PATH  # noqa: E402
-from tests.app_pages import texts  # noqa: E402
-from tests.training_runs import finished_run  # noqa: E402
-from views.access import ENV_VARIABLE  # noqa: E402
+from tests.app_pages import TRICKY, assert_shown_as_text, texts, tricky_labels  # noqa: E402
+from tests.training_runs import finished_run, made_run  # noqa: E402
+from training.registry import ModelRegistry, RegistryError  # noqa: E402
+from training.run_folder import FAILED, RUNNING, write_status  # noqa: E402
+from training.runs import RunError, RunManager  # noqa: E402
+from views import access  # noqa: E402
+from views.access import ENV_VARIABLE, PasswordSetting, WrongGuesses, password_setting  # noqa: E402
 
 TRAIN_PAGE = "views/train_page.py"
 
@@ -41,19 +45,25 @@ def test_the_page_shows_the_device_the_form_and_the_shipped_model(runs):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("train_epochs", -3, "epochs must be 1 to 1000"),
-        ("train_layers", 10_000, "lstm_layers must be 1 to 3"),
-        ("train_batch", 0, "batch size must be 1 to 8192"),
-        ("train_lr", "fast", "learning rate must be a number"),
+        ("train_epochs", "-3", "epochs must be a whole number from 1 to 1,000"),
+        ("train_epochs", "99999999999999999999", "epochs must be a whole number from 1 to 1,000; got 99999999999999999999"),
+        ("train_epochs", "1e3", "epochs must be a whole number from 1 to 1,000, such as 20; got '1e3'"),
+        ("train_epochs", "2.5", "epochs must be a whole number from 1 to 1,000, such as 20; got '2.5'"),
+        ("train_units", "1e30", "units must be a whole number from 1 to 1,024, such as 20; got '1e30'"),
+        ("train_layers", "10000", "LSTM layers must be a whole number from 1 to 3; got 10000"),
+        ("train_batch", "0", "batch size must be a whole number from 1 to 8,192; got 0"),
+        ("train_limit", "nan", "the number of digits used must be a whole number of at least 20"),
+        ("train_lr", "fast", "the learning rate must be a number above 0 and at most 1"),
+        ("train_lr", "inf", "the learning rate must be a number above 0 and at most 1"),
     ],
 )
-def test_bad_settings_get_a_clear_message_and_start_nothing(runs, field, value, message):
+def test_bad_settings_get_the_command_lines_message_and_start_nothing(runs, field, value, message):
+    """Typed as text and parsed as the command line parses it: nothing rounded, clipped or replaced by the recipe's."""
     app = open_train_page()
-    widget = app.text_input(key=field) if field == "train_lr" else app.number_input(key=field)
-    widget.set_value(value)
+    app.text_input(key=field).set_value(value)
     app.button(key="start").click().run()
     assert not app.exception
-    assert any(message in error.value for error in app.error), [e.value for e in app.error]
+    assert f"Please check the settings: {message}" in texts(app), texts(app)
     assert not any(runs.iterdir())
 
 
@@ -96,3 +106,214 @@ def test_choosing_a_model_makes_it_read_in_this_session(runs, tmp_path):
     app.button(key=f"delete-{run_id}").click().run()
     assert not (runs / run_id).exists() and "model_id" not in app.session_state
     shutil.rmtree(runs, ignore_errors=True)
+
+
+# --- a password that is configured but cannot be read locks everything (issue 14, item 3) ----------------------------
+
+
+@pytest.fixture
+def secrets_file(tmp_path):
+    """The one secrets.toml Streamlit reads (config secrets.files), in tmp_path; empty until a test writes it."""
+    import streamlit as st
+    from streamlit import config
+
+    path = tmp_path / "secrets.toml"
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(path)])
+    st.secrets._reset()  # Streamlit keeps what it parsed
+    yield path
+    config.set_option("secrets.files", before)
+    st.secrets._reset()
+
+
+LOCKED = 'put it in quotes, like training_password = "...". Until then training is locked.'
+
+
+@pytest.mark.parametrize(
+    ("secrets", "reason"),
+    [
+        ("training_password = choose-one\n", "the file is not valid TOML (line 1)"),
+        ('training_password = "good"\n[broken\n', "the file is not valid TOML (line 2)"),
+        ("training_password = 0\n", "it is not text"),
+        ('training_password = ""\n', "it is empty"),
+        ('[training_password]\nvalue = "x"\n', "it is not text"),
+        (b'training_password = "\xff"\n', "the file cannot be read"),
+    ],
+    ids=["no-quotes", "broken-section", "number", "empty", "table", "not-utf8"],
+)
+def test_a_password_that_cannot_be_read_locks_and_says_why(tmp_path, secrets, reason):
+    path = tmp_path / "secrets.toml"
+    path.write_bytes(secrets if isinstance(secrets, bytes) else secrets.encode())
+    setting = password_setting([str(tmp_path / "absent.toml"), str(path)], environ={ENV_VARIABLE: "owl"})
+    assert setting.password is None
+    assert setting.problem == f"The training password in secrets.toml cannot be read: {reason}; {LOCKED}"
+    assert str(tmp_path) not in setting.problem
+
+
+def test_no_secrets_file_is_open_and_a_good_one_or_the_environment_sets_the_password(tmp_path):
+    absent, other, good = tmp_path / "absent.toml", tmp_path / "other.toml", tmp_path / "good.toml"
+    other.write_text('some_other_secret = "x"\n')
+    good.write_text('training_password = "choose-one"\n')
+    assert password_setting([str(absent)], environ={}) == PasswordSetting(None)  # a personal laptop: open
+    assert password_setting([str(absent), str(other)], environ={ENV_VARIABLE: "owl"}) == PasswordSetting("owl")
+    assert password_setting([str(other), str(good)], environ={ENV_VARIABLE: "owl"}) == PasswordSetting("choose-one")
+
+
+def test_the_train_page_is_locked_and_tells_the_teacher_why(runs, secrets_file):
+    secrets_file.write_text("training_password = choose-one\n")
+    app = open_train_page()
+    assert not app.exception
+    assert f"The training password in secrets.toml cannot be read: the file is not valid TOML (line 1); {LOCKED}" in texts(app)
+    assert app.button(key="start").disabled
+    assert not [box for box in app.text_input if box.key == "typed_password"]  # no password can open it
+    app.switch_page("views/about_page.py").run()
+    assert "cannot be read" in texts(app) and "No training password is set" not in texts(app)
+
+
+# --- wrong passwords slow down (issue 14, item 4) --------------------------------------------------------------------
+
+
+class Clock:
+    """A clock that moves only when the test moves it."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_after_three_wrong_passwords_each_try_waits_twice_as_long_up_to_30_s():
+    clock = Clock()
+    guesses = WrongGuesses(clock)
+    assert [guesses.check("cat", "owl") for _ in range(3)] == [False, False, False]
+    waits = []
+    for _ in range(8):
+        waits.append(guesses.wait_s())
+        assert guesses.check("owl", "owl") == waits[-1]  # even the right one is refused while it waits
+        clock.now += waits[-1]
+        assert guesses.check("cat", "owl") is False
+    assert waits == [1, 2, 4, 8, 16, 30, 30, 30]
+    clock.now += guesses.wait_s()
+    assert guesses.check("owl", "owl") is True and guesses.wait_s() == 0
+    assert [guesses.check("cat", "owl") for _ in range(3)] == [False, False, False]  # the right one started afresh
+
+
+def unlock(app: AppTest, typed: str) -> AppTest:
+    app.text_input(key="typed_password").set_value(typed)
+    return app.button[[b.label for b in app.button].index("Unlock")].click().run()
+
+
+def test_the_unlock_form_says_how_long_to_wait_and_refuses_until_then(runs, monkeypatch):
+    monkeypatch.setenv(ENV_VARIABLE, "owl")
+    clock = Clock()
+    monkeypatch.setattr(access, "GUESSES", WrongGuesses(clock), raising=False)
+    app = open_train_page()
+    for _ in range(3):
+        unlock(app, "cat")
+    assert "Too many wrong passwords: try again in 1 s." in texts(app)
+    unlock(app, "owl")
+    assert "Too many wrong passwords: try again in 1 s." in texts(app) and app.button(key="start").disabled
+    clock.now += 1
+    unlock(app, "owl")
+    assert not app.exception and not app.button(key="start").disabled
+
+
+# --- refusals are told, not lost in a rerun (issue 14, item 13); a running run is found wherever it is (item 12) ------
+
+
+@pytest.fixture
+def running(runs):
+    """make(run_id): a run folder that is running: a live process whose command line names it, ended after the test."""
+    import subprocess
+    import sys
+
+    processes = []
+
+    def make(run_id: str):
+        folder = runs / run_id
+        process = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()", str(folder)], stdin=subprocess.PIPE)
+        processes.append(process)
+        return made_run(runs, run_id, RUNNING, pid=process.pid)
+
+    yield make
+    for process in processes:
+        process.stdin.close()
+        process.wait()
+
+
+def test_a_second_start_is_told_a_run_is_in_progress_and_shown_it(runs, running):
+    app = open_train_page()
+    running("20260101-120000-morvan")  # started from another browser after this page was drawn
+    app.button(key="start").click().run()
+    assert not app.exception
+    assert "A training run is in progress (20260101-120000-morvan)" in texts(app)
+    assert app.button(key="cancel-20260101-120000-morvan")
+    assert [p.name for p in runs.iterdir() if p.is_dir()] == ["20260101-120000-morvan"]
+    app.run()
+    assert "A training run is in progress" not in texts(app)  # told once
+
+
+def test_a_refused_cancel_or_make_default_is_told(runs, running, monkeypatch):
+    def refuse(*args):
+        raise RunError("Run 20260101-120000-morvan is not running (it is failed).")
+
+    def refuse_default(*args):
+        raise RegistryError("There is no model '20260101-120000-qiita'.")
+
+    running("20260101-120000-morvan")
+    finished_run(runs, "20260101-110000-qiita", DEFAULT_MODEL_PATH.read_bytes())
+    monkeypatch.setattr(RunManager, "cancel", refuse)
+    monkeypatch.setattr(ModelRegistry, "set_default", refuse_default)
+    app = open_train_page()
+    app.button(key="cancel-20260101-120000-morvan").click().run()
+    assert not app.exception and "is not running (it is failed)" in texts(app)
+    app.button(key="default-20260101-110000-qiita").click().run()
+    assert not app.exception and "There is no model" in texts(app)
+
+
+def test_a_running_run_is_shown_when_a_newer_folder_has_finished(runs, running):
+    running("20260101-120000-morvan")  # an older run, resumed
+    finished_run(runs, "20260102-120000-qiita", DEFAULT_MODEL_PATH.read_bytes())
+    app = open_train_page()
+    assert not app.exception
+    assert app.button(key="cancel-20260101-120000-morvan")
+    assert "Running" in texts(app) and not [b for b in app.button if b.key == "start"]
+
+
+# --- names and error texts from files are text, never Markdown (item 1); no server path on the page (item 18) -------
+
+
+def test_run_and_model_names_device_names_and_error_texts_are_shown_as_text(runs, monkeypatch):
+    tricky_labels(monkeypatch)
+    device = {"kind": "GPU", "name": TRICKY}
+    finished = finished_run(runs, "20260101-120000-morvan", DEFAULT_MODEL_PATH.read_bytes())
+    (finished / "model.json").write_text(json.dumps({"test_accuracy": 0.9, "wall_time_s": 75, "device": device}))
+    failed = made_run(runs, "20260101-110000-morvan", FAILED)
+    write_status(failed, FAILED, pid=1, device=device, message=TRICKY)
+    app = open_train_page()
+    assert not app.exception
+    assert_shown_as_text(app, 4)  # the model's name and device; the failed run's device and message
+    app.button(key="use-20260101-120000-morvan").click().run()
+    app.switch_page("views/read_page.py").run()
+    app.query_params["sample"] = "0"
+    app.run()
+    assert f"Reading with {TRICKY} (90.00% test accuracy)." in texts(app)
+    assert_shown_as_text(app, 1)
+
+
+def test_show_error_details_shows_no_traceback():
+    import tomllib
+
+    from training.run_folder import REPO_ROOT
+
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_a_model_that_goes_missing_is_reported_without_a_server_path(runs):
+    from training.registry import ModelEntry
+    from views.models import load_entry
+
+    problem = load_entry(ModelEntry("20260101-120000-morvan", runs / "gone" / "model.keras", {}))
+    assert problem == "The model file is missing: it was deleted or moved."

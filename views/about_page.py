@@ -63,7 +63,10 @@ def serving_a_class() -> None:
         st.code(f"http://{address}:{port}", language=None, wrap_lines=True)
     else:
         st.markdown(f"4. Students open `http://<this computer's address>:{port}` in their browser.")
-    if access.configured_password() is None:
+    setting = access.password_setting()
+    if setting.problem:
+        st.error(setting.problem)
+    elif setting.password is None:
         st.warning("No training password is set on this server: anyone who opens it can start and stop training.")
 
 

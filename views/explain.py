@@ -1,4 +1,25 @@
-"""The words on the page: captions and "what am I looking at" notes, in one place to edit."""
+"""The words on the page: captions and "what am I looking at" notes, in one place to edit.
+
+And plain(), for the words that are not ours: what a user or a file supplies is shown as text, never as Markdown.
+"""
+
+import html
+import re
+
+# Every ASCII punctuation character: CommonMark lets a backslash escape each, which turns off links, images, emphasis,
+# code, HTML, and Streamlit's own :colour[...] and :icon: and $math$ all at once.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text) -> str:
+    """Text from a user or a file (a name, a file name, an error), made safe to put into Markdown: shown as typed."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def chart_text(text) -> str:
+    """Text from a user or a file made safe for a plotly label, which reads <b>, <a href> and entities as markup."""
+    return html.escape(" ".join(str(text).split()), quote=False)
+
 
 TAGLINE = "An LSTM reads a handwritten digit one pixel row at a time, top to bottom, and changes its mind as it goes."
 

@@ -9,6 +9,8 @@ the report's two charts sit side by side only where both stay legible, and the c
 whose best height depends on the screen's width get it from CSS (CHART_BOXES_CSS).
 """
 
+import math
+
 import numpy as np
 import streamlit as st
 
@@ -19,6 +21,7 @@ from model.storage import ModelLoadError
 from model.xray import Reading, read_digit
 from views import access, explain, hidden_state_figures, inputs, report_figures, reports, session
 from views.digit import Digit, sample_digit
+from views.explain import chart_text, plain
 from views.models import active_model, load_entry, reading_of, registry, run_manager
 from views.plotting import PLOTLY_CONFIG, pixelated
 
@@ -28,6 +31,7 @@ NEEDS_REPORT = (REPORT, EARLY, MAP, UNITS)
 THUMBNAIL_SCALE = 3
 THUMBNAIL_WIDTH = 104  # px: the narrowest a test digit's cell gets, so that a phone fits three in a row
 CELL_KEY = "inside_cell"  # (true digit, answer) of the confusion cell whose digits are shown
+UNIT_KEY = "inside_unit"  # the unit the Units view looks at
 FONT_SIZE = 16  # the charts' type: the smallest text they derive from it (the map's row numbers) is 4 px less
 
 # The boxes of the charts whose best height depends on the screen's width (sized_chart), sized by CSS so that nothing
@@ -164,7 +168,7 @@ def early_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         st,
         report_figures.early_figure(
             report.accuracy_by_rows, report.class_accuracy_by_rows,
-            digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=digit.name, font_size=FONT_SIZE,
+            digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=chart_text(digit.name), font_size=FONT_SIZE,
         ),
         "early",
         f"Lines: the share of test digits read correctly after each number of rows, all digits and the {answer}s, "
@@ -176,7 +180,7 @@ def early_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         told.append(f"nine in ten after **{most} rows**")
     settled = settled_row(reading.step_probs)
     st.markdown(
-        f"{', and '.join(told)}. Your examined digit ({digit.name}) is read as **{answer}**, "
+        f"{', and '.join(told)}. Your examined digit ({plain(digit.name)}) is read as **{answer}**, "
         f"and the network settled on that answer after **row {settled}**."
     )
     st.caption(explain.INSIDE["early"])
@@ -197,7 +201,18 @@ def map_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
 
 
 def _set_unit(unit: int) -> None:
-    st.session_state.inside_unit = unit
+    st.session_state[UNIT_KEY] = float(unit)
+
+
+def unit_box(units: int) -> int:
+    """The unit to look at, typed. A float box: an integer one raises on NaN sent over the websocket before the page runs;
+    this one turns NaN, infinity or a unit out of range into the nearest unit, or the first."""
+    kept = st.session_state.get(UNIT_KEY)
+    if kept is not None:
+        finite = isinstance(kept, int | float) and math.isfinite(kept)
+        st.session_state[UNIT_KEY] = float(min(max(int(kept), 0), units - 1)) if finite else 0.0
+    unit = st.number_input(f"Unit (0 to {units - 1})", 0.0, float(units - 1), key=UNIT_KEY, step=1.0, format="%d")
+    return min(max(int(unit), 0), units - 1) if math.isfinite(unit) else 0
 
 
 def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
@@ -208,7 +223,7 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         if layers > 1:
             names = [f"{n + 1}{' (top)' if n == layers - 1 else ''}" for n in range(layers)]
             layer = names.index(st.segmented_control("Layer", names, default=names[-1], key="inside_layer", required=True))
-        unit = st.number_input(f"Unit (0 to {units - 1})", 0, units - 1, key="inside_unit", step=1)
+        unit = unit_box(units)
     with hunt:
         digits = [str(d) for d in range(10)]
         target = st.segmented_control(
@@ -222,7 +237,7 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         hidden_state_figures.unit_figure(
             report.unit_mean[layer, :, :, unit], report.unit_std[layer, :, :, unit],
             title=f"Layer {layer + 1}, unit {unit}: its h after each row",  # short enough for a phone
-            current=reading.hidden[layer][:, unit], current_name=digit.name, font_size=FONT_SIZE,
+            current=reading.hidden[layer][:, unit], current_name=chart_text(digit.name), font_size=FONT_SIZE,
         ),
         config=PLOTLY_CONFIG, key="unit",
         alt=f"Ten small charts, one per digit: the mean h of unit {unit} in layer {layer + 1} after each row "
@@ -272,7 +287,7 @@ def _two_models(columns, entry, digit: Digit) -> list[tuple[str, Digit, object]]
         chosen = usable[column.selectbox(label, ids, index=default, format_func=lambda i: usable[i].label, key=f"compare_model_{name}")]
         model = load_entry(chosen)
         if isinstance(model, str):
-            column.error(f"That model cannot be used: {model}")
+            column.error(f"That model cannot be used: {plain(model)}")
             return []
         sides.append((name, digit, model.weights))
     return sides
@@ -301,7 +316,7 @@ def compare_view(entry, loaded, digit: Digit, choices: dict[str, Digit]) -> None
 
 
 def missing_report(entry) -> None:
-    st.warning(f"There is no report yet for {entry.label}. It needs one pass over the 10,000 MNIST test digits (about 10 s).")
+    st.warning(f"There is no report yet for {plain(entry.label)}. It needs one pass over the 10,000 MNIST test digits (about 10 s).")
     may_build = access.unlocked()  # it starts a process that writes beside the model: a teacher's control, as training is
     locked_note = None if may_build else "Locked by the training password: unlock it on the Train page."
     pressed = st.button("Build the report now", icon=":material/analytics:", key="build_report", disabled=not may_build, help=locked_note)
@@ -309,7 +324,7 @@ def missing_report(entry) -> None:
         with st.spinner("Reading the 10,000 test digits..."):
             problem = run_manager().build_report(entry.path)
         if problem:
-            st.error(f"The report could not be built: {problem}")
+            st.error(f"The report could not be built: {plain(problem)}")
         else:
             st.rerun()
 
@@ -320,11 +335,11 @@ def page() -> None:
     try:
         entry, loaded = active_model()
     except ModelLoadError as error:
-        st.error(f"The network could not be loaded: {error}")
+        st.error(f"The network could not be loaded: {plain(error)}")
         return
     report = reports.model_report(entry, loaded)
     intro, chooser, thumbnail = st.columns([6, 4, 1], gap="medium", vertical_alignment="bottom")
-    intro.caption(explain.INSIDE["tagline"].format(model="the shipped model" if entry.shipped else entry.label))
+    intro.caption(explain.INSIDE["tagline"].format(model="the shipped model" if entry.shipped else plain(entry.label)))
     choices = digit_choices()
     digit = choose_digit(chooser, "The digit to examine", "inside_digit", choices)
     thumbnail.image(pixelated(digit.image, 2), alt=f"The digit examined: {digit.name}")

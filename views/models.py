@@ -18,6 +18,7 @@ from model.xray import Reading, read_digit
 from training.registry import SHIPPED, ModelEntry, ModelRegistry
 from training.runs import RunManager
 from views import session
+from views.explain import plain
 
 MODELS_KEPT = 6  # loaded models kept per server: the shipped one and the few a class reads with
 READINGS_KEPT = 40  # a class of thirty with a drawing each on screen; about 170 KB each with the shipped model
@@ -47,7 +48,7 @@ def load_entry(entry: ModelEntry) -> LoadedModel | str:
         return entry.problem
     stamp = file_stamp(entry.path)
     if stamp is None:  # deleted between listing and loading
-        return f"{entry.path}: the model file is missing"
+        return "The model file is missing: it was deleted or moved."
     return _load(str(entry.path), stamp)
 
 
@@ -60,7 +61,7 @@ def active_model() -> tuple[ModelEntry, LoadedModel]:
         loaded = load_entry(entry)
         if isinstance(loaded, LoadedModel):
             return entry, loaded
-        st.warning(f"The chosen model cannot be used, so the shipped one reads instead: {loaded}")
+        st.warning(f"The chosen model cannot be used, so the shipped one reads instead: {plain(loaded)}")
     elif wanted != SHIPPED:
         st.warning("The chosen model is no longer there, so the shipped one reads instead.")
     session.forget_model_choice()

@@ -15,6 +15,13 @@ def explanations() -> None:
             st.markdown(f"**{topic}.** {text}")
 
 
+def reading_with(entry) -> str:
+    """Which run's model reads, named as text: its name comes from the run's files."""
+    accuracy = entry.metadata.get("test_accuracy")
+    known = isinstance(accuracy, float) and 0 <= accuracy <= 1
+    return f"Reading with {explain.plain(entry.label)}" + (f" ({accuracy:.2%} test accuracy)." if known else ".")
+
+
 def page() -> None:
     width = screen.page_width()
     title, switch = st.columns([3, 2], vertical_alignment="center")  # room for "Presenter mode" in its big type
@@ -27,7 +34,7 @@ def page() -> None:
     try:
         entry, loaded = active_model()  # read from disk once per server, then shared
     except ModelLoadError as error:
-        st.error(f"The network could not be loaded: {error}")
+        st.error(f"The network could not be loaded: {explain.plain(error)}")
         return
     samples = {**inputs.gallery_read_by(entry, loaded), **session.picked_samples()}
     inputs.sample_from_link(samples)
@@ -51,7 +58,7 @@ def page() -> None:
         else:
             digit = inputs.upload()
     if not entry.shipped:
-        answer_column.caption(f"Reading with {entry.label} ({entry.metadata.get('test_accuracy', float('nan')):.2%} test accuracy).")
+        answer_column.caption(reading_with(entry))
     if digit is None:
         return
     reading = reading_of(loaded, digit.image)

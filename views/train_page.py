@@ -1,14 +1,17 @@
 """The Train page: start a run in the background, watch it learn, and choose which model reads digits."""
 
+import math
+
 import streamlit as st
 
 from training import progress
 from training.devices import device_label
-from training.presets import PRESETS
-from training.registry import ModelEntry
+from training.presets import PRESETS, learning_rate_setting, whole_setting
+from training.registry import ModelEntry, RegistryError
 from training.run_folder import CANCELLED, DONE, FAILED, RUNNING
 from training.runs import Run, RunError, RunInProgress, probe_device
 from views import access, explain, screen, session, style
+from views.explain import plain
 from views.models import load_entry, registry, run_manager
 from views.plotting import PLOTLY_CONFIG
 from views.train_figures import training_figure
@@ -23,6 +26,12 @@ STATE_WORDS = {
     CANCELLED: "Cancelled",
     FAILED: "Failed",
 }
+FLASH_KEY = "train_flash"  # {place on the page: (kind, message)}: a refusal, shown once after the rerun it needs
+RUNS_PLACE = "runs"  # under the running run (or above the form): where Start, Cancel and Resume are answered
+FORM_PLACE = "form"  # under Start: what is wrong with the settings
+BOXES = {"epochs": "train_epochs", "limit": "train_limit", "lstm_layers": "train_layers", "units": "train_units",
+         "batch_size": "train_batch"}  # fmt: skip  # the whole-number settings and their boxes' keys
+LEARNING_RATE_KEY, AUGMENT_KEY = "train_lr", "train_augment"
 
 
 @st.cache_resource(show_spinner="Looking for a GPU...")
@@ -32,8 +41,21 @@ def training_device() -> str:
     return f"{device_label(device)}, Keras on {backend}"
 
 
+def _finite(value) -> bool:
+    """A number a run's JSON gives, fit to show: not a string, a flag, NaN or infinity."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def percent(value) -> str:
+    return f"{value:.2%}" if _finite(value) else "?"
+
+
+def count(value) -> str:
+    return f"{int(value):,}" if _finite(value) else "?"
+
+
 def duration(seconds: float | None) -> str:
-    if seconds is None:
+    if not _finite(seconds):
         return "?"
     seconds = int(round(seconds))
     if seconds < 60:
@@ -46,10 +68,21 @@ def duration(seconds: float | None) -> str:
 # --- the form --------------------------------------------------------------------------------------------------------
 
 
-def _optional_number(label: str, key: str, preset_value, help: str):
-    """An empty box means "the recipe's value", shown as its placeholder."""
-    shown = preset_value if isinstance(preset_value, str) else f"{preset_value:,}" if preset_value is not None else "all"
-    return st.number_input(label, value=None, step=1, key=key, placeholder=f"recipe: {shown}", help=help)
+def _recipe_box(label: str, setting: str, recipe_value, help: str) -> None:
+    """A whole-number box, typed as text: the browser's number box rounds 2.5 and 1e3 before the page sees them.
+
+    An empty box means "the recipe's value", shown as its placeholder.
+    """
+    shown = recipe_value if isinstance(recipe_value, str) else f"{recipe_value:,}" if recipe_value is not None else "all"
+    st.text_input(label, key=BOXES[setting], placeholder=f"recipe: {shown}", help=help)
+
+
+def typed_settings(boxes: dict[str, str], learning_rate: str) -> dict:
+    """The boxes that are filled, each parsed as the command line parses it; ValueError says which is wrong."""
+    settings = {name: whole_setting(name, text) for name, text in boxes.items() if str(text).strip()}
+    if str(learning_rate).strip():
+        settings["learning_rate"] = learning_rate_setting(learning_rate)
+    return settings
 
 
 def new_run_form(may_change: bool) -> None:
@@ -64,43 +97,62 @@ def new_run_form(may_change: bool) -> None:
     st.caption(f"Leave a box empty to keep the recipe's value. This recipe trains for {length}.")
     left, middle, right = st.columns(3)
     with left:
-        epochs = _optional_number("Epochs", "train_epochs", f"{config.samples:,} digits" if config.samples else config.epochs,
-                                  "Passes over the training digits (1 to 1000). Replaces the recipe's length.")  # fmt: skip
-        limit = _optional_number("Use only the first N digits", "train_limit", None,
-                                 "For a quick demonstration: train and test on fewer digits (at least 20).")  # fmt: skip
+        _recipe_box("Epochs", "epochs", f"{config.samples:,} digits" if config.samples else config.epochs,
+                    "Passes over the training digits (1 to 1000). Replaces the recipe's length.")  # fmt: skip
+        _recipe_box("Use only the first N digits", "limit", None,
+                    "For a quick demonstration: train and test on fewer digits (at least 20).")  # fmt: skip
     with middle:
-        layers = _optional_number("LSTM layers", "train_layers", config.model.lstm_layers, "Stacked layers, 1 to 3.")
-        units = _optional_number("Units per layer", "train_units", config.model.units, "Size of h and c in each layer, 1 to 1024.")
+        _recipe_box("LSTM layers", "lstm_layers", config.model.lstm_layers, "Stacked layers, 1 to 3.")
+        _recipe_box("Units per layer", "units", config.model.units, "Size of h and c in each layer, 1 to 1024.")
     with right:
-        batch_size = _optional_number("Batch size", "train_batch", config.batch_size, "Digits per learning step, 1 to 8192.")
-        learning_rate = st.text_input("Learning rate", key="train_lr", placeholder=f"recipe: {config.learning_rate:g}",
-                                      help="Adam's step size, a number between 0 and 1, such as 0.001.")  # fmt: skip
-    augment = st.checkbox("Augment: warp and thicken digits a little, as people draw", value=config.augment, key="train_augment")
-
-    if st.button("Start training", type="primary", disabled=not may_change, key="start"):
-        overrides = {"epochs": epochs, "limit": limit, "lstm_layers": layers, "units": units, "batch_size": batch_size}
-        overrides = {key: value for key, value in overrides.items() if value is not None}
-        try:
-            if learning_rate.strip():
-                overrides["learning_rate"] = _number("learning rate", learning_rate)
-            if augment != config.augment:
-                overrides["augment"] = augment
-            run_manager().start(preset_name, overrides)
-        except ValueError as error:  # the manager checks the settings before anything starts
-            st.error(f"Please check the settings: {error}.")
-            return
-        except RunInProgress as busy:
-            st.warning(str(busy))
-        except RunError as error:
-            st.error(str(error))
-        st.rerun()
+        _recipe_box("Batch size", "batch_size", config.batch_size, "Digits per learning step, 1 to 8192.")
+        st.text_input("Learning rate", key=LEARNING_RATE_KEY, placeholder=f"recipe: {config.learning_rate:g}",
+                      help="Adam's step size, a number between 0 and 1, such as 0.001.")  # fmt: skip
+    st.checkbox("Augment: warp and thicken digits a little, as people draw", value=config.augment, key=AUGMENT_KEY)
+    st.button("Start training", type="primary", disabled=not may_change, key="start", on_click=start_pressed)
+    show_flash(FORM_PLACE)
 
 
-def _number(name: str, text: str) -> float:
+def start_pressed() -> None:
+    """Start's callback. It runs before the page is drawn again, so a refusal is told even where the form is gone:
+    someone else's run, started meanwhile, is what the page shows next."""
+    if not access.unlocked():  # a press forged past the disabled button
+        return
+    state = st.session_state
+    preset_name = state.get("train_preset")
     try:
-        return float(text.strip())
-    except ValueError:
-        raise ValueError(f"the {name} must be a number, such as 0.001; got {text.strip()!r}") from None
+        overrides = typed_settings({name: state.get(key, "") for name, key in BOXES.items()}, state.get(LEARNING_RATE_KEY, ""))
+        recipe = PRESETS.get(preset_name)
+        if recipe is not None and state.get(AUGMENT_KEY, recipe.augment) != recipe.augment:
+            overrides["augment"] = bool(state[AUGMENT_KEY])
+        run_manager().start(preset_name, overrides)
+    except ValueError as error:  # every value is checked before anything starts
+        keep(FORM_PLACE, f"Please check the settings: {error}.", "error")
+    except RunInProgress as busy:
+        keep(RUNS_PLACE, str(busy))
+    except RunError as error:
+        keep(FORM_PLACE, str(error), "error")
+
+
+# --- refusals, kept for the run of the page that shows what refused them ---------------------------------------------
+
+
+def keep(place: str, message: str, kind: str = "warning") -> None:
+    """A message for `place`, shown the next time the page draws that place."""
+    st.session_state.setdefault(FLASH_KEY, {})[place] = (kind, message)
+
+
+def flash(place: str, message: str, kind: str = "warning") -> None:
+    """Keep a message for `place` and rerun the page: a message written just before st.rerun() is never seen."""
+    keep(place, message, kind)
+    st.rerun(scope="app")
+
+
+def show_flash(place: str) -> None:
+    """The message kept for this place, once."""
+    kind, message = st.session_state.get(FLASH_KEY, {}).pop(place, (None, None))
+    if message:
+        getattr(st, kind)(plain(message))
 
 
 # --- one run ---------------------------------------------------------------------------------------------------------
@@ -118,8 +170,8 @@ def run_status(run: Run, may_change: bool) -> None:
     """What the run is doing: a progress bar with speed and time left, or how it ended, with what can be done next."""
     summary = progress.summarise(run.progress())
     device = run.status.get("device") or {}
-    heading = f"**{STATE_WORDS.get(run.state, run.state)}**: {run.preset or 'run'} `{run.id}`"
-    st.markdown(heading + (f" on {device_label(device)}" if device else ""))
+    heading = f"**{STATE_WORDS.get(run.state, run.state)}**: {plain(run.preset or 'run')} {plain(run.id)}"
+    st.markdown(heading + (f" on {plain(device_label(device))}" if device else ""))
     if run.state == RUNNING:
         if summary.total_steps is None:
             st.progress(0.0, text="Starting: loading Keras and the MNIST digits...")
@@ -133,25 +185,29 @@ def run_status(run: Run, may_change: bool) -> None:
                 parts.append(f"about {duration(summary.eta_s)} left")
             st.progress(summary.fraction, text=" · ".join(parts))
         stop_help = "Stops after the current batch and keeps the last checkpoint."
-        if st.button("Cancel run", disabled=not may_change, key=f"cancel-{run.id}", help=stop_help):
-            run_manager().cancel(run.id)
+        if st.button("Cancel run", disabled=not may_change, key=f"cancel-{run.id}", help=stop_help) and may_change:
+            try:
+                run_manager().cancel(run.id)
+            except RunError as error:  # it ended meanwhile
+                flash(RUNS_PLACE, str(error))
             st.toast("Cancelling after the current batch...")
     elif run.state == DONE:
-        st.success(f"Test accuracy {run.status.get('test_accuracy', 0):.2%}. The model is in the list below.")
+        st.success(f"Test accuracy {percent(run.status.get('test_accuracy'))}. The model is in the list below.")
     elif run.state == CANCELLED:
-        st.info(f"Cancelled at step {run.status.get('step', 0):,} of {run.status.get('total_steps') or '?'}; its checkpoint is kept.")
+        st.info(f"Cancelled at step {count(run.status.get('step'))} of {count(run.status.get('total_steps'))}; its checkpoint is kept.")
     else:
-        st.error(run.status.get("message") or "The run failed.")
+        st.error(plain(run.status.get("message") or "The run failed."))
         tail = run.log_tail()
         if tail:
             with st.expander("The end of the run's log", expanded=True):
                 st.code(tail, language=None)
-    if run.resumable and st.button("Resume from the last checkpoint", disabled=not may_change, key=f"resume-{run.id}"):
+    resume = run.resumable and st.button("Resume from the last checkpoint", disabled=not may_change, key=f"resume-{run.id}")
+    if resume and may_change:
         try:
             run_manager().resume(run.id)
         except RunError as error:
-            st.warning(str(error))
-        st.rerun()
+            flash(RUNS_PLACE, str(error))
+        st.rerun(scope="app")
 
 
 def run_curves(run: Run, narrow: bool) -> None:
@@ -197,40 +253,43 @@ def live_curves(run_id: str, narrow: bool) -> None:
 
 
 def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) -> None:
+    show_flash(f"model-{entry.id}")
     loaded = load_entry(entry)
     name, accuracy, actions = st.columns([3, 3, 6], vertical_alignment="center")
     tags = [tag for tag, on in (("reading in this browser", entry.id == chosen), ("server default", entry.id == default)) if on]
-    name.markdown(f"**{entry.label}**" + (f"  \n:blue[{' · '.join(tags)}]" if tags else ""))
+    name.markdown(f"**{plain(entry.label)}**" + (f"  \n:blue[{' · '.join(tags)}]" if tags else ""))
     if isinstance(loaded, str):
         accuracy.markdown(":red[cannot be used]")
-        actions.caption(loaded)
+        actions.caption(plain(loaded))
         return
     metadata = entry.metadata
-    details = [duration(metadata.get("wall_time_s")), _device_words(metadata.get("device"))]
-    accuracy.markdown(f"{metadata.get('test_accuracy', float('nan')):.2%} test accuracy  \n{' · '.join(details)}")
+    details = [duration(metadata.get("wall_time_s")), plain(_device_words(metadata.get("device")))]
+    accuracy.markdown(f"{percent(metadata.get('test_accuracy'))} test accuracy  \n{' · '.join(details)}")
     buttons = actions.container(horizontal=True, gap="small")  # side by side while they fit, never cut short
     if buttons.button("Read with it", key=f"use-{entry.id}", disabled=entry.id == chosen):
         session.choose_model(entry.id)
         st.rerun()
     if buttons.button("Make default", key=f"default-{entry.id}", disabled=not may_change or entry.id == default,
-                          help="The model every new visitor reads with."):  # fmt: skip
-        registry().set_default(entry.id)
+                      help="The model every new visitor reads with.") and may_change:  # fmt: skip
+        try:
+            registry().set_default(entry.id)
+        except RegistryError as error:  # it was deleted or damaged meanwhile
+            flash(f"model-{entry.id}", str(error))
         st.rerun()
     buttons.download_button("Download", data=entry.path.read_bytes, file_name=f"row-reader-{entry.id}.keras",
                             mime="application/zip", key=f"download-{entry.id}", on_click="ignore")  # fmt: skip
-    if not entry.shipped and buttons.button("Delete", key=f"delete-{entry.id}", disabled=not may_change):
+    if not entry.shipped and buttons.button("Delete", key=f"delete-{entry.id}", disabled=not may_change) and may_change:
         try:
             run_manager().delete(entry.id)
         except RunError as error:
-            st.warning(str(error))
-            return
+            flash(f"model-{entry.id}", str(error))
         if session.chosen_model_id() == entry.id:
             session.forget_model_choice()
         st.rerun()
 
 
 def _device_words(device: dict | None) -> str:
-    return device_label(device) if device else "device unknown"
+    return device_label(device) if isinstance(device, dict) and device else "device unknown"
 
 
 def models_section(may_change: bool) -> None:
@@ -258,22 +317,24 @@ def past_runs(runs: list[Run], shown: str | None, may_change: bool, narrow: bool
 def page() -> None:
     st.title("Train")
     st.caption(explain.TRAIN_TAGLINE)
-    st.markdown(f"**Training runs on:** {training_device()}")
+    st.markdown(f"**Training runs on:** {plain(training_device())}")
     width = screen.page_width()
     narrow = width is not None and width < style.PHONE_WIDTH
     may_change = access.password_box()
     manager = run_manager()
     runs = manager.runs()
-    latest = runs[0] if runs else None
-    if latest is not None and latest.state == RUNNING:
-        live_status(latest.id, may_change)
-        live_curves(latest.id, narrow)
+    shown = manager.active() or (runs[0] if runs else None)  # a running run wherever its folder sorts, else the newest
+    if shown is not None and shown.state == RUNNING:
+        live_status(shown.id, may_change)
+        show_flash(RUNS_PLACE)  # under the run's Cancel, where the eyes are after pressing Start, Resume or Cancel
+        live_curves(shown.id, narrow)
     else:
+        show_flash(RUNS_PLACE)
         new_run_form(may_change)
-        if latest is not None:
+        if shown is not None:
             st.header("Latest run")
-            show_run(latest.id, may_change, narrow)
-    past_runs(runs, latest.id if latest else None, may_change, narrow)
+            show_run(shown.id, may_change, narrow)
+    past_runs(runs, shown.id if shown else None, may_change, narrow)
     models_section(may_change)
 
 
