@@ -1,6 +1,39 @@
 """The architecture of a row-reading LSTM, saved beside every trained model."""
 
-from dataclasses import asdict, dataclass
+import math
+import types
+import typing
+from dataclasses import asdict, dataclass, fields
+
+JSON_KINDS = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+
+
+def settings_from_json(cls, values: dict) -> dict:
+    """The fields of dataclass `cls` found in `values` (read from a file), each of its declared type or refused
+    in words: a file's "epochs": "long" would otherwise fail inside a range check, in Python's words."""
+    hints = typing.get_type_hints(cls)
+    chosen = {}
+    for field in fields(cls):
+        if field.name not in values:
+            continue
+        value, declared = values[field.name], hints[field.name]
+        kinds = typing.get_args(declared) if isinstance(declared, types.UnionType) else (declared,)
+        if not any(_is_kind(value, kind) for kind in kinds):
+            wanted = " or ".join(JSON_KINDS.get(kind, "null") for kind in kinds)
+            raise ValueError(f"{field.name} must be {wanted}")
+        chosen[field.name] = value
+    return chosen
+
+
+def _is_kind(value, kind) -> bool:
+    if kind is type(None):
+        return value is None
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
 
 ROWS = 28  # each image row is one timestep
 ROW_WIDTH = 28  # pixels per row are the inputs of one step
@@ -29,4 +62,4 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, values: dict) -> "ModelConfig":
-        return cls(**{k: values[k] for k in cls.__dataclass_fields__ if k in values})
+        return cls(**settings_from_json(cls, values))

@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass, field, replace
 
-from model.config import ModelConfig
+from model.config import ModelConfig, settings_from_json
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,11 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, values: dict) -> "TrainConfig":
-        fields = {k: values[k] for k in cls.__dataclass_fields__ if k in values}
-        fields["model"] = ModelConfig.from_dict(values.get("model", {}))
-        return cls(**fields)
+        model = values.get("model", {})
+        if not isinstance(model, dict):
+            raise ValueError('the model\'s settings must be a JSON object, such as {"units": 128}')
+        chosen = settings_from_json(cls, {key: value for key, value in values.items() if key != "model"})
+        return cls(**chosen, model=ModelConfig.from_dict(model))
 
 
 PRESETS = {
