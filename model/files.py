@@ -108,8 +108,14 @@ class Shape:
     item: "Shape | None" = None  # for a list: what each item must be
 
 
+MAX_INTEGER = 2**63  # JSON integers past this are no number a writer here writes; 10**400 parses, and overflows a float
+
+
 def _real(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number; a huge integer is held to MAX_INTEGER before any float arithmetic sees it."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) <= MAX_INTEGER if isinstance(value, int) else math.isfinite(value)
 
 
 def number(low: float, high: float) -> Shape:
@@ -148,6 +154,7 @@ def record(required: tuple = (), **fields: Shape) -> Shape:
 
 ANYTHING = Shape("anything", lambda value: True)
 FLAG = Shape("true or false", lambda value: isinstance(value, bool))
+MEASUREMENT = Shape("a number", lambda value: isinstance(value, float) or _real(value))  # NaN too: a loss that diverged
 MOMENT = number(0, 2**40)  # a time.time(), in seconds since 1970
 
 

@@ -26,6 +26,9 @@ MAX_CONFIG_BYTES = 10 * 2**20  # a row reader's config.json is a few KB
 READER_KINDS = ("InputLayer", "Dense", "LSTM", "Dropout")  # all the layers model/network.py builds
 LAYER = record(("class_name", "config"), class_name=text(100), config=record(("name",), name=text(200)), inbound_nodes=ANYTHING)
 MODEL = record(("config",), config=record(("layers",), layers=list_shape(LAYER, 100)))
+# What h5py raises on a damaged file: HDF5's errors mapped to Python's (RuntimeError: "Link iteration failed ...",
+# NotImplementedError among them), and more from its own checks; each means the same here.
+H5PY_ERRORS = (OSError, KeyError, TypeError, ValueError, RuntimeError, IndexError, AttributeError, OverflowError)
 
 
 class KerasFileError(ValueError):
@@ -142,8 +145,8 @@ def read_layers(path: str | Path) -> list[LayerArrays]:
                         use_bias=settings.get("use_bias", True), go_backwards=settings.get("go_backwards", False),
                     )
                 )  # fmt: skip
-    except (OSError, KeyError, TypeError, ValueError) as error:
-        if isinstance(error, UnsupportedModelError | KerasFileError):
-            raise
+    except (UnsupportedModelError, KerasFileError):
+        raise
+    except H5PY_ERRORS:
         raise damaged("its weights file cannot be read") from None
     return layers

@@ -27,6 +27,7 @@ MAX_PIXELS = 64_000_000  # 8000x8000: a picture whose header claims more is refu
 MAX_DECODED_BYTES = 64_000_000  # what decoding one picture may hold at once: a 5000x5000 grey PNG, a 4000x4000 colour one
 WORK_SIDE = 1000  # a larger picture is reduced to this longest side as it is decoded: its digit ends up 20x20 anyway
 STRIP_ROWS = 64  # reduced rows made at a time, so that converting a large picture's mode never copies all of it
+MAX_DEFLATE_RATIO = 1032  # the most deflate (PNG's compression) can shrink data: a floor on a PNG's size for its pixels
 FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")  # the decoders we open; Pillow's others are not for uploads
 
 
@@ -54,6 +55,7 @@ def load_image(source) -> np.ndarray:
     The size comes from the header before anything is decoded: a picture too large to decode cheaply is
     refused, a JPEG is decoded at 1/2 to 1/8 scale, and any other picture over WORK_SIDE is reduced strip by
     strip, so that one request holds at most MAX_DECODED_BYTES of pixels. Smaller pictures are read as they are.
+    A PNG or JPEG too short for the pixels its header claims is refused as damaged, never read as blank rows.
     """
     if isinstance(source, str | os.PathLike):
         with _open_file(source) as file:
@@ -78,11 +80,14 @@ def _open_file(path) -> io.BufferedReader:
 
 
 def _decode(file) -> np.ndarray:
+    file_bytes = _byte_count(file)
     try:
         with Image.open(file, formats=FORMATS) as image:
             _check_size(image)
+            fewest_bytes = _fewest_bytes(image)  # from the header's size, before a JPEG's draft reduces it
             factor = _draft(image)
             _check_decoding_cost(image)
+            _check_body(file_bytes, fewest_bytes)
             image.load()
             if factor > 1 or image.mode not in ("L", "RGB", "RGBA"):
                 image = _reduced(image, factor) if factor > 1 else image.convert(_array_mode(image))
@@ -104,6 +109,36 @@ def _check_size(image: Image.Image) -> None:
     if width * height > MAX_PIXELS:
         raise ImageError(f"it is {width}x{height} pixels, more than the {MAX_PIXELS // 1_000_000} million we read; make it smaller")
     if width < 1 or height < 1:
+        raise ImageError("it is damaged or cut short")
+
+
+def _byte_count(file) -> int | None:
+    """The length of a file object, for _check_body; None where it cannot be told (then the check is skipped)."""
+    try:
+        count = file.seek(0, io.SEEK_END)
+        file.seek(0)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return count
+
+
+def _fewest_bytes(image: Image.Image) -> int:
+    """The fewest bytes any file of the picture's format and size can be: a floor set by how its format compresses.
+
+    A PNG holds at least a bit a pixel and a filter byte a row, deflated at most MAX_DEFLATE_RATIO to 1; a JPEG
+    at least a one-bit Huffman code for each 8x8 block. 0 for the other formats: no floor is claimed for them.
+    """
+    width, height = image.size
+    if image.format == "PNG":
+        return height * (1 + math.ceil(width / 8)) // MAX_DEFLATE_RATIO
+    if isinstance(image, JpegImageFile):
+        return math.ceil(width / 8) * math.ceil(height / 8) // 8
+    return 0
+
+
+def _check_body(file_bytes: int | None, fewest_bytes: int) -> None:
+    """Refuse a file too short to hold the pixels its header claims: cut short, or forged, it would read as blank rows."""
+    if file_bytes is not None and file_bytes < fewest_bytes:
         raise ImageError("it is damaged or cut short")
 
 

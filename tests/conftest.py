@@ -24,22 +24,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from harness.fuzz import idx_bytes  # noqa: E402
 from harness.waiting import wait_until  # noqa: E402
 from model.mnist import IDX_NAMES as IDX_FILES  # noqa: E402
 from tests.training_runs import cli_env, kinds, run_training_cli, training_cli  # noqa: E402
 from training import progress  # noqa: E402
 
 TINY_TRAIN, TINY_TEST = 100, 50
-
-
-def idx_bytes(array: np.ndarray, magic: int | None = None, shape: tuple | None = None) -> bytes:
-    """An IDX file's bytes for a uint8 array; magic and shape may be overridden to make bad headers."""
-    array = np.asarray(array, np.uint8)
-    shape = array.shape if shape is None else shape
-    if magic is None:
-        magic = 0x0800 + len(shape)  # unsigned bytes, ndim dimensions: 2051 for images, 2049 for labels
-    header = magic.to_bytes(4, "big") + b"".join(int(n).to_bytes(4, "big") for n in shape)
-    return header + array.tobytes()
 
 
 def write_idx(path: Path, array: np.ndarray, gz: bool = True, **header) -> Path:

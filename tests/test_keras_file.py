@@ -77,6 +77,23 @@ def test_damaged_archives_are_refused_with_a_reason(tmp_path):
             load_model(tmp_path / f"{name}.keras")
 
 
+def test_a_damaged_heap_in_the_weights_file_is_refused_as_damaged(tmp_path):
+    """h5py says "Link iteration failed (wrong version number in local heap)" as a RuntimeError; a person is told the file is damaged."""
+    from model.storage import DEFAULT_MODEL_PATH
+
+    with zipfile.ZipFile(DEFAULT_MODEL_PATH) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    weights = bytearray(entries["model.weights.h5"])
+    weights[weights.find(b"HEAP") + 4] = 1  # the version byte after a local heap's signature, as one bit flipped leaves it
+    entries["model.weights.h5"] = bytes(weights)
+    with zipfile.ZipFile(tmp_path / "model.keras", "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    with pytest.raises(ModelLoadError, match="damaged: its weights file cannot be read") as refused:
+        load_model(tmp_path / "model.keras")
+    assert_plain(str(refused.value), tmp_path)
+
+
 def test_reading_a_model_does_not_import_keras():
     script = "import sys, model.storage as s; s.load_model(); assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules"
     subprocess.run([sys.executable, "-c", script], check=True, cwd=str(__import__("pathlib").Path(__file__).parent.parent))

@@ -17,10 +17,11 @@ def _idx(folder: Path, key: str, idx_tools) -> Path:
 
 
 def _expect_error(folder: Path, bad_file: Path, *fragments: str) -> str:
+    """The message names the bad file by its name, never by where it is on the server."""
     with pytest.raises(MnistDataError) as caught:
         load_idx_folder(folder)
     message = str(caught.value)
-    assert str(bad_file) in message, message
+    assert bad_file.name in message and str(folder) not in message, message
     for fragment in fragments:
         assert fragment in message, message
     return message
@@ -91,6 +92,31 @@ def test_gzip_with_corrupt_body(tmp_path, idx_tools):
     _expect_error(folder, bad, "gzip")
 
 
+def test_a_damaged_gzip_is_named_in_plain_words_not_pythons(tmp_path, idx_tools):
+    folder = idx_tools.write_folder(tmp_path / "d")
+    bad = _idx(folder, "train_images", idx_tools)
+    bad.write_bytes(bad.read_bytes()[:-100])  # the gzip stream ends before its end-of-stream marker
+    message = _expect_error(folder, bad, "train-images-idx3-ubyte.gz is damaged or cut short (not a complete gzip file)")
+    assert "end-of-stream" not in message and "Error" not in message
+
+
+def test_a_gzip_that_unpacks_to_more_than_mnist_is_refused_unread(tmp_path, idx_tools, monkeypatch):
+    monkeypatch.setattr("model.mnist.MAX_IDX_BYTES", 10_000)  # the tiny test images file is 78,416 bytes
+    folder = idx_tools.write_folder(tmp_path / "d")
+    _expect_error(folder, _idx(folder, "train_images", idx_tools), "unpacks to more than")
+
+
+@pytest.mark.parametrize("shape", [(2**32 - 1, 65_536, 65_536), (1, 2**32 - 1, 2**32 - 1)])
+def test_a_huge_header_gives_its_true_size_not_an_overflowed_one(tmp_path, idx_tools, shape):
+    path = tmp_path / "train-images-idx3-ubyte"
+    path.write_bytes(idx_tools.bytes(np.zeros(64), 2051, shape))
+    with pytest.raises(MnistDataError) as caught:
+        read_idx(path, 2051)
+    expected = 16 + shape[0] * shape[1] * shape[2]
+    assert f"({expected:,} bytes)" in str(caught.value) and "-" not in str(caught.value).split("says")[1], str(caught.value)
+    assert str(tmp_path) not in str(caught.value)
+
+
 def test_gzip_of_truncated_idx(tmp_path, idx_tools):
     """A complete gzip stream whose content is cut short is caught by the size check, not the gzip check."""
     folder = idx_tools.write_folder(tmp_path / "d")
@@ -110,14 +136,14 @@ def test_bad_magic_number(tmp_path, idx_tools):
     folder = idx_tools.write_folder(tmp_path / "d")
     bad = _idx(folder, "train_images", idx_tools)
     idx_tools.write(bad, np.zeros((100, 28, 28), np.uint8), magic=1234)
-    _expect_error(folder, bad, "magic number 1234", "2051")
+    _expect_error(folder, bad, "magic number is 1234", "2051")
 
 
 def test_labels_and_images_swapped(tmp_path, idx_tools):
     folder = idx_tools.write_folder(tmp_path / "d")
     bad = _idx(folder, "test_labels", idx_tools)
     idx_tools.write(bad, np.zeros((50, 28, 28), np.uint8))  # an image file under a label file's name
-    _expect_error(folder, bad, "magic number 2051", "2049")
+    _expect_error(folder, bad, "magic number is 2051", "2049")
 
 
 def test_empty_file(tmp_path, idx_tools):
@@ -141,7 +167,7 @@ def test_count_mismatch(tmp_path, idx_tools):
     bad = _idx(folder, "train_labels", idx_tools)
     idx_tools.write(bad, np.arange(99) % 10)
     message = _expect_error(folder, bad, "99 labels for 100 images")
-    assert str(_idx(folder, "train_images", idx_tools)) in message
+    assert _idx(folder, "train_images", idx_tools).name in message
 
 
 def test_missing_file(tmp_path, idx_tools):
@@ -150,7 +176,8 @@ def test_missing_file(tmp_path, idx_tools):
     with pytest.raises(MnistDataError) as caught:
         load_idx_folder(folder)
     message = str(caught.value)
-    assert str(folder) in message and "t10k-labels-idx1-ubyte" in message and "no " in message
+    assert folder.name in message and "t10k-labels-idx1-ubyte" in message and "no " in message
+    assert str(folder) not in message
 
 
 def test_wrong_image_size(tmp_path, idx_tools):
@@ -163,7 +190,7 @@ def test_wrong_image_size(tmp_path, idx_tools):
 def test_read_idx_single_file(tmp_path, idx_tools):
     path = idx_tools.write(tmp_path / "labels.gz", np.arange(20) % 10)
     np.testing.assert_array_equal(read_idx(path, 2049), np.arange(20) % 10)
-    with pytest.raises(MnistDataError, match="magic number 2049"):
+    with pytest.raises(MnistDataError, match="magic number is 2049"):
         read_idx(path, 2051)
 
 
@@ -199,7 +226,7 @@ def test_corrupt_npz(tmp_path, corrupt):
     path.write_bytes(corrupt(path.read_bytes()))
     with pytest.raises(MnistDataError) as caught:
         load_npz(path)
-    assert str(path) in str(caught.value) and "not a readable MNIST .npz" in str(caught.value)
+    assert "mnist.npz is not a readable MNIST .npz" in str(caught.value) and str(tmp_path) not in str(caught.value)
 
 
 def test_npy_instead_of_npz(tmp_path):
@@ -229,7 +256,7 @@ def test_npz_bad_labels(tmp_path, labels, fragment):
     path = _write_npz(tmp_path / "mnist.npz", y_train=labels)
     with pytest.raises(MnistDataError) as caught:
         load_npz(path)
-    assert f"{path}:y_train" in str(caught.value) and fragment in str(caught.value)
+    assert "mnist.npz:y_train" in str(caught.value) and fragment in str(caught.value) and str(tmp_path) not in str(caught.value)
 
 
 def test_npz_wrong_image_shape(tmp_path):
@@ -261,8 +288,12 @@ def test_data_dir_wins_even_when_mnist_dir_is_broken(tmp_path, idx_tools, monkey
 
 def test_missing_data_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("MNIST_DIR", raising=False)
-    with pytest.raises(MnistDataError, match="no such folder"):
+    with pytest.raises(MnistDataError, match="the MNIST folder nowhere does not exist") as caught:
         load_mnist(tmp_path / "nowhere")
+    assert str(tmp_path) not in str(caught.value)
+    (tmp_path / "a-file").write_bytes(b"x")
+    with pytest.raises(MnistDataError, match="a-file is not a folder"):
+        load_mnist(tmp_path / "a-file")
 
 
 def test_load_mnist_from_env(mnist_dir, monkeypatch):

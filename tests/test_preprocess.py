@@ -155,6 +155,33 @@ def test_a_header_claiming_huge_dimensions_is_refused_before_decoding(width, hei
     assert_plain(str(refused.value))
 
 
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A 32x32 JPEG whose frame header is rewritten to claim width x height."""
+    data = bytearray(encoded(draw_seven(size=32, width=4), "JPEG"))
+    place = data.find(b"\xff\xc0")
+    data[place + 5 : place + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [png_claiming(1, 30_000_000, colour_type=0), jpeg_claiming(5001, 5001)],
+    ids=["png-1x30000000", "jpeg-5001x5001"],
+)
+def test_a_file_too_short_for_the_pixels_its_header_claims_is_refused_not_read_blank(data):
+    """Decoders pad what is missing with blank rows; a person would see "Nothing drawn" instead of "damaged"."""
+    with pytest.raises(ImageError, match="^it is damaged or cut short$"):
+        load_image(data)
+
+
+@pytest.mark.parametrize(("mode", "size"), [("1", (8000, 8000)), ("L", (8000, 8000)), ("1", (1, 8000)), ("L", (30, 1))])
+def test_the_most_compressible_pictures_are_still_read(mode, size):
+    """The floor on a file's size is deflate's own limit: a blank PNG squeezed as hard as zlib can is above it."""
+    buffer = io.BytesIO()
+    Image.new(mode, size, 1 if mode == "1" else 255).save(buffer, format="PNG", compress_level=9)
+    assert load_image(buffer.getvalue()).shape[:2] == tuple(min(side, WORK_SIDE) for side in size[::-1])
+
+
 @pytest.mark.parametrize(
     ("data", "said"),
     [

@@ -142,6 +142,22 @@ def test_launch_and_config_files_are_held_to_their_shapes_too(tmp_path, name, va
     assert problem.startswith(f"its {name} is damaged") and wrong in problem
 
 
+HUGE = 10**400  # a JSON integer Python parses, and that overflows a float: math.isfinite(HUGE) raises OverflowError
+
+
+def test_an_integer_too_large_for_a_float_is_refused_in_words_not_raised(tmp_path):
+    from model.storage import ModelLoadError, read_metadata
+    from training.registry import SHIPPED, ModelRegistry
+
+    (tmp_path / run_folder.STATUS_FILE).write_text(json.dumps({"state": "cancelled", "step": HUGE, "updated_at": HUGE}))
+    assert "updated_at must be a number" in run_folder.read_run_files(tmp_path).problem
+    (tmp_path / "model.json").write_text(json.dumps({"test_accuracy": 0.9, "test_samples": HUGE}))
+    with pytest.raises(ModelLoadError, match="its model.json is damaged: test_samples must be a whole number"):
+        read_metadata(tmp_path / "model.keras")
+    (tmp_path / "default.json").write_text(json.dumps({"model": SHIPPED, "set_at": HUGE}))
+    assert ModelRegistry(tmp_path).default_model_id() == SHIPPED
+
+
 def test_what_the_writers_write_reads_back(tmp_path):
     """The shapes hold every file as the run manager and training write it."""
     device = {"kind": "GPU", "name": "NVIDIA H100", "count": 2, "backend": "tensorflow"}

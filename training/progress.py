@@ -14,16 +14,18 @@ One JSON object a line, each with its "kind" and "time" (seconds since the epoch
 ProgressLog writes them (its methods are the format), and summarise() and
 training_curves() are the only readers that interpret them. The file grows by
 whole lines, each written with one call and flushed, so a reader sees complete
-records and at worst one half-written last line, which it skips.
+records and at worst one half-written last line, which it skips. read_progress
+also skips a record that is not what its kind's writer writes (RECORDS: a field
+missing, "step": "long"), so that the readers may rely on every field they use.
 """
 
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from model.files import open_to_append
+from model import files
 
 PROGRESS_FILE = "progress.jsonl"
 START, RESUME, BATCH, EPOCH, CANCELLED, REPORT, TEST = "start", "resume", "batch", "epoch", "cancelled", "report", "test"
@@ -40,7 +42,7 @@ class ProgressLog:
     def write(self, kind: str, **fields) -> None:
         record = {"kind": kind, "time": round(time.time(), 3), **fields}
         line = json.dumps(record) + "\n"
-        with open_to_append(self.path) as file:  # never through a link planted in the run folder
+        with files.open_to_append(self.path) as file:  # never through a link planted in the run folder
             file.write(line.encode())
             file.flush()
             os.fsync(file.fileno())
@@ -71,20 +73,52 @@ class ProgressLog:
         self.write(TEST, test_accuracy=test_accuracy, test_loss=test_loss, wall_time_s=wall_time_s, segment_s=segment_s)
 
 
+# --- what each kind of record must hold to be read: the fields its writer above always writes, of their types --------
+
+
+def both_or_neither(names: tuple, shape: files.Shape) -> files.Shape:
+    """A record's shape, with the fields `names` all present or all absent."""
+    return replace(shape, accepts=lambda value: shape.accepts(value) and len({name in value for name in names}) == 1)
+
+
+STEP, COUNT, SECONDS, MEASURE = files.whole(0, 10**12), files.whole(1, 10**12), files.number(0, 10**9), files.MEASUREMENT
+TIME, START_CONFIG = files.MOMENT, files.record(batch_size=COUNT)
+# fmt: off
+RECORDS = {
+    START: files.record(("time",), time=TIME, total_steps=COUNT, epochs=COUNT, train_samples=COUNT, config=START_CONFIG),
+    RESUME: files.record(("time", "step"), time=TIME, step=STEP, total_steps=COUNT, epoch=STEP, epochs=COUNT, config=START_CONFIG),
+    BATCH: files.record(("time", "step", "loss", "accuracy"), time=TIME, step=STEP, total_steps=COUNT, epoch=STEP, loss=MEASURE,
+                        accuracy=MEASURE, samples_per_s=files.number(0, 10**12)),
+    EPOCH: both_or_neither(("val_loss", "val_accuracy"), files.record(("time", "step"), time=TIME, step=STEP, epoch=STEP,
+                           loss=MEASURE, accuracy=MEASURE, val_loss=MEASURE, val_accuracy=MEASURE)),
+    CANCELLED: files.record(("time",), time=TIME, step=STEP),
+    REPORT: files.record(("time",), time=TIME, seconds=SECONDS),
+    TEST: files.record(("time", "test_accuracy", "test_loss"), time=TIME, test_accuracy=MEASURE, test_loss=MEASURE,
+                       wall_time_s=SECONDS, segment_s=SECONDS),
+}
+# fmt: on
+
+
+def well_formed(record) -> bool:
+    """Whether a record is one its kind's writer could have written, so that the readers below may rely on its fields."""
+    kind = record.get("kind") if isinstance(record, dict) else None
+    return isinstance(kind, str) and kind in RECORDS and files.shape_problem(record, RECORDS[kind]) is None
+
+
 def read_progress(run_dir: Path) -> list[dict]:
-    """All complete records; a truncated or garbled line is skipped, not fatal."""
+    """All complete, well-formed records; a truncated, garbled or malformed line is skipped, not fatal."""
     path = Path(run_dir) / PROGRESS_FILE
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
+    except OSError:  # missing, or not a file
         return []
     records = []
     for line in text.splitlines():
         try:
             record = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, a number of thousands of digits, nesting too deep
             continue
-        if isinstance(record, dict):
+        if well_formed(record):
             records.append(record)
     return records
 
