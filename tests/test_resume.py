@@ -7,6 +7,7 @@ The runs are made once per session (conftest.cancelled_run and resumed_run): MNI
 
 import json
 import os
+import subprocess
 
 import pytest
 
@@ -141,10 +142,20 @@ def test_resume_with_a_corrupt_checkpoint_fails(tmp_path):
     assert {p.name: p.read_bytes() for p in run_dir.iterdir() if p.name != run_folder.STATUS_FILE} == files_before
 
 
+def gone_pid() -> int:
+    """The pid of a process that has ended, as a killed training process's is."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
 def test_resume_without_a_checkpoint_starts_again(mnist_dir, tmp_path):
-    run_dir = saved_run(tmp_path / "run", run_folder.FAILED, pid=1, message="MemoryError: ")
+    """Killed mid-save before its first checkpoint: the resume starts over, and clears what the killed writer left."""
+    run_dir = saved_run(tmp_path / "run", run_folder.FAILED, pid=gone_pid(), message="MemoryError: ")
+    (run_dir / ".checkpoint.k1ll3d_x.tmp.keras").write_bytes(b"PK\x03\x04 half a checkpoint")
     result = run_training_cli("--resume", "--out", str(run_dir), mnist_dir=mnist_dir)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert not list(run_dir.glob(".*.tmp*")), "the killed writer's temporary file was left"
     assert "starts again from the beginning" in result.stdout
     assert run_folder.read_status(run_dir)["state"] == run_folder.DONE
     records = progress.read_progress(run_dir)
@@ -159,3 +170,38 @@ def test_a_resumed_segment_gets_its_own_seed():
     assert segment_seed(7, 0) == 7  # a fresh run keeps its seed
     assert len({segment_seed(7, step) for step in (0, 11, 22, 30)}) == 4
     assert 0 <= segment_seed(2**32 - 1, 5) < 2**32
+
+
+def checkpoint_without_optimizer(path, compiled: bool) -> None:
+    """The tiny saved run's model as a checkpoint that lost its optimizer: saved uncompiled, or compiled but without it."""
+    from model.network import build_model
+    from training.presets import preset
+    from training.train import compile_model
+
+    model = build_model(preset("default", limit=600, epochs=1, units=16).model)
+    if compiled:
+        compile_model(model, preset("default"), total_steps=5)
+    model.save(path, include_optimizer=False)
+    path.with_suffix(".json").write_text(json.dumps({"epochs_done": 1, "step": 3, "elapsed_s": 2.0}))
+
+
+def test_resume_from_a_checkpoint_without_its_optimizer_exits_1_and_says_so(tmp_path):
+    run_dir = saved_run(tmp_path / "run", run_folder.CANCELLED, pid=1, step=3)
+    checkpoint_without_optimizer(run_dir / run_folder.CHECKPOINT_FILE, compiled=False)
+    result = run_training_cli("--resume", "--out", str(run_dir))
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "error: checkpoint.keras was saved without its optimizer, so training cannot carry on from it" in result.stderr
+    assert "Traceback" not in result.stderr and "AttributeError" not in result.stderr
+    status = run_folder.read_status(run_dir)
+    assert status["state"] == run_folder.FAILED and status["message"].startswith("checkpoint.keras was saved without")
+    assert str(tmp_path) not in status["message"]  # the Train page shows it: no server paths
+
+
+def test_a_checkpoint_whose_optimizer_state_is_missing_is_refused(tmp_path):
+    """Keras only warns, and hands back a fresh optimizer at step 0: carrying on would restart Adam and the schedule."""
+    from training.resume import CheckpointError, load_checkpoint
+
+    checkpoint = tmp_path / run_folder.CHECKPOINT_FILE
+    checkpoint_without_optimizer(checkpoint, compiled=True)
+    with pytest.raises(CheckpointError, match="saved without its optimizer"):
+        load_checkpoint(checkpoint)

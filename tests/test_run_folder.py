@@ -188,3 +188,20 @@ def test_stale_temporaries_are_cleared_but_never_while_a_live_process_trains_the
     assert sorted(run_folder.clear_stale_temporaries(folder)) == sorted(path.name for path in temporaries)
     assert not any(path.exists() for path in temporaries)
     assert sorted(p.name for p in folder.iterdir()) == [run_folder.CHECKPOINT_FILE, run_folder.CONFIG_FILE, run_folder.STATUS_FILE]
+
+
+def test_a_log_shown_on_a_page_has_no_traceback_no_exception_names_and_no_server_paths():
+    log = "\n".join([
+        "Training preset 'lesson' on CPU (2 threads) into /srv/class/runs/20261124-101010-lesson",
+        "430/430 - 20s - loss: 0.5",
+        "Traceback (most recent call last):",
+        '  File "/work/main/training/train.py", line 12, in <module>',
+        "    main()",
+        "ValueError: could not broadcast input array from shape (3,) into shape (4,)",
+    ])  # fmt: skip
+    shown = run_folder.readable_log(log)
+    assert "Traceback" not in shown and "File" not in shown and "ValueError" not in shown
+    assert "/srv" not in shown and "/work" not in shown
+    assert "430/430 - 20s - loss: 0.5" in shown
+    assert "into 20261124-101010-lesson" in shown
+    assert shown.endswith("error: could not broadcast input array from shape (3,) into shape (4,)")

@@ -1,11 +1,18 @@
 """training/__main__.py: `python -m training` refuses bad settings with exit status 2 and a message, before it writes
-anything. (Runs through it to the end are in test_train.py and test_resume.py.)"""
+anything, and a stop asked before training begins leaves a cancelled run that resumes. (Runs through it to the end are
+in test_train.py and test_resume.py.)"""
 
 import json
+import signal
+import subprocess
+from contextlib import contextmanager
+from subprocess import PIPE
 
 import pytest
 
-from tests.training_runs import run_training_cli
+from tests.training_runs import cli_env, run_training_cli, training_cli
+from training import run_folder
+from training.run_folder import REPO_ROOT
 
 
 @pytest.mark.parametrize(
@@ -60,3 +67,40 @@ def test_a_settings_file_is_all_the_settings_and_a_bad_one_is_named(tmp_path):
     bad = run_training_cli("--config", str(settings), "--out", str(tmp_path / "run"))
     assert bad.returncode == 2 and "settings.json holds invalid settings (epochs must be 1 to 1000, got 5000)" in bad.stderr
     assert "Traceback" not in bad.stderr and not (tmp_path / "run").exists()
+
+
+@contextmanager
+def signals_held(*signals):
+    """Signals sent to a process started inside are held until it unblocks them, as a launcher may start a run."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, set(signals))
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def test_a_cancel_as_the_run_starts_is_recorded_as_cancelled_and_the_run_resumes(tmp_path, mnist_dir):
+    """SIGTERM (the Train page's Cancel) sent the moment the process exists, long before Keras has loaded."""
+    run_dir = tmp_path / "run"
+    command = training_cli("--preset", "default", "--limit", "200", "--epochs", "1", "--units", "8", "--out", str(run_dir))
+    with signals_held(signal.SIGTERM):
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=cli_env(mnist_dir), stdout=PIPE, stderr=PIPE, text=True)
+    try:
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:  # only the process this test started
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, (stdout, stderr)
+    assert "Cancelled before training began" in stdout and "Traceback" not in stderr
+    status = run_folder.read_status(run_dir)
+    assert status["state"] == run_folder.CANCELLED and status["message"] == "Cancelled before training began"
+    assert not (run_dir / run_folder.CHECKPOINT_FILE).exists()
+
+    resumed = run_training_cli("--resume", "--out", str(run_dir), mnist_dir=mnist_dir)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "starts again from the beginning" in resumed.stdout
+    status = run_folder.read_status(run_dir)
+    assert status["state"] == run_folder.DONE and status["step"] == status["total_steps"]
+    assert json.loads((run_dir / run_folder.METADATA_FILE).read_text())["config"]["model"]["units"] == 8  # its saved settings

@@ -11,18 +11,38 @@ folder that cannot be resumed.
 """
 
 import argparse
+import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
-from training.devices import prepare_environment
+STOP_REQUESTED = threading.Event()  # set by SIGTERM (the Train page's Cancel) or Ctrl-C
+
+
+def request_stop(signum, frame):
+    if STOP_REQUESTED.is_set():
+        if signum == signal.SIGINT:  # a second Ctrl-C means now
+            raise KeyboardInterrupt
+        return  # a second Cancel asks the same again
+    print(f"\n{signal.Signals(signum).name}: stopping after the current batch ...", file=sys.stderr, flush=True)
+    STOP_REQUESTED.set()
+
+
+if __name__ == "__main__":  # first of all: a Cancel pressed while Keras imports is a request to stop, not a crash
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # a launcher may have held them back till now
+
+from training.devices import prepare_environment  # noqa: E402
 
 prepare_environment()  # before Keras picks its backend up
 
 from training.presets import PRESETS, TrainConfig, learning_rate_setting, preset, whole_setting  # noqa: E402
 from training.resume import CheckpointError, ResumeRefused, check_resumable, saved_config  # noqa: E402
-from training.run_folder import read_settings  # noqa: E402
+from training.run_folder import CANCELLED, read_settings, write_config, write_status  # noqa: E402
+
+CANCELLED_BEFORE_TRAINING = "Cancelled before training began"
 
 
 def typed(parse, *names):
@@ -43,16 +63,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--resume", action="store_true", help="carry the cancelled or failed run in --out on from its checkpoint")
     parser.add_argument("--config", metavar="FILE", help="all the settings of a new run, from a run folder's config.json")
     parser.add_argument("--data-dir", help="folder of the four MNIST IDX files (default: $MNIST_DIR, the Keras cache, else download)")
-    group = parser.add_argument_group("settings of a new run (saved in its config.json, so not with --resume)")
+    group = parser.add_argument_group("settings of a new run, the preset's unless given (kept in its config.json, so not with --resume)")
     settings = [
         group.add_argument("--preset", choices=sorted(PRESETS), help="recipe to start from (default: default)"),
-        group.add_argument("--epochs", type=typed(whole_setting, "epochs"), help="passes over the training part (default: the preset's)"),
-        group.add_argument("--samples", type=typed(whole_setting, "samples"), help="stop after this many training samples (default: the preset's)"),
-        group.add_argument("--units", type=typed(whole_setting, "units"), help="LSTM units per layer (default: the preset's)"),
-        group.add_argument("--layers", type=typed(whole_setting, "lstm_layers"), dest="lstm_layers", help="stacked LSTM layers, 1 to 3 (default: the preset's)"),
-        group.add_argument("--batch-size", type=typed(whole_setting, "batch_size"), help="images per step (default: the preset's)"),
-        group.add_argument("--lr", type=typed(learning_rate_setting), dest="learning_rate", help="Adam learning rate (default: the preset's)"),
-        group.add_argument("--limit", type=typed(whole_setting, "limit"), help="use only the first N training and test images (default: all)"),
+        group.add_argument("--epochs", type=typed(whole_setting, "epochs"), help="passes over the training part"),
+        group.add_argument("--samples", type=typed(whole_setting, "samples"), help="stop after this many training samples"),
+        group.add_argument("--units", type=typed(whole_setting, "units"), help="LSTM units per layer"),
+        group.add_argument("--layers", type=typed(whole_setting, "lstm_layers"), dest="lstm_layers", help="stacked LSTM layers, 1 to 3"),
+        group.add_argument("--batch-size", type=typed(whole_setting, "batch_size"), help="images per step"),
+        group.add_argument("--lr", type=typed(learning_rate_setting), dest="learning_rate", help="Adam learning rate"),
+        group.add_argument("--limit", type=typed(whole_setting, "limit"), help="use only the first N training and test images"),
         group.add_argument("--seed", type=typed(whole_setting, "seed"), help="random seed (default: the preset's, 0)"),
         group.add_argument("--augment", action=argparse.BooleanOptionalAction, help="warp digits as people draw (default: preset)"),
     ]
@@ -83,37 +103,55 @@ def main(argv=None) -> int:
     try:
         if args.resume:  # checked again once Keras has loaded; here so that a refusal comes back at once
             saved_config(args.out)
-            check_resumable(args.out)
+            previous = check_resumable(args.out)
             preset_name, config = None, None  # the run's own, from its config.json
         else:
-            preset_name, config = new_run_config(args)
+            previous, (preset_name, config) = {}, new_run_config(args)
     except ValueError as error:  # ResumeRefused is one
         print(f"error: {error}", file=sys.stderr)
         return 2
+    try:
+        trainer = None if STOP_REQUESTED.is_set() else import_trainer()
+    except KeyboardInterrupt:  # Ctrl-C twice while Keras imported
+        trainer = None
+    if trainer is None or STOP_REQUESTED.is_set():
+        return cancel_before_training(args, preset_name, config, previous)
+    return train(trainer, args, preset_name, config)
 
+
+def import_trainer():
+    """training.train, and with it Keras: seconds of imports, during which a stop may be asked."""
+    from training import train
+
+    return train
+
+
+def cancel_before_training(args: argparse.Namespace, preset_name: str | None, config: TrainConfig | None, previous: dict) -> int:
+    """Stopped before the first batch: a cancelled run that a resume starts (or carries on) with its saved settings."""
+    run_dir = Path(args.out)
+    if config is not None:  # a new run: its settings are what a resume needs
+        run_dir.mkdir(parents=True, exist_ok=True)
+        write_config(run_dir, preset_name, config.to_dict())
+    kept = {key: value for key, value in previous.items() if key not in ("state", "updated_at", "message", "interrupted")}
+    write_status(run_dir, CANCELLED, **{**kept, "pid": os.getpid(), "message": CANCELLED_BEFORE_TRAINING})
+    print(f"{CANCELLED_BEFORE_TRAINING}. Resume it with: python -m training --resume --out {args.out}", flush=True)
+    return 0
+
+
+def train(trainer, args: argparse.Namespace, preset_name: str | None, config: TrainConfig | None) -> int:
+    """Train or resume to the end or to a stop; the exit status the module's docstring promises."""
     from model.mnist import MnistDataError
     from training.devices import describe_device, device_label
-    from training.train import resume_training, run_training
 
-    stop_requested = threading.Event()
-
-    def request_stop(signum, frame):
-        if stop_requested.is_set():  # a second Ctrl-C means now
-            raise KeyboardInterrupt
-        print(f"\n{signal.Signals(signum).name}: stopping after the current batch ...", file=sys.stderr, flush=True)
-        stop_requested.set()
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
     verbose = 1 if sys.stdout.isatty() else 2
     device = device_label(describe_device())
     try:
         if args.resume:
             print(f"Resuming the run in {args.out} on {device}", flush=True)
-            metadata = resume_training(args.out, args.data_dir, stop_requested, verbose)
+            metadata = trainer.resume_training(args.out, args.data_dir, STOP_REQUESTED, verbose)
         else:
             print(f"Training preset {preset_name!r} on {device} into {args.out}", flush=True)
-            metadata = run_training(config, args.out, args.data_dir, stop_requested, verbose, preset_name)
+            metadata = trainer.run_training(config, args.out, args.data_dir, STOP_REQUESTED, verbose, preset_name)
     except ResumeRefused as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

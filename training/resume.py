@@ -7,11 +7,12 @@ state (Adam's moments, the step the learning-rate schedule has reached) from
 checkpoint.keras, and how far the run had got from the metadata beside it.
 """
 
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.storage import ModelLoadError, read_metadata
+from model.storage import ModelLoadError, metadata_path, read_metadata
 from training import run_folder
 from training.presets import TrainConfig
 
@@ -21,7 +22,12 @@ class ResumeRefused(ValueError):
 
 
 class CheckpointError(ValueError):
-    """The checkpoint is there but cannot be trained on; the message names it."""
+    """The checkpoint is there but cannot be trained on; the message names it and says what to do."""
+
+
+def unusable(path: Path, problem: str) -> CheckpointError:
+    """The error for a checkpoint that cannot be trained on: what is wrong with it, and the two ways on."""
+    return CheckpointError(f"{path.name} {problem}. Start a new run, or delete {path.name} to train this run again from the beginning.")
 
 
 @dataclass(frozen=True)
@@ -61,21 +67,38 @@ def load_checkpoint(path: Path):
     """
     import keras
 
+    path = Path(path)
     if not zipfile.is_zipfile(path):
-        raise CheckpointError(f"{path}: not a Keras .keras file (it is not a zip archive)")
+        raise unusable(path, "is not a Keras .keras file (it is not a zip archive)")
     try:
-        model = keras.saving.load_model(path, safe_mode=True)  # compiled: the optimizer's variables come back too
-    except Exception as error:  # Keras raises many kinds for a damaged file
-        raise CheckpointError(f"{path}: Keras could not load it ({type(error).__name__}: {error})") from None
-    if model.optimizer is None:
-        raise CheckpointError(f"{path}: saved without its optimizer, so training cannot carry on from it")
+        with warnings.catch_warnings():  # its own words for a lost optimizer state follow
+            warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+            model = keras.saving.load_model(path, safe_mode=True)  # compiled: the optimizer's variables come back too
+    except Exception:  # Keras raises many kinds for a damaged file
+        raise unusable(path, "is damaged: Keras could not load it") from None
+    step = optimizer_step(model)
+    if not step:
+        raise unusable(path, "was saved without its optimizer, so training cannot carry on from it")
     try:
         metadata = read_metadata(path)
-        step = int(model.optimizer.iterations.numpy())  # int() alone fails on a strategy's mirrored variable
         point = ResumePoint(int(metadata["epochs_done"]), step, float(metadata.get("elapsed_s", 0.0)))
-    except (ModelLoadError, KeyError, TypeError, ValueError) as error:
-        raise CheckpointError(f"{path}: its metadata does not say how far the run had got ({error})") from None
+    except (ModelLoadError, KeyError, TypeError, ValueError):
+        raise unusable(path, f"has no {metadata_path(path).name} beside it that says how far the run had got") from None
     return model, point
+
+
+def optimizer_step(model) -> int:
+    """The steps the checkpoint's optimizer had taken; 0 when it came back without its saved state.
+
+    A model saved uncompiled has no optimizer at all; one saved without the
+    optimizer's variables (include_optimizer=False, or the variables missing)
+    comes back with a fresh one at step 0, which Keras only warns about. Every
+    checkpoint is saved after at least one step, so 0 means the state is lost.
+    """
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        return 0
+    return int(optimizer.iterations.numpy())  # int() alone fails on a strategy's mirrored variable
 
 
 def segment_seed(seed: int, step: int) -> int:

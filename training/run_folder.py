@@ -197,6 +197,20 @@ def read_log_tail(run_dir: Path, max_bytes: int = 64 * 1024) -> str:
         return ""
 
 
+TRACEBACK_FRAME = re.compile(r"^(Traceback \(most recent call last\):|  File \"|    |During handling of the above|The above exception)")
+ERROR_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Interrupt)): ?")
+ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s/:'\"()\[\],]+/)*([^\s/:'\"()\[\],]+)")
+
+
+def readable_log(text: str) -> str:
+    """A log as a page may show it: no traceback frames, no exception class names, each path by its last name only.
+
+    The whole log stays in train.log for whoever debugs on the server."""
+    lines = [line for line in text.splitlines() if not TRACEBACK_FRAME.match(line)]
+    lines = [ERROR_LINE.sub("error: ", line) for line in lines]
+    return "\n".join(ABSOLUTE_PATH.sub(r"\1", line) for line in lines)
+
+
 # --- a whole run folder ------------------------------------------------------------------------------------------------
 
 

@@ -74,7 +74,7 @@ class Run:
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
         if self.problem is not None:
             return ""
-        return "\n".join(run_folder.read_log_tail(self.folder).rstrip().splitlines()[-lines:])
+        return "\n".join(run_folder.readable_log(run_folder.read_log_tail(self.folder)).rstrip().splitlines()[-lines:])
 
 
 def probe_device() -> dict:
@@ -256,10 +256,15 @@ class RunManager:
         with run_folder.open_log(folder) as log:
             log.write(f"$ {' '.join(command[1:])}\n".encode())
             log.flush()
-            process = subprocess.Popen(
-                command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,  # survives a restart of the server, and the server's Ctrl-C
-            )  # fmt: skip
+            # A Cancel in the process's first milliseconds waits until its handler exists (training/__main__.py).
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+            try:
+                process = subprocess.Popen(
+                    command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,  # survives a restart of the server, and the server's Ctrl-C
+                )  # fmt: skip
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
         _children[process.pid] = process
         run_folder.write_launch(folder, process.pid, command[1:])
 

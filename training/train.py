@@ -21,7 +21,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from model.mnist import Mnist, load_mnist
+from model.mnist import Mnist, MnistDataError, load_mnist
 from model.network import build_model
 from model.report import build_report, report_path, save_report
 from model.storage import save_model
@@ -30,7 +30,7 @@ from training import progress, run_folder
 from training.augment import augment
 from training.devices import describe_device, distribution_scope
 from training.presets import TrainConfig
-from training.resume import ResumePoint, check_resumable, load_checkpoint, saved_config, segment_seed
+from training.resume import CheckpointError, ResumePoint, check_resumable, load_checkpoint, saved_config, segment_seed
 from training.tensorboard_log import NoLog, TensorBoardLog, open_log
 
 LOG_EVERY = 10  # batches between progress records: frequent enough for a live curve, cheap enough to ignore
@@ -250,13 +250,25 @@ def resume_training(
 def _run_segment(config, run_dir, data_dir, stop_requested, verbose, status: run_folder.RunStatus, checkpoint: Path | None) -> dict:
     """One process's share of a run: records a failure in status.json before passing it on."""
     stop_requested = stop_requested or threading.Event()
+    run_folder.clear_stale_temporaries(run_dir)  # the folder is this process's now: what killed writers left is rubbish
     status.write(run_folder.RUNNING)
     try:
         return _train(config, run_dir, data_dir, stop_requested, verbose, status, checkpoint)
     except BaseException as error:
-        message = "stopped by the user" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
-        status.write(run_folder.FAILED, message=message)
+        status.write(run_folder.FAILED, message=failure_message(error))
         raise
+
+
+def failure_message(error: BaseException) -> str:
+    """What status.json says of a failure, which the Train page shows: our own errors are written for a person;
+    others are named in plain words, and their traceback is left in train.log for whoever debugs the server."""
+    if isinstance(error, KeyboardInterrupt):
+        return "stopped by the user"
+    if isinstance(error, CheckpointError | MnistDataError):
+        return str(error)
+    if isinstance(error, MemoryError):
+        return "the machine ran out of memory: try a smaller batch, fewer units or fewer layers"
+    return "the run stopped on an unexpected error; the end of its log says more"
 
 
 def _train(config, run_dir, data_dir, stop_requested, verbose, status: run_folder.RunStatus, checkpoint: Path | None) -> dict:

@@ -8,7 +8,7 @@ from training import progress
 from training.devices import device_label
 from training.presets import PRESETS, learning_rate_setting, whole_setting
 from training.registry import ModelEntry, RegistryError
-from training.run_folder import CANCELLED, DONE, FAILED, RUNNING
+from training.run_folder import CANCELLED, DONE, FAILED, RUNNING, readable_log
 from training.runs import Run, RunError, RunInProgress, probe_device
 from views import access, explain, screen, session, style
 from views.explain import plain
@@ -196,7 +196,7 @@ def run_status(run: Run, may_change: bool) -> None:
     elif run.state == CANCELLED:
         st.info(f"Cancelled at step {count(run.status.get('step'))} of {count(run.status.get('total_steps'))}; its checkpoint is kept.")
     else:
-        st.error(plain(run.status.get("message") or "The run failed."))
+        st.error(plain(readable_log(str(run.status.get("message") or "")).strip() or "The run failed."))
         tail = run.log_tail()
         if tail:
             with st.expander("The end of the run's log", expanded=True):
