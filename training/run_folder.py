@@ -199,7 +199,7 @@ def read_log_tail(run_dir: Path, max_bytes: int = 64 * 1024) -> str:
 
 TRACEBACK_FRAME = re.compile(r"^(Traceback \(most recent call last\):|  File \"|    |During handling of the above|The above exception)")
 ERROR_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Interrupt)): ?")
-ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s/:'\"()\[\],]+/)*([^\s/:'\"()\[\],]+)")
+ABSOLUTE_PATH = re.compile(r"(?<![\w.:/<~])/(?:[^\s/:'\"()\[\],]+/)*([^\s/:'\"()\[\],]+)")
 
 
 def readable_log(text: str) -> str:
