@@ -8,9 +8,9 @@ from PIL import Image
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from harness.drawn_digits import draw_seven  # noqa: E402
 from model.samples import load_samples  # noqa: E402
 from tests.app_pages import prediction  # noqa: E402
-from tests.drawn_digits import draw_seven  # noqa: E402
 
 SAMPLES = load_samples()
 MISREAD = next(s for s in SAMPLES.values() if s.misread)

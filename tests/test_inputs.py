@@ -16,9 +16,9 @@ from PIL import Image
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from harness.drawn_digits import draw_seven  # noqa: E402
 from harness.load.drawing import canvas_value  # noqa: E402
 from tests.app_pages import prediction, texts  # noqa: E402
-from tests.drawn_digits import draw_seven  # noqa: E402
 from views.explain import INVITE_DRAW  # noqa: E402
 
 CANVAS_KEY = "canvas-0"  # the first canvas of a session (views/inputs.draw)

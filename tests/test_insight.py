@@ -270,8 +270,8 @@ def test_row_importance_is_the_answer_read_again_without_that_row(weights, digit
 
 
 def test_a_drawn_sevens_bar_holds_up_its_answer(shipped):
+    from harness.drawn_digits import draw_seven
     from model.preprocess import preprocess
-    from tests.drawn_digits import draw_seven
 
     image = preprocess(draw_seven()).image
     importance = row_importance(shipped.weights, image)

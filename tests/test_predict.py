@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.drawn_digits import draw_seven
+from harness.drawn_digits import draw_seven
 
 ROOT = Path(__file__).resolve().parent.parent
 

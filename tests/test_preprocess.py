@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from harness.drawn_digits import draw_seven
 from model.preprocess import BOX, WORK_SIDE, ImageError, centre_of_mass, load_image, preprocess
-from tests.drawn_digits import draw_seven
 
 
 def extent(image):

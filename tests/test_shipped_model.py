@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from harness.drawn_digits import write_drawn_digits
 from model.storage import DEFAULT_MODEL_PATH, metadata_path
-from tests.drawn_digits import write_drawn_digits
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAWN_DIGITS = 1_000  # every 10th test digit, redrawn in turn in each canvas style
