@@ -105,3 +105,17 @@ def test_batch_records_are_means_over_their_own_batches_not_keras_running_means(
     assert windows[1] == pytest.approx((1.5, 2 / 3))
     recorder.on_epoch_begin(1)  # a new epoch starts a new window
     assert recorder._window_means(0, {"loss": 9.0, "accuracy": 1.0}) == pytest.approx((9.0, 1.0))
+
+
+def test_a_warm_up_climbs_from_a_tenth_of_the_peak_to_the_peak_then_decays_to_one_percent():
+    from model.network import build_model
+    from training.train import compile_model
+
+    config = preset("lesson", units=8)  # warm-up over 10% of the steps, peak 0.004
+    model = build_model(config.model)
+    compile_model(model, config, total_steps=1_000)
+    rate = model.optimizer._learning_rate  # the schedule
+    assert float(rate(0)) == pytest.approx(0.0004)
+    assert float(rate(100)) == pytest.approx(0.004)
+    assert float(rate(50)) == pytest.approx(0.0022, rel=0.01)
+    assert float(rate(1_000)) == pytest.approx(0.00004, rel=0.01)

@@ -38,7 +38,7 @@ from training.devices import prepare_environment  # noqa: E402
 
 prepare_environment()  # before Keras picks its backend up
 
-from training.presets import PRESETS, TrainConfig, learning_rate_setting, preset, whole_setting  # noqa: E402
+from training.presets import PRESETS, TrainConfig, learning_rate_setting, preset, too_small, whole_setting  # noqa: E402
 from training.resume import CheckpointError, ResumeRefused, check_resumable, saved_config  # noqa: E402
 from training.run_folder import CANCELLED, read_settings, write_config, write_status  # noqa: E402
 
@@ -95,7 +95,11 @@ def new_run_config(args: argparse.Namespace) -> tuple[str | None, TrainConfig]:
         return read_settings(Path(args.config))
     not_settings = ("preset", "out", "data_dir", "resume", "config")
     overrides = {key: value for key, value in vars(args).items() if value is not None and key not in not_settings}
-    return args.preset, preset(args.preset, **overrides)
+    config = preset(args.preset, **overrides)
+    problem = too_small(config)
+    if problem:  # the Train page refuses such a run; here it is allowed, for smoke tests
+        print(f"warning: {problem}; the model will not be worth reading", file=sys.stderr, flush=True)
+    return args.preset, config
 
 
 def main(argv=None) -> int:

@@ -189,8 +189,12 @@ def library_versions() -> dict:
 
 def compile_model(model: keras.Model, config: TrainConfig, total_steps: int) -> None:
     learning_rate = config.learning_rate
-    if config.lr_schedule == "cosine":
-        learning_rate = keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=total_steps, alpha=0.01)
+    if config.lr_schedule == "cosine":  # with a warm-up, one cycle: a tenth of the peak, up to it, then down to 1%
+        warmup_steps = int(config.warmup * total_steps)
+        learning_rate = keras.optimizers.schedules.CosineDecay(
+            config.learning_rate / 10 if warmup_steps else config.learning_rate, decay_steps=max(total_steps - warmup_steps, 1),
+            alpha=0.01, warmup_target=config.learning_rate if warmup_steps else None, warmup_steps=warmup_steps,
+        )  # fmt: skip
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=config.clipnorm)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
