@@ -129,3 +129,11 @@ def test_a_progress_file_planted_as_a_link_is_never_appended_to(tmp_path):
     with pytest.raises(OSError):
         progress.ProgressLog(run_dir).write("batch", step=1, loss=2.3)
     assert outside.read_text() == "not the app's\n"
+
+
+def test_a_run_smaller_than_one_batch_is_one_epoch_long_on_the_curves():
+    start = {"kind": "start", "total_steps": 1, "train_samples": 18, "config": {"batch_size": 128}}  # 18 digits: one short batch
+    batch = {"kind": "batch", "step": 1, "loss": 2.3, "accuracy": 0.1}
+    epoch = {"kind": "epoch", "step": 1, "val_loss": 2.3, "val_accuracy": 0.0}
+    curves = progress.training_curves([start, batch, epoch])
+    assert curves.batches.epochs == [1.0] and curves.validation.epochs == [1.0]  # not 7 epochs for a 1-epoch run

@@ -20,6 +20,7 @@ missing, "step": "long"), so that the readers may rely on every field they use.
 """
 
 import json
+import math
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -202,7 +203,7 @@ def training_curves(records: list[dict]) -> TrainingCurves:
     start = next(iter(_of_kind(records, START)), {})
     batch_size = (start.get("config") or {}).get("batch_size")
     samples = start.get("train_samples")
-    steps_per_epoch = samples / batch_size if samples and batch_size else 1.0
+    steps_per_epoch = math.ceil(samples / batch_size) if samples and batch_size else 1  # the last batch of an epoch may be short
 
     def curve(points: list[dict], loss: str, accuracy: str) -> Curve:
         return Curve([p["step"] / steps_per_epoch for p in points], [p[loss] for p in points], [p[accuracy] for p in points])
