@@ -9,6 +9,9 @@ import os
 BESIDE_SERVER = "ROW_READER_BESIDE_SERVER"  # set by the run manager for the runs it starts beside the app's server
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 NICENESS = 10  # a lower priority, so that the server wins whenever both want a core
+# On two cores, leaving one to the server halves training (a lesson run: 131 s instead of 69 s) while the server
+# mostly waits; the lower priority alone kept 30 students' strokes as quick (bench/load_harness.py, README).
+CORES_KEPT_WHOLE = 2
 
 
 def prepare_environment() -> None:
@@ -35,7 +38,7 @@ def leave_a_core() -> None:
     to leave, and only the priority drops.
     """
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else []  # Linux; elsewhere, priority only
-    if len(cores) > 1:
+    if len(cores) > CORES_KEPT_WHOLE:
         os.sched_setaffinity(0, cores[:-1])
         for name in THREAD_VARIABLES:
             os.environ.setdefault(name, str(len(cores) - 1))
