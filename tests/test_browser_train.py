@@ -35,6 +35,7 @@ def test_a_run_started_from_the_page_is_watched_to_the_end(tmp_path, mnist_dir):
         expect(page.get_by_text("Training runs on:")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
         expect(page.get_by_text("Shipped model", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
         page.screenshot(path=SHOTS / "train-form.png")
+        the_form_follows_the_recipe(page)
         start_training(page, url, "qiita", SETTINGS)
         first = wait_for_training(page, "seen.step && seen.points", timeout=RUN_TIMEOUT_MS)  # running, with a curve drawn
         page.screenshot(path=SHOTS / "train-running.png")
@@ -47,3 +48,32 @@ def test_a_run_started_from_the_page_is_watched_to_the_end(tmp_path, mnist_dir):
         new_model = page.get_by_text(re.compile(r"^qiita, \d{8} \d\d:\d\d$"))  # the new model in the list
         expect(new_model).to_be_visible(timeout=PAGE_TIMEOUT_MS)
         page.screenshot(path=SHOTS / "train-finished.png", full_page=True)
+        expect(page.get_by_test_id("stSelectbox")).to_contain_text("qiita:")  # the recipe chosen stays after the run
+
+
+def the_form_follows_the_recipe(page) -> None:
+    """The page opens on the lesson recipe with how long it takes here; Augment follows the recipe chosen; a run too
+    small to learn anything is refused before it starts."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stSelectbox")).to_contain_text("lesson:")
+    expect(page.get_by_text(re.compile(r"^About \d+ (s|min)"))).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    augment = page.get_by_role("checkbox", name=re.compile("^Augment"))
+    expect(augment).to_be_checked()
+    for recipe, ticked in (("qiita", False), ("default", True), ("qiita", False)):
+        page.get_by_label("Recipe").click()
+        page.get_by_role("option", name=re.compile(f"^{recipe}:")).click()
+        expect(page.get_by_test_id("stSelectbox")).to_contain_text(f"{recipe}:")
+        if ticked:
+            expect(augment).to_be_checked()
+        else:
+            expect(augment).not_to_be_checked()
+    box = page.get_by_role("textbox", name="Use only the first N digits", exact=True)
+    box.fill("200")
+    box.press("Enter")
+    expect(page.get_by_text("200 digits are too few to learn from", exact=False).first).to_be_visible()
+    page.get_by_role("button", name="Start training").click()
+    expect(page.get_by_text(re.compile("^Please check the settings: 200 digits are too few")).last).to_be_visible()
+    assert page.get_by_role("button", name="Cancel").count() == 0  # nothing started
+    box.fill("")
+    box.press("Enter")

@@ -1,7 +1,9 @@
 """The Train page with AppTest: the form's checks, the password, the model list, and choosing a model to read with."""
 
 import json
+import re
 import shutil
+import time
 
 import pytest
 
@@ -11,8 +13,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from model.storage import DEFAULT_MODEL_PATH  # noqa: E402
 from tests.app_pages import TRICKY, assert_shown_as_text, texts, tricky_labels  # noqa: E402
 from tests.training_runs import finished_run, made_run  # noqa: E402
+from training.presets import PRESETS  # noqa: E402
 from training.registry import ModelRegistry, RegistryError  # noqa: E402
-from training.run_folder import FAILED, RUNNING, write_status  # noqa: E402
+from training.run_folder import DONE, FAILED, RUNNING, write_status  # noqa: E402
 from training.runs import RunError, RunManager  # noqa: E402
 from views import access  # noqa: E402
 from views.access import ENV_VARIABLE, PasswordSetting, WrongGuesses, password_setting  # noqa: E402
@@ -317,3 +320,45 @@ def test_a_model_that_goes_missing_is_reported_without_a_server_path(runs):
 
     problem = load_entry(ModelEntry("20260101-120000-morvan", runs / "gone" / "model.keras", {}))
     assert problem == "The model file is missing: it was deleted or moved."
+
+
+def test_the_form_opens_on_the_lesson_recipe_and_says_how_long_it_takes_here(runs):
+    app = open_train_page()
+    assert app.selectbox(key="train_preset").value == "lesson"
+    assert re.search(r"About \d+ (s|min)[^.]* on this machine, from a short test of this model on this machine", texts(app))
+
+
+def test_the_estimate_comes_from_a_run_of_the_same_model_done_here(runs):
+    records = [{"kind": "batch", "step": 10 * i, "samples_per_s": 2_750.0} for i in range(1, 40)]
+    folder = made_run(runs, "20260101-120000-lesson", DONE, records=records)
+    (folder / "config.json").write_text(json.dumps({"preset": "lesson", "config": PRESETS["lesson"].to_dict()}))
+    write_status(folder, DONE, pid=1, started_at=time.time() - 70)  # 60 s of training, 10 s beside it
+    app = open_train_page()
+    assert "About 1 min 10 s on this machine, from the run of" in texts(app), texts(app)  # 165,000 digits at 2,750 a second, and 10 s
+
+
+def test_augment_follows_the_recipe_chosen(runs):
+    app = open_train_page()
+    for recipe in ("default", "qiita", "lesson", "default"):
+        app.selectbox(key="train_preset").select(recipe).run()
+        assert [box.value for box in app.checkbox] == [PRESETS[recipe].augment], recipe
+
+
+def test_the_recipe_chosen_stays_while_the_form_is_gone(runs):
+    app = open_train_page()
+    app.selectbox(key="train_preset").select("qiita").run()
+    app.switch_page("views/read_page.py").run()  # the form's widgets are forgotten, as while a run is shown
+    app.switch_page(TRAIN_PAGE).run()
+    assert app.selectbox(key="train_preset").value == "qiita"
+
+
+def test_a_run_too_small_to_learn_from_is_refused_before_it_starts(runs):
+    app = open_train_page()
+    app.text_input(key="train_limit").set_value("200").run()
+    assert "200 digits are too few to learn from: use at least 1,000" in texts(app)  # said before Start
+    app.button(key="start").click().run()
+    assert "Please check the settings: 200 digits are too few to learn from" in texts(app)
+    assert not any(runs.iterdir())
+    app.text_input(key="train_limit").set_value("2000").run()
+    app.text_input(key="train_batch").set_value("4096").run()
+    assert "an epoch of 1,800 digits is shorter than one batch of 4,096" in texts(app)

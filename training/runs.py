@@ -77,16 +77,27 @@ class Run:
         return "\n".join(run_folder.readable_log(run_folder.read_log_tail(self.folder)).rstrip().splitlines()[-lines:])
 
 
-def probe_device() -> dict:
-    """What a run would train on, asked of a short-lived process so that the caller never imports Keras."""
+def _ask(module: str, fallback: dict, *arguments: str) -> dict:
+    """The JSON a short-lived `python -m <module>` prints last, so that the caller never imports Keras."""
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "training.devices"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+            [sys.executable, "-m", module, *arguments], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **beside_server_environment()},  # as a run would be
         )  # fmt: skip
-        return json.loads(result.stdout.strip().splitlines()[-1])
+        answer = json.loads(result.stdout.strip().splitlines()[-1])
     except (subprocess.SubprocessError, json.JSONDecodeError, IndexError, OSError):
-        return {"kind": "unknown", "name": "unknown device", "backend": "?"}
+        return fallback
+    return answer if isinstance(answer, dict) else fallback
+
+
+def probe_device() -> dict:
+    """What a run would train on."""
+    return _ask("training.devices", {"kind": "unknown", "name": "unknown device", "backend": "?"})
+
+
+def probe_pace(config: dict) -> dict:
+    """How fast this machine trains a run's model (training/pace.py); {} if it could not be measured."""
+    return _ask("training.pace", {}, json.dumps(config))
 
 
 def training_command(folder: Path, data_dir: str | None, resume: bool = False) -> list[str]:

@@ -4,12 +4,14 @@ import math
 
 import streamlit as st
 
+from model.config import ModelConfig
 from training import progress
 from training.devices import device_label
-from training.presets import PRESETS, learning_rate_setting, whole_setting
+from training.pace import Pace, estimate_s, measured_pace, probed_pace
+from training.presets import MEANINGFUL_DIGITS, PRESETS, TrainConfig, learning_rate_setting, preset, too_small, whole_setting
 from training.registry import ModelEntry, RegistryError
 from training.run_folder import CANCELLED, DONE, FAILED, RUNNING, readable_log
-from training.runs import Run, RunError, RunInProgress, probe_device
+from training.runs import Run, RunError, RunInProgress, probe_device, probe_pace
 from views import access, explain, screen, session, style
 from views.explain import plain
 from views.models import load_entry, registry, run_manager
@@ -32,6 +34,8 @@ FORM_PLACE = "form"  # under Start: what is wrong with the settings
 BOXES = {"epochs": "train_epochs", "limit": "train_limit", "lstm_layers": "train_layers", "units": "train_units",
          "batch_size": "train_batch"}  # fmt: skip  # the whole-number settings and their boxes' keys
 LEARNING_RATE_KEY, AUGMENT_KEY = "train_lr", "train_augment"
+RECIPE_KEY, CHOSEN_RECIPE_KEY = "train_preset", "train_recipe"  # the list's widget, and the choice kept beside it
+FIRST_RECIPE = "lesson"  # a run that fits in a lesson
 
 
 @st.cache_resource(show_spinner="Looking for a GPU...")
@@ -61,8 +65,13 @@ def duration(seconds: float | None) -> str:
     if seconds < 60:
         return f"{seconds} s"
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
+        return f"{seconds // 60} min" + (f" {seconds % 60:02d} s" if seconds % 60 else "")
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def rough_duration(seconds: float) -> str:
+    """An estimate to the nearest ten seconds under two minutes, else to the minute: no more precise than it is."""
+    return duration(round(seconds, -1) if seconds < 120 else 60 * round(seconds / 60))
 
 
 # --- the form --------------------------------------------------------------------------------------------------------
@@ -85,12 +94,62 @@ def typed_settings(boxes: dict[str, str], learning_rate: str) -> dict:
     return settings
 
 
+def _remember_recipe() -> None:
+    """The recipe chosen, kept outside the widget: while a run is shown the form is gone, and its widgets' state with it."""
+    st.session_state[CHOSEN_RECIPE_KEY] = st.session_state[RECIPE_KEY]
+
+
+def augment_key(preset_name: str) -> str:
+    """One Augment box per recipe, so that each starts at its own recipe's value."""
+    return f"{AUGMENT_KEY}-{preset_name}"
+
+
+def chosen_run(state) -> tuple[str, dict, TrainConfig]:
+    """The recipe, the boxes' values that change it, and the settings Start would launch; ValueError says what is wrong."""
+    preset_name = state.get(RECIPE_KEY)
+    recipe = PRESETS.get(preset_name)
+    if recipe is None:
+        raise ValueError("choose a recipe from the list")
+    overrides = typed_settings({name: state.get(key, "") for name, key in BOXES.items()}, state.get(LEARNING_RATE_KEY, ""))
+    augment = bool(state.get(augment_key(preset_name), recipe.augment))
+    if augment != recipe.augment:
+        overrides["augment"] = augment
+    config = preset(preset_name, **overrides)
+    problem = too_small(config)
+    if problem:
+        raise ValueError(problem)
+    return preset_name, overrides, config
+
+
+def time_estimate(state) -> None:
+    """How long the run would take here, from this machine's measured pace; nothing if the settings are wrong."""
+    try:
+        _, _, config = chosen_run(state)
+    except ValueError as error:
+        st.warning(f"Please check the settings: {plain(str(error))}.")
+        return
+    pace = machine_pace(config)
+    if pace is None:
+        return
+    st.markdown(f"**About {rough_duration(estimate_s(config, pace))} on this machine**, "
+                f"from {plain(pace.basis)}.")  # fmt: skip
+
+
+def machine_pace(config: TrainConfig) -> Pace | None:
+    return measured_pace(run_manager().runs(), config) or probed_pace(_probed(config.model, config.batch_size))
+
+
+@st.cache_resource(show_spinner="Measuring how fast this machine trains this model...", max_entries=32)
+def _probed(model: ModelConfig, batch_size: int) -> dict:
+    return probe_pace(TrainConfig(model=model, batch_size=batch_size).to_dict())
+
+
 def new_run_form(may_change: bool) -> None:
     st.header("Start a run")
     names = list(PRESETS)
     preset_name = st.selectbox(
-        "Recipe", names, index=names.index("default"), key="train_preset",
-        format_func=lambda name: f"{name}: {explain.PRESETS[name]}",
+        "Recipe", names, index=names.index(st.session_state.get(CHOSEN_RECIPE_KEY, FIRST_RECIPE)), key=RECIPE_KEY,
+        format_func=lambda name: f"{name}: {explain.PRESETS[name]}", on_change=_remember_recipe,
     )  # fmt: skip
     config = PRESETS[preset_name]
     length = f"{config.samples:,} training digits" if config.samples else f"{config.epochs} epochs"
@@ -100,7 +159,7 @@ def new_run_form(may_change: bool) -> None:
         _recipe_box("Epochs", "epochs", f"{config.samples:,} digits" if config.samples else config.epochs,
                     "Passes over the training digits (1 to 1000). Replaces the recipe's length.")  # fmt: skip
         _recipe_box("Use only the first N digits", "limit", None,
-                    "For a quick demonstration: train and test on fewer digits (at least 20).")  # fmt: skip
+                    f"For a quick demonstration: train and test on fewer digits (at least {MEANINGFUL_DIGITS:,}).")  # fmt: skip
     with middle:
         _recipe_box("LSTM layers", "lstm_layers", config.model.lstm_layers, "Stacked layers, 1 to 3.")
         _recipe_box("Units per layer", "units", config.model.units, "Size of h and c in each layer, 1 to 1024.")
@@ -108,7 +167,8 @@ def new_run_form(may_change: bool) -> None:
         _recipe_box("Batch size", "batch_size", config.batch_size, "Digits per learning step, 1 to 8192.")
         st.text_input("Learning rate", key=LEARNING_RATE_KEY, placeholder=f"recipe: {config.learning_rate:g}",
                       help="Adam's step size, a number between 0 and 1, such as 0.001.")  # fmt: skip
-    st.checkbox("Augment: warp and thicken digits a little, as people draw", value=config.augment, key=AUGMENT_KEY)
+    st.checkbox("Augment: warp and thicken digits a little, as people draw", value=config.augment, key=augment_key(preset_name))
+    time_estimate(st.session_state)
     st.button("Start training", type="primary", disabled=not may_change, key="start", on_click=start_pressed)
     show_flash(FORM_PLACE)
 
@@ -118,13 +178,8 @@ def start_pressed() -> None:
     someone else's run, started meanwhile, is what the page shows next."""
     if not access.unlocked():  # a press forged past the disabled button
         return
-    state = st.session_state
-    preset_name = state.get("train_preset")
     try:
-        overrides = typed_settings({name: state.get(key, "") for name, key in BOXES.items()}, state.get(LEARNING_RATE_KEY, ""))
-        recipe = PRESETS.get(preset_name)
-        if recipe is not None and state.get(AUGMENT_KEY, recipe.augment) != recipe.augment:
-            overrides["augment"] = bool(state[AUGMENT_KEY])
+        preset_name, overrides, _ = chosen_run(st.session_state)
         run_manager().start(preset_name, overrides)
     except ValueError as error:  # every value is checked before anything starts
         keep(FORM_PLACE, f"Please check the settings: {error}.", "error")
