@@ -17,6 +17,8 @@ consecutive epoch ends, with everything up to the end of epoch 1 dropped as warm
 compilation). Medians over the repeats and the ratios cli/plain are printed. The wall time of each
 whole subprocess (imports, data loading, test evaluation and saves included) is shown for context.
 
+--legs picks other legs: `--legs cli:tensorflow cli:jax` compares the backends, alternated the same way.
+
 Run it on an otherwise idle machine: anything else using the CPU or GPU skews both legs.
 """
 
@@ -38,9 +40,12 @@ if str(REPO_ROOT) not in sys.path:
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preset", default="morvan", help="training preset (default: morvan)")
-    parser.add_argument("--limit", type=int, default=12_000, help="first N training images (default: 12000)")
+    parser.add_argument("--limit", type=int, default=12_000, help="first N training images, 0 for all (default: 12000)")
     parser.add_argument("--epochs", type=int, default=3, help="epochs per run, the first is warm-up (default: 3, at least 2)")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each leg (default: 2)")
+    parser.add_argument("--legs", nargs=2, default=["cli", "plain"], metavar="LEG",
+                        help="the two legs, each cli or plain, optionally :tensorflow or :jax for its Keras backend "
+                             "(default: cli plain, on the default backend)")  # fmt: skip
     parser.add_argument("--data-dir", help="folder of the MNIST IDX files (default: $MNIST_DIR)")
     parser.add_argument("--work-dir", help="where the run folders go (default: a temporary folder, removed afterwards)")
     parser.add_argument("--json", dest="json_out", help="also write the results here as JSON")
@@ -93,7 +98,7 @@ def plain_worker(args: argparse.Namespace) -> None:
     from training.presets import preset
     from training.train import LOG_EVERY, compile_model, split_data
 
-    config = preset(args.preset, limit=args.limit, epochs=args.epochs, samples=None, augment=False)
+    config = preset(args.preset, limit=args.limit or None, epochs=args.epochs, samples=None, augment=False)
     keras.utils.set_random_seed(config.seed)
     data = split_data(load_mnist(args.data_dir), config)
     steps_per_epoch = -(-len(data.x_train) // config.batch_size)
@@ -129,21 +134,22 @@ def plain_worker(args: argparse.Namespace) -> None:
     validation = (data.x_val, data.y_val) if len(data.x_val) else None
     model.fit(data.x_train, data.y_train, batch_size=config.batch_size, epochs=config.epochs, shuffle=True,
               validation_data=validation, callbacks=[timing], verbose=0)  # fmt: skip
-    result = {"batches": timing.batches, "epoch_ends": timing.epoch_ends, "steps": timing.step}
+    _, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)  # as the CLI tests
+    result = {"batches": timing.batches, "epoch_ends": timing.epoch_ends, "steps": timing.step, "test_accuracy": float(test_accuracy)}
     Path(args.result).write_text(json.dumps(result))
 
 
 # --- the two legs, seen from the parent ----------------------------------------------------------------------------
 
 
-def _env() -> dict:
-    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(REPO_ROOT))
+def _env(backend: str | None) -> dict:
+    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(REPO_ROOT), **({"KERAS_BACKEND": backend} if backend else {}))
 
 
-def _run(command: list[str], log_path: Path) -> float:
+def _run(command: list[str], log_path: Path, backend: str | None) -> float:
     started = time.perf_counter()
     with open(log_path, "w") as log:
-        returncode = subprocess.run(command, cwd=REPO_ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT).returncode
+        returncode = subprocess.run(command, cwd=REPO_ROOT, env=_env(backend), stdout=log, stderr=subprocess.STDOUT).returncode
     wall = time.perf_counter() - started
     if returncode != 0:
         tail = log_path.read_text(errors="replace")[-2000:]
@@ -151,30 +157,44 @@ def _run(command: list[str], log_path: Path) -> float:
     return wall
 
 
-def run_cli(args: argparse.Namespace, run_dir: Path) -> dict:
+def run_cli(args: argparse.Namespace, run_dir: Path, backend: str | None) -> dict:
     from training.progress import BATCH, EPOCH, read_progress
 
-    command = [sys.executable, "-m", "training", "--preset", args.preset, "--no-augment",
-               "--limit", str(args.limit), "--epochs", str(args.epochs), "--out", str(run_dir)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "training",
+        "--preset",
+        args.preset,
+        "--no-augment",
+        "--epochs",
+        str(args.epochs),
+        "--out",
+        str(run_dir),
+    ]
+    if args.limit:
+        command += ["--limit", str(args.limit)]
     if args.data_dir:
         command += ["--data-dir", args.data_dir]
-    wall = _run(command, run_dir.with_suffix(".log"))
+    wall = _run(command, run_dir.with_suffix(".log"), backend)
+    test_accuracy = json.loads((run_dir / "model.json").read_text()).get("test_accuracy")
     records = read_progress(run_dir)
     batches = [r for r in records if r.get("kind") == BATCH]
     epoch_ends = [r for r in records if r.get("kind") == EPOCH]
     steps = max((r["step"] for r in batches), default=0)
-    return {**summarise(batches, epoch_ends), "process_s": wall, "steps": steps}
+    return {**summarise(batches, epoch_ends), "process_s": wall, "steps": steps, "test_accuracy": test_accuracy}
 
 
-def run_plain(args: argparse.Namespace, work: Path, index: int) -> dict:
-    result_path = work / f"plain-{index}.json"
+def run_plain(args: argparse.Namespace, work: Path, index: str, backend: str | None) -> dict:
+    result_path = work / f"{index}.json"
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", "plain", "--result", str(result_path),
                "--preset", args.preset, "--limit", str(args.limit), "--epochs", str(args.epochs)]  # fmt: skip
     if args.data_dir:
         command += ["--data-dir", args.data_dir]
-    wall = _run(command, work / f"plain-{index}.log")
+    wall = _run(command, work / f"{index}.log", backend)
     result = json.loads(result_path.read_text())
-    return {**summarise(result["batches"], result["epoch_ends"]), "process_s": wall, "steps": result["steps"]}
+    return {**summarise(result["batches"], result["epoch_ends"]), "process_s": wall, "steps": result["steps"],
+            "test_accuracy": result["test_accuracy"]}  # fmt: skip
 
 
 def _median(runs: list[dict], key: str):
@@ -199,7 +219,7 @@ def main(argv=None) -> int:
     from training.presets import preset
 
     # Fails early on bad values, before any subprocess starts.
-    config = preset(args.preset, limit=args.limit, epochs=args.epochs, samples=None, augment=False)
+    config = preset(args.preset, limit=args.limit or None, epochs=args.epochs, samples=None, augment=False)
     print(f"preset {args.preset}: {config.model}, batch {config.batch_size}; "
           f"--limit {args.limit} --epochs {args.epochs}, {args.repeats} repeat(s) per leg, epoch 1 is warm-up",
           flush=True)  # fmt: skip
@@ -209,32 +229,37 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-training-") as temporary:
         work = Path(args.work_dir or temporary)
         work.mkdir(parents=True, exist_ok=True)
-        runs = {"cli": [], "plain": []}
+        legs = args.legs if args.legs[0] != args.legs[1] else [args.legs[0], f"{args.legs[1]} again"]
+        runs = {leg: [] for leg in legs}
         for index in range(args.repeats):
-            order = ("cli", "plain") if index % 2 == 0 else ("plain", "cli")  # ABBA
-            for leg in order:
-                if leg == "cli":
-                    result = run_cli(args, work / f"cli-{index}")
-                else:
-                    result = run_plain(args, work, index)
+            for leg in legs if index % 2 == 0 else legs[::-1]:  # ABBA
+                kind, _, backend = leg.split()[0].partition(":")
+                name = f"{kind}-{backend or 'default'}-{index}-{legs.index(leg)}"
+                result = run_cli(args, work / name, backend) if kind == "cli" else run_plain(args, work, name, backend)
                 runs[leg].append(result)
-                print(f"  repeat {index + 1} {leg:5}  {_fmt(result['samples_per_s'], '8.0f')} samples/s "
+                print(f"  repeat {index + 1} {leg:16}  {_fmt(result['samples_per_s'], '8.0f')} samples/s "
                       f"({result['rate_windows']} windows)  {_fmt(result['epoch_s'], '6.2f')} s/epoch  "
-                      f"({result['steps']} steps, process {result['process_s']:.1f} s)", flush=True)  # fmt: skip
+                      f"({result['steps']} steps, process {result['process_s']:.1f} s, test accuracy {result['test_accuracy']:.4f})",
+                      flush=True)  # fmt: skip
 
-    summary = {leg: {key: _median(results, key) for key in ("samples_per_s", "epoch_s", "process_s")} for leg, results in runs.items()}
-    throughput_ratio = _ratio(summary["cli"]["samples_per_s"], summary["plain"]["samples_per_s"])
-    epoch_ratio = _ratio(summary["cli"]["epoch_s"], summary["plain"]["epoch_s"])
+    keys = ("samples_per_s", "epoch_s", "process_s", "test_accuracy")
+    summary = {leg: {key: _median(results, key) for key in keys} for leg, results in runs.items()}
+    first, second = legs
+    throughput_ratio = _ratio(summary[first]["samples_per_s"], summary[second]["samples_per_s"])
+    epoch_ratio = _ratio(summary[first]["epoch_s"], summary[second]["epoch_s"])
+    process_ratio = _ratio(summary[first]["process_s"], summary[second]["process_s"])
     print()
-    print(f"{'median':8} {'samples/s':>10} {'s/epoch':>9} {'process s':>10}")
-    for leg in ("cli", "plain"):
+    print(f"{'median':16} {'samples/s':>10} {'s/epoch':>9} {'process s':>10} {'test acc':>9}")
+    for leg in legs:
         s = summary[leg]
-        print(f"{leg:8} {_fmt(s['samples_per_s'], '10.0f')} {_fmt(s['epoch_s'], '9.2f')} {_fmt(s['process_s'], '10.1f')}")
-    print(f"{'cli/plain':8} {_fmt(throughput_ratio, '10.3f')} {_fmt(epoch_ratio, '9.3f')}"
-          "   (throughput below 1 and epoch time above 1 mean the CLI is slower)")  # fmt: skip
+        print(f"{leg:16} {_fmt(s['samples_per_s'], '10.0f')} {_fmt(s['epoch_s'], '9.2f')} {_fmt(s['process_s'], '10.1f')} "
+              f"{_fmt(s['test_accuracy'], '9.4f')}")  # fmt: skip
+    print(f"{'first/second':16} {_fmt(throughput_ratio, '10.3f')} {_fmt(epoch_ratio, '9.3f')} {_fmt(process_ratio, '10.3f')}"
+          "   (throughput below 1 and times above 1 mean the first leg is slower)")  # fmt: skip
     if args.json_out:
         report = {"args": {k: v for k, v in vars(args).items() if k not in ("worker", "result")}, "runs": runs,
-                  "median": summary, "ratio": {"samples_per_s": throughput_ratio, "epoch_s": epoch_ratio}}  # fmt: skip
+                  "median": summary,
+                  "ratio": {"samples_per_s": throughput_ratio, "epoch_s": epoch_ratio, "process_s": process_ratio}}  # fmt: skip
         Path(args.json_out).write_text(json.dumps(report, indent=2) + "\n")
     return 0
 
