@@ -35,7 +35,7 @@ def test_a_runs_pace_skips_its_first_fifth_and_keeps_the_rest_of_its_wall_time()
 
 
 def test_only_a_finished_run_of_the_same_model_and_batch_size_gives_the_pace(tmp_path):
-    records = [{"kind": "batch", "step": 10 * i, "samples_per_s": 2_500.0} for i in range(1, 31)]
+    records = [{"kind": "batch", "step": 10 * i, "loss": 0.1, "accuracy": 0.9, "samples_per_s": 2_500.0} for i in range(1, 31)]
     folder = made_run(tmp_path, "20260101-120000-lesson", run_folder.RUNNING, records=records)
     (folder / run_folder.CONFIG_FILE).write_text(json.dumps({"preset": "lesson", "config": LESSON.to_dict()}))
     run_folder.write_status(folder, run_folder.DONE, pid=1)

@@ -325,16 +325,16 @@ def test_a_model_that_goes_missing_is_reported_without_a_server_path(runs):
 def test_the_form_opens_on_the_lesson_recipe_and_says_how_long_it_takes_here(runs):
     app = open_train_page()
     assert app.selectbox(key="train_preset").value == "lesson"
-    assert re.search(r"About \d+ (s|min)[^.]* on this machine, from a short test of this model on this machine", texts(app))
+    assert re.search(r"About \d+ (s|min)[^.]* on this machine\*\*, from a short test of this model on this machine", texts(app))
 
 
 def test_the_estimate_comes_from_a_run_of_the_same_model_done_here(runs):
-    records = [{"kind": "batch", "step": 10 * i, "samples_per_s": 2_750.0} for i in range(1, 40)]
+    records = [{"kind": "batch", "step": 10 * i, "loss": 0.1, "accuracy": 0.9, "samples_per_s": 2_750.0} for i in range(1, 40)]
     folder = made_run(runs, "20260101-120000-lesson", DONE, records=records)
     (folder / "config.json").write_text(json.dumps({"preset": "lesson", "config": PRESETS["lesson"].to_dict()}))
     write_status(folder, DONE, pid=1, started_at=time.time() - 70)  # 60 s of training, 10 s beside it
     app = open_train_page()
-    assert "About 1 min 10 s on this machine, from the run of" in texts(app), texts(app)  # 165,000 digits at 2,750 a second, and 10 s
+    assert "About 1 min 10 s on this machine**, from the run of" in texts(app), texts(app)  # 165,000 digits at 2,750 a second, and 10 s
 
 
 def test_augment_follows_the_recipe_chosen(runs):
