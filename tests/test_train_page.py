@@ -10,6 +10,7 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from harness.waiting import wait_until  # noqa: E402
 from model.storage import DEFAULT_MODEL_PATH  # noqa: E402
 from tests.app_pages import TRICKY, assert_shown_as_text, texts, tricky_labels  # noqa: E402
 from tests.training_runs import finished_run, made_run  # noqa: E402
@@ -21,6 +22,7 @@ from views import access  # noqa: E402
 from views.access import ENV_VARIABLE, PasswordSetting, WrongGuesses, password_setting  # noqa: E402
 
 TRAIN_PAGE = "views/train_page.py"
+PROBE_TIMEOUT_S = 600  # a probe imports Keras in another process: slow on a busy machine, never wrong
 
 
 @pytest.fixture
@@ -325,7 +327,10 @@ def test_a_model_that_goes_missing_is_reported_without_a_server_path(runs):
 def test_the_form_opens_on_the_lesson_recipe_and_says_how_long_it_takes_here(runs):
     app = open_train_page()
     assert app.selectbox(key="train_preset").value == "lesson"
-    assert re.search(r"About \d+ (s|min)[^.]* on this machine\*\*, from a short test of this model on this machine", texts(app))
+    estimate = r"About \d+ (s|min)[^.]* on this machine\*\*, from a short test of this model on this machine"
+    # The probe runs beside the page, which says so meanwhile and shows the estimate once it is done.
+    wait_until(lambda: re.search(estimate, texts(app.run())), PROBE_TIMEOUT_S, "the estimate from the probe")
+    assert not app.exception
 
 
 def test_the_estimate_comes_from_a_run_of_the_same_model_done_here(runs):

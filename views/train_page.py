@@ -1,13 +1,14 @@
 """The Train page: start a run in the background, watch it learn, and choose which model reads digits."""
 
 import math
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
 
 from model.config import ModelConfig
 from training import progress
 from training.devices import device_label
-from training.pace import Pace, estimate_s, measured_pace, probed_pace
+from training.pace import estimate_s, measured_pace, probed_pace
 from training.presets import MEANINGFUL_DIGITS, PRESETS, TrainConfig, learning_rate_setting, preset, too_small, whole_setting
 from training.registry import ModelEntry, RegistryError
 from training.run_folder import CANCELLED, DONE, FAILED, RUNNING, readable_log
@@ -128,20 +129,33 @@ def time_estimate(state) -> None:
     except ValueError as error:
         st.warning(f"Please check the settings: {plain(str(error))}.")
         return
-    pace = machine_pace(config)
+    pace = measured_pace(run_manager().runs(), config)
     if pace is None:
-        return
-    st.markdown(f"**About {rough_duration(estimate_s(config, pace))} on this machine**, "
-                f"from {plain(pace.basis)}.")  # fmt: skip
+        probe = _probe(config.model, config.batch_size)
+        if not probe.done():  # a few seconds of Keras in another process: the page does not wait for it
+            _measuring(probe)
+            return
+        pace = probed_pace(probe.result())
+    if pace is not None:
+        st.markdown(f"**About {rough_duration(estimate_s(config, pace))} on this machine**, "
+                    f"from {plain(pace.basis)}.")  # fmt: skip
 
 
-def machine_pace(config: TrainConfig) -> Pace | None:
-    return measured_pace(run_manager().runs(), config) or probed_pace(_probed(config.model, config.batch_size))
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _probe(model: ModelConfig, batch_size: int) -> Future:
+    """The probe of one model's pace, started once per server and model, in the background."""
+    return _PROBES.submit(probe_pace, TrainConfig(model=model, batch_size=batch_size).to_dict())
 
 
-@st.cache_resource(show_spinner="Measuring how fast this machine trains this model...", max_entries=32)
-def _probed(model: ModelConfig, batch_size: int) -> dict:
-    return probe_pace(TrainConfig(model=model, batch_size=batch_size).to_dict())
+_PROBES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pace-probe")  # one Keras process at a time
+
+
+@st.fragment(run_every=POLL_S)
+def _measuring(probe: Future) -> None:
+    """Said while the probe runs; the page is drawn again with the estimate once it has finished."""
+    if probe.done():
+        st.rerun(scope="app")
+    st.caption("Measuring how fast this machine trains this model...")
 
 
 def new_run_form(may_change: bool) -> None:
