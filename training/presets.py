@@ -134,10 +134,15 @@ MNIST_TRAINING_DIGITS = 60_000
 MEANINGFUL_DIGITS = 1_000  # fewer cannot teach a model worth reading; the command line still allows them, for smoke tests
 
 
+def held_out(config: TrainConfig, available: int) -> int:
+    """Digits held out of `available` training digits for validation: a small set keeps 90% to train on."""
+    return min(config.validation_size, available // 10)
+
+
 def digits_per_epoch(config: TrainConfig) -> int:
-    """Training digits in one epoch, as training/train.py splits MNIST (a tenth of a small set is held out)."""
+    """Training digits in one epoch, as training/train.py splits MNIST."""
     available = min(config.limit or MNIST_TRAINING_DIGITS, MNIST_TRAINING_DIGITS)
-    return available - min(config.validation_size, available // 10)
+    return available - held_out(config, available)
 
 
 def too_small(config: TrainConfig) -> str | None:

@@ -29,7 +29,7 @@ from model.weights import ReaderWeights
 from training import progress, run_folder
 from training.augment import augment
 from training.devices import describe_device, distribution_scope
-from training.presets import TrainConfig
+from training.presets import TrainConfig, held_out
 from training.resume import CheckpointError, ResumePoint, check_resumable, load_checkpoint, saved_config, segment_seed
 from training.tensorboard_log import NoLog, TensorBoardLog, open_log
 
@@ -53,8 +53,7 @@ def split_data(mnist: Mnist, config: TrainConfig) -> Split:
     if config.limit:
         x_train, y_train = x_train[: config.limit], y_train[: config.limit]
         x_test, y_test = x_test[: config.limit], y_test[: config.limit]
-    validation_size = min(config.validation_size, len(x_train) // 10)  # small sets keep 90% to train on
-    cut = len(x_train) - validation_size
+    cut = len(x_train) - held_out(config, len(x_train))
     scale = np.float32(1 / 255)
     return Split(
         x_train[:cut] * scale, y_train[:cut].astype(np.int32),
