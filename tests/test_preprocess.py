@@ -7,10 +7,12 @@ import zlib
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from harness.drawn_digits import draw_seven
 from model.preprocess import BOX, WORK_SIDE, ImageError, centre_of_mass, load_image, preprocess
+from model.strokes import stroke_width
+from tests.test_strokes import holes
 
 
 def extent(image):
@@ -63,6 +65,36 @@ def test_tiny_and_huge_digits():
     for prepared in (tiny, huge):
         assert not prepared.is_empty
         assert max(extent(prepared.image)) >= BOX - 1
+
+
+MNIST_STROKES = (1.5, 4.1)  # pixels: the 5th and 95th percentiles of the widths of MNIST's 60,000 training digits (1.56, 4.07)
+
+
+def loops_drawn(kind: str, canvas: int, height: int, width: int) -> np.ndarray:
+    """A "0" (one loop) or an "8" (two), `height` pixels tall with strokes `width` wide, on a canvas of `canvas` pixels."""
+    image = Image.new("L", (canvas, canvas), 0)
+    pen = ImageDraw.Draw(image)
+    centre, half = canvas / 2, height / 2
+    if kind == "0":
+        pen.ellipse((centre - 0.65 * half, centre - half, centre + 0.65 * half, centre + half), outline=255, width=width)
+    else:
+        pen.ellipse((centre - 0.5 * half, centre - half, centre + 0.5 * half, centre), outline=255, width=width)
+        pen.ellipse((centre - 0.6 * half, centre - width / 2, centre + 0.6 * half, centre + half), outline=255, width=width)
+    return np.asarray(image)
+
+
+@pytest.mark.parametrize("kind, loops", [("0", 1), ("8", 2)])
+@pytest.mark.parametrize(
+    "canvas, height, width",
+    [(400, 300, 1), (400, 300, 4), (400, 300, 30), (400, 300, 55), (400, 40, 2), (400, 40, 8), (3000, 2800, 250)],
+    ids=["hairline", "thin", "canvas-brush", "thick", "tiny", "tiny-and-thick", "huge"],
+)
+def test_every_stroke_comes_out_at_mnists_width_with_its_loops_kept(kind, loops, canvas, height, width):
+    """Thin strokes are thickened to MNIST's pen; strokes up to a fifth of the digit's height already come out within
+    MNIST's range once fitted into 20 x 20, so they are not thinned: thinning a thick stroke loses the loops it fills."""
+    image = preprocess(loops_drawn(kind, canvas, height, width)).image
+    assert holes(image > 0.5) == loops
+    assert MNIST_STROKES[0] <= stroke_width((image > 0.5)[None])[0] <= MNIST_STROKES[1]
 
 
 def test_thin_and_thick_strokes_come_out_alike():
