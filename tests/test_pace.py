@@ -8,7 +8,16 @@ import pytest
 from model.config import ModelConfig
 from tests.training_runs import made_run
 from training import run_folder
-from training.pace import AUGMENT_S_PER_DIGIT, BESIDE_TRAINING_S, Pace, estimate_s, measured_pace, pace_of_run, probed_pace
+from training.pace import (
+    AUGMENT_S_PER_DIGIT,
+    BESIDE_TRAINING_S,
+    DRAW_CPU_S_PER_DIGIT,
+    Pace,
+    estimate_s,
+    measured_pace,
+    pace_of_run,
+    probed_pace,
+)
 from training.presets import PRESETS, preset
 from training.runs import RunManager
 
@@ -23,6 +32,14 @@ def test_an_estimate_is_the_digits_over_the_pace_plus_what_a_run_spends_beside_t
     assert estimate_s(preset("morvan"), pace) == pytest.approx(10.0 + 100_000 / 2_750)  # a sample budget
     assert estimate_s(LESSON, pace) == pytest.approx(10.0 + 3 * 55_000 * (1 / 2_750 + AUGMENT_S_PER_DIGIT))  # warping too
     assert estimate_s(LESSON, replace(pace, augmented=True)) == estimate_s(lesson, pace)  # already in the pace
+
+
+def test_drawing_digits_as_on_a_canvas_is_counted_once_before_training(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    pace = Pace(digits_per_s=2_750, beside_training_s=10.0, basis="a test", augmented=True)
+    drawing = preset("lesson", drawn=0.5)
+    assert estimate_s(drawing, pace) == pytest.approx(estimate_s(LESSON, pace) + DRAW_CPU_S_PER_DIGIT * 55_000 / 2)
+    assert estimate_s(drawing, replace(pace, drew=True)) == estimate_s(LESSON, pace)  # a run that drew measured it
 
 
 def test_a_runs_pace_skips_its_first_fifth_and_keeps_the_rest_of_its_wall_time():
@@ -44,6 +61,7 @@ def test_only_a_finished_run_of_the_same_model_and_batch_size_gives_the_pace(tmp
     assert measured_pace(runs, preset("lesson", units=64)) is None
     assert measured_pace(runs, preset("lesson", batch_size=64)) is None
     assert measured_pace(runs, preset("lesson", augment=False)) is None
+    assert measured_pace(runs, preset("lesson", drawn=0.5)) is None  # its wall time holds no drawing
 
 
 def test_a_probe_that_measured_nothing_gives_no_pace():

@@ -50,3 +50,12 @@ def test_preset_overrides():
         preset("nope")
     with pytest.raises(ValueError, match="unknown settings: data_dir"):
         preset("morvan", data_dir="/etc")
+
+
+def test_the_shipped_recipe_reads_drawn_digits_and_the_lesson_does_not():
+    """Drawing 55,000 digits as on a canvas takes minutes on two cores: worth it for the model that ships, not a lesson."""
+    assert PRESETS["default"].drawn == 0.5 and PRESETS["lesson"].drawn == 0.0
+    assert preset("lesson", drawn=1).drawn == 1
+    for share in (-0.1, 1.01):
+        with pytest.raises(ValueError, match="drawn must be a share from 0 to 1"):
+            preset("lesson", drawn=share)

@@ -367,3 +367,16 @@ def test_a_run_too_small_to_learn_from_is_refused_before_it_starts(runs):
     app.text_input(key="train_limit").set_value("2000").run()
     app.text_input(key="train_batch").set_value("4096").run()
     assert "an epoch of 1,800 digits is shorter than one batch of 4,096" in texts(app)
+
+
+def test_a_run_drawing_its_digits_before_the_first_batch_says_so(runs, running):
+    """The shipped recipe draws 55,000 digits as on a canvas before its first batch: minutes with no batch to show."""
+    folder = running("20260101-120000-default")
+    start = {"kind": "start", "total_steps": 8600, "epochs": 20, "train_samples": 55000, "validation_samples": 5000,
+             "device": {"kind": "CPU"}, "config": {"batch_size": 128, "drawn": 0.5}}  # fmt: skip
+    (folder / "progress.jsonl").write_text(json.dumps({**start, "time": 1.0}) + "\n")
+    (folder / "config.json").write_text(json.dumps({"preset": "default", "config": {"batch_size": 128, "drawn": 0.5}}))
+    app = open_train_page()
+    assert not app.exception
+    bars = [bar.proto.text for bar in app.get("progress")]
+    assert any("drawing the training digits as on a canvas" in text for text in bars), bars

@@ -31,6 +31,8 @@ from training.run_folder import REPO_ROOT
         (["--lr", "5"], "got '5'"),
         (["--lr", "nan"], "got 'nan'"),
         (["--lr", "inf"], "got 'inf'"),
+        (["--drawn", "1.5"], "the share of digits drawn as on a canvas must be a number from 0 to 1, such as 0.5; got '1.5'"),
+        (["--drawn", "nan"], "got 'nan'"),
         (["--batch-size", "0"], "batch size must be a whole number from 1 to 8,192; got 0"),
         (["--limit", "5"], "the number of digits used must be a whole number of at least 20; got 5"),
         (["--seed", "-1"], "seed must be a whole number from 0 to 4,294,967,295"),

@@ -38,7 +38,7 @@ from training.devices import prepare_environment  # noqa: E402
 
 prepare_environment()  # before Keras picks its backend up
 
-from training.presets import PRESETS, TrainConfig, learning_rate_setting, preset, too_small, whole_setting  # noqa: E402
+from training.presets import PRESETS, TrainConfig, learning_rate_setting, preset, share_setting, too_small, whole_setting  # noqa: E402
 from training.resume import CheckpointError, ResumeRefused, check_resumable, saved_config  # noqa: E402
 from training.run_folder import CANCELLED, read_settings, write_config, write_status  # noqa: E402
 
@@ -75,6 +75,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         group.add_argument("--limit", type=typed(whole_setting, "limit"), help="use only the first N training and test images"),
         group.add_argument("--seed", type=typed(whole_setting, "seed"), help="random seed (default: the preset's, 0)"),
         group.add_argument("--augment", action=argparse.BooleanOptionalAction, help="warp digits as people draw (default: preset)"),
+        group.add_argument(
+            "--drawn",
+            type=typed(share_setting),
+            metavar="SHARE",
+            help="share of each epoch's digits read as drawn on a canvas, 0 to 1 (default: preset)",
+        ),
     ]
     args = parser.parse_args(argv)
     given = [action.option_strings[0] for action in settings if getattr(args, action.dest) is not None]

@@ -10,6 +10,7 @@ the pace of one, not half.
 
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -24,6 +25,7 @@ from training.runs import Run
 MIN_RECORDS = 10  # progress records a run needs before its pace is trusted (a smoke run of 200 digits has two)
 BESIDE_TRAINING_S = 17.0  # start, data, evaluation and report when no run here measured them (lesson runs, 2 CPU cores)
 AUGMENT_S_PER_DIGIT = 0.17e-3  # warping a digit beside training (the lesson recipe: 88 s with it, 60 s without)
+DRAW_CPU_S_PER_DIGIT = 0.01  # drawing a digit as on a canvas, before training, per core (default: 55,000 in 300 s on 2)
 PROBE_BATCHES, PROBE_S = 30, 3.0  # the probe times this many batches, or fewer if they take longer than this
 
 
@@ -33,6 +35,7 @@ class Pace:
     beside_training_s: float
     basis: str  # in words, for the page: where the figure comes from
     augmented: bool = False  # measured while digits were warped as well
+    drew: bool = False  # measured by a run that drew its digits as on a canvas: beside_training_s holds that time
 
 
 def digits_trained(config: TrainConfig) -> int:
@@ -42,7 +45,8 @@ def digits_trained(config: TrainConfig) -> int:
 def estimate_s(config: TrainConfig, pace: Pace) -> float:
     """Seconds from Start to a finished model with its report."""
     augmenting = AUGMENT_S_PER_DIGIT if config.augment and not pace.augmented else 0.0
-    return pace.beside_training_s + digits_trained(config) * (1 / pace.digits_per_s + augmenting)
+    drawing = DRAW_CPU_S_PER_DIGIT * digits_per_epoch(config) / (os.cpu_count() or 1) if config.drawn and not pace.drew else 0.0
+    return pace.beside_training_s + drawing + digits_trained(config) * (1 / pace.digits_per_s + augmenting)
 
 
 def pace_of_run(config: TrainConfig, batch_records: list[dict], wall_s: float | None, when: str) -> Pace | None:
@@ -54,11 +58,11 @@ def pace_of_run(config: TrainConfig, batch_records: list[dict], wall_s: float | 
     digits_per_s = statistics.median(rates[len(rates) // 5 :])
     training_s = digits_trained(config) / digits_per_s
     beside = wall_s - training_s if _positive(wall_s) and wall_s > training_s else BESIDE_TRAINING_S
-    return Pace(digits_per_s, beside, f"the run of {when}, which trained this model here", config.augment)
+    return Pace(digits_per_s, beside, f"the run of {when}, which trained this model here", config.augment, bool(config.drawn))
 
 
 def measured_pace(runs: list[Run], config: TrainConfig) -> Pace | None:
-    """The pace of the newest run of this model, batch size and augmentation that finished here in one go (a resumed
+    """The pace of the newest run of this model, batch size, augmentation and drawing that finished here in one go (a resumed
     run's wall time holds its pause)."""
     for run in runs:
         if run.state != DONE or run.problem or run.status.get("resumed_at") or not _positive(run.started_at):
@@ -67,7 +71,7 @@ def measured_pace(runs: list[Run], config: TrainConfig) -> Pace | None:
             ran = TrainConfig.from_dict(run.config)
         except ValueError:
             continue
-        if (ran.model, ran.batch_size, ran.augment) != (config.model, config.batch_size, config.augment):
+        if _work(ran) != _work(config):
             continue
         batches = [record for record in run.progress() if record.get("kind") == progress.BATCH]
         finished = run.status.get("updated_at")
@@ -76,6 +80,11 @@ def measured_pace(runs: list[Run], config: TrainConfig) -> Pace | None:
         if pace is not None:
             return pace
     return None
+
+
+def _work(config: TrainConfig) -> tuple:
+    """What sets a run's pace: the network, the batch size, and whether digits are warped and drawn."""
+    return config.model, config.batch_size, config.augment, bool(config.drawn)
 
 
 def probed_pace(answer: dict) -> Pace | None:

@@ -16,6 +16,7 @@ class TrainConfig:
     epochs: int = 1  # passes over the training part
     samples: int | None = None  # if set, stop after this many training samples (the tutorials count steps x batch)
     augment: bool = False  # small random affine warps and stroke-width changes, as people draw
+    drawn: float = 0.0  # the share of each epoch's digits read as drawn on a canvas and preprocessed (training/canvas_style.py)
     validation_size: int = 5_000  # held out of the training set, as the tutorials' 55,000/5,000 split
     seed: int = 0
     limit: int | None = None  # use only the first N training (and test) images: for smoke tests
@@ -33,6 +34,7 @@ class TrainConfig:
             (self.validation_size >= 0, f"validation size must not be negative, got {self.validation_size}"),
             (self.clipnorm is None or self.clipnorm > 0, f"clipnorm must be positive, got {self.clipnorm}"),
             (0 <= self.seed < 2**32, f"seed must be 0 to 2**32 - 1, got {self.seed}"),
+            (0 <= self.drawn <= 1, f"drawn must be a share from 0 to 1, got {self.drawn}"),
         ]
         for ok, message in checks:
             if not ok:
@@ -82,8 +84,9 @@ PRESETS = {
         lr_schedule="cosine",
         clipnorm=1.0,
         batch_size=128,
-        epochs=20,
+        epochs=30,
         augment=True,
+        drawn=0.5,
     ),
 }
 
@@ -117,16 +120,29 @@ def whole_setting(name: str, text: str) -> int:
     return value
 
 
-def learning_rate_setting(text: str) -> float:
-    """A typed learning rate: a finite number in (0, 1]."""
+def _typed_number(text: str) -> tuple[float, str]:
+    """A typed number (NaN where it is none) and the text as a message may show it."""
     text = str(text).strip()
-    shown = text if len(text) <= 24 else f"{text[:20]}..."
     try:
         value = float(text) if len(text) <= 64 else float("nan")
     except ValueError:
         value = float("nan")
+    return value, text if len(text) <= 24 else f"{text[:20]}..."
+
+
+def learning_rate_setting(text: str) -> float:
+    """A typed learning rate: a finite number in (0, 1]."""
+    value, shown = _typed_number(text)
     if not 0 < value <= 1:  # false for NaN as well
         raise ValueError(f"the learning rate must be a number above 0 and at most 1, such as 0.001; got {shown!r}")
+    return value
+
+
+def share_setting(text: str) -> float:
+    """A typed share of the digits: a number from 0 to 1."""
+    value, shown = _typed_number(text)
+    if not 0 <= value <= 1:  # false for NaN as well
+        raise ValueError(f"the share of digits drawn as on a canvas must be a number from 0 to 1, such as 0.5; got {shown!r}")
     return value
 
 

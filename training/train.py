@@ -28,6 +28,7 @@ from model.storage import save_model
 from model.weights import ReaderWeights
 from training import progress, run_folder
 from training.augment import augment
+from training.canvas_style import canvas_copies
 from training.devices import describe_device, distribution_scope
 from training.presets import TrainConfig, held_out
 from training.resume import CheckpointError, ResumePoint, check_resumable, load_checkpoint, saved_config, segment_seed
@@ -63,11 +64,14 @@ def split_data(mnist: Mnist, config: TrainConfig) -> Split:
 
 
 class AugmentedBatches(keras.utils.PyDataset):
-    """Shuffled batches of a freshly augmented copy of the training images each epoch."""
+    """Shuffled batches of a fresh copy of the training images each epoch: warped when asked, and with a share of
+    the digits swapped for their copies drawn as on a canvas (training/canvas_style.py)."""
 
-    def __init__(self, images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int):
+    def __init__(self, images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int, warp: bool = True,
+                 drawn: np.ndarray | None = None, drawn_share: float = 0.0):  # fmt: skip
         super().__init__()
         self.images, self.labels, self.batch_size = images, labels, batch_size
+        self.warp, self.drawn, self.drawn_share = warp, drawn, drawn_share
         self.rng = np.random.default_rng(seed)
         self.on_epoch_end()
 
@@ -80,7 +84,11 @@ class AugmentedBatches(keras.utils.PyDataset):
 
     def on_epoch_end(self):
         order = self.rng.permutation(len(self.images))
-        self.epoch_images = augment(self.images[order], self.rng)
+        images = self.images[order]
+        if self.drawn is not None:
+            swap = self.rng.random(len(order)) < self.drawn_share
+            images[swap] = self.drawn[order[swap]]
+        self.epoch_images = augment(images, self.rng) if self.warp else images
         self.epoch_labels = self.labels[order]
 
 
@@ -358,7 +366,11 @@ def write_report(model, model_path: Path, mnist: Mnist, config: TrainConfig, log
 
 def _fit(model, data: Split, config: TrainConfig, seed: int, recorder: RunRecorder, initial_epoch: int, epochs: int, verbose: int):
     """Epochs initial_epoch+1 .. epochs; the recorder ends the run early when its step budget is spent."""
-    if config.augment:
+    if config.drawn:
+        print(f"drawing {len(data.x_train):,} digits as on a canvas", file=sys.stderr, flush=True)
+        drawn = canvas_copies(data.x_train, config.seed, should_stop=recorder.stop_requested.is_set)
+        inputs = dict(x=AugmentedBatches(data.x_train, data.y_train, config.batch_size, seed, config.augment, drawn, config.drawn))
+    elif config.augment:
         inputs = dict(x=AugmentedBatches(data.x_train, data.y_train, config.batch_size, seed))
     else:
         inputs = dict(x=data.x_train, y=data.y_train, batch_size=config.batch_size, shuffle=True)

@@ -235,6 +235,11 @@ def _read_run(run_id: str) -> Run | None:
         return None
 
 
+def _draws(run: Run) -> bool:
+    drawn = (run.config or {}).get("drawn")
+    return isinstance(drawn, int | float) and not isinstance(drawn, bool) and drawn > 0
+
+
 def run_status(run: Run, may_change: bool) -> None:
     """What the run is doing: a progress bar with speed and time left, or how it ended, with what can be done next."""
     summary = progress.summarise(run.progress())
@@ -244,6 +249,8 @@ def run_status(run: Run, may_change: bool) -> None:
     if run.state == RUNNING:
         if summary.total_steps is None:
             st.progress(0.0, text="Starting: loading Keras and the MNIST digits...")
+        elif summary.samples_per_s is None and _draws(run):  # canvas_style draws the digits before the first batch
+            st.progress(0.0, text="Starting: drawing the training digits as on a canvas, then the first batch...")
         else:
             parts = [f"{summary.fraction:.0%}", f"step {summary.step:,} of {summary.total_steps:,}"]
             if summary.epochs:
