@@ -43,6 +43,7 @@ class Preprocessed:
     boxed: np.ndarray | None  # the crop fitted into 20x20, aspect ratio kept
     inverted: bool  # the input was dark ink on a light background
     empty_reason: str | None = None  # why there is no image, in words for a person
+    thickened: np.ndarray | None = None  # the crop with its thin strokes brought to MNIST's pen width; None if none were thin
 
     @property
     def is_empty(self) -> bool:
@@ -233,11 +234,11 @@ def stroke_width(ink: np.ndarray) -> float:
     return 2.0 * mask.sum() / max(outline, 1)
 
 
-def _thicken_hairlines(crop: np.ndarray) -> np.ndarray:
-    """Bring a hairline towards MNIST's pen width, at a working size.
+def _thicken_hairlines(crop: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Bring a hairline towards MNIST's pen width, at a working size; and whether it was thickened.
 
-    Thick strokes are left alone: eroding them breaks the shape, and the
-    model is trained on thickened digits instead.
+    Thick strokes are left alone: thinning them fills in the loops they nearly close (a thick 8 becomes a 1),
+    and the model is trained on thick drawings instead (training/canvas_style.py).
     """
     work = _fit(crop, WORK_SIZE) if max(crop.shape) > WORK_SIZE else crop.copy()
     work /= max(float(work.max()), 1e-6)
@@ -245,8 +246,8 @@ def _thicken_hairlines(crop: np.ndarray) -> np.ndarray:
     width = stroke_width(work)
     size = int(round(MIN_STROKE * longest - width)) + 1 | 1  # a k-pixel max filter widens a stroke by k - 1; k is odd
     if size < 3:
-        return work
-    return np.asarray(Image.fromarray(work, mode="F").filter(ImageFilter.MaxFilter(size)), np.float32)
+        return work, False
+    return np.asarray(Image.fromarray(work, mode="F").filter(ImageFilter.MaxFilter(size)), np.float32), True
 
 
 def centre_of_mass(ink: np.ndarray) -> tuple[float, float]:
@@ -266,7 +267,8 @@ def preprocess(image: np.ndarray) -> Preprocessed:
     if max(bottom - top, right - left) < MIN_EXTENT * max(ink.shape):
         return Preprocessed(None, ink, None, None, inverted, "The drawing is too small to be a digit.")
     crop = ink[top:bottom, left:right] / ink.max()  # faint pencil or grey ink becomes full strength
-    boxed = _fit(_thicken_hairlines(crop), BOX)
+    strokes, thickened = _thicken_hairlines(crop)
+    boxed = _fit(strokes, BOX)
     boxed /= max(float(boxed.max()), 1e-6)  # MNIST's darkest stroke is full ink
     field = np.zeros((FIELD, FIELD), np.float32)
     com_row, com_col = centre_of_mass(boxed)
@@ -274,4 +276,4 @@ def preprocess(image: np.ndarray) -> Preprocessed:
     row = int(np.clip(round(FIELD / 2 - com_row), 0, FIELD - height))
     col = int(np.clip(round(FIELD / 2 - com_col), 0, FIELD - width))
     field[row : row + height, col : col + width] = boxed
-    return Preprocessed(field, ink, crop, boxed, inverted)
+    return Preprocessed(field, ink, crop, boxed, inverted, thickened=strokes if thickened else None)

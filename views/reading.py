@@ -25,13 +25,16 @@ def show_model_view(digit: Digit, presenter: bool) -> None:
         return
     steps = (
         (pixelated(prepared.crop, 1), "cropped to the ink"),
+        *([(pixelated(prepared.thickened, 1), "thin strokes thickened to MNIST's pen width")] if prepared.thickened is not None else []),
         (pixelated(prepared.boxed, 5), "shrunk to fit 20 x 20"),
         (pixelated(prepared.image, 4), "centred in 28 x 28"),
     )
     with st.expander("How your picture became 28 x 28"), st.container(horizontal=True, gap="medium"):
         for step, (image, caption) in enumerate(steps, start=1):  # side by side where they fit, else wrapped: never on top of each other
             with st.container(width=STEP_WIDTH):
-                st.image(image, caption=f"{step}. {caption}", width=STEP_WIDTH, alt=f"Step {step}: your picture {caption}")
+                st.image(
+                    image, caption=f"{step}. {caption}", width=STEP_WIDTH, alt=f"Step {step} of how your picture became 28 by 28: {caption}"
+                )
 
 
 def show_answer(digit: Digit, reading: Reading, presenter: bool) -> None:
