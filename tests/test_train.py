@@ -6,6 +6,7 @@ The run is made once per session (conftest.finished_run): MNIST_DIR and a --limi
 
 import json
 
+import numpy as np
 import pytest
 
 from tests.training_runs import kinds
@@ -119,3 +120,21 @@ def test_a_warm_up_climbs_from_a_tenth_of_the_peak_to_the_peak_then_decays_to_on
     assert float(rate(100)) == pytest.approx(0.004)
     assert float(rate(50)) == pytest.approx(0.0022, rel=0.01)
     assert float(rate(1_000)) == pytest.approx(0.00004, rel=0.01)
+
+
+def test_each_epoch_swaps_its_share_of_digits_for_their_drawn_copies_and_keeps_the_labels():
+    from training.train import AugmentedBatches
+
+    images = np.zeros((2_000, 28, 28), np.float32)
+    labels = np.arange(2_000) % 10
+    drawn = images + np.arange(2_000, dtype=np.float32)[:, None, None] / 2_000 + 1  # each copy tells its digit
+    batches = AugmentedBatches(images, labels, 100, seed=0, warp=False, drawn=drawn, drawn_share=0.3)
+    swapped = batches.epoch_images[:, 0, 0] > 0
+    assert 0.25 < swapped.mean() < 0.35
+    digit = np.round((batches.epoch_images[swapped, 0, 0] - 1) * 2_000).astype(int)
+    np.testing.assert_array_equal(batches.epoch_labels[swapped], labels[digit])  # a copy keeps its own label
+    first = batches.epoch_images.copy()
+    batches.on_epoch_end()
+    assert not np.array_equal(first, batches.epoch_images)  # another share, in another order, each epoch
+    none = AugmentedBatches(images, labels, 100, seed=0, warp=False, drawn=drawn, drawn_share=0.0)
+    assert not none.epoch_images.any()

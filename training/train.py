@@ -366,12 +366,12 @@ def write_report(model, model_path: Path, mnist: Mnist, config: TrainConfig, log
 
 def _fit(model, data: Split, config: TrainConfig, seed: int, recorder: RunRecorder, initial_epoch: int, epochs: int, verbose: int):
     """Epochs initial_epoch+1 .. epochs; the recorder ends the run early when its step budget is spent."""
-    if config.drawn:
-        print(f"drawing {len(data.x_train):,} digits as on a canvas", file=sys.stderr, flush=True)
-        drawn = canvas_copies(data.x_train, config.seed, should_stop=recorder.stop_requested.is_set)
+    if config.augment or config.drawn:
+        drawn = None
+        if config.drawn:
+            print(f"drawing {len(data.x_train):,} digits as on a canvas", file=sys.stderr, flush=True)
+            drawn = canvas_copies(data.x_train, config.seed, should_stop=recorder.stop_requested.is_set)
         inputs = dict(x=AugmentedBatches(data.x_train, data.y_train, config.batch_size, seed, config.augment, drawn, config.drawn))
-    elif config.augment:
-        inputs = dict(x=AugmentedBatches(data.x_train, data.y_train, config.batch_size, seed))
     else:
         inputs = dict(x=data.x_train, y=data.y_train, batch_size=config.batch_size, shuffle=True)
     validation = (data.x_val, data.y_val) if len(data.x_val) else None
