@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.drawn_digits import write_drawn_digits
+from harness.drawn_digits import style_and_label, write_drawn_digits
 from model.storage import DEFAULT_MODEL_PATH, metadata_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +21,7 @@ def test_shipped_model_and_metadata_are_present():
     metadata = json.loads(metadata_path(DEFAULT_MODEL_PATH).read_text())
     assert metadata["config"]["model"]["lstm_layers"] <= 2
     assert metadata["test_samples"] == 10_000
-    assert metadata["test_accuracy"] >= 0.99
+    assert metadata["test_accuracy"] >= 0.995
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def mnist_test():
     return mnist.x_test, mnist.y_test
 
 
-def test_shipped_model_reaches_99_percent_on_the_full_test_set(mnist_test):
+def test_shipped_model_reaches_99_5_percent_on_the_full_test_set(mnist_test):
     from model.storage import load_model
     from model.xray import step_probabilities
 
@@ -42,7 +42,7 @@ def test_shipped_model_reaches_99_percent_on_the_full_test_set(mnist_test):
     step_probs = step_probabilities(load_model().weights, images.astype(np.float32) / 255)
     accuracy = float((step_probs[:, -1].argmax(axis=1) == labels).mean())
     print(f"shipped model: {accuracy:.4f} on {len(labels)} MNIST test digits")
-    assert accuracy >= 0.99
+    assert accuracy >= 0.995
 
 
 def test_shipped_model_reads_canvas_style_digits_through_the_cli(mnist_test, tmp_path):
@@ -56,6 +56,7 @@ def test_shipped_model_reads_canvas_style_digits_through_the_cli(mnist_test, tmp
     correct = [predicted[path] == label for path, label in drawn]
     by_style = {}
     for (path, _), right in zip(drawn, correct, strict=True):
-        by_style.setdefault(path.rsplit("-", 2)[1], []).append(right)
+        by_style.setdefault(style_and_label(path)[0], []).append(right)
     print("drawn digits:", {style: f"{np.mean(rights):.3f}" for style, rights in by_style.items()})
-    assert np.mean(correct) >= 0.985
+    assert np.mean(correct) >= 0.99  # bench/bench_drawn_digits.py reads 10 times as many, every digit in every style
+    assert all(np.mean(rights) >= 0.96 for rights in by_style.values()), by_style  # 100 digits a style: a loose floor
