@@ -135,7 +135,7 @@ def test_the_row_shown_is_kept_when_the_state_layer_or_speed_changes(screen):
     expect(page.locator(".rr-state .rr-title")).to_contain_text("Cell state c", timeout=PAGE_TIMEOUT_MS)
     wait_until_settled(page)
     wait_for_reading(page, STILL_AT, 11)
-    page.get_by_role("radio", name="1", exact=True).click()  # the first layer
+    page.get_by_role("radiogroup", name="Layer").get_by_role("radio", name="1", exact=True).click()  # the first layer
     expect(page.locator(".rr-state .rr-title")).to_contain_text("layer 1 of 2", timeout=PAGE_TIMEOUT_MS)
     wait_until_settled(page)
     wait_for_reading(page, STILL_AT, 11)

@@ -77,6 +77,9 @@ def what_it_sends() -> None:
         "and gets the page and the reading back. The app asks nothing of any other server: no fonts, "
         "no scripts, no usage statistics (turned off in `.streamlit/config.toml`). "
         "Drawings are not stored; a student's page is forgotten a couple of minutes after the tab is closed. "
+        "A digit a student shares with the class goes to the **class wall** as its 28 x 28 picture, the network's "
+        "answer and an optional nickname, nothing else. The wall lives in this computer's memory only, the latest "
+        "200 digits and the class's race results, until you clear it or stop the app: none of it is written to disk. "
         "The one exception is training on a computer without the MNIST files: the run then downloads them once "
         "(11 MB) through Keras."
     )

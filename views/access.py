@@ -138,7 +138,10 @@ def unlocked() -> bool:
     return setting.password is None or st.session_state.get("training_unlocked") == setting.password
 
 
-def password_box() -> bool:
+WATCH_RUNS = "Set by the teacher. Without it you can watch runs, but not start or change them."
+
+
+def password_box(why: str = WATCH_RUNS) -> bool:
     """Ask for the password where one is configured; returns whether this session may change things."""
     setting = password_setting()
     if setting.problem:
@@ -147,8 +150,7 @@ def password_box() -> bool:
     if setting.password is None or unlocked():
         return True
     with st.form("unlock", border=False):
-        typed = st.text_input("Training password", type="password", key="typed_password",
-                              help="Set by the teacher. Without it you can watch runs, but not start or change them.")  # fmt: skip
+        typed = st.text_input("Training password", type="password", key="typed_password", help=why)
         if st.form_submit_button("Unlock"):
             _try_password(typed, setting.password)
         elif GUESSES.wait_s():

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from model.storage import ModelLoadError
-from views import explain, inputs, screen, session, style
+from views import explain, inputs, screen, session, sharing, style
 from views.digit import DRAW, SAMPLES, SOURCES
 from views.models import active_model, reading_of
 from views.reading import show_answer, show_model_view, show_reading
@@ -24,12 +24,7 @@ def reading_with(entry) -> str:
 
 def page() -> None:
     width = screen.page_width()
-    title, switch = st.columns([3, 2], vertical_alignment="center")  # room for "Presenter mode" in its big type
-    presenter = switch.toggle("Presenter mode", key="present", bind="query-params", help="Bigger type, fewer controls.")
-    style.apply(presenter)
-    title.title("Row Reader")
-    if not presenter:
-        title.caption(explain.TAGLINE)
+    presenter = style.title_with_presenter_switch("Row Reader", explain.TAGLINE)
 
     try:
         entry, loaded = active_model()  # read from disk once per server, then shared
@@ -70,6 +65,7 @@ def page() -> None:
 
     st.header("The reading, row by row")
     show_reading(digit, reading, presenter)
+    sharing.share_form(digit, reading)
     if not presenter:
         explanations()
 

@@ -33,6 +33,18 @@ def apply(presenter: bool) -> None:
     st.html(f"<style>{READ_PAGE_CSS}{PRESENTER_CSS if presenter else STANDARD_CSS}</style>")
 
 
+def title_with_presenter_switch(title: str, tagline: str) -> bool:
+    """A page's title with the "Presenter mode" switch beside it, kept in the address (?present=true) from page to page
+    of a projected lesson; returns whether presenter mode is on, its style applied."""
+    title_column, switch = st.columns([3, 2], vertical_alignment="center")  # room for "Presenter mode" in its big type
+    presenter = switch.toggle("Presenter mode", key="present", bind="query-params", help="Bigger type, fewer controls.")
+    apply(presenter)
+    title_column.title(title)
+    if not presenter:
+        title_column.caption(tagline)
+    return presenter
+
+
 PHONE_WIDTH = 640  # below it Streamlit stacks columns by itself
 TABLET_WIDTH = 1000  # below it three columns leave the canvas too little room
 CANVAS = 360  # pixels

@@ -1,0 +1,46 @@
+"""Share with the class: the Read page's form that puts the digit just read on the class wall."""
+
+import uuid
+
+import streamlit as st
+
+from model.xray import Reading
+from views.digit import Digit
+from views.wall_store import NICKNAME_LIMIT, NicknameError, shared_wall
+
+SHARER_KEY = "wall_sharer"  # a random name for this browser session, so that one picture is shared once
+MEANT = [str(d) for d in range(10)]
+NICKNAME_HELP = "Shown under your digit on the class wall. Leave it empty to share without a name."
+MEANT_HELP = "The wall counts a digit read as another one as misread."
+
+
+def _sharer() -> str:
+    return st.session_state.setdefault(SHARER_KEY, uuid.uuid4().hex)
+
+
+def share_form(digit: Digit, reading: Reading) -> None:
+    """Only the 28x28 picture, the network's answer and an optional nickname go to the wall; nothing is written to disk."""
+    with st.form("share", enter_to_submit=False):
+        st.subheader("Share with the class")
+        nickname = st.text_input(
+            "Nickname (optional)",
+            max_chars=NICKNAME_LIMIT,
+            key="share_nickname",
+            help=NICKNAME_HELP,
+        )
+        meant = None
+        if digit.label is None:
+            meant = st.pills("The digit you meant (optional)", MEANT, key="share_meant", help=MEANT_HELP)
+        shared = st.form_submit_button("Share with the class", icon=":material/groups:")
+    if not shared:
+        return
+    drawn_as = digit.label if digit.label is not None else (int(meant) if meant is not None else None)
+    try:
+        on_wall, new = shared_wall().share(digit.image, reading, nickname=nickname, drawn_as=drawn_as, sharer=_sharer())
+    except NicknameError as error:
+        st.error(str(error))
+        return
+    if new:
+        st.success(f"Shared: your digit is number {on_wall.number} on the class wall.")
+    else:
+        st.info(f"This digit is already on the class wall, as number {on_wall.number}.")

@@ -1,0 +1,48 @@
+"""The class wall's race chart: per digit, the rows the class needed against the network's. Data in, figure spec out."""
+
+from model.config import NUM_CLASSES, ROWS
+from views.plotting import ReadyFigure, base_layout, legible_and_still
+
+CLASS_COLOUR = "#1f5fbf"  # the app's primary blue, 6.0:1 on white
+NETWORK_COLOUR = "#31333f"  # the page's text grey: the two bars also differ in pattern and carry their numbers
+
+
+def race_spec(table: dict[int, tuple[int, float, float]], presenter: bool = False) -> ReadyFigure:
+    """table: digit -> (races, the class's mean row, the network's mean row), as views/wall_store.race_table gives it."""
+    font_size = 22 if presenter else 16
+    digits = [str(digit) for digit in range(NUM_CLASSES) if digit in table]
+    labels = [f"{digit}<br>({table[int(digit)][0]}×)" for digit in digits]
+
+    def bars(name: str, column: int, colour: str, pattern: str) -> dict:
+        rows = [round(table[int(digit)][column], 1) for digit in digits]
+        return {
+            "type": "bar",
+            "name": name,
+            "x": labels,
+            "y": rows,
+            "text": [f"{row:g}" for row in rows],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.2}},
+            "hovertemplate": f"{name}: row %{{y}}<extra></extra>",
+        }
+
+    layout = base_layout(
+        420 if presenter else 340,
+        font_size,
+        barmode="group",
+        xaxis={"title": {"text": "Digit raced (how many times)"}, "type": "category"},
+        yaxis={"title": {"text": "Rows needed"}, "range": [0, ROWS + 3], "tickvals": [0, 7, 14, 21, 28]},
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
+    data = [bars("The class, on average", 1, CLASS_COLOUR, ""), bars("The network, on average", 2, NETWORK_COLOUR, "/")]
+    return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})
+
+
+def race_summary(table: dict[int, tuple[int, float, float]]) -> str:
+    """The chart in one sentence, for its alt text and for those who read rather than look."""
+    races = sum(count for count, _, _ in table.values())
+    class_rows = sum(count * mean for count, mean, _ in table.values()) / races
+    network_rows = sum(count * mean for count, _, mean in table.values()) / races
+    return f"{races} digits raced: the class knew after {class_rows:.1f} rows on average, the network after {network_rows:.1f}."
