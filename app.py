@@ -12,6 +12,8 @@ st.set_page_config(page_title="Row Reader", page_icon="✍️", layout="wide")
 pages = [
     st.Page("views/read_page.py", title="Read", icon=":material/draw:", default=True),
     st.Page("views/inside_page.py", title="Look inside", icon=":material/biotech:", url_path="inside"),
+    st.Page("views/race_page.py", title="Race", icon=":material/timer:", url_path="race"),
+    st.Page("views/wall_page.py", title="Class wall", icon=":material/groups:", url_path="wall"),
     st.Page("views/train_page.py", title="Train", icon=":material/monitoring:", url_path="train"),
     st.Page("views/about_page.py", title="About", icon=":material/info:", url_path="about"),
 ]

@@ -17,9 +17,9 @@ const code = new URL("app/static/", document.baseURI);
 let ready = null;  // the player's code and style, fetched once per page
 export default function (args) {
   ready ??= Promise.all([
-    import(new URL("reading_player.js", code).href),
+    import(new URL("NAME.js", code).href),
     new Promise((loaded) => {
-      const style = Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL("reading_player.css", code).href });
+      const style = Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL("NAME.css", code).href });
       style.onload = style.onerror = loaded;  // drawn once styled: the player measures its own boxes
       document.head.append(style);
     }),
@@ -28,9 +28,15 @@ export default function (args) {
 }
 """
 
+
+def static_loader(name: str) -> str:
+    """A component's code that fetches static/<name>.js and .css once per page, then hands each mount to it."""
+    return LOADER.replace("NAME", name)
+
+
 _player = st.components.v2.component(
     "row_reader.reading_player",
-    js=LOADER,
+    js=static_loader("reading_player"),
     isolate_styles=False,  # in the page: its fonts, Tab order and the browser tests reach it
 )
 
