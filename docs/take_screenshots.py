@@ -1,10 +1,12 @@
-"""Take the README's screenshots: the main view, a phone, presenter mode, a sample mid-reading, Look inside, the Train page mid-run.
+"""Take the README's screenshots: the main view, a phone, presenter mode, a sample mid-reading, Look inside, the class
+wall, a race on a phone, the Train page mid-run.
 
 MNIST_DIR=<MNIST folder> python docs/take_screenshots.py [--out docs/screenshots]   (without MNIST_DIR, the Train page is skipped)
 """
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +26,7 @@ from harness.browser import (  # noqa: E402
     wait_for_training,
     wait_until_settled,
 )
+from harness.race import race_one_digit, wait_for_race  # noqa: E402
 from harness.server import streamlit_server  # noqa: E402
 from model.samples import load_samples  # noqa: E402
 
@@ -58,6 +61,8 @@ def main() -> None:
         wait_for_reading(presenter, "!seen.moving")
         wait_until_settled(presenter)
         presenter.screenshot(path=out / "presenter-mode.png")
+        class_wall(browser, url, out)
+        race_on_a_phone(browser, url, out)
         if os.environ.get("MNIST_DIR"):
             train_page(browser, out)
     print(f"screenshots in {out}")
@@ -75,6 +80,37 @@ def phone(browser, url: str, out: Path) -> None:
     wait_until_settled(page)
     page.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")  # drawing may have scrolled it
     page.screenshot(path=out / "phone.png")
+    context.close()
+
+
+NICKNAMES = ("Ana", "", "Sam", "Noor", "", "Leo", "Mia", "", "Kai", "Zoe", "", "Ravi")
+
+
+def class_wall(browser, url: str, out: Path) -> None:
+    """Twelve gallery digits shared from the Read page (two misread), then the wall on a 1280x720 projector."""
+    samples = list(load_samples().values())
+    shared = [s for s in samples if s.misread][:2] + [s for s in samples if not s.misread][::4][:10]
+    student = browser.new_page(viewport={"width": 1440, "height": 1000})
+    for sample, nickname in zip(shared, NICKNAMES, strict=True):
+        student.goto(f"{url}/?sample={sample.index}")
+        student.get_by_label("Nickname (optional)", exact=True).fill(nickname)
+        student.get_by_role("button", name="Share with the class").click()
+        student.get_by_text(re.compile("on the class wall")).wait_for(timeout=60_000)
+    wall = browser.new_page(viewport={"width": 1280, "height": 720})
+    wall.goto(f"{url}/wall?present=true")
+    wall.get_by_text(f"{len(shared)} digits, ", exact=False).wait_for(timeout=60_000)
+    wait_until_settled(wall)
+    wall.screenshot(path=out / "wall-projector.png")
+
+
+def race_on_a_phone(browser, url: str, out: Path) -> None:
+    """One digit of a race by touch on a phone: half uncovered, then the verdict beside the network's curve."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{url}/race")
+    wait_for_race(page, "seen.phase === 'ready'")
+    wait_until_settled(page)
+    race_one_digit(page, touch=True, shot=out / "race-phone")
     context.close()
 
 
