@@ -226,3 +226,15 @@ def test_race_results_reach_the_wall_as_a_chart_and_a_sentence(wall):
         wall.record_race(label, student, network)
     app = open_wall()
     assert "2 digits raced: the class knew after 12.0 rows on average, the network after 15.0." in texts(app)
+
+
+def test_the_race_chart_is_a_valid_figure_with_every_number_written_on_its_bar():
+    import plotly.graph_objects as go
+
+    from views.wall_figures import race_spec
+
+    spec = race_spec({3: (2, 12.0, 15.0), 7: (1, 20.0, 9.0)}, presenter=True).to_dict()
+    go.Figure(spec)  # plotly validates it as plotly.js would read it
+    class_bars, network_bars = spec["data"]
+    assert class_bars["text"] == ["12", "20"] and network_bars["text"] == ["15", "9"]
+    assert class_bars["marker"]["color"] != network_bars["marker"]["color"]

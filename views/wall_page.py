@@ -80,7 +80,7 @@ def _race_results(wall: ClassWall, presenter: bool) -> None:
     table = race_table(wall.race_results())
     if not table:
         return
-    st.header("Race the network: the class against the network", anchor=False)
+    st.header("Races: the class against the network", anchor=False)
     summary = race_summary(table)
     st.plotly_chart(race_spec(table, presenter), config=PLOTLY_CONFIG, key="race-results", alt=summary)
     st.caption(summary)
