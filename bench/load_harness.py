@@ -3,15 +3,18 @@
     python bench/load_harness.py                                  # N = 1, 10, 30; 2 of them Chromium tabs
     python bench/load_harness.py --students 30 --training         # 30 students while a training run goes
     python bench/load_harness.py --students 1 10 30 45 --browsers 0
+    python bench/load_harness.py --students 30 --share --wall     # 30 share every digit, the wall open in Chromium
+    python bench/load_harness.py --students 30 --digits 8 --share --wall   # 240 shares: past the wall's 200
 
 Starts `streamlit run app.py` on a free port, served as README "Serving a
 class" says (SERVING in harness/server.py; --streamlit-defaults for
 Streamlit's defaults), warms it up (two students, one in Chromium if any will
 be, draw twice, so the network is loaded, the modules imported and the
-browser's files served once), lets those sessions expire, and then for each
-class size runs a lesson (harness/load/classroom.py): students arrive over
-10 s, each draws 3 digits with real strokes, waits for the Prediction, plays
-the reading for 10 s, clears, and leaves. Per class size it reports:
+browser's files served once; sharing and with the wall open, as the lessons
+will), lets those sessions expire, and then for each class size runs a lesson
+(harness/load/classroom.py): students arrive over 10 s, each draws 3 digits
+(--digits) with real strokes, waits for the Prediction, shares it (--share),
+plays the reading for 10 s, clears, and leaves. Per class size it reports:
 
 - stroke to prediction: median and 95th percentile, per kind of client. The
   protocol client (harness/load/protocol.py) times from sending the drawing to
@@ -29,6 +32,17 @@ the reading for 10 s, clears, and leaves. Per class size it reports:
   "after";
 - what Streamlit still holds then: connected sessions and the bytes of
   st.image files it keeps for sessions (/_stcore/metrics);
+- with --share (every student shares every digit with the class, nickname
+  "student N", the digit meant chosen, once its Prediction is there): the
+  digits shared, any the page said were on the wall already, and the time
+  from pressing Share to the page's answer; a share the page does not confirm
+  is an error;
+- with --wall (the class wall open in one more Chromium tab, /wall in
+  presenter mode at 1280x720, from before the first student arrives): its
+  headline before and after the lesson, the count it must reach (what it
+  showed before plus the new shares, the latest 200 at most), and how long
+  after the last student left it showed it (it redraws itself every 2 s). A
+  wall that never shows that count, or shows an error, is an error;
 - whether any Chromium tab asked an address other than the app's own;
 - the server's CPU seconds over the lesson, and the lesson's wall time.
 
@@ -110,6 +124,8 @@ def main() -> None:
     parser.add_argument("--play-s", type=float, default=10.0, help="seconds each reading is played (default: 10)")
     parser.add_argument("--arrival-s", type=float, default=10.0, help="students arrive over this many seconds (default: 10)")
     parser.add_argument("--ttl", type=float, default=15, help="server.disconnectedSessionTTL for the server, seconds (default: 15)")
+    parser.add_argument("--share", action="store_true", help="every student shares every digit with the class wall")
+    parser.add_argument("--wall", action="store_true", help="the class wall is open in a Chromium tab during every lesson")
     parser.add_argument("--training", action="store_true", help="a training run goes during every lesson")
     parser.add_argument("--preset", default="morvan", help="recipe of that run (default: morvan)")
     parser.add_argument("--epochs", type=int, default=5, help="epochs of that run; it is cancelled after the lessons (default: 5)")
@@ -129,7 +145,9 @@ def main() -> None:
         "lessons": [],
     }
     with streamlit_server(env=env, log_path=log) as (url, process, _):
-        warm_up = Lesson(students=2, browsers=min(1, max(browsers)), digits=2, play_s=0.5, arrival_s=0.0, seed=99)
+        warm_up = Lesson(
+            students=2, browsers=min(1, max(browsers)), digits=2, play_s=0.5, arrival_s=0.0, seed=99, share=args.share, wall_open=args.wall
+        )
         asyncio.run(hold(url, warm_up))  # the network loaded, the modules imported, a browser's files served once
         settle(url, args.ttl)
         results["rss_mb_after_warm_up"] = round(rss_mb(process.pid))
@@ -137,7 +155,15 @@ def main() -> None:
         with training_run(runs_dir, args.preset, args.epochs) if args.training else _nothing() as training:
             for students, tabs in zip(args.students, browsers, strict=True):
                 tabs = min(tabs, students)
-                lesson = Lesson(students=students, browsers=tabs, digits=args.digits, play_s=args.play_s, arrival_s=args.arrival_s)
+                lesson = Lesson(
+                    students=students,
+                    browsers=tabs,
+                    digits=args.digits,
+                    play_s=args.play_s,
+                    arrival_s=args.arrival_s,
+                    share=args.share,
+                    wall_open=args.wall,
+                )
                 since = time.time()
                 result = run_lesson(url, process.pid, lesson, args.ttl)
                 if training:

@@ -6,14 +6,21 @@ a second of each other, draw three digits each and leave, twice over. It never
 looks at timings or memory figures, which the harness reports; it fails on
 errors, on a missing Prediction, on a misread (crossed sessions), and on
 sessions or images the server still holds once the students' sessions have
-expired. And a training run started from the app must leave the server a core.
+expired. A class that shares every digit with the wall open in Chromium must
+see every share on the wall. And a training run started from the app must
+leave the server a core.
 """
 
 import asyncio
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
+
+from harness.browser import CHROMIUM
+from harness.load.classroom import CHROMIUM as CHROMIUM_TAB
 from harness.load.classroom import PROTOCOL, Lesson, hold, run_lesson, settle
 from harness.load.memory import streamlit_holds
 from harness.server import REPO_ROOT, SERVING, TTL_ENV, streamlit_server
@@ -42,6 +49,30 @@ def test_a_small_class_gets_every_answer_and_leaves_nothing_behind(tmp_path):
         # The images st.image keeps for a session (a few KB a drawing) go when the expired session is dropped: what is
         # still held shows the sessions still held. A few KB may linger.
         assert held["media_kb"] <= start_held["media_kb"] + MEDIA_SLACK_KB, "images of students who left are still kept"
+
+
+def test_a_class_that_shares_with_the_wall_open_sees_every_share_on_it_and_no_session_stays(tmp_path):
+    """Two students over the protocol and one in Chromium share every digit; the wall, open in Chromium throughout,
+    counts them all, with no error on it."""
+    pytest.importorskip("playwright")
+    if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from harness.load.browser import wall_digits
+
+    students, digits = 3, 2
+    env = {**SERVING, TTL_ENV: str(TTL_S), "ROW_READER_RUNS": str(tmp_path)}
+    with streamlit_server(env=env) as (url, process, _):
+        asyncio.run(hold(url, Lesson(students=2, digits=2, play_s=0.2, arrival_s=0.0, seed=99)))  # warm-up, sharing nothing
+        settle(url, TTL_S)
+        lesson = Lesson(students, browsers=1, digits=digits, play_s=0.3, arrival_s=1.0, share=True, wall_open=True)
+        result = run_lesson(url, process.pid, lesson, TTL_S)
+    assert result["errors"] == 0, result["error_messages"]  # the wall's errors are counted here too
+    assert result["misread"] == 0
+    assert result["shared"] == students * digits and result["already_on_wall"] == 0  # every share confirmed, each new
+    assert result["share_to_answer"][CHROMIUM_TAB]["count"] == digits  # the Chromium student shared by the form too
+    assert result["wall"]["before"] == "0 digits, 0 misread or unsure"
+    assert wall_digits(result["wall"]["after"]) == students * digits  # as the wall showed it ("6 digits, 0 misread or unsure")
+    assert result["held_after_ttl"]["active_sessions"] == 0  # the wall's tab is gone with the students'
 
 
 def test_a_training_run_started_from_the_app_runs_at_a_lower_priority_and_leaves_a_core_beyond_two():

@@ -19,14 +19,23 @@ CANVAS_SIZE = 360  # pixels: the Read page's canvas outside presenter mode
 BRUSH = 26  # the page's default brush width
 
 
-def stroke_points(points: list[tuple[float, float]], shift: tuple[float, float]) -> list[tuple[float, float]]:
+def leaning(points: list[tuple[float, float]], lean: float) -> list[tuple[float, float]]:
+    """A stroke slanted by `lean` (its top moved right by lean / 2 of the canvas, its bottom left as much).
+
+    The page moves a digit to the middle of its 28 x 28 picture, so a shift alone can give a student the same
+    picture twice, which the wall takes once; a slant changes the picture itself.
+    """
+    return [(x - lean * (y - 0.5), y) for x, y in points]
+
+
+def stroke_points(points: list[tuple[float, float]], shift: tuple[float, float], lean: float = 0.0) -> list[tuple[float, float]]:
     """A stroke through `points` (fractions of the canvas) as canvas pixels, the way a mouse passes through them."""
-    return [(x * CANVAS_SIZE, y * CANVAS_SIZE) for x, y in pen_path(points, shift)]
+    return [(x * CANVAS_SIZE, y * CANVAS_SIZE) for x, y in pen_path(leaning(points, lean), shift)]
 
 
-def canvas_value(digit: str, shift: tuple[float, float] = (0.0, 0.0), strokes: int | None = None) -> str:
+def canvas_value(digit: str, shift: tuple[float, float] = (0.0, 0.0), strokes: int | None = None, lean: float = 0.0) -> str:
     """The canvas's widget value (a JSON string) after the first `strokes` strokes of `digit` (all by default)."""
-    paths = [stroke_points(points, shift) for points in DIGIT_STROKES[digit][:strokes]]
+    paths = [stroke_points(points, shift, lean) for points in DIGIT_STROKES[digit][:strokes]]
     image = Image.new("RGBA", (CANVAS_SIZE, CANVAS_SIZE), "#ffffff")
     pen = ImageDraw.Draw(image)
     for path in paths:

@@ -8,6 +8,9 @@ Clear button. Element ids are read from the deltas, as the browser does.
 Uploading a picture is what the browser's file uploader does: choose Upload,
 ask for an upload URL (`file_urls_request`), PUT the file there with the XSRF
 cookie and header, and rerun with the uploader's state naming the file.
+Sharing with the class is what a form submit does: one rerun with the form's
+widget values (the nickname, and for a drawing the digit meant) together with
+the submit button's trigger.
 
 Costs the server what a browser costs it, and the client almost nothing, so
 thirty of these fit beside the server on two cores. What it does not time is
@@ -16,6 +19,7 @@ answer after it arrives (bench_app.py times those in Chromium).
 """
 
 import asyncio
+import re
 import time
 import urllib.request
 import uuid
@@ -33,10 +37,14 @@ from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_tok
 from harness.load.drawing import canvas_value
 
 CLEAR_BUTTON = "Clear the canvas"
+CANVAS_COMPONENT = "streamlit_drawable_canvas"  # the canvas's component name ends so
 SOURCE, UPLOADER = "source", "uploader"  # the Read page's choice of input, and its file uploader
 UPLOAD_CHOICE = "Upload"
 XSRF_COOKIE = "_streamlit_xsrf"
 UPLOAD_CHOSEN = ("string_array_value", StringArray(data=[UPLOAD_CHOICE]))
+# The Read page's Share form (views/sharing.py), its widgets found by their labels as the canvas's are by kind.
+SHARE_BUTTON, SHARE_NICKNAME, SHARE_MEANT = "Share with the class", "Nickname (optional)", "The digit you meant (optional)"
+ON_THE_WALL = "on the class wall"  # in what the page says after a share: "Shared: your digit is number 12 on the class wall."
 FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
 RERUN_TIMEOUT_S = 60.0
 
@@ -53,9 +61,10 @@ class Rerun:
     prediction_s: float | None = None  # from sending the rerun to the Prediction arriving
     finished_s: float | None = None  # from sending the rerun to the end of the run
     received_bytes: int = 0
-    widget_ids: dict[str, str] = field(default_factory=dict)  # "canvas", CLEAR_BUTTON, SOURCE, UPLOADER -> element id
+    widget_ids: dict[str, str] = field(default_factory=dict)  # "canvas", CLEAR_BUTTON, SOURCE, UPLOADER, SHARE_* -> element id
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what the page warned of (not an error of the student)
+    notices: list[str] = field(default_factory=list)  # what the page said in a success or info box
     session_id: str | None = None  # the server's id of this tab's session, sent on its first run
 
 
@@ -64,12 +73,16 @@ def _ids_and_errors(message: ForwardMsg, rerun: Rerun, started: float) -> None:
     kind = element.WhichOneof("type")
     if kind == "metric" and element.metric.label == "Prediction":
         rerun.prediction, rerun.prediction_s = element.metric.body, time.perf_counter() - started
-    elif kind == "bidi_component":  # the canvas: the only custom component on the Read page
-        rerun.widget_ids["canvas"] = element.bidi_component.id
-    elif kind == "button" and element.button.label == CLEAR_BUTTON:
-        rerun.widget_ids[CLEAR_BUTTON] = element.button.id
+    elif kind == "bidi_component" and element.bidi_component.component_name.endswith(CANVAS_COMPONENT):
+        rerun.widget_ids["canvas"] = element.bidi_component.id  # not the page's other components (its width, the players)
+    elif kind == "button" and element.button.label in (CLEAR_BUTTON, SHARE_BUTTON):
+        rerun.widget_ids[element.button.label] = element.button.id
     elif kind == "button_group" and UPLOAD_CHOICE in [option.content for option in element.button_group.options]:
         rerun.widget_ids[SOURCE] = element.button_group.id
+    elif kind == "button_group" and element.button_group.label == SHARE_MEANT:
+        rerun.widget_ids[SHARE_MEANT] = element.button_group.id
+    elif kind == "text_input" and element.text_input.label == SHARE_NICKNAME:
+        rerun.widget_ids[SHARE_NICKNAME] = element.text_input.id
     elif kind == "file_uploader":
         rerun.widget_ids[UPLOADER] = element.file_uploader.id
     elif kind == "exception":
@@ -78,6 +91,22 @@ def _ids_and_errors(message: ForwardMsg, rerun: Rerun, started: float) -> None:
         rerun.errors.append(f"error on the page: {element.alert.body}")
     elif kind == "alert" and element.alert.format == element.alert.WARNING:
         rerun.warnings.append(element.alert.body)
+    elif kind == "alert" and element.alert.format in (element.alert.SUCCESS, element.alert.INFO):
+        rerun.notices.append(element.alert.body)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What the page said of one share: the digit's number on the wall, and whether it is new there."""
+
+    number: int
+    new: bool
+    seconds: float  # from pressing Share to the end of the run that answered (the protocol) or its answer on screen
+
+
+def shared_as_said(said: str, seconds: float) -> Shared:
+    """The share the page confirmed in `said` ("Shared: ... number 12 ..." for a new digit, "already" for one it had)."""
+    return Shared(number=int(re.search(r"number (\d+)", said).group(1)), new=said.startswith("Shared"), seconds=seconds)
 
 
 class ProtocolStudent:
@@ -89,6 +118,7 @@ class ProtocolStudent:
         self.page_url = url.rstrip("/") + "/"
         self.widget_ids: dict[str, str] = {}
         self.session_id: str | None = None
+        self._drawing: str | None = None  # the canvas's value as last sent: a browser sends it again with every rerun
         self._socket = None
 
     async def connect(self) -> None:
@@ -100,16 +130,37 @@ class ProtocolStudent:
         await self.connect()
         return await self._rerun({})
 
-    async def draw(self, digit: str, shift: tuple[float, float]) -> Rerun:
-        """Lift the pen after drawing `digit`: the canvas sends its drawing and the page reads it."""
-        return await self.send_canvas(canvas_value(digit, shift))
+    async def draw(self, digit: str, shift: tuple[float, float], lean: float = 0.0) -> Rerun:
+        """Lift the pen after drawing `digit` (slanted by `lean`): the canvas sends its drawing and the page reads it."""
+        return await self.send_canvas(canvas_value(digit, shift, lean=lean))
 
     async def send_canvas(self, value: str, raise_errors: bool = True) -> Rerun:
         """Send `value` as the canvas's widget value (a JSON string), whatever it holds, as a forged one would be."""
+        self._drawing = value
         return await self._rerun({self.widget_ids["canvas"]: ("json_value", value)}, raise_errors)
 
     async def clear(self) -> Rerun:
+        self._drawing = None
         return await self._rerun({self.widget_ids[CLEAR_BUTTON]: ("trigger_value", True)})
+
+    async def share(self, nickname: str = "", meant: str | None = None) -> Shared:
+        """Press Share with the class under the reading, as a form submit: the form's values and the button's trigger.
+
+        `meant`: the digit chosen under "The digit you meant" (a drawing's form has it). StudentError unless the page
+        answers that the digit is on the class wall.
+        """
+        if SHARE_BUTTON not in self.widget_ids:
+            raise StudentError("the page showed no Share with the class button")
+        widgets = {self.widget_ids[SHARE_NICKNAME]: ("string_value", nickname), self.widget_ids[SHARE_BUTTON]: ("trigger_value", True)}
+        if self._drawing is not None:  # the page reads the drawing again in the run that shares it
+            widgets[self.widget_ids["canvas"]] = ("json_value", self._drawing)
+        if meant is not None and SHARE_MEANT in self.widget_ids:
+            widgets[self.widget_ids[SHARE_MEANT]] = ("string_array_value", StringArray(data=[meant]))
+        rerun = await self._rerun(widgets)
+        said = next((notice for notice in rerun.notices if ON_THE_WALL in notice), None)
+        if said is None:
+            raise StudentError(f"sharing did not say the digit is on the class wall (the page said: {rerun.notices or 'nothing'})")
+        return shared_as_said(said, rerun.finished_s)
 
     async def choose_upload(self) -> Rerun:
         """Press Upload above the canvas: the page shows the file uploader."""
