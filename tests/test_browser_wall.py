@@ -92,7 +92,7 @@ def test_a_student_shares_the_wall_shows_it_and_only_the_teacher_clears_it(app):
     unlock_and_clear(wall, PASSWORD)
     wall.get_by_role("button", name="Clear the wall").click()
     wall.get_by_role("button", name="Yes, clear it").click()
-    expect(wall.get_by_text("The wall is clear: 1 digits taken off.")).to_be_visible()
+    expect(wall.get_by_text("The wall is clear: 1 digit taken off.")).to_be_visible()
     expect(headline(wall)).to_have_text("0 digits, 0 misread or unsure")
     expect(headline(student)).to_have_text("0 digits, 0 misread or unsure", timeout=PAGE_TIMEOUT_MS)
 

@@ -199,7 +199,7 @@ def test_without_a_password_anyone_clears_the_wall_after_confirming(wall, monkey
     app.button(key="wall_clear").click().run()
     app.button(key="wall_clear_yes").click().run()
     assert wall.digits() == []
-    assert any("1 digits taken off" in s.value for s in app.success)
+    assert any("1 digit taken off" in s.value for s in app.success)
     assert app.header[0].value == "0 digits, 0 misread or unsure"
 
 

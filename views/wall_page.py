@@ -1,7 +1,7 @@
 """The Class wall: every digit the class shared, as the network read it, for the teacher to project.
 
-The wall redraws itself every REFRESH_S seconds (a fragment, so the reading
-opened above it keeps playing). Clearing it needs the training password where
+The wall redraws itself every REFRESH_S seconds (a fragment, so a reading
+opened over it keeps playing). Clearing it needs the training password where
 one is set.
 """
 
@@ -14,7 +14,7 @@ from views.models import active_model, reading_of
 from views.plotting import PLOTLY_CONFIG, pixelated
 from views.reading import show_answer, show_reading
 from views.wall_figures import race_spec, race_summary
-from views.wall_store import ClassWall, SharedDigit, race_table, shared_wall
+from views.wall_store import MAX_SHARED, ClassWall, SharedDigit, race_table, shared_wall
 
 REFRESH_S = 2  # a shared digit is on every open wall within this
 OPEN_KEY, CONFIRM_KEY, CLEARED_KEY = "wall_open", "wall_confirm_clear", "wall_cleared"
@@ -46,9 +46,12 @@ def doubtful_count(digits: list[SharedDigit]) -> int:
     return sum(digit.misread or digit.unsure for digit in digits)
 
 
+def counted(count: int) -> str:
+    return f"{count} digit{'s' if count != 1 else ''}"
+
+
 def wall_headline(digits: list[SharedDigit]) -> str:
-    count = len(digits)
-    return f"{count} digit{'s' if count != 1 else ''}, {doubtful_count(digits)} misread or unsure"
+    return f"{counted(len(digits))}, {doubtful_count(digits)} misread or unsure"
 
 
 def chosen(digits: list[SharedDigit], order: str, show: str) -> list[SharedDigit]:
@@ -155,15 +158,15 @@ def clear_controls() -> None:
         if not access.password_box("Set by the teacher. Without it you can look at the wall, but not clear it."):
             return
         if CLEARED_KEY in st.session_state:
-            st.success(f"The wall is clear: {st.session_state.pop(CLEARED_KEY)} digits taken off.")
+            st.success(f"The wall is clear: {counted(st.session_state.pop(CLEARED_KEY))} taken off.")
         wall = shared_wall()
         if not st.session_state.get(CONFIRM_KEY):
             if st.button("Clear the wall", key="wall_clear"):
                 st.session_state[CONFIRM_KEY] = True
                 st.rerun()
             return
-        count = len(wall.digits())
-        st.warning(f"Take all {count} shared digits and the race results off the wall, for everyone? They cannot be brought back.")
+        shared = counted(len(wall.digits()))
+        st.warning(f"Take the {shared} shared and the race results off the wall, for everyone? They cannot be brought back.")
         yes, no = st.columns(2)
         if yes.button("Yes, clear it", key="wall_clear_yes", type="primary"):
             st.session_state[CLEARED_KEY] = wall.clear()
@@ -182,7 +185,7 @@ def page() -> None:
     live_wall(presenter)
     clear_controls()
     if not presenter:
-        st.caption("Shared digits are kept in the server's memory only, the latest 200, until the wall is cleared or the app restarts.")
+        st.caption(f"Shared digits live in the server's memory only, the latest {MAX_SHARED}, until the wall is cleared or the app stops.")
 
 
 page()
