@@ -6,27 +6,12 @@
 // Rows come from the browser's clock, not from a count of timer ticks, so a busy tab loses no time. A digit's race is
 // kept per player key: a rerun that remounts the player (the page's layout changing) carries on where it was.
 
+import { decode, make } from "./dom.js";
+
 const ROWS = 28;
 const ANNOUNCE_EVERY = 4; // rows between announcements of the row to a screen reader
 const kept = new Map(); // player key -> {phase, startedAt, row, guesses, sent}
 let active = null; // the player the keyboard plays: the latest one built that is still on the page
-
-function make(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") element.textContent = value;
-    else element.setAttribute(name, value);
-  }
-  element.append(...children);
-  return element;
-}
-
-function decode(base64) {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
 
 function paint(canvas, image) {
   canvas.width = ROWS;

@@ -5,29 +5,13 @@
 // are kept per player key, so choosing another state or layer for the same digit keeps the row a teacher paused on.
 // Layout follows the player's own width (CSS container queries in reading_player.css).
 
+import { decode, make } from "./dom.js";
+
 const ROWS = 28;
 const SPEEDS = { Slow: 700, Normal: 350, Fast: 120 }; // milliseconds per row
-const SVG = "http://www.w3.org/2000/svg";
 const LABEL_FROM = 0.15; // a line is named at its end from this probability on
 const LABELLED = 4; // and at most this many, the most likely
 const kept = new Map(); // player key -> {digest, row, playing, speed}: outlives a remount of the element
-
-function decode(base64, Type) {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return new Type(bytes.buffer);
-}
-
-function make(tag, attributes = {}, ...children) {
-  const element = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") element.textContent = value;
-    else element.setAttribute(name, value);
-  }
-  element.append(...children);
-  return element;
-}
 
 function hexToRgb(hex) {
   const n = parseInt(hex.slice(1), 16);

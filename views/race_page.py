@@ -63,7 +63,7 @@ def candidates(entry, loaded) -> tuple[list[race.Candidate], dict[int, np.ndarra
     report = model_report(entry, loaded)
     if report is not None:
         kept = [race.Candidate(int(index), int(report.labels[index]), int(report.predicted[index])) for index in report.image_index]
-        return kept, {c.index: report.images[n].astype(np.float32) / 255.0 for n, c in enumerate(kept)}
+        return kept, {c.index: report.image(c.index) for c in kept}
     samples = inputs.gallery_read_by(entry, loaded)
     return [race.Candidate(s.index, s.label, s.predicted) for s in samples.values()], {s.index: s.image for s in samples.values()}
 

@@ -110,7 +110,6 @@ class ClassWall:
         if drawn_as is not None and drawn_as not in range(NUM_CLASSES):
             raise ValueError("the digit meant is 0 to 9")
         fingerprint = hashlib.blake2b(pixels.tobytes(), digest_size=16).digest()
-        final = reading.step_probs[-1]
         with self._lock:
             for digit in self._digits:
                 if self._sharers.get(digit.number) == (sharer, fingerprint):
@@ -118,8 +117,8 @@ class ClassWall:
             digit = SharedDigit(
                 number=self._next_number,
                 image=pixels,
-                answer=int(final.argmax()),
-                confidence=float(final.max()),
+                answer=reading.digit,
+                confidence=reading.confidence,
                 settled_row=settled_row(reading.step_probs),
                 nickname=nickname,
                 drawn_as=drawn_as,
