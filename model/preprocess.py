@@ -16,13 +16,19 @@ import numpy as np
 from PIL import Image, ImageFilter, UnidentifiedImageError
 from PIL.JpegImagePlugin import JpegImageFile
 
+from model.strokes import erode
+
 FIELD = 28  # the MNIST image
 BOX = 20  # the box the digit is fitted into
 INK_THRESHOLD = 0.2  # ink fraction above which a pixel counts as drawn
 MIN_INK_PIXELS = 3
 MIN_EXTENT = 0.04  # a drawing whose longest side is under 4% of the image is a speck, not a digit
 WORK_SIZE = 96  # the crop's longest side while strokes are measured and adjusted
-MIN_STROKE = 0.11  # most MNIST strokes are at least 1/9 of the digit's longest side; thinner ones are thickened
+# Stroke widths as shares of the drawing's longest side. MNIST's digits drawn with a solid pen measure 0.14 to 0.23
+# (10th to 90th percentile, median 0.175); the three bounds were chosen with bench/bench_drawn_digits.py.
+MIN_STROKE = 0.15  # a thinner stroke is thickened to this
+MAX_STROKE = 0.2  # a wider one is thinned to THINNED_STROKE
+THINNED_STROKE = 0.18
 MAX_PIXELS = 64_000_000  # 8000x8000: a picture whose header claims more is refused before anything is decoded
 MAX_DECODED_BYTES = 64_000_000  # what decoding one picture may hold at once: a 5000x5000 grey PNG, a 4000x4000 colour one
 WORK_SIDE = 1000  # a larger picture is reduced to this longest side as it is decoded: its digit ends up 20x20 anyway
@@ -43,7 +49,8 @@ class Preprocessed:
     boxed: np.ndarray | None  # the crop fitted into 20x20, aspect ratio kept
     inverted: bool  # the input was dark ink on a light background
     empty_reason: str | None = None  # why there is no image, in words for a person
-    thickened: np.ndarray | None = None  # the crop with its thin strokes brought to MNIST's pen width; None if none were thin
+    restroked: np.ndarray | None = None  # the crop with its strokes brought to MNIST's pen width; None if they were already
+    stroke_change: str | None = None  # "thickened" or "thinned" when restroked is set
 
     @property
     def is_empty(self) -> bool:
@@ -234,20 +241,26 @@ def stroke_width(ink: np.ndarray) -> float:
     return 2.0 * mask.sum() / max(outline, 1)
 
 
-def _thicken_hairlines(crop: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Bring a hairline towards MNIST's pen width, at a working size; and whether it was thickened.
+def _to_mnist_pen(crop: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """The crop at a working size with its strokes brought into MNIST's range of pen widths, and what was done.
 
-    Thick strokes are left alone: thinning them fills in the loops they nearly close (a thick 8 becomes a 1),
-    and the model is trained on thick drawings instead (training/canvas_style.py).
+    A hairline is widened with a max filter. A marker's stroke is thinned by eroding it with a disc, which
+    keeps every hole open (a thick 8's loops grow rather than fill); its thinnest parts, often the joins,
+    would be worn away by a full erosion, so it stops at about MNIST's median width.
     """
     work = _fit(crop, WORK_SIZE) if max(crop.shape) > WORK_SIZE else crop.copy()
     work /= max(float(work.max()), 1e-6)
     longest = max(work.shape)
     width = stroke_width(work)
+    if width > MAX_STROKE * longest:
+        thinned = erode(work > 0.5, (width - THINNED_STROKE * longest) / 2)
+        if thinned.sum() >= MIN_INK_PIXELS:  # a blob with no stroke in it is left as it is
+            return thinned.astype(np.float32), "thinned"
+        return work, None
     size = int(round(MIN_STROKE * longest - width)) + 1 | 1  # a k-pixel max filter widens a stroke by k - 1; k is odd
     if size < 3:
-        return work, False
-    return np.asarray(Image.fromarray(work, mode="F").filter(ImageFilter.MaxFilter(size)), np.float32), True
+        return work, None
+    return np.asarray(Image.fromarray(work, mode="F").filter(ImageFilter.MaxFilter(size)), np.float32), "thickened"
 
 
 def centre_of_mass(ink: np.ndarray) -> tuple[float, float]:
@@ -267,7 +280,7 @@ def preprocess(image: np.ndarray) -> Preprocessed:
     if max(bottom - top, right - left) < MIN_EXTENT * max(ink.shape):
         return Preprocessed(None, ink, None, None, inverted, "The drawing is too small to be a digit.")
     crop = ink[top:bottom, left:right] / ink.max()  # faint pencil or grey ink becomes full strength
-    strokes, thickened = _thicken_hairlines(crop)
+    strokes, stroke_change = _to_mnist_pen(crop)
     boxed = _fit(strokes, BOX)
     boxed /= max(float(boxed.max()), 1e-6)  # MNIST's darkest stroke is full ink
     field = np.zeros((FIELD, FIELD), np.float32)
@@ -276,4 +289,5 @@ def preprocess(image: np.ndarray) -> Preprocessed:
     row = int(np.clip(round(FIELD / 2 - com_row), 0, FIELD - height))
     col = int(np.clip(round(FIELD / 2 - com_col), 0, FIELD - width))
     field[row : row + height, col : col + width] = boxed
-    return Preprocessed(field, ink, crop, boxed, inverted, thickened=strokes if thickened else None)
+    restroked = strokes if stroke_change else None
+    return Preprocessed(field, ink, crop, boxed, inverted, restroked=restroked, stroke_change=stroke_change)

@@ -75,3 +75,18 @@ def draw_along(skeletons: np.ndarray, width: float) -> np.ndarray:
     for row, col, strength in _pen_tip(width / 2):
         np.maximum(ink, padded[:, reach + row : reach + row + height, reach + col : reach + col + breadth] * strength, out=ink)
     return ink
+
+
+def erode(mask: np.ndarray, radius: float) -> np.ndarray:
+    """The pixels of a (h, w) mask whose whole disc of `radius` is ink: a stroke loses `radius` on each side, a hole
+    grows by as much, so a thick stroke is thinned without filling the loops it nearly closes."""
+    mask = np.asarray(mask, bool)
+    reach = int(radius)
+    padded = np.pad(mask, reach)
+    height, width = mask.shape
+    kept = mask.copy()
+    for row in range(-reach, reach + 1):
+        for col in range(-reach, reach + 1):
+            if row * row + col * col <= radius * radius:
+                kept &= padded[reach + row : reach + row + height, reach + col : reach + col + width]
+    return kept

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from model.strokes import draw_along, skeleton, stroke_width
+from model.strokes import draw_along, erode, skeleton, stroke_width
 
 
 def drawn(shape: str, width: int, size: int = 120) -> np.ndarray:
@@ -61,3 +61,12 @@ def test_a_batch_is_thinned_each_on_its_own():
     for mask, lines in zip(masks, batch, strict=True):
         np.testing.assert_array_equal(lines, skeleton(mask[None])[0])
     assert not batch[2].any()
+
+
+@pytest.mark.parametrize("shape, loops", [("0", 1), ("8", 2)])
+def test_eroding_a_thick_stroke_thins_it_and_opens_its_loops_wider(shape, loops):
+    thick = drawn(shape, 16)
+    thinned = erode(thick, 5)
+    assert holes(thinned) == loops
+    assert stroke_width(thinned[None])[0] == pytest.approx(stroke_width(thick[None])[0] - 10, abs=1.5)
+    assert (thinned <= thick).all()  # nothing is added

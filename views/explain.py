@@ -77,7 +77,7 @@ TRAIN_TAGLINE = (
 PRESETS = {
     "lesson": "for a lesson: 1 x 128 units, 3 epochs, 98.5% or more in under 2 min on 2 CPU cores",
     "longer": "the lesson's model for 8 epochs: 99% or more in about 4 min on 2 CPU cores",
-    "default": "the classroom model that ships (2 x 128 units, 20 epochs, about 40 min on 2 CPU cores)",
+    "default": "the classroom model that ships (2 x 128 units, 30 epochs, about 31 min on 2 CPU cores)",
     "morvan": "Morvan Zhou's tutorial (1 x 128 units, about 2 min on 2 CPU cores)",
     "notebook": "the classic notebook (1 x 128 units, one epoch, about 4 min on 2 CPU cores)",
     "qiita": "raw rows into 1 x 128 units (about 1 min on 2 CPU cores)",

@@ -10,6 +10,7 @@ from views.reading_figures import answer_spec, reading_spec
 
 STATE_CHOICES = {"h (hidden)": "hidden", "c (cell)": "cell", "gates": None}
 STEP_WIDTH = 112  # pixels: each picture of "How your picture became 28 x 28", with its caption under it
+STROKE_CHANGES = {"thickened": "thin strokes thickened to MNIST's pen width", "thinned": "thick strokes thinned to MNIST's pen width"}
 GATE_CHOICES = {title: key for key, (title, _) in explain.STATES.items() if key.startswith("gate:")}
 
 
@@ -25,7 +26,7 @@ def show_model_view(digit: Digit, presenter: bool) -> None:
         return
     steps = (
         (pixelated(prepared.crop, 1), "cropped to the ink"),
-        *([(pixelated(prepared.thickened, 1), "thin strokes thickened to MNIST's pen width")] if prepared.thickened is not None else []),
+        *([(pixelated(prepared.restroked, 1), STROKE_CHANGES[prepared.stroke_change])] if prepared.restroked is not None else []),
         (pixelated(prepared.boxed, 5), "shrunk to fit 20 x 20"),
         (pixelated(prepared.image, 4), "centred in 28 x 28"),
     )
