@@ -1,7 +1,7 @@
 """How well does a model read digits drawn as people draw on a canvas? Models side by side, on the same digits.
 
     MNIST_DIR=../shared/mnist python bench/bench_drawn_digits.py runs/lesson/model.keras
-    MNIST_DIR=../shared/mnist python bench/bench_drawn_digits.py --digits 500 --seeds 0 1 2 a/model.keras b/model.keras
+    MNIST_DIR=../shared/mnist python bench/bench_drawn_digits.py a/model.keras b/model.keras --digits 500 --seeds 0 1 2
 
 Every k-th MNIST test digit (1,000 by default), redrawn in every style of harness/drawn_digits.py (plain, inverted,
 transparent, thick, thin, small, large, a round brush along the skeleton, blurred, scanned at low resolution),
