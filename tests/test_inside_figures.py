@@ -148,11 +148,13 @@ def test_compare_draws_only_the_contenders_solid_then_dotted(shipped):
     assert [t["name"] for t in spec["data"] if t.get("showlegend", True)] == ["A: a seven", "B: a one"]  # the legend names the readings
 
 
-def test_compare_names_each_line_where_it_peaks_apart_even_where_the_peaks_meet(shipped):
-    _, _, _, reading = shipped
+def test_compare_names_each_line_where_it_peaks_apart_even_where_the_peaks_meet():
+    rising = np.linspace(0.0, 1.0, ROWS)
+    seven = np.zeros((ROWS, NUM_CLASSES))
+    seven[:, 7], seven[:, 2] = rising, 1.0 - rising  # a 2 at first, then a 7 that peaks at the last row
     sure = np.zeros((ROWS, NUM_CLASSES))
-    sure[:, 1] = 1.0  # a one from the first row to the last: it peaks at the end, where the seven's own line does too
-    spec = valid(report_figures.compare_figure([("A: a seven", reading.step_probs), ("B: a one", sure)]))
+    sure[:, 1] = 1.0  # a one from the first row to the last: it peaks at the end, where the seven's line does too
+    spec = valid(report_figures.compare_figure([("A: a seven", seven), ("B: a one", sure)]))
     labels = {t["text"][0]: t for t in spec["data"] if t["mode"] == "text"}
     lines = {t["name"]: t for t in spec["data"] if t["mode"] == "lines" and t.get("showlegend") is False}
     assert set(labels) == {f"<b>{name}</b>" for name in lines}  # every line named, "A: 7" and so on
