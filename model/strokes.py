@@ -1,4 +1,4 @@
-"""Strokes as lines: a drawing's skeleton, its stroke width, and a round pen drawn along a skeleton.
+"""Strokes as lines: a drawing's skeleton, its stroke width, a round pen drawn along a skeleton, and erosion by a disc.
 
 Numpy on batches of masks, so that a whole training set can be redrawn in a minute
 (training/canvas_style.py) and one drawing in a few milliseconds (model/preprocess.py).
