@@ -20,7 +20,7 @@ from model.strokes import skeleton
 
 CANVAS = 360  # the app's canvas on a desktop
 SIZE_RANGE = (0.25, 0.9)  # the digit's side as a share of the canvas
-STROKES = {"own": 0.2, "thick": 0.3, "thin": 0.15, "brush": 0.35}  # how often each stroke is drawn
+STROKES = {"own": 0.15, "thick": 0.35, "thin": 0.2, "brush": 0.3}  # how often each stroke is drawn: thick and thin, the hardest, most
 FINISHES = {"none": 0.7, "blurred": 0.15, "scanned": 0.15}  # and what happens to the picture after
 SKELETON_SCALE = 3  # skeletons are found at 84x84, enough for a brush path
 CHUNK = 2_000  # digits a worker draws at a time
