@@ -6,7 +6,6 @@ MNIST_DIR=<MNIST folder> python docs/take_screenshots.py [--out docs/screenshots
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +28,7 @@ from harness.browser import (  # noqa: E402
 from harness.race import race_one_digit, wait_for_race  # noqa: E402
 from harness.server import streamlit_server  # noqa: E402
 from model.samples import load_samples  # noqa: E402
+from views.sharing import NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 STILL_AT = "!seen.moving && seen.row === arg"
@@ -93,9 +93,9 @@ def class_wall(browser, url: str, out: Path) -> None:
     student = browser.new_page(viewport={"width": 1440, "height": 1000})
     for sample, nickname in zip(shared, NICKNAMES, strict=True):
         student.goto(f"{url}/?sample={sample.index}")
-        student.get_by_label("Nickname (optional)", exact=True).fill(nickname)
-        student.get_by_role("button", name="Share with the class").click()
-        student.get_by_text(re.compile("on the class wall")).wait_for(timeout=60_000)
+        student.get_by_label(NICKNAME_LABEL, exact=True).fill(nickname)
+        student.get_by_role("button", name=SHARE_BUTTON).click()
+        student.get_by_text(ON_THE_WALL).wait_for(timeout=60_000)
     wall = browser.new_page(viewport={"width": 1280, "height": 720})
     wall.goto(f"{url}/wall?present=true")
     wall.get_by_text(f"{len(shared)} digits, ", exact=False).wait_for(timeout=60_000)

@@ -10,6 +10,8 @@ from views.wall_store import NICKNAME_LIMIT, NicknameError, shared_wall
 
 SHARER_KEY = "wall_sharer"  # a random name for this browser session, so that one picture is shared once
 MEANT = [str(d) for d in range(10)]
+SHARE_BUTTON, NICKNAME_LABEL, MEANT_LABEL = "Share with the class", "Nickname (optional)", "The digit you meant (optional)"
+ON_THE_WALL = "on the class wall"  # in both answers to a share, new or already there
 NICKNAME_HELP = "Shown under your digit on the class wall. Leave it empty to share without a name."
 MEANT_HELP = "The wall counts a digit read as another one as misread."
 
@@ -21,17 +23,17 @@ def _sharer() -> str:
 def share_form(digit: Digit, reading: Reading) -> None:
     """Only the 28x28 picture, the network's answer and an optional nickname go to the wall; nothing is written to disk."""
     with st.form("share", enter_to_submit=False):
-        st.subheader("Share with the class")
+        st.subheader(SHARE_BUTTON)
         nickname = st.text_input(
-            "Nickname (optional)",
+            NICKNAME_LABEL,
             max_chars=NICKNAME_LIMIT,
             key="share_nickname",
             help=NICKNAME_HELP,
         )
         meant = None
         if digit.label is None:
-            meant = st.pills("The digit you meant (optional)", MEANT, key="share_meant", help=MEANT_HELP)
-        shared = st.form_submit_button("Share with the class", icon=":material/groups:")
+            meant = st.pills(MEANT_LABEL, MEANT, key="share_meant", help=MEANT_HELP)
+        shared = st.form_submit_button(SHARE_BUTTON, icon=":material/groups:")
     if not shared:
         return
     drawn_as = digit.label if digit.label is not None else (int(meant) if meant is not None else None)
@@ -41,6 +43,6 @@ def share_form(digit: Digit, reading: Reading) -> None:
         st.error(str(error))
         return
     if new:
-        st.success(f"Shared: your digit is number {on_wall.number} on the class wall.")
+        st.success(f"Shared: your digit is number {on_wall.number} {ON_THE_WALL}.")
     else:
-        st.info(f"This digit is already on the class wall, as number {on_wall.number}.")
+        st.info(f"This digit is already {ON_THE_WALL}, as number {on_wall.number}.")

@@ -27,8 +27,9 @@ from harness.browser import (
 )
 from harness.layout import SCREENS
 from harness.load.drawing import leaning
-from harness.load.protocol import ON_THE_WALL, SHARE_BUTTON, SHARE_NICKNAME, Shared, StudentError, shared_as_said
+from harness.load.protocol import Shared, StudentError, shared_as_said
 from views.explain import INVITE_DRAW
+from views.sharing import NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON
 
 # Whatever the Prediction shows after the mouse-up (a misread is not a failure of the server).
 WAIT_FOR_ANY_PREDICTION = """() => {
@@ -120,7 +121,7 @@ class BrowserStudent(Tab):
         """Type the nickname, choose the digit meant, press Share with the class, and wait for the page to say so."""
         started = time.perf_counter()
         form = self.page.locator(FORM).filter(has_text=SHARE_BUTTON)
-        await form.get_by_label(SHARE_NICKNAME, exact=True).fill(nickname, timeout=PAGE_TIMEOUT_MS)
+        await form.get_by_label(NICKNAME_LABEL, exact=True).fill(nickname, timeout=PAGE_TIMEOUT_MS)
         if meant is not None:
             await form.get_by_role("radio", name=meant, exact=True).click(timeout=PAGE_TIMEOUT_MS)  # a pill
         await form.get_by_role("button", name=SHARE_BUTTON).click(timeout=PAGE_TIMEOUT_MS)

@@ -35,6 +35,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
 
 from harness.load.drawing import canvas_value
+from views.sharing import MEANT_LABEL, NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON  # the Share form, found by its labels
 
 CLEAR_BUTTON = "Clear the canvas"
 CANVAS_COMPONENT = "streamlit_drawable_canvas"  # the canvas's component name ends so
@@ -42,9 +43,6 @@ SOURCE, UPLOADER = "source", "uploader"  # the Read page's choice of input, and 
 UPLOAD_CHOICE = "Upload"
 XSRF_COOKIE = "_streamlit_xsrf"
 UPLOAD_CHOSEN = ("string_array_value", StringArray(data=[UPLOAD_CHOICE]))
-# The Read page's Share form (views/sharing.py), its widgets found by their labels as the canvas's are by kind.
-SHARE_BUTTON, SHARE_NICKNAME, SHARE_MEANT = "Share with the class", "Nickname (optional)", "The digit you meant (optional)"
-ON_THE_WALL = "on the class wall"  # in what the page says after a share: "Shared: your digit is number 12 on the class wall."
 FINISHED = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
 RERUN_TIMEOUT_S = 60.0
 
@@ -61,7 +59,7 @@ class Rerun:
     prediction_s: float | None = None  # from sending the rerun to the Prediction arriving
     finished_s: float | None = None  # from sending the rerun to the end of the run
     received_bytes: int = 0
-    widget_ids: dict[str, str] = field(default_factory=dict)  # "canvas", CLEAR_BUTTON, SOURCE, UPLOADER, SHARE_* -> element id
+    widget_ids: dict[str, str] = field(default_factory=dict)  # "canvas", SOURCE, UPLOADER, or a Clear or Share widget's label -> element id
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what the page warned of (not an error of the student)
     notices: list[str] = field(default_factory=list)  # what the page said in a success or info box
@@ -79,10 +77,10 @@ def _ids_and_errors(message: ForwardMsg, rerun: Rerun, started: float) -> None:
         rerun.widget_ids[element.button.label] = element.button.id
     elif kind == "button_group" and UPLOAD_CHOICE in [option.content for option in element.button_group.options]:
         rerun.widget_ids[SOURCE] = element.button_group.id
-    elif kind == "button_group" and element.button_group.label == SHARE_MEANT:
-        rerun.widget_ids[SHARE_MEANT] = element.button_group.id
-    elif kind == "text_input" and element.text_input.label == SHARE_NICKNAME:
-        rerun.widget_ids[SHARE_NICKNAME] = element.text_input.id
+    elif kind == "button_group" and element.button_group.label == MEANT_LABEL:
+        rerun.widget_ids[MEANT_LABEL] = element.button_group.id
+    elif kind == "text_input" and element.text_input.label == NICKNAME_LABEL:
+        rerun.widget_ids[NICKNAME_LABEL] = element.text_input.id
     elif kind == "file_uploader":
         rerun.widget_ids[UPLOADER] = element.file_uploader.id
     elif kind == "exception":
@@ -151,11 +149,11 @@ class ProtocolStudent:
         """
         if SHARE_BUTTON not in self.widget_ids:
             raise StudentError("the page showed no Share with the class button")
-        widgets = {self.widget_ids[SHARE_NICKNAME]: ("string_value", nickname), self.widget_ids[SHARE_BUTTON]: ("trigger_value", True)}
+        widgets = {self.widget_ids[NICKNAME_LABEL]: ("string_value", nickname), self.widget_ids[SHARE_BUTTON]: ("trigger_value", True)}
         if self._drawing is not None:  # the page reads the drawing again in the run that shares it
             widgets[self.widget_ids["canvas"]] = ("json_value", self._drawing)
-        if meant is not None and SHARE_MEANT in self.widget_ids:
-            widgets[self.widget_ids[SHARE_MEANT]] = ("string_array_value", StringArray(data=[meant]))
+        if meant is not None and MEANT_LABEL in self.widget_ids:
+            widgets[self.widget_ids[MEANT_LABEL]] = ("string_array_value", StringArray(data=[meant]))
         rerun = await self._rerun(widgets)
         said = next((notice for notice in rerun.notices if ON_THE_WALL in notice), None)
         if said is None:
