@@ -21,6 +21,9 @@ from model.strokes import erode
 FIELD = 28  # the MNIST image
 BOX = 20  # the box the digit is fitted into
 INK_THRESHOLD = 0.2  # ink fraction above which a pixel counts as drawn
+FAINT_INK = 0.02  # fainter ink counts only where it joins drawn ink: a pencil's light end, a hairline gone grey
+FAINT_REACH = 1.0  # how far faint ink may run on from the drawn ink, as a share of the drawing's longest side
+JOIN_SIDE = 160  # faint ink is followed on a copy reduced to at most this side, so that a large picture stays fast
 MIN_INK_PIXELS = 3
 MIN_EXTENT = 0.04  # a drawing whose longest side is under 4% of the image is a speck, not a digit
 WORK_SIZE = 96  # the crop's longest side while strokes are measured and adjusted
@@ -263,6 +266,48 @@ def _to_mnist_pen(crop: np.ndarray) -> tuple[np.ndarray, str | None]:
     return np.asarray(Image.fromarray(work, mode="F").filter(ImageFilter.MaxFilter(size)), np.float32), "thickened"
 
 
+def _grow(seeds: np.ndarray, allowed: np.ndarray, steps: int) -> np.ndarray:
+    """seeds grown into the allowed pixels that touch them (eight neighbours), at most `steps` pixels far."""
+    grown = seeds & allowed
+    for _ in range(steps):
+        padded = np.pad(grown, 1)
+        wider = grown.copy()
+        for row in range(3):
+            for col in range(3):
+                wider |= padded[row : row + grown.shape[0], col : col + grown.shape[1]]
+        wider &= allowed
+        if wider.sum() == grown.sum():
+            break
+        grown = wider
+    return grown
+
+
+def _faint_joins(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The faint ink that joins the drawn pixels (mask), found on a copy max-pooled to at most JOIN_SIDE.
+
+    A fine pen or a light pencil leaves parts of a stroke fainter than INK_THRESHOLD: boxed without them,
+    the top of a 0 is cut off and it reads as a 6. Faint ink on its own, a smudge, stays out; so does all
+    faint ink on a photo whose paper is itself that uneven (its border says how uneven), lest shadows and
+    grain widen the box.
+    """
+    border = np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]])
+    faint = max(FAINT_INK, 2 * float(np.percentile(border, 99)))
+    if faint >= INK_THRESHOLD:
+        return np.zeros_like(mask)
+    rows, cols = np.nonzero(mask)
+    extent = max(rows.max() - rows.min(), cols.max() - cols.min()) + 1
+    block = -(-max(ink.shape) // JOIN_SIDE)  # ceiling division
+    height, width = -(-ink.shape[0] // block), -(-ink.shape[1] // block)
+    padded = np.zeros((height * block, width * block), np.float32)
+    padded[: ink.shape[0], : ink.shape[1]] = ink
+    pooled = np.maximum.reduce([padded[row::block, col::block] for row in range(block) for col in range(block)])
+    seeds = np.zeros((height, width), bool)
+    seeds[rows // block, cols // block] = True
+    joined = _grow(seeds, pooled > faint, int(np.ceil(FAINT_REACH * extent / block)))
+    reached = np.repeat(np.repeat(joined, block, 0), block, 1)[: ink.shape[0], : ink.shape[1]]
+    return reached & (ink > faint) & ~mask
+
+
 def centre_of_mass(ink: np.ndarray) -> tuple[float, float]:
     rows, cols = np.indices(ink.shape)
     total = ink.sum()
@@ -276,9 +321,11 @@ def preprocess(image: np.ndarray) -> Preprocessed:
     if mask.sum() < MIN_INK_PIXELS:
         return Preprocessed(None, ink, None, None, inverted, "Nothing drawn yet.")
     rows, cols = np.nonzero(mask)
-    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-    if max(bottom - top, right - left) < MIN_EXTENT * max(ink.shape):
+    if max(np.ptp(rows), np.ptp(cols)) + 1 < MIN_EXTENT * max(ink.shape):
         return Preprocessed(None, ink, None, None, inverted, "The drawing is too small to be a digit.")
+    faint = _faint_joins(ink, mask)
+    rows, cols = np.nonzero(mask | faint)
+    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
     crop = ink[top:bottom, left:right] / ink.max()  # faint pencil or grey ink becomes full strength
     strokes, stroke_change = _to_mnist_pen(crop)
     boxed = _fit(strokes, BOX)

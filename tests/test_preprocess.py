@@ -104,6 +104,41 @@ def test_thin_and_thick_strokes_come_out_alike():
         assert 0.5 < (image > 0.5).sum() / (normal > 0.5).sum() < 2.0
 
 
+def zero_with_a_faint_top(faint: int, smudge: int = 0) -> np.ndarray:
+    """A "0" 300 px tall whose top arc is drawn at ink level `faint` (of 255), as a fine pen or a light pencil leaves
+    it, and, if `smudge`, a faint blot of that level well apart from it."""
+    image = Image.new("L", (400, 400), 0)
+    pen = ImageDraw.Draw(image)
+    box = (110, 50, 290, 350)
+    pen.ellipse(box, outline=faint, width=4)
+    pen.arc(box, start=340, end=200, fill=255, width=4)  # clockwise from upper right, through the bottom, to upper left
+    if smudge:
+        pen.ellipse((10, 370, 30, 390), fill=smudge)
+    return np.asarray(image)
+
+
+def test_the_faint_part_of_a_stroke_is_boxed_with_it():
+    """Boxed without its faint top, a 0 becomes a U."""
+    assert preprocess(zero_with_a_faint_top(faint=30)).crop.shape[0] >= 300
+    assert preprocess(zero_with_a_faint_top(faint=0)).crop.shape[0] < 280  # the U: what is boxed without the top
+
+
+def test_faint_ink_apart_from_the_digit_stays_out():
+    alone = preprocess(zero_with_a_faint_top(faint=255)).crop
+    smudged = preprocess(zero_with_a_faint_top(faint=255, smudge=30)).crop
+    assert smudged.shape == alone.shape
+
+
+def test_a_grainy_unevenly_lit_photo_is_boxed_by_its_ink_alone():
+    """On paper whose grain and shadow are as dark as a faint stroke, faint ink is not followed: the box stays on the digit."""
+    rng = np.random.default_rng(0)
+    clean = draw_seven(size=600, width=30).astype(np.float32)
+    shadow = 1 - 0.2 * np.linspace(0, 1, 600)[None, :]
+    photo = np.clip(clean * shadow * 0.85 + 20 + rng.normal(0, 5, clean.shape), 0, 255).astype(np.uint8)
+    taken = np.asarray(Image.open(io.BytesIO(encoded(photo, "JPEG"))))
+    np.testing.assert_allclose(preprocess(taken).crop.shape, preprocess(draw_seven(size=600, width=30)).crop.shape, atol=2)
+
+
 @pytest.mark.parametrize(
     "image",
     [np.zeros((280, 280), np.uint8), np.full((280, 280), 255, np.uint8), np.zeros((280, 280, 4), np.uint8)],
