@@ -202,6 +202,11 @@ def _reduced(image: Image.Image, factor: int) -> Image.Image:
     return reduced
 
 
+def _border(image: np.ndarray) -> np.ndarray:
+    """The outermost pixels, where there is only paper unless the digit runs off the picture."""
+    return np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+
+
 def to_ink(image: np.ndarray) -> tuple[np.ndarray, bool]:
     """Ink in [0, 1] (1 = drawn) and whether the input was dark-on-light."""
     pixels = np.asarray(image)
@@ -216,7 +221,7 @@ def to_ink(image: np.ndarray) -> tuple[np.ndarray, bool]:
         pixels = pixels[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32)
     if pixels.ndim != 2:
         raise ImageError(f"expected a grey, RGB or RGBA image, got an array of shape {pixels.shape}")
-    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    border = _border(pixels)
     inverted = bool(np.median(border) > 0.5)  # a light border means dark ink on paper
     ink = 1.0 - pixels if inverted else pixels
     background = float(np.median(1.0 - border if inverted else border))
@@ -290,7 +295,7 @@ def _faint_joins(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
     faint ink on a photo whose paper is itself that uneven (its border says how uneven), lest shadows and
     grain widen the box.
     """
-    border = np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]])
+    border = _border(ink)
     faint = max(FAINT_INK, 2 * float(np.percentile(border, 99)))
     if faint >= INK_THRESHOLD:
         return np.zeros_like(mask)
