@@ -287,30 +287,26 @@ def _grow(seeds: np.ndarray, allowed: np.ndarray, steps: int) -> np.ndarray:
     return grown
 
 
-def _faint_joins(ink: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The faint ink that joins the drawn pixels (mask), found on a copy max-pooled to at most JOIN_SIDE.
+def _with_faint_joins(ink: np.ndarray, mask: np.ndarray, extent: int) -> np.ndarray:
+    """The drawn pixels (mask, `extent` pixels at its longest) and the faint ink that joins them, followed on a
+    copy max-pooled to at most JOIN_SIDE.
 
     A fine pen or a light pencil leaves parts of a stroke fainter than INK_THRESHOLD: boxed without them,
     the top of a 0 is cut off and it reads as a 6. Faint ink on its own, a smudge, stays out; so does all
     faint ink on a photo whose paper is itself that uneven (its border says how uneven), lest shadows and
     grain widen the box.
     """
-    border = _border(ink)
-    faint = max(FAINT_INK, 2 * float(np.percentile(border, 99)))
+    faint = max(FAINT_INK, 2 * float(np.percentile(_border(ink), 99)))
     if faint >= INK_THRESHOLD:
-        return np.zeros_like(mask)
-    rows, cols = np.nonzero(mask)
-    extent = max(rows.max() - rows.min(), cols.max() - cols.min()) + 1
+        return mask
     block = -(-max(ink.shape) // JOIN_SIDE)  # ceiling division
     height, width = -(-ink.shape[0] // block), -(-ink.shape[1] // block)
     padded = np.zeros((height * block, width * block), np.float32)
     padded[: ink.shape[0], : ink.shape[1]] = ink
     pooled = np.maximum.reduce([padded[row::block, col::block] for row in range(block) for col in range(block)])
-    seeds = np.zeros((height, width), bool)
-    seeds[rows // block, cols // block] = True
-    joined = _grow(seeds, pooled > faint, int(np.ceil(FAINT_REACH * extent / block)))
+    joined = _grow(pooled > INK_THRESHOLD, pooled > faint, int(np.ceil(FAINT_REACH * extent / block)))
     reached = np.repeat(np.repeat(joined, block, 0), block, 1)[: ink.shape[0], : ink.shape[1]]
-    return reached & (ink > faint) & ~mask
+    return mask | (reached & (ink > faint))
 
 
 def centre_of_mass(ink: np.ndarray) -> tuple[float, float]:
@@ -326,10 +322,10 @@ def preprocess(image: np.ndarray) -> Preprocessed:
     if mask.sum() < MIN_INK_PIXELS:
         return Preprocessed(None, ink, None, None, inverted, "Nothing drawn yet.")
     rows, cols = np.nonzero(mask)
-    if max(np.ptp(rows), np.ptp(cols)) + 1 < MIN_EXTENT * max(ink.shape):
+    extent = max(np.ptp(rows), np.ptp(cols)) + 1
+    if extent < MIN_EXTENT * max(ink.shape):
         return Preprocessed(None, ink, None, None, inverted, "The drawing is too small to be a digit.")
-    faint = _faint_joins(ink, mask)
-    rows, cols = np.nonzero(mask | faint)
+    rows, cols = np.nonzero(_with_faint_joins(ink, mask, int(extent)))
     top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
     crop = ink[top:bottom, left:right] / ink.max()  # faint pencil or grey ink becomes full strength
     strokes, stroke_change = _to_mnist_pen(crop)
