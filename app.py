@@ -10,12 +10,12 @@ from training.devices import prepare_environment
 prepare_environment()  # before any page imports Keras
 st.set_page_config(page_title="Row Reader", page_icon="✍️", layout="wide")
 pages = [
-    st.Page("views/read_page.py", title="Read", icon=":material/draw:", default=True),
-    st.Page("views/inside_page.py", title="Look inside", icon=":material/biotech:", url_path="inside"),
-    st.Page("views/race_page.py", title="Race", icon=":material/timer:", url_path="race"),
-    st.Page("views/wall_page.py", title="Class wall", icon=":material/groups:", url_path="wall"),
-    st.Page("views/train_page.py", title="Train", icon=":material/monitoring:", url_path="train"),
-    st.Page("views/about_page.py", title="About", icon=":material/info:", url_path="about"),
+    st.Page("views/pages/read.py", title="Read", icon=":material/draw:", default=True),
+    st.Page("views/pages/inside.py", title="Look inside", icon=":material/biotech:", url_path="inside"),
+    st.Page("views/pages/race.py", title="Race", icon=":material/timer:", url_path="race"),
+    st.Page("views/pages/wall.py", title="Class wall", icon=":material/groups:", url_path="wall"),
+    st.Page("views/pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
+    st.Page("views/pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ]
 page = st.navigation(pages, position="top")
 # Below 768 px Streamlit folds the page names into a menu button; a phone shows them as a row of links instead.

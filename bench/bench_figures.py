@@ -3,7 +3,7 @@
     python bench/bench_figures.py [--repeats 30] [--figures map unit]
 
 Builds every figure the app shows from the shipped model, its report and a gallery seven, the way
-the app does: a plain spec wrapped in views.plotting.ReadyFigure, which st.plotly_chart sends without
+the app does: a plain spec wrapped in views.figures.plotting.ReadyFigure, which st.plotly_chart sends without
 validating it. Beside it, in the same run, the same spec goes through plotly.py's objects with
 validation, go.Figure(spec), as a figure built with go.Figure, make_subplots or add_vline would.
 Prints min / median / max per figure for both, and the size of the JSON the browser receives.
@@ -41,7 +41,8 @@ from model.report import load_report  # noqa: E402
 from model.samples import load_samples  # noqa: E402
 from model.storage import load_model  # noqa: E402
 from model.xray import read_digit  # noqa: E402
-from views import hidden_state_figures, report_figures  # noqa: E402
+from views.figures import hidden_state as hidden_state_figures  # noqa: E402
+from views.figures import report as report_figures  # noqa: E402
 
 GRIDS = {  # the functools.cache'd layouts that make_subplots works out
     "unit": hidden_state_figures._small_multiples,
@@ -51,7 +52,7 @@ GRIDS = {  # the functools.cache'd layouts that make_subplots works out
 
 def figure_builders() -> dict[str, Callable[[], go.Figure]]:
     """Each plotly figure as the app calls it: the Look inside page's seven (the Read page's reading is drawn by its
-    own player from a spec: views/reading_figures.py)."""
+    own player from a spec: views/players/reading_spec.py)."""
     loaded = load_model()
     report = load_report(loaded.path, loaded.weights)
     if report is None:

@@ -28,7 +28,7 @@ from harness.browser import (  # noqa: E402
 from harness.race import race_one_digit, wait_for_race  # noqa: E402
 from harness.server import streamlit_server  # noqa: E402
 from model.samples import load_samples  # noqa: E402
-from views.sharing import NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON  # noqa: E402
+from views.parts.sharing import NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 STILL_AT = "!seen.moving && seen.row === arg"

@@ -7,7 +7,7 @@ script state, plotly's animation state), never on a fixed time.
 import re
 from contextlib import contextmanager
 
-from views.explain import INVITE_DRAW
+from views.words import INVITE_DRAW
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]

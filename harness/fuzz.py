@@ -29,7 +29,7 @@ import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP = REPO_ROOT / "app.py"
-TRAIN_PAGE = "views/train_page.py"
+TRAIN_PAGE = "views/pages/train.py"
 CASE_TIMEOUT_S = 120  # bounds a hang, far above any case's own time; never a measure of speed
 FOREIGN_HOST = "example.invalid"  # where injected links point: they must never reach a page as links
 MESSAGE, SAFE, FAILURE, SKIPPED = "message", "safe", "failure", "skipped"
@@ -1338,12 +1338,12 @@ def _run_command_line(case: Case, argv: list[str]) -> Outcome:
 
 
 def _run_canvas(case: Case, value, folder: Path) -> Outcome:
-    """views/inputs.py's reading of the canvas component's value (its `drawing.data`), then preprocessing, as draw() does."""
+    """views/parts/inputs.py's reading of the canvas component's value (its `drawing.data`), then preprocessing, as draw() does."""
     from streamlit.testing.v1 import AppTest
 
     entry = canvas_entry_point()
     if entry is None:
-        return Outcome(SKIPPED, "views/inputs.py has no function yet that turns a canvas value into pixels or a message")
+        return Outcome(SKIPPED, "views/parts/inputs.py has no function yet that turns a canvas value into pixels or a message")
     app = AppTest.from_function(_canvas_script, args=(entry, value), default_timeout=CASE_TIMEOUT_S)
     outcome = _page_outcome(app, case, (), title=None)
     if outcome.verdict == FAILURE:
@@ -1361,19 +1361,19 @@ def _run_canvas(case: Case, value, folder: Path) -> Outcome:
 
 
 def canvas_entry_point() -> str | None:
-    """The name of views/inputs.py's function from a canvas result to pixels, when it has one."""
-    source = (REPO_ROOT / "views" / "inputs.py").read_text(encoding="utf-8")
+    """The name of views/parts/inputs.py's function from a canvas result to pixels, when it has one."""
+    source = (REPO_ROOT / "views" / "parts" / "inputs.py").read_text(encoding="utf-8")
     names = ("canvas_image", "image_from_canvas", "canvas_pixels", "read_canvas")
     return next((name for name in names if re.search(rf"^def {name}\(", source, re.MULTILINE)), None)
 
 
 def _canvas_script(entry, value):
-    """Runs inside AppTest, from its source: views/inputs.py imports the canvas component, which needs a Streamlit script."""
+    """Runs inside AppTest, from its source: views/parts/inputs.py imports the canvas component, which needs a Streamlit script."""
     import streamlit as st
     from streamlit_drawable_canvas import CanvasResult
 
     from model.preprocess import ImageError, preprocess
-    from views import inputs
+    from views.parts import inputs
 
     try:
         pixels = getattr(inputs, entry)(CanvasResult(json_data=None, image_data_url=value, return_image_data=True))

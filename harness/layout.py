@@ -52,7 +52,7 @@ OVERFLOW = """() => {
 CHARTS_FIT = """() => [...document.querySelectorAll('.js-plotly-plot')].every(
   plot => !plot._fullLayout || Math.abs(plot._fullLayout.width - plot.parentElement.getBoundingClientRect().width) <= 1)"""
 # The drawing canvas resized for its column: the Read page measures the new width and reruns with a canvas to fit
-# (views/screen.py). The canvas sits in its component's open shadow root, in a box that would scroll sideways.
+# (views/parts/screen.py). The canvas sits in its component's open shadow root, in a box that would scroll sideways.
 CANVAS_FITS = """() => [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')].every(host => {
   const box = host.shadowRoot && host.shadowRoot.querySelector('.dc-scroll');
   return !box || box.scrollWidth <= box.clientWidth;

@@ -1,4 +1,4 @@
-// The race player (mounted by views/race_player.py): a digit uncovered one row at a time, and ten digit buttons.
+// The race player (mounted by views/players/race.py): a digit uncovered one row at a time, and ten digit buttons.
 //
 // Phases of one digit: "ready" (covered, a Start button: nobody loses rows reading the instructions), "racing" (a row
 // more every data.row_ms; tap a digit or press its key; a wrong one is marked and costs data.penalty rows), "done"

@@ -1,4 +1,4 @@
-// The reading player (mounted by views/reading_player.py): the digit, a state map, the probabilities after the row and row by row.
+// The reading player (mounted by views/players/reading.py): the digit, a state map, the probabilities after the row and row by row.
 //
 // Streamlit calls the default export with a new `data` whenever the script sends one (a new digit, another state or
 // layer); playing, stepping and the speed never go back to the server. The row shown, whether it plays and the speed

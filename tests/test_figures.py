@@ -10,9 +10,9 @@ from model.config import ROWS
 from model.samples import choose_samples, load_samples
 from model.storage import load_model
 from model.xray import read_digit
-from views.explain import STATES
-from views.plotting import packed, pixelated
-from views.reading_figures import answer_spec, reading_spec, state_matrix
+from views.figures.plotting import packed, pixelated
+from views.players.reading_spec import answer_spec, reading_spec, state_matrix
+from views.words import STATES
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,7 @@ def _warning_page(markdown: str):
     ],
 )
 def test_the_judge_reads_a_page_as_a_person_does_escapes_undone(markdown, cause):
-    """views/explain.plain escapes punctuation: what the escapes hide from a pattern, the person still reads, or clicks."""
+    """views/words.plain escapes punctuation: what the escapes hide from a pattern, the person still reads, or clicks."""
     from streamlit.testing.v1 import AppTest
 
     case = fuzz.Case("query", "a page", lambda folder: None, fuzz.EITHER)
@@ -82,7 +82,7 @@ def test_the_judge_reads_a_page_as_a_person_does_escapes_undone(markdown, cause)
 def test_the_judge_passes_input_shown_escaped_as_text():
     from streamlit.testing.v1 import AppTest
 
-    from views.explain import plain
+    from views.words import plain
 
     case = fuzz.Case("query", "a page", lambda folder: None, fuzz.EITHER)
     typed = f"[click me](http://{fuzz.FOREIGN_HOST}/phish) <img src=http://{fuzz.FOREIGN_HOST}/x.png> <script>alert(1)</script>"

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from harness.drawn_digits import draw_seven  # noqa: E402
 from harness.load.drawing import canvas_value  # noqa: E402
 from tests.app_pages import prediction, texts  # noqa: E402
-from views.explain import INVITE_DRAW  # noqa: E402
+from views.words import INVITE_DRAW  # noqa: E402
 
 CANVAS_KEY = "canvas-0"  # the first canvas of a session (views/inputs.draw)
 INTERNALS = re.compile(r"\b0x[0-9a-f]{4,}|BytesIO|Errno|Traceback|Error\b|object has no attribute|unpack")
@@ -111,7 +111,7 @@ def test_a_drawing_sent_by_the_canvas_is_read():
     ids=["nan", "inf", "-inf", "text", "none", "bool", "huge", "negative", "fraction"],
 )  # fmt: skip
 def test_a_forged_brush_width_is_clamped_or_the_default(forged, width):
-    """views.inputs cannot be imported outside a running page (the canvas component registers itself), so the
+    """views.parts.inputs cannot be imported outside a running page (the canvas component registers itself), so the
     slider's own ends and default say what is expected."""
     slider = read_page().slider(key="brush")
     expected = {"default": slider.value, "max": slider.max, "min": slider.min}.get(width, width)

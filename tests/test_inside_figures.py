@@ -14,7 +14,8 @@ from model.report import load_report
 from model.samples import load_samples
 from model.storage import load_model
 from model.xray import read_digit
-from views import hidden_state_figures, report_figures
+from views.figures import hidden_state as hidden_state_figures
+from views.figures import report as report_figures
 
 
 @pytest.fixture(scope="module")

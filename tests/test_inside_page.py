@@ -13,7 +13,7 @@ from model.storage import DEFAULT_MODEL_PATH  # noqa: E402
 from tests.app_pages import TRICKY, assert_shown_as_text, texts, tricky_labels  # noqa: E402
 from tests.training_runs import finished_run  # noqa: E402
 
-INSIDE_PAGE = "views/inside_page.py"
+INSIDE_PAGE = "views/pages/inside.py"
 VIEWS = ("Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare")  # as the page names them
 SHIPPED_REPORT = read_report(report_path(DEFAULT_MODEL_PATH))
 
@@ -130,7 +130,7 @@ def test_building_a_missing_report_shows_it(runs, mnist_dir, monkeypatch):
 def test_the_read_page_keeps_its_chosen_sample_while_one_looks_inside(runs, no_mnist):
     sample = next(s for s in load_samples().values() if s.label == 8)
     app = open_inside(sample=sample.index)
-    app.switch_page("views/read_page.py").run()
+    app.switch_page("views/pages/read.py").run()
     assert app.segmented_control(key="source").value == "Samples"
     assert app.selectbox(key="sample").value == sample.index
 

@@ -13,8 +13,10 @@ from model.samples import load_samples
 from model.storage import load_model
 from model.xray import read_digit
 from training.progress import Curve, TrainingCurves
-from views import hidden_state_figures, report_figures, train_figures
-from views.plotting import CLASS_COLOURS, MIN_TEXT_PX, NOW_COLOUR, TEXT
+from views.figures import hidden_state as hidden_state_figures
+from views.figures import report as report_figures
+from views.figures import training as train_figures
+from views.figures.plotting import CLASS_COLOURS, MIN_TEXT_PX, NOW_COLOUR, TEXT
 
 DEFICIENCIES = ("protanomaly", "deuteranomaly", "tritanomaly")  # at severity 100: protanopia, deuteranopia, tritanopia
 MIN_APART = {"normal": 19.0, "protanomaly": 12.5, "deuteranomaly": 12.5, "tritanomaly": 12.5}  # CIEDE2000, any two digits

@@ -4,9 +4,10 @@ and the page with AppTest, fed what the browser's player sends (AppTest runs no 
 import numpy as np
 import pytest
 
+from classroom import race
 from model.config import ROWS
-from views import race, race_figures
-from views.plotting import CLASS_COLOURS, MIN_TEXT_PX, TEXT
+from views.figures import race as race_figures
+from views.figures.plotting import CLASS_COLOURS, MIN_TEXT_PX, TEXT
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
@@ -14,7 +15,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from tests.app_pages import texts  # noqa: E402
 from tests.test_palette import LARGE_BOLD_PX, contrast_on_white, fonts  # noqa: E402
 
-RACE_PAGE = "views/race_page.py"
+RACE_PAGE = "views/pages/race.py"
 
 
 def candidates(per_digit: int = 20, misread: int = 5) -> list[race.Candidate]:
@@ -147,7 +148,7 @@ def test_rows_past_28_stretch_the_axis():
 
 @pytest.fixture
 def wall():
-    from views.wall_store import shared_wall
+    from views.parts.class_wall import shared_wall
 
     shared_wall().clear()
     yield shared_wall()

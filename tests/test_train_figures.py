@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from training.progress import Curve, TrainingCurves
-from views import train_figures
+from views.figures import training as train_figures
 
 
 def spec_of(curves: TrainingCurves) -> dict:

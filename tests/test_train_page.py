@@ -18,10 +18,10 @@ from training.presets import PRESETS  # noqa: E402
 from training.registry import ModelRegistry, RegistryError  # noqa: E402
 from training.run_folder import DONE, FAILED, RUNNING, write_status  # noqa: E402
 from training.runs import RunError, RunManager  # noqa: E402
-from views import access  # noqa: E402
-from views.access import ENV_VARIABLE, PasswordSetting, WrongGuesses, password_setting  # noqa: E402
+from views.parts import access  # noqa: E402
+from views.parts.access import ENV_VARIABLE, PasswordSetting, WrongGuesses, password_setting  # noqa: E402
 
-TRAIN_PAGE = "views/train_page.py"
+TRAIN_PAGE = "views/pages/train.py"
 PROBE_TIMEOUT_S = 600  # a probe imports Keras in another process: slow on a busy machine, never wrong
 
 
@@ -91,7 +91,7 @@ def test_a_damaged_model_is_reported_and_the_read_page_falls_back(runs):
     app = open_train_page()
     assert not app.exception
     assert "cannot be used" in texts(app) and "damaged" in texts(app)
-    app.switch_page("views/read_page.py").run()
+    app.switch_page("views/pages/read.py").run()
     assert not app.exception and app.title[0].value == "Row Reader"
 
 
@@ -103,7 +103,7 @@ def test_choosing_a_model_makes_it_read_in_this_session(runs, tmp_path):
     app.button(key=f"use-{run_id}").click().run()
     assert app.session_state["model_id"] == run_id
     assert "reading in this browser" in texts(app)
-    app.switch_page("views/read_page.py").run()
+    app.switch_page("views/pages/read.py").run()
     app.query_params["sample"] = "0"
     app.run()
     assert any("Reading with morvan" in caption.value for caption in app.caption)
@@ -171,7 +171,7 @@ def test_the_train_page_is_locked_and_tells_the_teacher_why(runs, secrets_file):
     assert f"The training password in secrets.toml cannot be read: the file is not valid TOML (line 1); {LOCKED}" in texts(app)
     assert app.button(key="start").disabled
     assert not [box for box in app.text_input if box.key == "typed_password"]  # no password can open it
-    app.switch_page("views/about_page.py").run()
+    app.switch_page("views/pages/about.py").run()
     assert "cannot be read" in texts(app) and "No training password is set" not in texts(app)
 
 
@@ -300,7 +300,7 @@ def test_run_and_model_names_device_names_and_error_texts_are_shown_as_text(runs
     assert not app.exception
     assert_shown_as_text(app, 4)  # the model's name and device; the failed run's device and message
     app.button(key="use-20260101-120000-morvan").click().run()
-    app.switch_page("views/read_page.py").run()
+    app.switch_page("views/pages/read.py").run()
     app.query_params["sample"] = "0"
     app.run()
     assert f"Reading with {TRICKY} (90.00% test accuracy)." in texts(app)
@@ -318,7 +318,7 @@ def test_show_error_details_shows_no_traceback():
 
 def test_a_model_that_goes_missing_is_reported_without_a_server_path(runs):
     from training.registry import ModelEntry
-    from views.models import load_entry
+    from views.parts.models_in_use import load_entry
 
     problem = load_entry(ModelEntry("20260101-120000-morvan", runs / "gone" / "model.keras", {}))
     assert problem == "The model file is missing: it was deleted or moved."
@@ -352,7 +352,7 @@ def test_augment_follows_the_recipe_chosen(runs):
 def test_the_recipe_chosen_stays_while_the_form_is_gone(runs):
     app = open_train_page()
     app.selectbox(key="train_preset").select("qiita").run()
-    app.switch_page("views/read_page.py").run()  # the form's widgets are forgotten, as while a run is shown
+    app.switch_page("views/pages/read.py").run()  # the form's widgets are forgotten, as while a run is shown
     app.switch_page(TRAIN_PAGE).run()
     assert app.selectbox(key="train_preset").value == "qiita"
 

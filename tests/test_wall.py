@@ -6,12 +6,13 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from classroom.wall import MAX_SHARED, NICKNAME_LIMIT, ClassWall, NicknameError, clean_nickname, race_table  # noqa: E402
 from model.samples import load_samples  # noqa: E402
 from model.xray import Reading  # noqa: E402
 from tests.app_pages import TRICKY, TRICKY_HTML, rendered, texts  # noqa: E402
-from views.wall_store import MAX_SHARED, NICKNAME_LIMIT, ClassWall, NicknameError, clean_nickname, race_table, shared_wall  # noqa: E402
+from views.parts.class_wall import shared_wall  # noqa: E402
 
-WALL_PAGE = "views/wall_page.py"
+WALL_PAGE = "views/pages/wall.py"
 SAMPLES = load_samples()
 CORRECT = next(s for s in SAMPLES.values() if not s.misread and s.label == 3)
 MISREAD = next(s for s in SAMPLES.values() if s.misread)
@@ -231,7 +232,7 @@ def test_race_results_reach_the_wall_as_a_chart_and_a_sentence(wall):
 def test_the_race_chart_is_a_valid_figure_with_every_number_written_on_its_bar():
     import plotly.graph_objects as go
 
-    from views.wall_figures import race_spec
+    from views.figures.wall import race_spec
 
     spec = race_spec({3: (2, 12.0, 15.0), 7: (1, 20.0, 9.0)}, presenter=True).to_dict()
     go.Figure(spec)  # plotly validates it as plotly.js would read it

@@ -28,8 +28,8 @@ from harness.browser import (
 from harness.layout import SCREENS
 from harness.load.drawing import leaning
 from harness.load.protocol import Shared, StudentError, shared_as_said
-from views.explain import INVITE_DRAW
-from views.sharing import NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON
+from views.parts.sharing import NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON
+from views.words import INVITE_DRAW
 
 # Whatever the Prediction shows after the mouse-up (a misread is not a failure of the server).
 WAIT_FOR_ANY_PREDICTION = """() => {

@@ -26,10 +26,10 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
+from classroom.wall import MAX_SHARED
 from harness.load.memory import PeakSampler, cpu_seconds, rss_mb, streamlit_holds
 from harness.load.protocol import ProtocolStudent
 from harness.waiting import wait_until
-from views.wall_store import MAX_SHARED
 
 SERVER_TIMEOUT_S = 60  # for the server to take or let go of one connection, on a busy machine
 

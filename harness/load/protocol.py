@@ -35,7 +35,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
 
 from harness.load.drawing import canvas_value
-from views.sharing import MEANT_LABEL, NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON  # the Share form, found by its labels
+from views.parts.sharing import MEANT_LABEL, NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON  # the Share form, found by its labels
 
 CLEAR_BUTTON = "Clear the canvas"
 CANVAS_COMPONENT = "streamlit_drawable_canvas"  # the canvas's component name ends so

@@ -6,7 +6,7 @@ import functools
 import numpy as np
 
 from training.progress import Curve, TrainingCurves
-from views.plotting import PAPER, PERCENT, ReadyFigure, label_heights, legible_and_still, line_label, subplot_layout
+from views.figures.plotting import PAPER, PERCENT, ReadyFigure, label_heights, legible_and_still, line_label, subplot_layout
 
 TRAIN_COLOUR = "#1f77b4"  # blue: the batches it learns from
 VALIDATION_COLOUR = "#d95f02"  # orange: digits held out, checked after every epoch

@@ -1,7 +1,7 @@
 """The class wall's race chart: per digit, the rows the class needed against the network's. Data in, figure spec out."""
 
 from model.config import NUM_CLASSES, ROWS
-from views.plotting import ReadyFigure, base_layout, legible_and_still
+from views.figures.plotting import ReadyFigure, base_layout, legible_and_still
 
 CLASS_COLOUR = "#1f5fbf"  # the app's primary blue, 6.0:1 on white
 NETWORK_COLOUR = "#31333f"  # the page's text grey: far darker than the blue for every eye; each bar carries its number

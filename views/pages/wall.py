@@ -7,14 +7,16 @@ one is set.
 
 import streamlit as st
 
+from classroom.wall import MAX_SHARED, ClassWall, SharedDigit, race_table
 from model.storage import ModelLoadError
-from views import access, explain, style
+from views import words
 from views.digit import Digit
-from views.models import active_model, reading_of
-from views.plotting import PLOTLY_CONFIG, pixelated
-from views.reading import show_answer, show_reading
-from views.wall_figures import race_spec, race_summary
-from views.wall_store import MAX_SHARED, ClassWall, SharedDigit, race_table, shared_wall
+from views.figures.plotting import PLOTLY_CONFIG, pixelated
+from views.figures.wall import race_spec, race_summary
+from views.parts import access, style
+from views.parts.class_wall import shared_wall
+from views.parts.models_in_use import active_model, reading_of
+from views.parts.reading import show_answer, show_reading
 
 REFRESH_S = 2  # a shared digit is on every open wall within this
 OPEN_KEY, CONFIRM_KEY, CLEARED_KEY = "wall_open", "wall_confirm_clear", "wall_cleared"
@@ -73,7 +75,7 @@ def _tile(digit: SharedDigit, presenter: bool) -> None:
     with st.container(border=True, width=width, key=f"tile-{digit.number}"):
         st.image(pixelated(digit.ink, 4), width=width - 70, alt=alt)
         st.markdown(f"**{answer}**")
-        st.caption("  \n".join([*details, *([explain.plain(digit.nickname)] if digit.nickname else [])]))
+        st.caption("  \n".join([*details, *([words.plain(digit.nickname)] if digit.nickname else [])]))
         if st.button(f"Open #{digit.number}", key=f"open-{digit.number}", help="Play its reading, large, over the wall."):
             st.session_state[OPEN_KEY] = digit.number
             st.rerun()  # the whole page: the reading opens over the wall
@@ -126,11 +128,11 @@ def _close() -> None:
 def _play(digit: SharedDigit, presenter: bool) -> None:
     """The reading of a shared digit, large, by the model this browser reads with."""
     if digit.nickname:
-        st.caption(f"Shared by {explain.plain(digit.nickname)}")
+        st.caption(f"Shared by {words.plain(digit.nickname)}")
     try:
         _, loaded = active_model()
     except ModelLoadError as error:
-        st.error(f"The network could not be loaded, so the reading cannot play: {explain.plain(error)}")
+        st.error(f"The network could not be loaded, so the reading cannot play: {words.plain(error)}")
         return
     reading = reading_of(loaded, digit.ink)
     shown = Digit(digit.ink, None, digit.drawn_as, f"shared digit number {digit.number}", ("wall", digit.number))

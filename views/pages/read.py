@@ -3,15 +3,16 @@
 import streamlit as st
 
 from model.storage import ModelLoadError
-from views import explain, inputs, screen, session, sharing, style
+from views import words
 from views.digit import DRAW, SAMPLES, SOURCES
-from views.models import active_model, reading_of
-from views.reading import show_answer, show_model_view, show_reading
+from views.parts import inputs, screen, session, sharing, style
+from views.parts.models_in_use import active_model, reading_of
+from views.parts.reading import show_answer, show_model_view, show_reading
 
 
 def explanations() -> None:
     with st.expander("What am I looking at?"):
-        for topic, text in explain.WHAT_AM_I_LOOKING_AT.items():
+        for topic, text in words.WHAT_AM_I_LOOKING_AT.items():
             st.markdown(f"**{topic}.** {text}")
 
 
@@ -19,17 +20,17 @@ def reading_with(entry) -> str:
     """Which run's model reads, named as text: its name comes from the run's files."""
     accuracy = entry.metadata.get("test_accuracy")
     known = isinstance(accuracy, float) and 0 <= accuracy <= 1
-    return f"Reading with {explain.plain(entry.label)}" + (f" ({accuracy:.2%} test accuracy)." if known else ".")
+    return f"Reading with {words.plain(entry.label)}" + (f" ({accuracy:.2%} test accuracy)." if known else ".")
 
 
 def page() -> None:
     width = screen.page_width()
-    presenter = style.title_with_presenter_switch("Row Reader", explain.TAGLINE)
+    presenter = style.title_with_presenter_switch("Row Reader", words.TAGLINE)
 
     try:
         entry, loaded = active_model()  # read from disk once per server, then shared
     except ModelLoadError as error:
-        st.error(f"The network could not be loaded: {explain.plain(error)}")
+        st.error(f"The network could not be loaded: {words.plain(error)}")
         return
     samples = {**inputs.gallery_read_by(entry, loaded), **session.picked_samples()}
     inputs.sample_from_link(samples)

@@ -9,7 +9,7 @@ import socket
 
 import streamlit as st
 
-from views import access
+from views.parts import access
 
 # As README "Serving a class" says, and bench/load_harness.py measures: one command, on lines short enough for a phone
 # (a wrapped line may break inside a flag such as --server.port, after its first hyphen). Commands are shown as plain

@@ -13,11 +13,12 @@ from training.presets import MEANINGFUL_DIGITS, PRESETS, TrainConfig, learning_r
 from training.registry import ModelEntry, RegistryError
 from training.run_folder import CANCELLED, DONE, FAILED, RUNNING, readable_log
 from training.runs import Run, RunError, RunInProgress, probe_device, probe_pace
-from views import access, explain, screen, session, style
-from views.explain import plain
-from views.models import load_entry, registry, run_manager
-from views.plotting import PLOTLY_CONFIG
-from views.train_figures import training_figure
+from views import words
+from views.figures.plotting import PLOTLY_CONFIG
+from views.figures.training import training_figure
+from views.parts import access, screen, session, style
+from views.parts.models_in_use import load_entry, registry, run_manager
+from views.words import plain
 
 # How often watchers re-read the run: often enough to feel live, rarely enough that a browser
 # watching on the training machine itself takes little from the run (bench/bench_train_page.py).
@@ -163,7 +164,7 @@ def new_run_form(may_change: bool) -> None:
     names = list(PRESETS)
     preset_name = st.selectbox(
         "Recipe", names, index=names.index(st.session_state.get(CHOSEN_RECIPE_KEY, FIRST_RECIPE)), key=RECIPE_KEY,
-        format_func=lambda name: f"{name}: {explain.PRESETS[name]}", on_change=_remember_recipe,
+        format_func=lambda name: f"{name}: {words.PRESETS[name]}", on_change=_remember_recipe,
     )  # fmt: skip
     config = PRESETS[preset_name]
     length = f"{config.samples:,} training digits" if config.samples else f"{config.epochs} epochs"
@@ -392,7 +393,7 @@ def past_runs(runs: list[Run], shown: str | None, may_change: bool, narrow: bool
 
 def page() -> None:
     st.title("Train")
-    st.caption(explain.TRAIN_TAGLINE)
+    st.caption(words.TRAIN_TAGLINE)
     st.markdown(f"**Training runs on:** {plain(training_device())}")
     width = screen.page_width()
     narrow = width is not None and width < style.PHONE_WIDTH

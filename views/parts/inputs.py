@@ -15,13 +15,14 @@ from model.preprocess import ImageError, load_image, preprocess
 from model.samples import Sample, load_samples
 from model.storage import LoadedModel
 from model.xray import step_probabilities
-from views import explain, style
+from views import words
 from views.digit import DRAW, SAMPLES, UPLOAD, Digit, sample_digit
-from views.plotting import pixelated
-from views.session import SAMPLE_KEY, SOURCE_KEY
+from views.figures.plotting import pixelated
+from views.parts import style
+from views.parts.session import SAMPLE_KEY, SOURCE_KEY
 
 MISREAD = "Misread"
-BRUSH, PRESENTER_BRUSH = 26, 28  # pixels on a canvas of its full size (views/style.py)
+BRUSH, PRESENTER_BRUSH = 26, 28  # pixels on a canvas of its full size (views/parts/style.py)
 BRUSH_RANGE = (8, 48)  # the Brush slider's ends
 THUMBNAIL_WIDTH = 96  # pixels: a gallery digit with its caption and "Read it" under it
 
@@ -34,7 +35,7 @@ def gallery() -> dict[int, Sample]:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _gallery_answers(model_path: str, stamp: tuple | None, _loaded: LoadedModel) -> dict[int, Sample]:
-    """Keyed by the model file's stamp, as everything kept from a model file is (views/models.py)."""
+    """Keyed by the model file's stamp, as everything kept from a model file is (views/parts/models_in_use.py)."""
     samples = gallery()
     answers = step_probabilities(_loaded.weights, np.stack([s.image for s in samples.values()]))[:, -1].argmax(axis=1)
     return {index: replace(sample, predicted=int(answer)) for (index, sample), answer in zip(samples.items(), answers, strict=True)}
@@ -128,9 +129,9 @@ def draw(presenter: bool, size: int) -> Digit | None:
         st.warning(f"The drawing could not be read: {error}. Clear the canvas and draw again.")
         image = None
     if image is None:
-        st.info(explain.INVITE_DRAW)
+        st.info(words.INVITE_DRAW)
         return None
-    return _prepared_digit(image, explain.INVITE_DRAW, "your drawing", (DRAW, generation))
+    return _prepared_digit(image, words.INVITE_DRAW, "your drawing", (DRAW, generation))
 
 
 def _choose_sample(index: int) -> None:

@@ -2,7 +2,7 @@
 
 The confusion matrix, per-digit accuracy, how early the answer comes, which rows an
 answer leans on, and two readings side by side. They keep the reading's conventions
-(views/plotting.py): one colour per digit, amber for the digit being examined now,
+(views/figures/plotting.py): one colour per digit, amber for the digit being examined now,
 rows numbered 1 to 28, arrays sent as packed floats, dark text, lines named at their ends, nothing to drag.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 
 from model.config import NUM_CLASSES, ROWS
 from model.insight import RowImportance, first_row_reaching
-from views.plotting import (
+from views.figures.plotting import (
     CLASS_COLOURS,
     DIGITS,
     INK,

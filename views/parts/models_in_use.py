@@ -17,8 +17,8 @@ from model.storage import LoadedModel, ModelLoadError, load_model
 from model.xray import Reading, read_digit
 from training.registry import SHIPPED, ModelEntry, ModelRegistry
 from training.runs import RunManager
-from views import session
-from views.explain import plain
+from views.parts import session
+from views.words import plain
 
 MODELS_KEPT = 6  # loaded models kept per server: the shipped one and the few a class reads with
 READINGS_KEPT = 40  # a class of thirty with a drawing each on screen; about 170 KB each with the shipped model

@@ -1,6 +1,6 @@
 """The Race page: race the network to a digit uncovered one row at a time, ten digits a round.
 
-The uncovering and the guesses happen in the browser (views/race_player.py); this page
+The uncovering and the guesses happen in the browser (views/players/race.py); this page
 chooses the round, scores each digit when the player says it is done, shows it beside the
 network's curve, records it anonymously for the class wall, and scores the round.
 """
@@ -11,15 +11,19 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+from classroom import race
 from model.config import ROWS
 from model.insight import settled_row
 from model.storage import ModelLoadError
 from model.xray import step_probabilities
-from views import explain, inputs, race, race_figures, race_player, style
-from views.models import active_model
-from views.plotting import PLOTLY_CONFIG
-from views.reports import model_report
-from views.wall_store import shared_wall
+from views import words
+from views.figures import race as race_figures
+from views.figures.plotting import PLOTLY_CONFIG
+from views.parts import inputs, style
+from views.parts.class_wall import shared_wall
+from views.parts.models_in_use import active_model
+from views.parts.reports import model_report
+from views.players import race as race_player
 
 ROUND_KEY = "race_round"
 INBOX_KEY = "race_inbox"  # what a player just sent: ("finished" | "next", its payload), read at the top of the next run
@@ -73,7 +77,7 @@ def new_round(seed: int | None = None) -> Round | None:
     try:
         entry, loaded = active_model()
     except ModelLoadError as error:
-        st.error(f"The network could not be loaded, so there is nothing to race: {explain.plain(error)}")
+        st.error(f"The network could not be loaded, so there is nothing to race: {words.plain(error)}")
         return None
     seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed
     pool, images = candidates(entry, loaded)
@@ -199,7 +203,7 @@ def page() -> None:
         st.button("New round", key="race-new-round", on_click=start_new_round, help="Ten other digits, from the start.")
     st.caption(ANONYMOUS)
     if not presenter:
-        st.caption(f"Digits from the MNIST test set, read by {explain.plain(game.model)}. A row every {race.ROW_SECONDS} s, out of {ROWS}.")
+        st.caption(f"Digits from the MNIST test set, read by {words.plain(game.model)}. A row every {race.ROW_SECONDS} s, out of {ROWS}.")
 
 
 page()

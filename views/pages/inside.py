@@ -19,11 +19,14 @@ from model.report import ModelReport
 from model.samples import Sample
 from model.storage import ModelLoadError
 from model.xray import Reading, read_digit
-from views import access, explain, hidden_state_figures, inputs, report_figures, reports, session
+from views import words
 from views.digit import Digit, sample_digit
-from views.explain import chart_text, plain
-from views.models import active_model, load_entry, reading_of, registry, run_manager
-from views.plotting import PLOTLY_CONFIG, pixelated
+from views.figures import hidden_state as hidden_state_figures
+from views.figures import report as report_figures
+from views.figures.plotting import PLOTLY_CONFIG, pixelated
+from views.parts import access, inputs, reports, session
+from views.parts.models_in_use import active_model, load_entry, reading_of, registry, run_manager
+from views.words import chart_text, plain
 
 REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE = "Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare"
 VIEWS = (REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE)
@@ -141,7 +144,7 @@ def report_view(report: ModelReport) -> None:
             alt=f"Bars: the share of each digit's test digits read correctly, lowest for {hardest} "
             f"({report.class_accuracy[hardest]:.1%})",
         )  # fmt: skip
-        st.caption(explain.INSIDE["confusion"])
+        st.caption(words.INSIDE["confusion"])
 
     true_digit, answer = cell
     in_cell = np.flatnonzero((report.labels == true_digit) & (report.predicted == answer))
@@ -183,7 +186,7 @@ def early_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         f"{', and '.join(told)}. Your examined digit ({plain(digit.name)}) is read as **{answer}**, "
         f"and the network settled on that answer after **row {settled}**."
     )
-    st.caption(explain.INSIDE["early"])
+    st.caption(words.INSIDE["early"])
 
 
 def map_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
@@ -197,7 +200,7 @@ def map_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         alt=f"Map: the hidden state of {len(report.map_index)} test digits after each row, as paths in two dimensions, "
         f"one colour per digit, with the path of {digit.name} on top",
     )  # fmt: skip
-    st.caption(explain.INSIDE["map"].format(count=len(report.map_index)))
+    st.caption(words.INSIDE["map"].format(count=len(report.map_index)))
 
 
 def _set_unit(unit: int) -> None:
@@ -243,7 +246,7 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         alt=f"Ten small charts, one per digit: the mean h of unit {unit} in layer {layer + 1} after each row "
         f"for that digit's test digits, with {digit.name}'s",
     )  # fmt: skip
-    st.caption(explain.INSIDE["unit"])
+    st.caption(words.INSIDE["unit"])
     st.markdown(f"**The test digits that drive unit {unit} highest**")
     thumbnails(report, report.driving_index[layer, unit], key="drive-")
 
@@ -264,7 +267,7 @@ def rows_view(loaded, digit: Digit, reading: Reading) -> None:
         against = [int(r) + 1 for r in np.flatnonzero(support < 0)]
         if against:
             st.markdown(f"Rows that argue against {importance.digit} (bars left of zero): {', '.join(map(str, against[:8]))}.")
-        st.caption(explain.INSIDE["rows"])
+        st.caption(words.INSIDE["rows"])
 
 
 def _two_digits(columns, loaded, choices: dict[str, Digit]) -> list[tuple[str, Digit, object]]:
@@ -312,7 +315,7 @@ def compare_view(entry, loaded, digit: Digit, choices: dict[str, Digit]) -> None
             report_figures.compare_figure(readings, font_size=FONT_SIZE), config=PLOTLY_CONFIG, key="compare",
             alt="Lines: each digit's probability after every row, solid for reading A, dotted for reading B",
         )  # fmt: skip
-        st.caption(explain.INSIDE["compare"])
+        st.caption(words.INSIDE["compare"])
 
 
 def missing_report(entry) -> None:
@@ -339,7 +342,7 @@ def page() -> None:
         return
     report = reports.model_report(entry, loaded)
     intro, chooser, thumbnail = st.columns([6, 4, 1], gap="medium", vertical_alignment="bottom")
-    intro.caption(explain.INSIDE["tagline"].format(model="the shipped model" if entry.shipped else plain(entry.label)))
+    intro.caption(words.INSIDE["tagline"].format(model="the shipped model" if entry.shipped else plain(entry.label)))
     choices = digit_choices()
     digit = choose_digit(chooser, "The digit to examine", "inside_digit", choices)
     thumbnail.image(pixelated(digit.image, 2), alt=f"The digit examined: {digit.name}")

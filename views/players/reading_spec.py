@@ -1,4 +1,4 @@
-"""The reading as data for the player in the browser (views/reading_player.py): pure functions, data in and spec out.
+"""The reading as data for the player in the browser (views/players/reading.py): pure functions, data in and spec out.
 
 The player draws and plays the reading itself, so playing never reruns the script. A spec
 carries each array once, small: the digit and the state map as bytes (0-255), the
@@ -13,8 +13,8 @@ import numpy as np
 
 from model.config import NUM_CLASSES, ROWS
 from model.xray import GATE_NAMES, Reading
-from views.explain import STATES
-from views.plotting import CLASS_COLOURS, DIVERGING, NOW_COLOUR
+from views.figures.plotting import CLASS_COLOURS, DIVERGING, NOW_COLOUR
+from views.words import STATES
 
 VIRIDIS = [[0.0, "#440154"], [0.25, "#3b528b"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
 KEYS = "Keys: Space plays or pauses; ← and → go a row back or on; Home and End go to the first or last row."

@@ -33,7 +33,7 @@ def read_on_read_page(sample: Sample) -> None:
     st.session_state[PICKED_KEY] = dict(list({sample.index: sample, **picked}.items())[:KEEP_PICKED])
     st.session_state[SAMPLE_KEY] = sample.index
     st.session_state[SOURCE_KEY] = SAMPLES
-    st.switch_page("views/read_page.py")
+    st.switch_page("views/pages/read.py")
 
 
 def picked_samples() -> dict[int, Sample]:

@@ -4,9 +4,10 @@ import uuid
 
 import streamlit as st
 
+from classroom.wall import NICKNAME_LIMIT, NicknameError
 from model.xray import Reading
 from views.digit import Digit
-from views.wall_store import NICKNAME_LIMIT, NicknameError, shared_wall
+from views.parts.class_wall import shared_wall
 
 SHARER_KEY = "wall_sharer"  # a random name for this browser session, so that one picture is shared once
 MEANT = [str(d) for d in range(10)]

@@ -3,7 +3,7 @@
 It is mounted in the page itself, not in a frame, so it takes the page's fonts, its
 layout follows its own width (stacked on a phone, two by two on a tablet, in a row on
 a wide screen), and its buttons and slider are reached with Tab like the rest of the
-page. Its specs come from views/reading_figures.py.
+page. Its specs come from views/players/reading_spec.py.
 
 Its code (static/reading_player.js and .css, served by Streamlit's static file serving)
 is fetched once by each browser, which keeps it: a component's inline code would travel

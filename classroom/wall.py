@@ -5,7 +5,7 @@ MAX_RACE_RESULTS results) and gone after a clear or a restart: nothing is
 written to disk. A shared digit is its 28x28 image, the network's answer and
 an optional nickname; nothing else about the student is kept. Plain Python,
 so it is tested without a page; the one instance every session shares is
-shared_wall().
+views/parts/class_wall.py's shared_wall().
 """
 
 import hashlib
@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import streamlit as st
 
 from model.config import NUM_CLASSES, ROW_WIDTH, ROWS
 from model.insight import settled_row
@@ -173,9 +172,3 @@ def race_table(results: list[RaceResult]) -> dict[int, tuple[int, float, float]]
             students, network = zip(*rows, strict=True)
             table[label] = (len(rows), float(np.mean(students)), float(np.mean(network)))
     return table
-
-
-@st.cache_resource
-def shared_wall() -> ClassWall:
-    """The one wall of this server, in its memory, shared by every session."""
-    return ClassWall()

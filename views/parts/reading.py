@@ -3,15 +3,16 @@
 import streamlit as st
 
 from model.xray import Reading
-from views import explain, reading_player
-from views.inputs import Digit
-from views.plotting import pixelated
-from views.reading_figures import answer_spec, reading_spec
+from views import words
+from views.figures.plotting import pixelated
+from views.parts.inputs import Digit
+from views.players import reading as reading_player
+from views.players.reading_spec import answer_spec, reading_spec
 
 STATE_CHOICES = {"h (hidden)": "hidden", "c (cell)": "cell", "gates": None}
 STEP_WIDTH = 112  # pixels: each picture of "How your picture became 28 x 28", with its caption under it
 STROKE_CHANGES = {"thickened": "thin strokes thickened to MNIST's pen width", "thinned": "thick strokes thinned to MNIST's pen width"}
-GATE_CHOICES = {title: key for key, (title, _) in explain.STATES.items() if key.startswith("gate:")}
+GATE_CHOICES = {title: key for key, (title, _) in words.STATES.items() if key.startswith("gate:")}
 
 
 def show_model_view(digit: Digit, presenter: bool) -> None:
@@ -68,8 +69,8 @@ def show_reading(digit: Digit, reading: Reading, presenter: bool) -> None:
     reading_player.show(reading_spec(digit.image, reading, state=state, layer=layer, presenter=presenter), key="reading")
     if presenter:
         return
-    state_caption = explain.CAPTIONS["gates" if state.startswith("gate:") and state != "gate:candidate" else "state"]
+    state_caption = words.CAPTIONS["gates" if state.startswith("gate:") and state != "gate:candidate" else "state"]
     captions = st.columns(3)
-    captions[0].caption(explain.CAPTIONS["digit"])
-    captions[1].caption(f"{state_caption} {explain.STATES[state][1]}.")
-    captions[2].caption(f"{explain.CAPTIONS['bars']} {explain.CAPTIONS['lines']}")
+    captions[0].caption(words.CAPTIONS["digit"])
+    captions[1].caption(f"{state_caption} {words.STATES[state][1]}.")
+    captions[2].caption(f"{words.CAPTIONS['bars']} {words.CAPTIONS['lines']}")

@@ -1,10 +1,10 @@
 """The Race page's chart: the network's probability of the true digit, and of its strongest rival, row by row,
-with the rows where the student and the network knew. Plain plotly.js specs (views/plotting.py)."""
+with the rows where the student and the network knew. Plain plotly.js specs (views/figures/plotting.py)."""
 
 import numpy as np
 
 from model.config import ROWS
-from views.plotting import (
+from views.figures.plotting import (
     CLASS_COLOURS,
     PERCENT,
     ROW_NUMBERS,

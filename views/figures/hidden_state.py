@@ -2,7 +2,7 @@
 
 The map of the top layer's h (each test digit a path through two PCA directions) and
 one unit's h, row by row, per digit. They keep the reading's conventions
-(views/plotting.py): one colour per digit, amber for the digit examined now, dark text, nothing to drag.
+(views/figures/plotting.py): one colour per digit, amber for the digit examined now, dark text, nothing to drag.
 """
 
 import copy
@@ -11,7 +11,7 @@ import functools
 import numpy as np
 
 from model.config import NUM_CLASSES, ROWS
-from views.plotting import (
+from views.figures.plotting import (
     CLASS_COLOURS,
     LABEL_PX,
     NOW_COLOUR,
