@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from model.files import finite_number
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP = REPO_ROOT / "app.py"
 TRAIN_PAGE = "views/pages/train.py"
@@ -1497,17 +1499,13 @@ def _page_outcome(app, case: Case, allowed: tuple, title: str | None = "Row Read
 STATES = ("running", "done", "cancelled", "failed")
 
 
-def _real(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and bool(np.isfinite(value))
-
-
 def _status_problems(run) -> list[str]:
     """The status fields the Train page shows, as it formats them."""
     status, problems = run.status, []
     if run.state not in STATES:
         problems.append(f"state {run.state!r}")
     checks = {
-        "test_accuracy": _real, "step": _real, "message": lambda v: v is None or isinstance(v, str),
+        "test_accuracy": finite_number, "step": finite_number, "message": lambda v: v is None or isinstance(v, str),
         "device": lambda v: v is None or isinstance(v, dict),
     }  # fmt: skip
     problems += [
@@ -1522,7 +1520,7 @@ def _metadata_problems(entry) -> list[str]:
         return []
     metadata, problems = entry.metadata, []
     checks = {
-        "test_accuracy": lambda v: _real(v) and 0 <= v <= 1, "wall_time_s": lambda v: v is None or (_real(v) and v >= 0),
+        "test_accuracy": lambda v: finite_number(v) and 0 <= v <= 1, "wall_time_s": lambda v: v is None or (finite_number(v) and v >= 0),
         "device": lambda v: v is None or isinstance(v, dict),
     }  # fmt: skip
     problems += [f"model {entry.id} {name} is {_short(repr(metadata[name]), 40)}" for name, ok in checks.items()

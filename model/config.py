@@ -1,9 +1,10 @@
 """The architecture of a row-reading LSTM, saved beside every trained model."""
 
-import math
 import types
 import typing
 from dataclasses import asdict, dataclass, fields
+
+from model.files import finite_number
 
 JSON_KINDS = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
 
@@ -29,7 +30,7 @@ def _is_kind(value, kind) -> bool:
     if kind is type(None):
         return value is None
     if kind is float:
-        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        return finite_number(value)
     if kind is int:
         return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, kind)

@@ -111,19 +111,22 @@ class Shape:
 MAX_INTEGER = 2**63  # JSON integers past this are no number a writer here writes; 10**400 parses, and overflows a float
 
 
-def _real(value) -> bool:
-    """A finite number; a huge integer is held to MAX_INTEGER before any float arithmetic sees it."""
+def finite_number(value) -> bool:
+    """A finite number, as a JSON file gives it: not a string, a flag, NaN or infinity; a huge integer is held to
+    MAX_INTEGER before any float arithmetic sees it (math.isfinite(10**400) raises)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     return abs(value) <= MAX_INTEGER if isinstance(value, int) else math.isfinite(value)
 
 
 def number(low: float, high: float) -> Shape:
-    return Shape(f"a number from {low:,g} to {high:,g}", lambda value: _real(value) and low <= value <= high)
+    return Shape(f"a number from {low:,g} to {high:,g}", lambda value: finite_number(value) and low <= value <= high)
 
 
 def whole(low: int, high: int) -> Shape:
-    return Shape(f"a whole number from {low:,} to {high:,}", lambda value: _real(value) and value == int(value) and low <= value <= high)
+    return Shape(
+        f"a whole number from {low:,} to {high:,}", lambda value: finite_number(value) and value == int(value) and low <= value <= high
+    )
 
 
 def text(max_chars: int = 500, pattern: re.Pattern | None = None) -> Shape:
@@ -154,7 +157,7 @@ def record(required: tuple = (), **fields: Shape) -> Shape:
 
 ANYTHING = Shape("anything", lambda value: True)
 FLAG = Shape("true or false", lambda value: isinstance(value, bool))
-MEASUREMENT = Shape("a number", lambda value: isinstance(value, float) or _real(value))  # NaN too: a loss that diverged
+MEASUREMENT = Shape("a number", lambda value: isinstance(value, float) or finite_number(value))  # NaN too: a loss that diverged
 MOMENT = number(0, 2**40)  # a time.time(), in seconds since 1970
 
 

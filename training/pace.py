@@ -9,7 +9,6 @@ the pace of one, not half.
 """
 
 import json
-import math
 import os
 import statistics
 import sys
@@ -17,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 from model.config import NUM_CLASSES, ROW_WIDTH, ROWS
+from model.files import finite_number
 from training import progress
 from training.presets import TrainConfig, digits_per_epoch
 from training.run_folder import DONE
@@ -119,7 +119,7 @@ def probe(config: TrainConfig) -> dict:
 
 
 def _positive(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+    return finite_number(value) and value > 0
 
 
 if __name__ == "__main__":  # `python -m training.pace '<TrainConfig as JSON>'`: that model's pace here, as JSON

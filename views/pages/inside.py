@@ -14,6 +14,7 @@ import math
 import numpy as np
 import streamlit as st
 
+from model.files import finite_number
 from model.insight import first_row_reaching, row_importance, selective_units, settled_row
 from model.report import ModelReport
 from model.samples import Sample
@@ -212,7 +213,7 @@ def unit_box(units: int) -> int:
     this one turns NaN, infinity or a unit out of range into the nearest unit, or the first."""
     kept = st.session_state.get(UNIT_KEY)
     if kept is not None:
-        finite = isinstance(kept, int | float) and math.isfinite(kept)
+        finite = finite_number(kept)
         st.session_state[UNIT_KEY] = float(min(max(int(kept), 0), units - 1)) if finite else 0.0
     unit = st.number_input(f"Unit (0 to {units - 1})", 0.0, float(units - 1), key=UNIT_KEY, step=1.0, format="%d")
     return min(max(int(unit), 0), units - 1) if math.isfinite(unit) else 0

@@ -1,11 +1,11 @@
 """The Train page: start a run in the background, watch it learn, and choose which model reads digits."""
 
-import math
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
 
 from model.config import ModelConfig
+from model.files import finite_number
 from training import progress
 from training.devices import device_label
 from training.pace import estimate_s, measured_pace, probed_pace
@@ -47,21 +47,16 @@ def training_device() -> str:
     return f"{device_label(device)}, Keras on {backend}"
 
 
-def _finite(value) -> bool:
-    """A number a run's JSON gives, fit to show: not a string, a flag, NaN or infinity."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def percent(value) -> str:
-    return f"{value:.2%}" if _finite(value) else "?"
+    return f"{value:.2%}" if finite_number(value) else "?"
 
 
 def count(value) -> str:
-    return f"{int(value):,}" if _finite(value) else "?"
+    return f"{int(value):,}" if finite_number(value) else "?"
 
 
 def duration(seconds: float | None) -> str:
-    if not _finite(seconds):
+    if not finite_number(seconds):
         return "?"
     seconds = int(round(seconds))
     if seconds < 60:

@@ -4,13 +4,13 @@ Each input shows its own widgets and messages and returns a `Digit` for the
 network to read, or None when there is nothing to read yet.
 """
 
-import math
 from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
+from model.files import finite_number
 from model.preprocess import ImageError, load_image, preprocess
 from model.samples import Sample, load_samples
 from model.storage import LoadedModel
@@ -61,7 +61,7 @@ def _prepared_digit(image: np.ndarray, invite: str, name: str, origin: tuple) ->
 def brush_width(value) -> int:
     """The Brush slider's value as a width it offers: a forged one (not a number, NaN, infinite) is the default,
     one out of range is clamped."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not finite_number(value):
         return BRUSH
     return int(min(max(value, BRUSH_RANGE[0]), BRUSH_RANGE[1]))
 
