@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 from views.figures.plotting import NOW_COLOUR
-from views.players.reading import static_loader
+from views.players.loader import static_loader
 
 _player = st.components.v2.component("row_reader.race_player", js=static_loader("race_player"), isolate_styles=False)
 

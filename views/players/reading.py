@@ -12,27 +12,7 @@ again with every reading, twice the size of the reading itself.
 
 import streamlit as st
 
-LOADER = """
-const code = new URL("app/static/", document.baseURI);
-let ready = null;  // the player's code and style, fetched once per page
-export default function (args) {
-  ready ??= Promise.all([
-    import(new URL("NAME.js", code).href),
-    new Promise((loaded) => {
-      const style = Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL("NAME.css", code).href });
-      style.onload = style.onerror = loaded;  // drawn once styled: the player measures its own boxes
-      document.head.append(style);
-    }),
-  ]);
-  ready.then(([player]) => player.default(args));
-}
-"""
-
-
-def static_loader(name: str) -> str:
-    """A component's code that fetches static/<name>.js and .css once per page, then hands each mount to it."""
-    return LOADER.replace("NAME", name)
-
+from views.players.loader import static_loader
 
 _player = st.components.v2.component(
     "row_reader.reading_player",
