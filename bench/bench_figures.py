@@ -45,8 +45,8 @@ from views.figures import hidden_state as hidden_state_figures  # noqa: E402
 from views.figures import report as report_figures  # noqa: E402
 
 GRIDS = {  # the functools.cache'd layouts that make_subplots works out
-    "unit": hidden_state_figures._small_multiples,
-    "row importance": report_figures._side_by_side,
+    "unit": hidden_state_figures.small_multiples_grid,
+    "row importance": report_figures.side_by_side_grid,
 }
 
 

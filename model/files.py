@@ -17,6 +17,7 @@ import json
 import math
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,15 +109,12 @@ class Shape:
     item: "Shape | None" = None  # for a list: what each item must be
 
 
-MAX_INTEGER = 2**63  # JSON integers past this are no number a writer here writes; 10**400 parses, and overflows a float
-
-
 def finite_number(value) -> bool:
-    """A finite number, as a JSON file gives it: not a string, a flag, NaN or infinity; a huge integer is held to
-    MAX_INTEGER before any float arithmetic sees it (math.isfinite(10**400) raises)."""
+    """A number fit for float arithmetic, as JSON or a widget gives it: not a string, a flag, NaN or infinity, nor an
+    integer past the largest float (JSON's 10**400 parses, and math.isfinite raises on it)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    return abs(value) <= MAX_INTEGER if isinstance(value, int) else math.isfinite(value)
+    return abs(value) <= sys.float_info.max if isinstance(value, int) else math.isfinite(value)
 
 
 def number(low: float, high: float) -> Shape:

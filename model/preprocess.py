@@ -76,6 +76,12 @@ def load_image(source) -> np.ndarray:
     return _decode(source)
 
 
+def prepare_picture(source) -> Preprocessed:
+    """A picture's file, bytes or path made into the digit the network reads, in one call: ImageError when it is no
+    picture, an empty Preprocessed when it holds no digit."""
+    return preprocess(load_image(source))
+
+
 def _open_file(path) -> io.BufferedReader:
     """The file at `path`, or ImageError saying in words why it cannot be opened (no paths, no error numbers)."""
     try:
@@ -240,8 +246,9 @@ def _fit(ink: np.ndarray, longest: int) -> np.ndarray:
     return _resize(ink, max(1, round(height * factor)), max(1, round(width * factor)))
 
 
-def stroke_width(ink: np.ndarray) -> float:
-    """Mean stroke width in pixels: area over half the outline."""
+def _outline_width(ink: np.ndarray) -> float:
+    """Mean stroke width in pixels: area over half the outline, quick on one crop (model/strokes.py measures along a
+    skeleton, for batches of training digits)."""
     mask = ink > 0.5
     padded = np.pad(mask, 1)
     interior = padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:] & mask
@@ -259,7 +266,7 @@ def _to_mnist_pen(crop: np.ndarray) -> tuple[np.ndarray, str | None]:
     work = _fit(crop, WORK_SIZE) if max(crop.shape) > WORK_SIZE else crop.copy()
     work /= max(float(work.max()), 1e-6)
     longest = max(work.shape)
-    width = stroke_width(work)
+    width = _outline_width(work)
     if width > MAX_STROKE * longest:
         thinned = erode(work > 0.5, (width - THINNED_STROKE * longest) / 2)
         if thinned.sum() >= MIN_INK_PIXELS:  # a blob with no stroke in it is left as it is

@@ -10,7 +10,8 @@ from model.config import ROWS
 from model.samples import choose_samples, load_samples
 from model.storage import load_model
 from model.xray import read_digit
-from views.figures.plotting import packed, pixelated
+from views.encoding import typed_array
+from views.figures.plotting import pixelated
 from views.players.reading_spec import answer_spec, reading_spec, state_matrix
 from views.words import STATES
 
@@ -61,7 +62,7 @@ def test_state_matrix_is_units_by_steps(seven):
 def test_packed_arrays_round_trip():
 
     array = np.arange(12, dtype=np.float32).reshape(3, 4) / 7
-    spec = packed(array)
+    spec = typed_array(array)
     assert spec["shape"] == "3, 4"
     np.testing.assert_array_equal(np.frombuffer(base64.b64decode(spec["bdata"]), "<f4").reshape(3, 4), array)
 

@@ -1,6 +1,6 @@
 """A small class against a real server: every student gets every answer, and what they leave behind is let go.
 
-The load harness (bench/load_harness.py) in miniature: four students speaking
+The load harness (bench/bench_class_load.py) in miniature: four students speaking
 Streamlit's protocol (no browser, so it is cheap enough for CI) arrive within
 a second of each other, draw three digits each and leave, twice over. It never
 looks at timings or memory figures, which the harness reports; it fails on

@@ -10,7 +10,7 @@ BESIDE_SERVER = "ROW_READER_BESIDE_SERVER"  # set by the run manager for the run
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 NICENESS = 10  # a lower priority, so that the server wins whenever both want a core
 # On two cores, leaving one to the server halves training (a lesson run: 131 s instead of 69 s) while the server
-# mostly waits; the lower priority alone kept 30 students' strokes as quick (bench/load_harness.py, README).
+# mostly waits; the lower priority alone kept 30 students' strokes as quick (bench/bench_class_load.py, README).
 CORES_KEPT_WHOLE = 2
 
 

@@ -326,24 +326,28 @@ def _train(config, run_dir, data_dir, stop_requested, verbose, status: run_folde
         return {}
     segment_s = recorder.segment_s()
     wall_time = round(recorder.earlier_s + segment_s, 1)
-    metadata = {
-        "config": config.to_dict(),
-        "test_accuracy": float(test_accuracy),
-        "test_loss": float(test_loss),
-        "test_samples": len(data.x_test),
-        "epochs": epochs,
-        "steps": recorder.step,
-        "wall_time_s": wall_time,
-        "device": device,
-        "data_source": mnist.source,
-        "versions": library_versions(),
-        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
+    test = {"test_accuracy": float(test_accuracy), "test_loss": float(test_loss), "test_samples": len(data.x_test)}
+    metadata = _model_metadata(config, test, epochs=epochs, steps=recorder.step, wall_time_s=wall_time, device=device, mnist=mnist)
     save_model(model, run_dir / run_folder.MODEL_FILE, metadata)
     write_report(model, run_dir / run_folder.MODEL_FILE, mnist, config, log)
     log.test(test_accuracy=float(test_accuracy), test_loss=float(test_loss), wall_time_s=wall_time, segment_s=segment_s)
     status.write(run_folder.DONE, step=recorder.step, test_accuracy=float(test_accuracy))
     return metadata
+
+
+def _model_metadata(config: TrainConfig, test: dict, *, epochs: int, steps: int, wall_time_s: float, device: dict, mnist: Mnist) -> dict:
+    """What model.json says of the model beside it: how it was trained, on what, and how well it reads the test set."""
+    return {
+        "config": config.to_dict(),
+        **test,
+        "epochs": epochs,
+        "steps": steps,
+        "wall_time_s": wall_time_s,
+        "device": device,
+        "data_source": mnist.source,
+        "versions": library_versions(),
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
 
 
 def write_report(model, model_path: Path, mnist: Mnist, config: TrainConfig, log: progress.ProgressLog) -> None:

@@ -1,5 +1,6 @@
 """A digit to read, and where it came from: the canvas, the shipped gallery of test digits, or an uploaded picture."""
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,14 @@ class Digit:
     prepared: Preprocessed | None  # how a drawing or photo became `image`; None for MNIST samples
     label: int | None = None  # the true digit, when it is known
     name: str = "this digit"  # how the Look inside page calls it
-    origin: tuple = ()  # where it came from: strokes added to one canvas keep the same origin
+    origin: tuple = ()  # where it came from: strokes added to one canvas keep the same origin, though each is a new digit
+
+
+def image_key(image: np.ndarray) -> str:
+    """Tells one digit from another by its pixels alone, on any page and in any session: the readings kept for the
+    class are found by it, and the player keeps its row while the digit is the same."""
+    image = np.ascontiguousarray(image, np.float32)
+    return hashlib.blake2b(repr(image.shape).encode() + image.tobytes(), digest_size=16).hexdigest()
 
 
 def sample_digit(sample: Sample) -> Digit:

@@ -11,6 +11,7 @@ import functools
 import numpy as np
 
 from model.config import NUM_CLASSES, ROWS
+from views.encoding import typed_array
 from views.figures.plotting import (
     CLASS_COLOURS,
     LABEL_PX,
@@ -22,7 +23,6 @@ from views.figures.plotting import (
     base_layout,
     button_row,
     legible_and_still,
-    packed,
     play_pause,
     rows_slider,
     subplot_layout,
@@ -46,8 +46,8 @@ def _digit_paths(paths: np.ndarray, labels: np.ndarray, font_size: int) -> tuple
         traces.append(
             {
                 "type": "scatter",
-                "x": packed(x),
-                "y": packed(y),
+                "x": typed_array(x),
+                "y": typed_array(y),
                 "mode": "lines",
                 "name": str(d),
                 "line": {"color": CLASS_COLOURS[d], "width": 1},
@@ -103,8 +103,8 @@ def _examined_path(current: np.ndarray, rows: int, name: str) -> dict:
     """The examined digit's path (28, 2) over its first `rows` rows, the last one a big dot named "this digit"."""
     return {
         "type": "scatter",
-        "x": packed(current[:rows, 0]),
-        "y": packed(current[:rows, 1]),
+        "x": typed_array(current[:rows, 0]),
+        "y": typed_array(current[:rows, 1]),
         "mode": "lines+markers+text",
         "line": {"color": NOW_COLOUR, "width": 5},
         "marker": {"size": [6] * (rows - 1) + [16], "color": NOW_COLOUR, "line": {"color": "#111111", "width": 1.5}},
@@ -149,7 +149,7 @@ def map_figure(
 
 
 @functools.cache
-def _small_multiples() -> dict:
+def small_multiples_grid() -> dict:
     """The layout of ten small panels, two rows of five sharing their axes, worked out by make_subplots once."""
     return subplot_layout(
         rows=2,
@@ -171,7 +171,7 @@ def _unit_panel(d: int, mean: np.ndarray, std: np.ndarray, current: np.ndarray |
         {
             "type": "scatter",
             "x": ROW_NUMBERS + ROW_NUMBERS[::-1],
-            "y": packed(band),
+            "y": typed_array(band),
             "fill": "toself",
             "fillcolor": colour,
             "opacity": 0.2,
@@ -183,7 +183,7 @@ def _unit_panel(d: int, mean: np.ndarray, std: np.ndarray, current: np.ndarray |
         {
             "type": "scatter",
             "x": ROW_NUMBERS,
-            "y": packed(mean),
+            "y": typed_array(mean),
             "mode": "lines",
             "line": {"color": colour, "width": 3},
             "showlegend": False,
@@ -196,7 +196,7 @@ def _unit_panel(d: int, mean: np.ndarray, std: np.ndarray, current: np.ndarray |
             {
                 "type": "scatter",
                 "x": ROW_NUMBERS,
-                "y": packed(current),
+                "y": typed_array(current),
                 "mode": "lines",
                 "line": {"color": NOW_COLOUR, "width": 2.5, "dash": "dash"},
                 "name": current_name,
@@ -224,7 +224,7 @@ def _mean_in_legend() -> dict:
 
 def _unit_layout(title: str, font_size: int) -> dict:
     """Ten panels on the same scales: h from -1 to 1, rows 1 to 28."""
-    layout = copy.deepcopy(_small_multiples())
+    layout = copy.deepcopy(small_multiples_grid())
     for name, axis in layout.items():
         if name.startswith("yaxis"):
             axis.update(range=[-1.05, 1.05], tickvals=[-1, 0, 1], zeroline=True, zerolinecolor="#bbbbbb", showgrid=False)

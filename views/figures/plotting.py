@@ -5,8 +5,6 @@ so plotly.py never builds or validates its objects on the way to the browser; th
 tests validate the same specs. bench/bench_figures.py measures what that saves.
 """
 
-import base64
-
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -58,15 +56,6 @@ class ReadyFigure(go.Figure):
 
     def to_json(self, *args, **kwargs) -> str:
         return pio.to_json(self._spec, *args, validate=False, **kwargs)
-
-
-def packed(array: np.ndarray, dtype: str = "f4") -> dict:
-    """An array as plotly.js's typed-array spec: base64 float32, a third the size of JSON numbers ("f8" where it must be exact)."""
-    array = np.ascontiguousarray(array, dtype=f"<{dtype}")
-    spec = {"dtype": dtype, "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
-    if array.ndim > 1:
-        spec["shape"] = ", ".join(str(n) for n in array.shape)
-    return spec
 
 
 def base_layout(height: int, font_size: int, **extra) -> dict:

@@ -4,6 +4,7 @@ with the rows where the student and the network knew. Plain plotly.js specs (vie
 import numpy as np
 
 from model.config import ROWS
+from views.encoding import typed_array
 from views.figures.plotting import (
     CLASS_COLOURS,
     PERCENT,
@@ -15,7 +16,6 @@ from views.figures.plotting import (
     label_heights,
     legible_and_still,
     line_label,
-    packed,
 )
 
 LABEL_GAP = 0.12  # between the names at the lines' ends, as a share of the y axis
@@ -34,7 +34,7 @@ def _probability_line(step_probs: np.ndarray, digit: int, *, name: str, dash: st
     return {
         "type": "scatter",
         "x": ROW_NUMBERS,
-        "y": packed(step_probs[:, digit]),
+        "y": typed_array(step_probs[:, digit]),
         "name": name,
         "legendgroup": name,
         "mode": "lines",

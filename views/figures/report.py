@@ -13,6 +13,7 @@ import numpy as np
 
 from model.config import NUM_CLASSES, ROWS
 from model.insight import RowImportance, first_row_reaching
+from views.encoding import typed_array
 from views.figures.plotting import (
     CLASS_COLOURS,
     DIGITS,
@@ -29,7 +30,6 @@ from views.figures.plotting import (
     label_heights,
     legible_and_still,
     line_label,
-    packed,
     subplot_layout,
 )
 
@@ -134,7 +134,7 @@ def class_accuracy_figure(accuracy: np.ndarray, counts: np.ndarray, *, font_size
     bars = {
         "type": "bar",
         "y": DIGITS,
-        "x": packed(accuracy, "f8"),
+        "x": typed_array(accuracy, "f8"),
         "orientation": "h",  # across, so that each label has a line of its own at a size a room can read
         "marker": {"color": list(CLASS_COLOURS)},
         "text": [f"{a:.1%}, {m} wrong" if np.isfinite(a) else "none" for a, m in zip(accuracy, missed, strict=True)],
@@ -157,7 +157,7 @@ def _row_lines(values: np.ndarray, *, name: str, hover: str, line: dict, **extra
     return {
         "type": "scatter",
         "x": ROW_NUMBERS,
-        "y": packed(values),
+        "y": typed_array(values),
         "name": name,
         "mode": "lines",
         "line": line,
@@ -176,6 +176,21 @@ def _half_right_marker(accuracy_by_rows: np.ndarray) -> dict:
     # At the foot of the line: after that row the curves climb, so the bottom right is empty (the top right holds the lines' names).
     note = {"text": f"half right by row {half}", "x": half, "y": 0, "xanchor": "left", "yanchor": "bottom", "showarrow": False, **at}
     return {"shapes": [shape], "annotations": [note]}
+
+
+def _early_labels(lines: list[tuple[str, np.ndarray, dict]], digit: int | None) -> list[dict]:
+    """Each line's name at its end. The lines drawn at first (the examined digit's, its answer's, all digits') get the
+    places nearest their ends, then the rest."""
+    shown = [n for n in (NUM_CLASSES + 1, digit, NUM_CLASSES) if n is not None and n < len(lines)]
+    order = shown + [n for n in range(len(lines)) if n not in shown]
+    heights = label_heights([float(lines[n][1][-1]) for n in order], LABEL_GAP, low=0.0, high=1.03)
+    labels = []
+    for n, height in zip(order, heights, strict=True):
+        label, _, trace = lines[n]
+        trace["legendgroup"] = trace["name"]  # a click on the legend hides a line and its label together
+        visible = {"visible": trace["visible"]} if "visible" in trace else {}
+        labels.append(line_label(label, ROWS + 0.5, height, trace["line"]["color"], legendgroup=trace["name"], **visible))
+    return labels
 
 
 def early_figure(
@@ -220,16 +235,7 @@ def early_figure(
             marker={"size": 7},
         )
         lines.append(("this digit", digit_probs, examined))
-    data = [trace for _, _, trace in lines]
-    # The labels of the lines drawn at first sit nearest their ends (the examined digit's, its answer's, all digits'), then the rest.
-    shown = [n for n in (NUM_CLASSES + 1, digit, NUM_CLASSES) if n is not None and n < len(lines)]
-    order = shown + [n for n in range(len(lines)) if n not in shown]
-    heights = label_heights([float(lines[n][1][-1]) for n in order], LABEL_GAP, low=0.0, high=1.03)
-    for n, height in zip(order, heights, strict=True):
-        label, _, trace = lines[n]
-        trace["legendgroup"] = trace["name"]  # a click on the legend hides a line and its label together
-        visible = {"visible": trace["visible"]} if "visible" in trace else {}
-        data.append(line_label(label, ROWS + 0.5, height, trace["line"]["color"], legendgroup=trace["name"], **visible))
+    data = [trace for _, _, trace in lines] + _early_labels(lines, digit)
     layout = _layout(
         480,
         font_size,
@@ -243,7 +249,7 @@ def early_figure(
 
 
 @functools.cache
-def _side_by_side() -> dict:
+def side_by_side_grid() -> dict:
     """The digit on the left, the bars on the right, sharing the rows: worked out by make_subplots once."""
     return subplot_layout(rows=1, cols=2, shared_yaxes=True, column_widths=[0.4, 0.6], horizontal_spacing=0.03)
 
@@ -268,22 +274,22 @@ def row_importance_figure(image: np.ndarray, importance: RowImportance, *, font_
     """
     support = -np.asarray(importance.log_odds_change, np.float64)  # (rows=28,) positive: the row spoke for the answer
     against = support < 0
-    ink = {"type": "heatmap", "z": packed(image), "colorscale": INK, "zmin": 0, "zmax": 1, "showscale": False, "hoverinfo": "skip"}
+    ink = {"type": "heatmap", "z": typed_array(image), "colorscale": INK, "zmin": 0, "zmax": 1, "showscale": False, "hoverinfo": "skip"}
     bars = {
         "type": "bar",
-        "x": packed(support, "f8"),
+        "x": typed_array(support, "f8"),
         "y": list(range(ROWS)),
         "orientation": "h",
         "marker": {
             "color": np.where(against, AGAINST_COLOUR, FOR_COLOUR).tolist(),
             "pattern": {"shape": np.where(against, "/", "").tolist(), "fillmode": "overlay", "fgcolor": "white", "size": 6},
         },
-        "customdata": packed(np.stack([ROW_NUMBERS, importance.change], axis=1), "f8"),  # (rows=28, 2): row number, change in P
+        "customdata": typed_array(np.stack([ROW_NUMBERS, importance.change], axis=1), "f8"),  # (rows=28, 2): row number, change in P
         "hovertemplate": "row %{customdata[0]}: blanking it changes P(" + str(importance.digit) + ") by %{customdata[1]:+.1%}"
         "<br>log-odds %{x:+.2f}<extra></extra>",
         "showlegend": False,
     }
-    layout = copy.deepcopy(_side_by_side())
+    layout = copy.deepcopy(side_by_side_grid())
     digit_columns, digit_rows = digit_axes()
     layout["xaxis"].update(digit_columns)
     layout["yaxis"].update(digit_rows)

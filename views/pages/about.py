@@ -1,6 +1,6 @@
 """The About page: what Row Reader is, and how a teacher serves it to a class.
 
-The figures are the ones measured with bench/load_harness.py (see README,
+The figures are the ones measured with bench/bench_class_load.py (see README,
 "Serving a class"); the address shown is this server's own, so the teacher can
 read it out or write it on the board.
 """
@@ -11,7 +11,7 @@ import streamlit as st
 
 from views.parts import access
 
-# As README "Serving a class" says, and bench/load_harness.py measures: one command, on lines short enough for a phone
+# As README "Serving a class" says, and bench/bench_class_load.py measures: one command, on lines short enough for a phone
 # (a wrapped line may break inside a flag such as --server.port, after its first hyphen). Commands are shown as plain
 # text: syntax colours on Streamlit's code background are 2.5:1 to 3.5:1, too faint to copy from a projector.
 SERVE_COMMAND = "MALLOC_ARENA_MAX=2 \\\n  streamlit run app.py \\\n  --server.address 0.0.0.0 \\\n  --server.port 8501"

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from model.files import finite_number
-from model.preprocess import ImageError, load_image, preprocess
+from model.preprocess import ImageError, Preprocessed, prepare_picture
 from model.samples import Sample, load_samples
 from model.storage import LoadedModel
 from model.xray import step_probabilities
@@ -50,8 +50,7 @@ def _clear_canvas() -> None:
     st.session_state.canvas_generation = st.session_state.get("canvas_generation", 0) + 1
 
 
-def _prepared_digit(image: np.ndarray, invite: str, name: str, origin: tuple) -> Digit | None:
-    prepared = preprocess(image)
+def _prepared_digit(prepared: Preprocessed, invite: str, name: str, origin: tuple) -> Digit | None:
     if prepared.is_empty:
         st.info(f"{prepared.empty_reason} {invite}")
         return None
@@ -77,8 +76,9 @@ def _settled_brush() -> int:
     return width
 
 
-def canvas_image(result) -> np.ndarray | None:
-    """The drawing the canvas sent as pixels, None when nothing is drawn; ImageError when what it sent is not a picture.
+def read_canvas(result) -> Preprocessed | None:
+    """The drawing the canvas sent, prepared for the network; None when nothing is drawn, ImageError when what it
+    sent is not a picture.
 
     Reads the canvas's PNG bytes, never its decoded `image_data`, so that load_image's size limits apply: the
     component would decode any data URL at any size. A value that is no base64 data URL is not a picture either.
@@ -89,7 +89,7 @@ def canvas_image(result) -> np.ndarray | None:
         raise ImageError("it is not a picture") from None
     if not png:
         return None
-    return load_image(png)
+    return prepare_picture(png)
 
 
 def _canvas(size: int, brush: int, key: str):
@@ -124,14 +124,14 @@ def draw(presenter: bool, size: int) -> Digit | None:
         with under_canvas.popover("Brush", icon=":material/brush:"):
             st.slider("Brush width", *BRUSH_RANGE, BRUSH, step=2, key="brush", help="Thicker strokes look more like MNIST's.")
     try:
-        image = canvas_image(result)
+        prepared = read_canvas(result)
     except ImageError as error:
         st.warning(f"The drawing could not be read: {error}. Clear the canvas and draw again.")
-        image = None
-    if image is None:
+        prepared = None
+    if prepared is None:
         st.info(words.INVITE_DRAW)
         return None
-    return _prepared_digit(image, words.INVITE_DRAW, "your drawing", (DRAW, generation))
+    return _prepared_digit(prepared, words.INVITE_DRAW, "your drawing", (DRAW, generation))
 
 
 def _choose_sample(index: int) -> None:
@@ -182,8 +182,8 @@ def upload() -> Digit | None:
         st.info("Upload a photo or scan of one handwritten digit, dark on light or light on dark.")
         return None
     try:
-        image = load_image(file.getvalue())
+        prepared = prepare_picture(file.getvalue())
     except ImageError as error:
         st.error(f"That file could not be read as an image: {error}.")
         return None
-    return _prepared_digit(image, "Try a picture with one clear digit in it.", f"your picture {file.name}", (UPLOAD, file.file_id))
+    return _prepared_digit(prepared, "Try a picture with one clear digit in it.", f"your picture {file.name}", (UPLOAD, file.file_id))

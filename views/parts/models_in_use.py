@@ -7,8 +7,6 @@ the file's stamp (so a replaced file is read again) and shared by every
 session; a model that fails to load is reported and skipped, never fatal.
 """
 
-import hashlib
-
 import numpy as np
 import streamlit as st
 
@@ -17,6 +15,7 @@ from model.storage import LoadedModel, ModelLoadError, load_model
 from model.xray import Reading, read_digit
 from training.registry import SHIPPED, ModelEntry, ModelRegistry
 from training.runs import RunManager
+from views.digit import image_key
 from views.parts import session
 from views.words import plain
 
@@ -73,7 +72,7 @@ def active_model() -> tuple[ModelEntry, LoadedModel]:
 
 
 @st.cache_resource(max_entries=READINGS_KEPT, show_spinner=False)
-def _reading(model_path: str, stamp: tuple | None, image_key: bytes, _weights, _image: np.ndarray) -> Reading:
+def _reading(model_path: str, stamp: tuple | None, key: str, _weights, _image: np.ndarray) -> Reading:
     return read_digit(_weights, _image)
 
 
@@ -83,6 +82,4 @@ def reading_of(loaded: LoadedModel, image: np.ndarray) -> Reading:
     Changing what the reading shows (the state, the layer, the speed) reruns the
     page, and should not replay the network.
     """
-    image = np.ascontiguousarray(image, np.float32)
-    image_key = hashlib.blake2b(image.tobytes(), digest_size=16).digest() + repr(image.shape).encode()
-    return _reading(str(loaded.path), loaded.stamp, image_key, loaded.weights, image)
+    return _reading(str(loaded.path), loaded.stamp, image_key(image), loaded.weights, np.asarray(image, np.float32))

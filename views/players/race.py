@@ -7,22 +7,16 @@ of each) and when the student asks for the next digit ("next"). Its code
 (static/race_player.js and .css) is fetched once by each browser, as the reading player's is.
 """
 
-import base64
 from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
 
+from views.encoding import base64_shades
 from views.figures.plotting import NOW_COLOUR
 from views.players.loader import static_loader
 
 _player = st.components.v2.component("row_reader.race_player", js=static_loader("race_player"), isolate_styles=False)
-
-
-def digit_bytes(image: np.ndarray) -> str:
-    """A (28, 28) ink image in [0, 1] as base64 bytes, 0-255, row by row."""
-    pixels = (np.clip(np.asarray(image, np.float32), 0, 1) * 255).round().astype(np.uint8)
-    return base64.b64encode(pixels.tobytes()).decode("ascii")
 
 
 def race_spec(
@@ -31,7 +25,7 @@ def race_spec(
     """What the player needs for one digit. The true digit travels too: the player ends the digit at the right guess
     without asking the server, and the server checks the guesses again."""
     return {
-        "image": digit_bytes(image),
+        "image": base64_shades(image),
         "label": int(label),
         "round": int(round_id),
         "position": int(position),

@@ -6,13 +6,12 @@ probabilities after every row as float32, all base64; the player works out every
 picture from them.
 """
 
-import base64
-import hashlib
-
 import numpy as np
 
 from model.config import NUM_CLASSES, ROWS
 from model.xray import GATE_NAMES, Reading
+from views.digit import image_key
+from views.encoding import base64_array, base64_shades
 from views.figures.plotting import CLASS_COLOURS, DIVERGING, NOW_COLOUR
 from views.words import STATES
 
@@ -31,16 +30,6 @@ def state_matrix(reading: Reading, state: str, layer: int) -> np.ndarray:
     else:
         raise ValueError(f"unknown state {state!r}; expected one of {sorted(STATES)}")
     return values.T
-
-
-def _as_bytes(values: np.ndarray, low: float, high: float) -> str:
-    """Values from low to high as one byte each (256 shades: more than a colour scale shows), base64."""
-    scaled = np.clip(np.round((np.asarray(values, np.float64) - low) / (high - low) * 255), 0, 255)
-    return base64.b64encode(np.ascontiguousarray(scaled, np.uint8).tobytes()).decode("ascii")
-
-
-def _as_float32(values: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(values, "<f4").tobytes()).decode("ascii")
 
 
 def _range(state: str, values: np.ndarray) -> tuple[float, float, list]:
@@ -66,11 +55,6 @@ def _state_title(reading: Reading, state: str, layer: int) -> str:
     return f"{title}: {reading.hidden.shape[-1]} units"
 
 
-def digit_digest(image: np.ndarray) -> str:
-    """Tells one digit from another, so the player keeps its row for the same digit and starts a new one at the end."""
-    return hashlib.blake2b(np.ascontiguousarray(image, np.float32).tobytes(), digest_size=8).hexdigest()
-
-
 def reading_spec(
     image: np.ndarray, reading: Reading, *, state: str = "hidden", layer: int = -1, start_row: int = ROWS, presenter: bool = False
 ) -> dict:
@@ -85,18 +69,18 @@ def reading_spec(
     low, high, colours = _range(state, values)
     return {
         "mode": "reading",
-        "digest": digit_digest(image),
+        "digest": image_key(image),
         "presenter": presenter,
         "start_row": start_row,
-        "image": _as_bytes(image, 0.0, 1.0),
-        "probs": _as_float32(reading.step_probs),  # (steps, digits)
+        "image": base64_shades(image, 0.0, 1.0),
+        "probs": base64_array(reading.step_probs),  # (steps, digits)
         "colours": list(CLASS_COLOURS),
         "now": NOW_COLOUR,
         "map": {
             "title": _state_title(reading, state, layer),
             "name": state.split(":")[-1][0],
             "units": int(values.shape[0]),
-            "values": _as_bytes(values, low, high),
+            "values": base64_shades(values, low, high),
             "colours": colours,
             "ticks": [_number(low), _number(high)],
             "explain": STATES[state][1],
@@ -111,7 +95,7 @@ def answer_spec(probs: np.ndarray, *, presenter: bool = False) -> dict:
     return {
         "mode": "answer",
         "presenter": presenter,
-        "probs": _as_float32(probs),
+        "probs": base64_array(probs),
         "colours": list(CLASS_COLOURS),
         "text": {"bars": "The ten digits' probabilities after the last row"},
     }

@@ -1,10 +1,10 @@
 """Hold a classroom: N students draw on one Row Reader server at once; how quick is it, and does memory come back?
 
-    python bench/load_harness.py                                  # N = 1, 10, 30; 2 of them Chromium tabs
-    python bench/load_harness.py --students 30 --training         # 30 students while a training run goes
-    python bench/load_harness.py --students 1 10 30 45 --browsers 0
-    python bench/load_harness.py --students 30 --share --wall     # 30 share every digit, the wall open in Chromium
-    python bench/load_harness.py --students 30 --digits 8 --share --wall   # 240 shares: past the wall's 200
+    python bench/bench_class_load.py                                  # N = 1, 10, 30; 2 of them Chromium tabs
+    python bench/bench_class_load.py --students 30 --training         # 30 students while a training run goes
+    python bench/bench_class_load.py --students 1 10 30 45 --browsers 0
+    python bench/bench_class_load.py --students 30 --share --wall     # 30 share every digit, the wall open in Chromium
+    python bench/bench_class_load.py --students 30 --digits 8 --share --wall   # 240 shares: past the wall's 200
 
 Starts `streamlit run app.py` on a free port, served as README "Serving a
 class" says (SERVING in harness/server.py; --streamlit-defaults for
