@@ -1,5 +1,5 @@
-"""Race the network: the scoring rules (penalties, verdicts, a round's score, which digits a round takes), the chart,
-and the page with AppTest, fed what the browser's player sends (AppTest runs no JavaScript)."""
+"""Race the network: the chart, and the page with AppTest, fed what the browser's player sends (AppTest runs no
+JavaScript). The rules are tested without a page in tests/test_classroom_race.py."""
 
 import numpy as np
 import pytest
@@ -16,92 +16,6 @@ from tests.app_pages import texts  # noqa: E402
 from tests.test_palette import LARGE_BOLD_PX, contrast_on_white, fonts  # noqa: E402
 
 RACE_PAGE = "views/pages/race.py"
-
-
-def candidates(per_digit: int = 20, misread: int = 5) -> list[race.Candidate]:
-    pool = [race.Candidate(100 * d + n, d, d) for d in range(10) for n in range(per_digit)]
-    return pool + [race.Candidate(5000 + n, n % 10, (n + 1) % 10) for n in range(misread)]
-
-
-# --- the rules ----------------------------------------------------------------------------------------------------
-
-
-def test_a_wrong_guess_costs_its_rows_and_the_verdict_counts_them():
-    clean = race.score_digit(7, [(7, 12)], network_row=15, network_answer=7)
-    assert (clean.student_row, clean.penalty, clean.verdict) == (12, 0, race.WON)
-    penalised = race.score_digit(7, [(1, 5), (9, 10), (7, 12)], network_row=15, network_answer=7)
-    assert penalised.wrong_guesses == (1, 9)
-    assert penalised.student_row == 12 + 2 * race.PENALTY_ROWS == 16
-    assert penalised.verdict == race.LOST
-    assert race.score_digit(7, [(4, 9), (7, 13)], network_row=15, network_answer=7).verdict == race.DRAWN
-
-
-def test_the_sentences_say_who_knew_when():
-    won = race.score_digit(4, [(9, 10), (4, 12)], network_row=17, network_answer=4)
-    assert race.result_sentence(won) == "You knew at row 14 (row 12, +2 for a wrong guess), the network at row 17. You won this one."
-    lost = race.score_digit(4, [(4, 20)], network_row=17, network_answer=4)
-    assert race.result_sentence(lost) == "You knew at row 20, the network at row 17. The network won this one."
-
-
-def test_a_digit_the_network_misreads_is_the_students_and_counts_all_rows_for_the_network():
-    result = race.score_digit(4, [(4, 27)], network_row=20, network_answer=9)
-    assert result.verdict == race.WON and result.network_row_for_wall == ROWS
-    assert "read this 4 as a 9" in race.result_sentence(result)
-
-
-def test_only_guesses_that_end_with_the_right_digit_score():
-    assert race.score_digit(3, [(5, 4)], network_row=10, network_answer=3) is None  # not ended
-    assert race.score_digit(3, [], network_row=10, network_answer=3) is None
-    assert race.score_digit(3, [(3, 4), (3, 6)], network_row=10, network_answer=3) is None
-
-
-@pytest.mark.parametrize(
-    "sent",
-    [None, "3,12", [], [[3]], [[3, 0]], [[3, ROWS + 1]], [[10, 5]], [[-1, 5]], [[3, 5.5]], [[True, 5]], [[2, 9], [3, 5]],
-     [[3, 4], [3, 5]], [[d, 1] for d in range(11)], {"guesses": [[3, 4]]}],
-)  # fmt: skip
-def test_what_a_browser_sends_is_checked(sent):
-    assert race.parse_guesses(sent) is None
-
-
-def test_good_guesses_parse():
-    assert race.parse_guesses([[2, 5], [3, 5], [7, 28]]) == [(2, 5), (3, 5), (7, 28)]
-
-
-def test_a_rounds_score_and_sentence():
-    results = [
-        race.score_digit(1, [(1, 5)], network_row=9, network_answer=1),  # won
-        race.score_digit(2, [(2, 9)], network_row=9, network_answer=2),  # drawn
-        race.score_digit(3, [(8, 3), (3, 10)], network_row=11, network_answer=3),  # 12 rows: lost
-        race.score_digit(4, [(4, 20)], network_row=15, network_answer=9),  # misread: won, 28 for the network
-    ]
-    score = race.round_score(results)
-    assert (score.won, score.drawn, score.lost) == (2, 1, 1)
-    assert score.student_mean == pytest.approx((5 + 9 + 12 + 20) / 4)
-    assert score.network_mean == pytest.approx((9 + 9 + 11 + 28) / 4)
-    assert race.score_sentence(score) == (
-        "You beat the network! You won 2, drew 1 and lost 1. You needed 11.5 rows on average, the network 14.2."
-    )
-
-
-def test_a_round_is_reproducible_mixed_and_mostly_read_correctly():
-    pool = candidates()
-    rounds = [race.choose_round(pool, seed) for seed in range(200)]
-    assert race.choose_round(pool, 7) == race.choose_round(pool, 7)
-    assert len({tuple(c.index for c in chosen) for chosen in rounds}) > 190  # each seed its own round
-    for chosen in rounds:
-        labels = [c.label for c in chosen]
-        assert len(chosen) == race.ROUND_LENGTH and len({c.index for c in chosen}) == race.ROUND_LENGTH
-        assert len(set(labels)) >= 6 and len(set(labels)) < 10  # mixed, and the last digit is never given away
-        assert sum(c.misread for c in chosen) <= 1
-    with_misread = sum(any(c.misread for c in chosen) for chosen in rounds) / len(rounds)
-    assert 0.15 < with_misread < 0.45  # about MISREAD_CHANCE of rounds
-
-
-def test_a_round_from_a_small_gallery_still_mixes():
-    pool = [race.Candidate(d * 10 + n, d, d) for d in (1, 4, 7) for n in range(5)]
-    chosen = race.choose_round(pool, 3)
-    assert {c.label for c in chosen} == {1, 4, 7} and len({c.index for c in chosen}) == race.ROUND_LENGTH
 
 
 # --- the chart ----------------------------------------------------------------------------------------------------
