@@ -1,4 +1,4 @@
-"""Thousands of bad inputs of every kind issue 14 names, from harness/fuzz.py: what each kind got.
+"""Thousands of bad inputs of every kind issue 14 names, from harness/fuzz/: what each kind got.
 
     MNIST_DIR=../shared/mnist python bench/bench_fuzz.py [--count 1000] [--page-count 100] [--seed 14] [--kinds idx,keras]
 

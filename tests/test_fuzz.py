@@ -1,4 +1,4 @@
-"""Bad inputs of every kind issue 14 names, from harness/fuzz.py: each ends in a clear message or a safe result.
+"""Bad inputs of every kind issue 14 names, from harness/fuzz/: each ends in a clear message or a safe result.
 
 Hundreds of cases from one fixed seed (bench/bench_fuzz.py runs thousands): IDX files, .keras files, run folders
 read by the run manager and the registry and shown on the Read and Train pages, images, canvas values, the Read
@@ -75,7 +75,7 @@ def test_the_judge_reads_a_page_as_a_person_does_escapes_undone(markdown, cause)
     from streamlit.testing.v1 import AppTest
 
     case = fuzz.Case("query", "a page", lambda folder: None, fuzz.EITHER)
-    outcome = fuzz._page_outcome(AppTest.from_function(_warning_page, args=(markdown,)), case, ())
+    outcome = fuzz.page_outcome(AppTest.from_function(_warning_page, args=(markdown,)), case, ())
     assert (outcome.verdict, outcome.cause) == (fuzz.FAILURE, cause), outcome
 
 
@@ -86,7 +86,7 @@ def test_the_judge_passes_input_shown_escaped_as_text():
 
     case = fuzz.Case("query", "a page", lambda folder: None, fuzz.EITHER)
     typed = f"[click me](http://{fuzz.FOREIGN_HOST}/phish) <img src=http://{fuzz.FOREIGN_HOST}/x.png> <script>alert(1)</script>"
-    outcome = fuzz._page_outcome(AppTest.from_function(_warning_page, args=(f"No sample {plain(typed)}.",)), case, ())
+    outcome = fuzz.page_outcome(AppTest.from_function(_warning_page, args=(f"No sample {plain(typed)}.",)), case, ())
     assert outcome.verdict == fuzz.MESSAGE and outcome.detail == f"No sample {typed}.", outcome
 
 

@@ -18,7 +18,7 @@ from harness.waiting import wait_until
 from model.storage import ModelLoadError, load_model
 from tests.training_runs import kinds, made_run, stand_in_process, temporaries_of_a_kill
 from training import progress, run_folder
-from training.__main__ import new_run_config, parse_args
+from training.cli import new_run_config, parse_args
 from training.presets import PRESETS, preset
 from training.registry import SHIPPED, ModelRegistry, RegistryError
 from training.run_folder import REPO_ROOT
