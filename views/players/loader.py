@@ -1,11 +1,11 @@
-"""The code each player component mounts with: it fetches the player's script and style from static/ once per page.
+"""The code each player component mounts with: it fetches the player's script and style from static/players/ once per page.
 
 A component's inline code would travel again with every reading, twice the size of
 the reading itself; files served by Streamlit's static serving are fetched once and kept.
 """
 
 LOADER = """
-const code = new URL("app/static/", document.baseURI);
+const code = new URL("app/static/players/", document.baseURI);
 let ready = null;  // the player's code and style, fetched once per page
 export default function (args) {
   ready ??= Promise.all([
@@ -22,5 +22,5 @@ export default function (args) {
 
 
 def static_loader(name: str) -> str:
-    """A component's code that fetches static/<name>.js and .css once per page, then hands each mount to it."""
+    """A component's code that fetches static/players/<name>.js and .css once per page, then hands each mount to it."""
     return LOADER.replace("NAME", name)

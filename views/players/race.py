@@ -4,7 +4,7 @@ and takes the student's guesses, by tap, click or the keys 0-9.
 The pace is the browser's own clock, so a busy server costs no student a row: Python hears
 from it twice a digit, when the right guess is made ("finished": the guesses with the row
 of each) and when the student asks for the next digit ("next"). Its code
-(static/race_player.js and .css) is fetched once by each browser, as the reading player's is.
+(static/players/race.js and .css) is fetched once by each browser, as the reading player's is.
 """
 
 from collections.abc import Callable
@@ -16,7 +16,7 @@ from views.encoding import base64_shades
 from views.figures.plotting import NOW_COLOUR
 from views.players.loader import static_loader
 
-_player = st.components.v2.component("row_reader.race_player", js=static_loader("race_player"), isolate_styles=False)
+_player = st.components.v2.component("row_reader.race_player", js=static_loader("race"), isolate_styles=False)
 
 
 def race_spec(

@@ -5,7 +5,7 @@ layout follows its own width (stacked on a phone, two by two on a tablet, in a r
 a wide screen), and its buttons and slider are reached with Tab like the rest of the
 page. Its specs come from views/players/reading_spec.py.
 
-Its code (static/reading_player.js and .css, served by Streamlit's static file serving)
+Its code (static/players/reading.js and .css, served by Streamlit's static file serving)
 is fetched once by each browser, which keeps it: a component's inline code would travel
 again with every reading, twice the size of the reading itself.
 """
@@ -16,7 +16,7 @@ from views.players.loader import static_loader
 
 _player = st.components.v2.component(
     "row_reader.reading_player",
-    js=static_loader("reading_player"),
+    js=static_loader("reading"),
     isolate_styles=False,  # in the page: its fonts, Tab order and the browser tests reach it
 )
 
