@@ -40,7 +40,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from bench.timing import timed  # noqa: E402
 from model.weights import ReaderWeights  # noqa: E402
-from model.xray import _dense, read_digit, step_probabilities  # noqa: E402
+from model.xray import dense, read_digit, step_probabilities  # noqa: E402
 
 
 def load_weights(path: Path | None) -> tuple[ReaderWeights, str]:
@@ -111,9 +111,9 @@ def main(argv=None) -> int:
     median_batch = statistics.median(batch_times)
     print(f"step_probabilities, batch of {len(batch)}: median {1000 * median_batch:.1f} ms per batch, "
           f"{1000 * median_batch / len(batch):.3f} ms per digit (over {args.batch_repeats} calls)")  # fmt: skip
-    sequence = _dense(batch, *weights.projection) if weights.projection else batch  # what the first LSTM layer reads
+    sequence = dense(batch, *weights.projection) if weights.projection else batch  # what the first LSTM layer reads
     kernel, bias = weights.lstm[0].kernel, weights.lstm[0].bias
-    forms = {"one 2-D product": lambda: _dense(sequence, kernel, bias), "3-D @": lambda: sequence @ kernel + bias}
+    forms = {"one 2-D product": lambda: dense(sequence, kernel, bias), "3-D @": lambda: sequence @ kernel + bias}
     medians = {name: statistics.median(timed(form, args.batch_repeats, warm_up=True)) for name, form in forms.items()}
     print(f"the first LSTM layer's input half for the batch, {os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s): "
           + ", ".join(f"{name} {1000 * seconds:.2f} ms" for name, seconds in medians.items())

@@ -52,7 +52,7 @@ def _as_batch(images: np.ndarray) -> np.ndarray:
     return images.reshape(-1, ROWS, ROW_WIDTH)
 
 
-def _dense(sequence: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
+def dense(sequence: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
     """sequence (batch, 28, inputs) @ kernel + bias, as one 2-D matrix product.
 
     A 3-D @ makes numpy run one small product per image, much slower (bench/bench_xray.py compares the two).
@@ -66,11 +66,11 @@ def _replay(weights: ReaderWeights, images: np.ndarray, keep_states: bool):
     sequence = _as_batch(images)  # (batch, 28, 28)
     if weights.projection:
         kernel, bias = weights.projection
-        sequence = _dense(sequence, kernel, bias)  # (batch, 28, projection)
+        sequence = dense(sequence, kernel, bias)  # (batch, 28, projection)
     hidden, cell, gates = [], [], []
     for layer in weights.lstm:
         batch, units = sequence.shape[0], layer.units
-        inputs_part = _dense(sequence, layer.kernel, layer.bias)  # (batch, 28, 4*units): the input half of z, all steps at once
+        inputs_part = dense(sequence, layer.kernel, layer.bias)  # (batch, 28, 4*units): the input half of z, all steps at once
         h = np.zeros((batch, units), np.float32)
         c = np.zeros((batch, units), np.float32)
         layer_h = np.empty((batch, ROWS, units), np.float32)
@@ -93,7 +93,7 @@ def _replay(weights: ReaderWeights, images: np.ndarray, keep_states: bool):
         gates.append(layer_gates)
         sequence = layer_h  # the next layer reads this layer's h at every step
     kernel, bias = weights.classifier
-    step_probs = _softmax(_dense(sequence, kernel, bias))  # (batch, 28, 10)
+    step_probs = _softmax(dense(sequence, kernel, bias))  # (batch, 28, 10)
     return step_probs, hidden, cell, gates
 
 
