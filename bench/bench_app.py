@@ -79,7 +79,7 @@ def measure_strokes(browser, strokes: int, root: Path = REPO_ROOT) -> dict:
                 latencies.append(page.wait_for_function(WAIT_FOR_PREDICTION, arg=digit, timeout=30_000).json_value())
             except Exception:
                 shown = page.locator(METRIC_VALUE).all_text_contents()
-                raise RuntimeError(f"trial {trial}: no prediction {digit}; the page shows {shown}") from None
+                raise RuntimeError(f"{root.name}, trial {trial}: no prediction {digit}; the page shows {shown}") from None
             send_delays.append(page.evaluate(SEND_DELAY))
             readings.append(page.wait_for_function(WAIT_FOR_READING, timeout=30_000).json_value())
             wait_until_settled(page)  # the rest of the rerun's messages

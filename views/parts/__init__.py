@@ -1,0 +1,1 @@
+"""What several pages share: inputs, the reading, sharing, access, the models in use, session, screen, style."""

@@ -1,0 +1,1 @@
+"""The Python side of the browser components (static/players/): their specs and their mounting."""
