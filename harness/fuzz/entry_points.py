@@ -7,16 +7,13 @@ canvas reader, the pages), so that what is judged is what a person would meet.
 import contextlib
 import io
 import os
-import re
 from pathlib import Path
 
-from harness.fuzz.case import APP, CASE_TIMEOUT_S, FAILURE, MESSAGE, REFUSE, REPO_ROOT, SAFE, SKIPPED, TRAIN_PAGE, Case, Outcome, short
+from harness.fuzz.case import APP, CASE_TIMEOUT_S, FAILURE, MESSAGE, REFUSE, SAFE, TRAIN_PAGE, Case, Outcome, short
 from harness.fuzz.messages import guarded, message_outcome
 from harness.fuzz.pages import page_outcome
 from model.files import finite_number
 from training.run_folder import CANCELLED, DONE, FAILED, RUNNING, RUNS_ENV
-
-CANVAS_READER = "read_canvas"  # views/parts/inputs.py's function from the canvas component's value to a prepared digit
 
 
 def _run_idx(case: Case, data_dir: str, folder: Path) -> Outcome:
@@ -32,10 +29,10 @@ def _run_keras(case: Case, path: str, folder: Path) -> Outcome:
 
 
 def _run_image(case: Case, source, folder: Path) -> Outcome:
-    from model.preprocess import ImageError, load_image, preprocess
+    from model.preprocess import ImageError, prepare_picture
 
     allowed = (source,) if isinstance(source, str) else ()  # a path given on the command line may be named back
-    return guarded(case, lambda: preprocess(load_image(source)), (ImageError,), allowed)
+    return guarded(case, lambda: prepare_picture(source), (ImageError,), allowed)
 
 
 def _run_form(case: Case, made: tuple, folder: Path) -> Outcome:
@@ -71,9 +68,7 @@ def _run_canvas(case: Case, value, folder: Path) -> Outcome:
     """views/parts/inputs.py's reading of the canvas component's value (its `drawing.data`) into a digit, as draw() does."""
     from streamlit.testing.v1 import AppTest
 
-    if not has_canvas_reader():
-        return Outcome(SKIPPED, f"views/parts/inputs.py has no {CANVAS_READER}() that turns a canvas value into a digit or a message")
-    app = AppTest.from_function(_canvas_script, args=(CANVAS_READER, value), default_timeout=CASE_TIMEOUT_S)
+    app = AppTest.from_function(_canvas_script, args=(value,), default_timeout=CASE_TIMEOUT_S)
     outcome = page_outcome(app, case, (), title=None)
     if outcome.verdict == FAILURE:
         return outcome
@@ -89,13 +84,7 @@ def _run_canvas(case: Case, value, folder: Path) -> Outcome:
     return Outcome(FAILURE, text.split(":")[0], short(text))
 
 
-def has_canvas_reader() -> bool:
-    """Whether views/parts/inputs.py has its canvas reader, read from its source: importing it needs a Streamlit script."""
-    source = (REPO_ROOT / "views" / "parts" / "inputs.py").read_text(encoding="utf-8")
-    return re.search(rf"^def {CANVAS_READER}\(", source, re.MULTILINE) is not None
-
-
-def _canvas_script(reader, value):
+def _canvas_script(value):
     """Runs inside AppTest, from its source: views/parts/inputs.py imports the canvas component, which needs a Streamlit script."""
     import streamlit as st
     from streamlit_drawable_canvas import CanvasResult
@@ -104,7 +93,7 @@ def _canvas_script(reader, value):
     from views.parts import inputs
 
     try:
-        prepared = getattr(inputs, reader)(CanvasResult(json_data=None, image_data_url=value, return_image_data=True))
+        prepared = inputs.read_canvas(CanvasResult(json_data=None, image_data_url=value, return_image_data=True))
         st.session_state["fuzz"] = ("safe", "nothing drawn" if prepared is None else f"pixels of shape {prepared.ink.shape}")
     except ImageError as error:
         st.session_state["fuzz"] = ("message", str(error))

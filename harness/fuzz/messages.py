@@ -79,8 +79,4 @@ def guarded(case: Case, call: Callable[[], object], expected: tuple, allowed: tu
         if isinstance(value, expected):
             return message_outcome(str(value), allowed)
         return Outcome(FAILURE, f"raised {type(value).__name__}", short(f"{type(value).__name__}: {value}"))
-    if isinstance(value, Outcome):
-        return value
-    if case.expect == REFUSE:
-        return result_outcome(case, value)
-    return Outcome(SAFE, detail=short(repr(value)))
+    return value if isinstance(value, Outcome) else result_outcome(case, value)
