@@ -63,10 +63,13 @@ def _reading_controls(layers: int) -> tuple[str, int]:
     return state, layer
 
 
-def show_reading(digit: Digit, reading: Reading, presenter: bool) -> None:
-    """Controls that change the state shown rerun the script; playing, stepping and the speed do not."""
+def show_reading(digit: Digit, reading: Reading, presenter: bool, *, autoplay: bool = False) -> None:
+    """Controls that change the state shown rerun the script; playing, stepping and the speed do not.
+
+    With `autoplay` a new digit's reading plays once by itself (not where the browser asks for reduced motion)."""
     state, layer = ("hidden", -1) if presenter else _reading_controls(reading.hidden.shape[0])
-    reading_player.show(reading_spec(digit.image, reading, state=state, layer=layer, presenter=presenter), key="reading")
+    spec = reading_spec(digit.image, reading, state=state, layer=layer, presenter=presenter, autoplay=autoplay)
+    reading_player.show(spec, key="reading")
     if presenter:
         return
     state_caption = words.CAPTIONS["gates" if state.startswith("gate:") and state != "gate:candidate" else "state"]

@@ -56,12 +56,20 @@ def _state_title(reading: Reading, state: str, layer: int) -> str:
 
 
 def reading_spec(
-    image: np.ndarray, reading: Reading, *, state: str = "hidden", layer: int = -1, start_row: int = ROWS, presenter: bool = False
+    image: np.ndarray,
+    reading: Reading,
+    *,
+    state: str = "hidden",
+    layer: int = -1,
+    start_row: int = ROWS,
+    presenter: bool = False,
+    autoplay: bool = False,
 ) -> dict:
     """What the player needs to draw and play one reading, for one state of one layer.
 
     `start_row` (1-28) is the row a new digit opens on; by default the whole reading, so the final answer is on
-    screen at once.
+    screen at once. With `autoplay` a new digit plays once from the first row by itself, where the browser does not
+    ask for reduced motion.
     """
     if not 1 <= start_row <= ROWS:
         raise ValueError(f"start_row must be 1-{ROWS}, got {start_row}")
@@ -72,6 +80,7 @@ def reading_spec(
         "digest": image_key(image),
         "presenter": presenter,
         "start_row": start_row,
+        "autoplay": autoplay,
         "image": base64_shades(image, 0.0, 1.0),
         "probs": base64_array(reading.step_probs),  # (steps, digits)
         "colours": list(CLASS_COLOURS),
