@@ -6,6 +6,7 @@ streamlit run app.py
 import streamlit as st
 
 from training.devices import prepare_environment
+from views.parts import presenter
 
 prepare_environment()  # before any page imports Keras
 st.set_page_config(page_title="Row Reader", page_icon="✍️", layout="wide")
@@ -17,10 +18,14 @@ pages = [
     st.Page("views/pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
     st.Page("views/pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ]
-page = st.navigation(pages, position="top")
-# Below 768 px Streamlit folds the page names into a menu button; a phone shows them as a row of links instead.
-st.html("<style>.st-key-page-links { display: none; } @media (max-width: 767.98px) { .st-key-page-links { display: flex; } }</style>")
-with st.container(key="page-links", horizontal=True, gap="small"):
-    for each in pages:
-        st.page_link(each)
+presenting = presenter.is_on()
+page = st.navigation(pages, position="hidden" if presenting else "top")
+presenter.keep_in_address(presenting)
+if presenting:  # its own page bar, big, for a projector
+    presenter.page_bar(pages)
+else:  # below 768 px Streamlit folds the page names into a menu button; a phone shows them as a row of links instead
+    st.html("<style>.st-key-page-links { display: none; } @media (max-width: 767.98px) { .st-key-page-links { display: flex; } }</style>")
+    with st.container(key="page-links", horizontal=True, gap="small"):
+        for each in pages:
+            st.page_link(each)
 page.run()

@@ -28,20 +28,31 @@ def beside_server_environment() -> dict[str, str]:
     return {BESIDE_SERVER: "1"}
 
 
+def training_cores(cores: int) -> int:
+    """How many of a machine's `cores` a run started beside the server trains on (leave_a_core)."""
+    return cores - 1 if cores > CORES_KEPT_WHOLE else max(cores, 1)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def leave_a_core() -> None:
-    """Train on every core but one, at a lower priority, so that students' drawings stay quick during a run.
+    """Train on every core but one (on more than two), at a lower priority, so that students' drawings stay quick.
 
     Called before Keras is imported: TensorFlow, JAX and torch size their
     thread pools from the cores the process may run on, so narrowing the
     process's CPU affinity narrows them all; the thread-count variables say the
-    same to the libraries that read those instead. On one core there is nothing
-    to leave, and only the priority drops.
+    same to the libraries that read those instead. On two cores or one, only
+    the priority drops (CORES_KEPT_WHOLE).
     """
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else []  # Linux; elsewhere, priority only
-    if len(cores) > CORES_KEPT_WHOLE:
-        os.sched_setaffinity(0, cores[:-1])
+    kept = training_cores(len(cores))
+    if kept < len(cores):
+        os.sched_setaffinity(0, cores[:kept])
         for name in THREAD_VARIABLES:
-            os.environ.setdefault(name, str(len(cores) - 1))
+            os.environ.setdefault(name, str(kept))
     os.nice(NICENESS)
 
 

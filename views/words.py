@@ -6,6 +6,8 @@ And plain(), for the words that are not ours: what a user or a file supplies is 
 import html
 import re
 
+from training.devices import training_cores
+
 # Every ASCII punctuation character: CommonMark lets a backslash escape each, which turns off links, images, emphasis,
 # code, HTML, and Streamlit's own :colour[...] and :icon: and $math$ all at once.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -120,3 +122,11 @@ INSIDE = {
         "reach 25% somewhere are drawn, in their usual colours. Click a reading in the legend to hide its lines."
     ),
 }
+
+
+def cores_sentence(cores: int) -> str:
+    """What training leaves the class on a machine with `cores` cores (training/devices.py)."""
+    kept = training_cores(cores)
+    if kept < cores:
+        return f"training uses {kept} of its {cores} cores, at a lower priority, and leaves one to the class"
+    return f"training uses {'both its cores' if cores == 2 else 'its one core'}, at a lower priority, so drawings come first"

@@ -5,11 +5,11 @@ The figures are the ones measured with bench/bench_class_load.py (see README,
 read it out or write it on the board.
 """
 
-import socket
-
 import streamlit as st
 
-from views.parts import access
+from training.devices import usable_cores
+from views.parts import access, join, style
+from views.words import cores_sentence
 
 # As README "Serving a class" says, and bench/bench_class_load.py measures: one command, on lines short enough for a phone
 # (a wrapped line may break inside a flag such as --server.port, after its first hyphen). Commands are shown as plain
@@ -17,28 +17,20 @@ from views.parts import access
 SERVE_COMMAND = "MALLOC_ARENA_MAX=2 \\\n  streamlit run app.py \\\n  --server.address 0.0.0.0 \\\n  --server.port 8501"
 
 
-def classroom_address() -> str | None:
-    """This machine's address on the local network, as students' devices will reach it (None if it has none).
-
-    Connecting a UDP socket only picks the outgoing interface; no packet is sent.
-    """
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("10.254.254.254", 1))
-            address = probe.getsockname()[0]
-    except OSError:
-        return None
-    return None if address.startswith("127.") else address
-
-
-def what_it_is() -> None:
-    st.title("About Row Reader")
+def what_it_is() -> bool:
+    presenter = style.title_with_presenter_switch("About Row Reader", "What it is, and how a teacher serves it to a class.")
     st.markdown(
         "Draw a digit and watch a recurrent network read it **one pixel row at a time**, top to bottom. "
         "After every row you see what the network holds in its memory and how sure it is of each digit, "
         "so a class can watch it change its mind. The network is an LSTM trained on MNIST, "
         "the classic set of 70,000 handwritten digits."
     )
+    return presenter
+
+
+def joining() -> None:
+    st.header("Join the class")
+    join.card()
 
 
 def serving_a_class() -> None:
@@ -56,13 +48,8 @@ def serving_a_class() -> None:
         "   `--server.address 0.0.0.0` lets other devices in; `8501` is the port (the computer's firewall must "
         "let it through). `MALLOC_ARENA_MAX=2` keeps the server's memory steady as students come and go."
     )
-    port = st.get_option("server.port")
-    address = classroom_address()
-    if address:
-        st.markdown("4. Students open this address in their browser:")
-        st.code(f"http://{address}:{port}", language=None, wrap_lines=True)
-    else:
-        st.markdown(f"4. Students open `http://<this computer's address>:{port}` in their browser.")
+    st.markdown("4. Students open the address under **Join the class** above, or scan its QR code. "
+                "In presenter mode, **Join** at the top of every page shows the same card.")  # fmt: skip
     setting = access.password_setting()
     if setting.problem:
         st.error(setting.problem)
@@ -92,15 +79,18 @@ def machine_needed() -> None:
         "- the server answers 95% of the strokes within about **0.4 s**; on a student's screen, with the browser's own "
         "work, the answer typically shows in under a second;\n"
         "- during a training run, within about **1 s** for 95% of them when your own browser runs on the same "
-        "computer, and mostly in a quarter of a second: training uses every core but one, so the class keeps a core;\n"
+        "computer, and mostly in a quarter of a second: training runs at a lower priority, so drawings come first;\n"
         "- the app uses about **200 MB** of memory, and it does not grow as students come and go; "
         "a training run needs about 1.2 GB more.\n\n"
         "So a laptop with 2 cores and 4 GB of memory holds a class of thirty. More cores make training faster, "
         "not drawing. The students' devices only need a current web browser."
     )
+    st.markdown(f"On this computer, {cores_sentence(usable_cores())}.")
 
 
-what_it_is()
-serving_a_class()
-what_it_sends()
+presenting = what_it_is()
+joining()
+if not presenting:  # the projector shows the card; setting up is the teacher's, on their own screen
+    serving_a_class()
+    what_it_sends()
 machine_needed()

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from views.parts import presenter
+
 # Both modes. Choices in a row (segmented controls, pills) wrap onto a second line in a narrow column instead of
 # hiding the last ones in a sideways-scrolling box; the canvas gets room above it for its own toolbar, which
 # appears there on hover.
@@ -19,13 +21,20 @@ html { font-size: 24px; }
 [data-testid="stCaptionContainer"] { font-size: 1rem; }
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding-top: 0.75rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem !important; padding: 0.3rem 0 0.1rem; }  /* the page bar says where one is */
 .rr.rr-answer .rr-bars { height: 5em; }
 """
 
 STANDARD_CSS = """
 [data-testid="stMetricValue"] { font-size: 4rem; line-height: 1.3; }
 [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
-@media (max-width: 640px) { [data-testid="stMainBlockContainer"] { padding-top: 4rem; } }  /* under the header bar */
+@media (max-width: 640px) {  /* a phone: the answer in view under the canvas after the pen lifts */
+  [data-testid="stHeader"] { display: none; }  /* its menu is for developers; the page links under it are the way on */
+  [data-testid="stMainBlockContainer"] { padding-top: 1rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.9rem; padding-top: 0.25rem; }
+  [data-testid="stMetricValue"] { font-size: 3.2rem; line-height: 1.15; }
+  .st-key-present { display: none; }  /* nobody projects from a phone */
+}
 """
 
 
@@ -34,15 +43,18 @@ def apply(presenter: bool) -> None:
 
 
 def title_with_presenter_switch(title: str, tagline: str) -> bool:
-    """A page's title with the "Presenter mode" switch beside it, kept in the address (?present=true) from page to page
-    of a projected lesson; returns whether presenter mode is on, its style applied."""
+    """A page's title, with the "Presenter mode" switch beside it (in presenter mode the switch is in the page bar);
+    returns whether presenter mode is on, its style applied."""
+    if presenter.is_on():
+        apply(True)
+        st.title(title)
+        return True
+    apply(False)
     title_column, switch = st.columns([3, 2], vertical_alignment="center")  # room for "Presenter mode" in its big type
-    presenter = switch.toggle("Presenter mode", key="present", bind="query-params", help="Bigger type, fewer controls.")
-    apply(presenter)
+    presenter.switch(switch)
     title_column.title(title)
-    if not presenter:
-        title_column.caption(tagline)
-    return presenter
+    title_column.caption(tagline)
+    return False
 
 
 PHONE_WIDTH = 640  # below it Streamlit stacks columns by itself

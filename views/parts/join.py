@@ -1,0 +1,48 @@
+"""The join card: the address students open, large, and its QR code, for the teacher to project or read out."""
+
+import html
+
+import streamlit as st
+
+from classroom.join import JoinAddress, join_address, lan_address, qr_png
+
+CARD_CSS = """<style>
+.rr-join-address { font-family: "Source Code Pro", ui-monospace, monospace; font-size: 2rem; font-weight: 700;
+  overflow-wrap: anywhere; margin: 0; line-height: 1.3; }
+[class*="st-key-join-"] [data-testid="stImage"] img { image-rendering: pixelated; }
+</style>"""
+QR_WIDTH = 300  # pixels: a phone's camera reads it from the back of a classroom off a projector
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def this_servers_address() -> JoinAddress:
+    """Where students reach this server: from where Streamlit listens, looked up again a minute later at most
+    (a laptop may change networks during a day)."""
+    return join_address(
+        st.get_option("server.address"),
+        st.get_option("server.port"),
+        st.get_option("server.baseUrlPath"),
+        lan_address(),
+        https=bool(st.get_option("server.sslCertFile")),
+    )
+
+
+def card(key: str = "join-card") -> None:
+    """The address in big type beside its QR code; or why students cannot join yet, and what to do."""
+    address = this_servers_address()
+    with st.container(key=key):
+        if address.url is None:
+            st.warning(address.problem)
+            return
+        st.html(CARD_CSS)
+        code, words = st.columns([2, 3], gap="medium", vertical_alignment="center")  # one above the other on a phone
+        code.image(qr_png(address.url), width=QR_WIDTH, alt=f"QR code of the address {address.url}")
+        words.markdown("On your phone or tablet, open this address, or scan the code with the camera:")
+        words.html(f'<p class="rr-join-address">{html.escape(address.url)}</p>')
+        words.caption("On the same Wi-Fi as this computer. If the page does not open, its firewall may block the port.")
+
+
+def join_button() -> None:
+    """Join: the card, over the page, one click from anywhere in presenter mode."""
+    if st.button("Join", icon=":material/qr_code_2:", key="join", help="The address and QR code students open"):
+        st.dialog("Join the class", width="large")(card)("join-dialog")
