@@ -75,7 +75,13 @@ def test_a_link_to_a_sample_not_in_the_gallery_says_so_and_falls_back(wanted):
     warnings = [warning.value for warning in app.warning]
     assert any("not in the gallery" in warning for warning in warnings)
     assert not any("http" in warning or "](" in warning for warning in warnings)  # what the link holds is never shown
-    assert app.segmented_control(key="source").value == "Draw"
+    assert app.segmented_control(key="source").value == "Samples"  # the gallery, not an empty canvas
+    first = app.selectbox(key="sample").value
+    assert prediction(app) is not None
+    app.run()  # a rerun (the page measuring its width) keeps saying why this sample is shown
+    assert any("not in the gallery" in warning.value for warning in app.warning)
+    app.selectbox(key="sample").set_value(CORRECT.index if first != CORRECT.index else MISREAD.index).run()
+    assert not any("not in the gallery" in warning.value for warning in app.warning)  # another one chosen: said no more
 
 
 def test_presenter_mode_by_link_hides_controls_and_explanations():

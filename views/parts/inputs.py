@@ -4,7 +4,7 @@ Each input shows its own widgets and messages and returns a `Digit` for the
 network to read, or None when there is nothing to read yet.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -25,6 +25,18 @@ MISREAD = "Misread"
 BRUSH, PRESENTER_BRUSH = 26, 28  # pixels on a canvas of its full size (views/parts/style.py)
 BRUSH_RANGE = (8, 48)  # the Brush slider's ends
 THUMBNAIL_WIDTH = 96  # pixels: a gallery digit with its caption and "Read it" under it
+KEPT_KEY = "kept_drawing"  # the drawing on the canvas, kept while the student is on another page (the canvas is not)
+
+
+@dataclass(frozen=True)
+class KeptDrawing:
+    """A canvas's drawing: its strokes to put back on a new canvas, and its picture to read until that canvas sends one."""
+
+    generation: int  # the canvas it was drawn on: Clear starts another
+    size: int  # the canvas's side in pixels when it was drawn
+    strokes: dict  # the canvas's own description of its strokes (Fabric.js JSON)
+    png: bytes
+    restored: dict | None = None  # the strokes as put back on the canvas now mounted, at its size; None until then
 
 
 @st.cache_resource
@@ -48,6 +60,7 @@ def gallery_read_by(entry, loaded: LoadedModel) -> dict[int, Sample]:
 
 def _clear_canvas() -> None:
     st.session_state.canvas_generation = st.session_state.get("canvas_generation", 0) + 1
+    st.session_state.pop(KEPT_KEY, None)
 
 
 def _prepared_digit(prepared: Preprocessed, invite: str, name: str, origin: tuple) -> Digit | None:
@@ -92,7 +105,7 @@ def read_canvas(result) -> Preprocessed | None:
     return prepare_picture(png)
 
 
-def _canvas(size: int, brush: int, key: str):
+def _canvas(size: int, brush: int, key: str, strokes: dict | None = None):
     """The canvas's result, or None when its value is forged beyond the component's own reading (`drawing` not a mapping)."""
     try:
         return st_canvas(
@@ -103,21 +116,58 @@ def _canvas(size: int, brush: int, key: str):
             height=size,
             drawing_mode="freedraw",
             return_image_data=True,
+            initial_drawing=strokes,  # the same for the canvas's whole life: a change would redraw it
             key=key,  # a new size (the page measured, a tablet turned) resizes it in place, strokes kept
         )
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
 
 
+def scaled_strokes(strokes: dict, factor: float) -> dict:
+    """Fabric.js strokes drawn on one canvas, for a canvas `factor` times as big (the component does not rescale)."""
+    objects = []
+    for shape in strokes.get("objects", []):
+        if isinstance(shape, dict):
+            shape = dict(shape)
+            for name in ("left", "top", "scaleX", "scaleY"):
+                if finite_number(shape.get(name, 1 if name.startswith("scale") else 0)):
+                    shape[name] = shape.get(name, 1 if name.startswith("scale") else 0) * factor
+            objects.append(shape)
+    return {**strokes, "objects": objects}
+
+
+def _kept_for(generation: int, key: str, size: int) -> KeptDrawing | None:
+    """The drawing kept for this canvas; when the canvas is new on the page (the student left the page and came back),
+    its strokes are put back, once, at this canvas's size."""
+    kept = st.session_state.get(KEPT_KEY)
+    if not isinstance(kept, KeptDrawing) or kept.generation != generation:
+        return None
+    if key not in st.session_state:  # the canvas went with the page it was on
+        kept = replace(kept, restored=scaled_strokes(kept.strokes, size / kept.size))
+        st.session_state[KEPT_KEY] = kept
+    return kept
+
+
+def _keep(result, generation: int, size: int, kept: KeptDrawing | None) -> None:
+    strokes = getattr(result, "json_data", None)
+    if isinstance(strokes, dict) and strokes.get("objects"):
+        restored = kept.restored if kept is not None else None
+        st.session_state[KEPT_KEY] = KeptDrawing(generation, size, strokes, result.image_bytes, restored)
+
+
 def draw(presenter: bool, size: int) -> Digit | None:
     """The canvas, `size` pixels square. Changing its key is what clears it (streamlit-drawable-canvas 0.13).
 
     Its own toolbar (send, undo, redo, edit, reset) appears above it on hover, so nothing else sits there; the
-    component has no setting to leave out the reset that repeats Clear.
+    component has no setting to leave out the reset that repeats Clear. What is drawn outlives the page: a student
+    who looks inside and comes back finds the drawing, its answer and its reading as they left them.
     """
     generation = st.session_state.get("canvas_generation", 0)
+    key = f"canvas-{generation}"
+    kept = _kept_for(generation, key, size)
     brush, full_size = (PRESENTER_BRUSH, style.PRESENTER_CANVAS) if presenter else (_settled_brush(), style.CANVAS)
-    result = _canvas(size, brush * size // full_size, f"canvas-{generation}")  # the same stroke on a smaller canvas
+    restored = kept.restored if kept is not None else None
+    result = _canvas(size, brush * size // full_size, key, restored)  # the same stroke on a smaller canvas
     under_canvas = st.container(horizontal=True)  # one row, so that on a phone the answer comes soon after the canvas
     under_canvas.button("Clear the canvas", on_click=_clear_canvas, icon=":material/delete:", key="clear")
     if not presenter:
@@ -125,6 +175,10 @@ def draw(presenter: bool, size: int) -> Digit | None:
             st.slider("Brush width", *BRUSH_RANGE, BRUSH, step=2, key="brush", help="Thicker strokes look more like MNIST's.")
     try:
         prepared = read_canvas(result)
+        if prepared is None and restored is not None:  # put back, and not yet sent again by the new canvas
+            prepared = prepare_picture(kept.png)
+        else:
+            _keep(result, generation, size, kept)
     except ImageError as error:
         st.warning(f"The drawing could not be read: {error}. Clear the canvas and draw again.")
         prepared = None
@@ -138,17 +192,27 @@ def _choose_sample(index: int) -> None:
     st.session_state[SAMPLE_KEY] = index
 
 
+LINK_MISSED_KEY = "sample_link_missed"  # the sample shown instead of one a link asked for that is not in the gallery
+LINK_MISSED = "The link asks for a sample that is not in the gallery, so the first sample is shown instead."
+
+
 def sample_from_link(samples: dict[int, Sample]) -> None:
-    """On a session's first run, take ?sample=N from the link a teacher shared."""
+    """On a session's first run, take ?sample=N from the link a teacher shared. A sample that is not in the gallery
+    opens the gallery on its first sample, saying so until another is chosen."""
+    missed = st.session_state.get(LINK_MISSED_KEY)
+    if missed is not None and st.session_state.get(SAMPLE_KEY) == missed and st.session_state.get(SOURCE_KEY) == SAMPLES:
+        st.warning(LINK_MISSED)  # what the link holds is not shown: it would be rendered as Markdown
+        return
+    st.session_state.pop(LINK_MISSED_KEY, None)
     if SAMPLE_KEY in st.session_state or "sample" not in st.query_params:
         return
     wanted = st.query_params["sample"]
     index = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) <= 6 else None  # "²" is a digit too
-    if index in samples:
-        st.session_state[SAMPLE_KEY] = index
-        st.session_state[SOURCE_KEY] = SAMPLES
-    else:  # what the link holds is not shown: it would be rendered as Markdown (links, images from other hosts)
-        st.warning("The link asks for a sample that is not in the gallery; showing the first sample instead.")
+    if index not in samples:
+        index = st.session_state[LINK_MISSED_KEY] = next(iter(samples))
+        st.warning(LINK_MISSED)
+    st.session_state[SAMPLE_KEY] = index
+    st.session_state[SOURCE_KEY] = SAMPLES
 
 
 def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:

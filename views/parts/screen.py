@@ -31,8 +31,17 @@ _measure = st.components.v2.component("row_reader.page_width", js=MEASURE, isola
 HIDE = "<style>.st-key-page-width { display: none; }</style>"  # it shows nothing, and takes no room either
 
 
+WIDTH_KEY = "page_width_seen"  # the last width measured, for the first run of a page opened again (its measure is new)
+
+
 def page_width() -> int | None:
-    """The main column's width in CSS pixels in this browser, or None before the browser has said."""
+    """The main column's width in CSS pixels in this browser, or None before the browser has said.
+
+    A page opened again starts from the width measured last, so that nothing sized by it (the canvas and the
+    strokes put back on it) first takes a phone's size and then grows.
+    """
     st.html(HIDE)
     result = _measure(key="page-width", default={"width": None}, on_width_change=lambda: None)
-    return result.width
+    if result.width is not None:
+        st.session_state[WIDTH_KEY] = result.width
+    return st.session_state.get(WIDTH_KEY)
