@@ -5,11 +5,13 @@
 // (the right guess: the guesses go to Python as the trigger "finished", then a Next digit button sends "next").
 // Rows come from the browser's clock, not from a count of timer ticks, so a busy tab loses no time. A digit's race is
 // kept per player key: a rerun that remounts the player (the page's layout changing) carries on where it was.
+// The clock stops while the race is not on screen (the student on another page, the tab hidden) and goes on from the
+// same row when it is back.
 
 import { ROWS, decode, ink, make, paint } from "./shared.js";
 
 const ANNOUNCE_EVERY = 4; // rows between announcements of the row to a screen reader
-const kept = new Map(); // player key -> {phase, startedAt, row, guesses, sent, timer}
+const kept = new Map(); // player key -> {phase, startedAt, pausedAt, row, guesses, sent, timer, race}
 let active = null; // the player the keyboard plays: the latest one built that is still on the page
 
 function typing(target) {
@@ -25,6 +27,12 @@ function activates(target) {
 document.addEventListener("keydown", (event) => {
   if (!active || !active.root.isConnected || event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
   if (active.key(event)) event.preventDefault();
+});
+
+document.addEventListener("visibilitychange", () => {
+  if (!active) return;
+  if (document.hidden) pause(active.state);
+  else if (active.root.isConnected) carryOn(active.state.race);
 });
 
 // --- the layout: the digit, covered below the rows uncovered so far, and the controls beside it --------------------
@@ -134,12 +142,13 @@ function showPhase(race) {
 // --- the clock: a row more every data.row_ms since Start, read from the browser's clock -----------------------------
 
 function rowNow({ state, data }) {
-  return Math.min(ROWS, 1 + Math.floor((performance.now() - state.startedAt) / data.row_ms));
+  const now = state.pausedAt ?? performance.now();
+  return Math.min(ROWS, 1 + Math.floor((now - state.startedAt) / data.row_ms));
 }
 
 function tick(race) {
   const { root, state, data } = race;
-  if (!root.isConnected || state.phase !== "racing") return;
+  if (!root.isConnected || state.phase !== "racing" || state.pausedAt !== null) return;
   const row = rowNow(race);
   if (row !== state.row) {
     state.row = row;
@@ -152,6 +161,27 @@ function tick(race) {
     }
   }
   if (row < ROWS) state.timer = setTimeout(() => tick(race), Math.max(20, state.startedAt + row * data.row_ms - performance.now()));
+}
+
+// The clock stopped: the row stays where it was until carryOn.
+function pause(state) {
+  if (state.phase !== "racing" || state.pausedAt !== null) return;
+  state.pausedAt = performance.now();
+  clearTimeout(state.timer);
+}
+
+// The clock goes on from the row it stopped at, as if the time away had not passed.
+function unpause(state) {
+  if (state.pausedAt === null) return;
+  state.startedAt += performance.now() - state.pausedAt;
+  state.pausedAt = null;
+}
+
+function carryOn(race) {
+  unpause(race.state);
+  if (race.state.phase !== "racing") return;
+  clearTimeout(race.state.timer);
+  tick(race);
 }
 
 function begin(race) {
@@ -223,14 +253,15 @@ function onward({ state, data, setTriggerValue }) {
 // --- one digit -----------------------------------------------------------------------------------------------------
 
 function build(root, data, setTriggerValue) {
-  const state = kept.get(data.key) || { phase: "ready", startedAt: 0, row: 0, guesses: [], sent: false, timer: null };
+  const state = kept.get(data.key) || { phase: "ready", startedAt: 0, pausedAt: null, row: 0, guesses: [], sent: false, timer: null };
   kept.set(data.key, state);
   clearTimeout(state.timer); // a rebuilt player ticks on its own elements
   const race = { root, data, state, setTriggerValue, ui: layout(root, data) };
+  state.race = race;
   race.ui.keys.forEach((button, digit) => button.addEventListener("click", () => guess(race, digit)));
   race.ui.start.addEventListener("click", () => begin(race));
   race.ui.next.addEventListener("click", () => onward(race));
-  active = { root, key: (event) => onKey(race, event) };
+  active = { root, state, key: (event) => onKey(race, event) };
   resume(race);
 }
 
@@ -238,10 +269,11 @@ function build(root, data, setTriggerValue) {
 function resume(race) {
   const { state, data, ui } = race;
   if (state.phase === "done" && !data.done) send(race); // remounted before Python heard: say it again (it ignores repeats)
+  if (!document.hidden) unpause(state); // back on the page: the clock goes on from its row
   showRows(race, state.phase === "ready" ? 0 : state.phase === "done" ? ROWS : rowNow(race));
   if (state.phase === "racing") state.row = rowNow(race);
   showPhase(race);
-  if (state.phase === "racing") tick(race);
+  if (state.phase === "racing" && state.pausedAt === null) tick(race);
   if (state.phase === "done" && data.done && !ui.next.hidden) ui.next.focus({ preventScroll: true });
 }
 
@@ -254,8 +286,21 @@ export default function ({ parentElement, data, setTriggerValue }) {
   }
   root.classList.toggle("race-presenter", Boolean(data.presenter));
   root.style.setProperty("--race-now", data.now);
-  if (built) return; // the same digit, in the same phase: a rerun for something else; the race goes on
+  if (built) {  // the same digit, in the same phase: a rerun for something else; the race goes on
+    const state = kept.get(data.key);
+    if (state && state.race && !document.hidden) carryOn(state.race);
+    return unmount(data.key);
+  }
   root.dataset.key = data.key;
   root.dataset.done = String(data.done);
   build(root, data, setTriggerValue);
+  return unmount(data.key);
+}
+
+// What Streamlit calls when the player leaves the page: its race waits for it.
+function unmount(key) {
+  return () => {
+    const state = kept.get(key);
+    if (state) pause(state);
+  };
 }

@@ -16,7 +16,15 @@ export default function (args) {
       document.head.append(style);
     }),
   ]);
-  ready.then(([player]) => player.default(args));
+  let cleanup = null;
+  let gone = false;
+  ready.then(([player]) => {
+    if (!gone) cleanup = player.default(args);
+  });
+  return () => {  // the player left the page: it may stop what it was doing (a race's clock)
+    gone = true;
+    if (typeof cleanup === "function") cleanup();
+  };
 }
 """
 
