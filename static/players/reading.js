@@ -92,7 +92,7 @@ function mapPanel(data) {
   paint(canvas, ROWS, units, (i) => palette[values[i]]);
   const marks = rowMarks("x", units); // rows run across the map, one column each
   const box = make("div", { class: "rr-plot rr-map", role: "img" }, canvas, marks.overlay);
-  const unitTicks = [1, Math.round(units / 2), units].map((u) => [u, String(u)]);
+  const unitTicks = [...new Set([0, Math.floor(units / 2), units - 1])].map((u) => [u, String(u)]); // numbered from 0, as on Look inside
   const gradient = map.colours.map(([p, c]) => `${c} ${p * 100}%`).join(", ");
   const scale = make("div", { class: "rr-scale", "aria-hidden": "true" },
     make("span", { class: "rr-scale-name", text: map.name }),
@@ -103,7 +103,7 @@ function mapPanel(data) {
     make("figcaption", { class: "rr-title", text: map.title }),
     make("div", { class: "rr-frame" },
       make("div", { class: "rr-ytitle", "aria-hidden": "true", text: "unit" }),
-      ticks(unitTicks, (u) => `top: ${((u - 0.5) / units) * 100}%`, "rr-yticks"),
+      ticks(unitTicks, (u) => `top: ${((u + 0.5) / units) * 100}%`, "rr-yticks"),
       box,
       ticks(ROW_TICKS.map((r) => [r, String(r)]), (r) => `left: ${((r - 0.5) / ROWS) * 100}%`, "rr-xticks"),
       make("div", { class: "rr-xtitle", "aria-hidden": "true", text: "after row" })),
@@ -236,12 +236,15 @@ function controls(state, key) {
 
 // --- one player: its layout, its playing, and what the buttons, keys and charts do --------------------------------
 
-// The row, play and speed this player key had, unless its digit changed: a new digit starts at data.start_row, paused.
+// The row, play and speed this player key had, unless its digit changed: a new digit starts at data.start_row, paused,
+// or with data.autoplay plays once from row 1, unless the browser asks for reduced motion (its answer is then said).
 function restore(data) {
   const state = kept.get(data.key) || { digest: null, row: ROWS, playing: false, speed: "Normal" };
-  if (state.digest !== data.digest) Object.assign(state, { digest: data.digest, row: data.start_row, playing: false });
+  const fresh = state.digest !== data.digest;
+  const moving = data.autoplay && !matchMedia("(prefers-reduced-motion: reduce)").matches;
+  if (fresh) Object.assign(state, { digest: data.digest, row: moving ? 1 : data.start_row, playing: moving });
   kept.set(data.key, state);
-  return state;
+  return { state, sayAnswer: fresh && data.autoplay && !moving };
 }
 
 function layout(root, data, state, probs) {
@@ -348,12 +351,13 @@ function onKey(player, event) {
 }
 
 function build(root, data) {
-  const state = restore(data);
+  const { state, sayAnswer } = restore(data);
   const probs = decode(data.probs, Float32Array); // (rows, 10)
   const player = { root, state, probs, timer: null, ...layout(root, data, state, probs) };
   listen(player);
   show(player, state.row, { quiet: true });
   setPlaying(player, state.playing);
+  if (sayAnswer) requestAnimationFrame(() => announce(player, state.row)); // once the live region is on the page
 }
 
 function buildAnswer(root, data) {

@@ -65,7 +65,7 @@ def page() -> None:
         show_model_view(digit, presenter)
 
     st.header("The reading, row by row")
-    show_reading(digit, reading, presenter)
+    show_reading(digit, reading, presenter, autoplay=True)  # it comes to the student: a new digit plays once
     sharing.share_form(digit, reading)
     if not presenter:
         explanations()
