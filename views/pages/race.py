@@ -38,7 +38,7 @@ class Round:
     """One student's round, kept in their session: ten digits, and what the network read after each row of each."""
 
     seed: int
-    model: str  # the model it was chosen for (its label), to say so if another is chosen meanwhile
+    model: str  # the model it was chosen for, named for a sentence ("the shipped model", a run's label)
     labels: list[int]
     images: np.ndarray  # (10, 28, 28) float32 ink
     step_probs: np.ndarray  # (10, 28, 10)
@@ -83,7 +83,8 @@ def new_round(seed: int | None = None) -> Round | None:
     pool, images = candidates(entry, loaded)
     chosen = race.choose_round(pool, seed)
     pictures = np.stack([images[c.index] for c in chosen])
-    return Round(seed, entry.label, [c.label for c in chosen], pictures, step_probabilities(loaded.weights, pictures))
+    named = "the shipped model" if entry.shipped else entry.label
+    return Round(seed, named, [c.label for c in chosen], pictures, step_probabilities(loaded.weights, pictures))
 
 
 def start_new_round() -> None:

@@ -63,7 +63,8 @@ def active_model() -> tuple[ModelEntry, LoadedModel]:
         st.warning(f"The chosen model cannot be used, so the shipped one reads instead: {plain(loaded)}")
     elif wanted != SHIPPED:
         st.warning("The chosen model is no longer there, so the shipped one reads instead.")
-    session.forget_model_choice()
+    if wanted != SHIPPED:  # a choice of the shipped model is kept: the server's default may change meanwhile
+        session.forget_model_choice()
     shipped = models.model(SHIPPED)
     loaded = load_entry(shipped)
     if isinstance(loaded, str):
