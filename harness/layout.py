@@ -32,7 +32,7 @@ VISIBLE_TEXT = """(selector) => {
       range.selectNodeContents(node);
       const boxes = [...range.getClientRects()].filter(b => b.width > 0.5 && b.height > 0.5)
         .map(b => ({left: b.left, top: b.top, right: b.right, bottom: b.bottom}));
-      if (boxes.length) pieces.push({words, boxes, size: parseFloat(style.fontSize)});
+      if (boxes.length) pieces.push({words, boxes, size: parseFloat(style.fontSize), chart: Boolean(parent.closest('.js-plotly-plot'))});
     }
   }
   return pieces;
@@ -105,7 +105,12 @@ def overlapping_text(page, selector: str, tolerance: float = 1.0) -> list[str]:
     return wrong
 
 
-def small_text(page, selector: str, minimum_px: float) -> list[str]:
-    """Visible text under `selector` set smaller than `minimum_px`."""
-    pieces = page.evaluate(VISIBLE_TEXT, selector)
-    return [f"{piece['words'][:40]!r} is {piece['size']:.1f} px" for piece in pieces if piece["size"] < minimum_px - 0.01]
+def small_text(page, selector: str, minimum_px: float, chart_minimum_px: float | None = None) -> list[str]:
+    """Visible text under `selector` set smaller than `minimum_px`; a chart's own text (plotly's), smaller than
+    `chart_minimum_px` where that is given."""
+    wrong = []
+    for piece in page.evaluate(VISIBLE_TEXT, selector):
+        least = chart_minimum_px if piece["chart"] and chart_minimum_px is not None else minimum_px
+        if piece["size"] < least - 0.01:
+            wrong.append(f"{'chart text ' if piece['chart'] else ''}{piece['words'][:40]!r} is {piece['size']:.1f} px")
+    return wrong
