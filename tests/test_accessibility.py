@@ -7,7 +7,6 @@ and its model list), and two tabs kept open: one on a touch screen, resized betw
 with a mouse, resized between the projector and the desktops. Each test shows the page it needs in its tab.
 """
 
-import math
 import os
 from pathlib import Path
 
@@ -17,9 +16,7 @@ from harness.accessibility import axe_violations
 from harness.browser import CANVAS, CHROMIUM, METRIC_VALUE, PAGE_TIMEOUT_MS, chromium, draw_digit, open_view, wait_until_settled
 from harness.layout import SCREENS, fit_to_screen
 from harness.server import streamlit_server
-from model.storage import DEFAULT_MODEL_PATH
-from tests.training_runs import finished_run
-from training.progress import ProgressLog
+from tests.training_runs import a_finished_run
 
 pytest.importorskip("playwright")
 pytest.importorskip("axe_playwright_python")
@@ -30,19 +27,6 @@ INSIDE_VIEWS = ("Model report", "How early", "Hidden-state map", "Units", "Row i
 PAGE_HEADINGS = {"Train": "Train", "About": "About Row Reader"}
 # Each tab's screens; axe-core checks the first of each, where the layouts differ most.
 TABS = {"touch": ("phone", "tablet"), "mouse": ("projector", "desktop", "wide")}
-
-
-def a_finished_run(runs: Path) -> None:
-    """A five-epoch run as the Train page finds it once it is done: its model, and progress records for its curves."""
-    folder = finished_run(runs, "20260101-120000-morvan", DEFAULT_MODEL_PATH.read_bytes(), accuracy=0.9691)
-    log = ProgressLog(folder)
-    log.start(total_steps=200, epochs=5, train_samples=5400, validation_samples=600, device={"kind": "CPU", "threads": 2}, config={})
-    for step in range(10, 201, 10):
-        loss, accuracy = 2.3 * math.exp(-step / 50) + 0.1, 1 - 0.9 * math.exp(-step / 40)
-        log.batch(step=step, total_steps=200, epoch=(step - 1) // 40 + 1, loss=loss, accuracy=accuracy, samples_per_s=900.0)
-        if step % 40 == 0:
-            log.epoch(epoch=step // 40, step=step, loss=loss, accuracy=accuracy, val_loss=loss + 0.05, val_accuracy=accuracy - 0.01)
-    log.test(test_accuracy=0.9691, test_loss=0.11, wall_time_s=75, segment_s=75)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Training runs for tests: the training CLI in a subprocess, and run folders made by hand in each state."""
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -8,8 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from model.storage import DEFAULT_MODEL_PATH
 from training import progress, run_folder
 from training.presets import preset
+from training.progress import ProgressLog
 from training.run_folder import REPO_ROOT
 
 
@@ -93,3 +96,16 @@ def temporaries_of_a_kill(folder: Path) -> list[Path]:
     for name in names:
         (folder / name).write_bytes(b"half a file")
     return [folder / name for name in names]
+
+
+def a_finished_run(runs: Path) -> None:
+    """A five-epoch run as the Train page finds it once it is done: its model, and progress records for its curves."""
+    folder = finished_run(runs, "20260101-120000-morvan", DEFAULT_MODEL_PATH.read_bytes(), accuracy=0.9691)
+    log = ProgressLog(folder)
+    log.start(total_steps=200, epochs=5, train_samples=5400, validation_samples=600, device={"kind": "CPU", "threads": 2}, config={})
+    for step in range(10, 201, 10):
+        loss, accuracy = 2.3 * math.exp(-step / 50) + 0.1, 1 - 0.9 * math.exp(-step / 40)
+        log.batch(step=step, total_steps=200, epoch=(step - 1) // 40 + 1, loss=loss, accuracy=accuracy, samples_per_s=900.0)
+        if step % 40 == 0:
+            log.epoch(epoch=step // 40, step=step, loss=loss, accuracy=accuracy, val_loss=loss + 0.05, val_accuracy=accuracy - 0.01)
+    log.test(test_accuracy=0.9691, test_loss=0.11, wall_time_s=75, segment_s=75)
