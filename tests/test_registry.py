@@ -1,6 +1,7 @@
 """training/registry.py: a model is usable only if it reads as the app reads it, from files that are neither links nor damaged."""
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -134,3 +135,25 @@ def test_a_link_made_after_a_model_was_listed_is_noticed(tmp_path, shipped_bytes
     (folder / run_folder.CONFIG_FILE).unlink()
     (folder / run_folder.CONFIG_FILE).symlink_to(tmp_path / "elsewhere.json")
     assert "its config.json is a link" in registry.model(RUN_ID).problem
+
+
+def test_a_run_model_is_named_by_its_recipe_and_when_it_started_and_by_the_name_it_was_given(tmp_path, shipped_bytes):
+    """Issue 27: "lesson · 7 Dec, 06:44", not "lesson, 20261207 06:44"; a run from before names had none and keeps working."""
+    folder = finished_run(tmp_path, RUN_ID, shipped_bytes)  # config.json without a name, status without a start time
+    assert ModelRegistry(tmp_path).model(RUN_ID).label == "morvan · 1 Jan, 12:00"  # the time from the run's id
+    started = time.mktime((2026, 12, 7, 6, 44, 39, 0, 0, -1))
+    run_folder.write_status(folder, run_folder.DONE, pid=1, test_accuracy=0.91, started_at=started)
+    assert ModelRegistry(tmp_path).model(RUN_ID).label.startswith("morvan · 7 Dec")
+    assert ModelRegistry(tmp_path).model(RUN_ID).label.endswith(", 06:44")
+    run_folder.write_config(folder, "morvan", {}, name="  Class 9B's\nmodel ")
+    assert json.loads((folder / run_folder.CONFIG_FILE).read_text())["name"] == "Class 9B's model"
+    label = ModelRegistry(tmp_path).model(RUN_ID).label
+    assert label.startswith("Class 9B's model · morvan · 7 Dec") and label.endswith(", 06:44")
+
+
+def test_a_name_too_long_for_a_run_makes_its_config_damaged(tmp_path, shipped_bytes):
+    """Names are kept at most run_folder.NAME_CHARS long; a config.json that holds a longer one was not written by Row Reader."""
+    folder = finished_run(tmp_path, RUN_ID, shipped_bytes)
+    (folder / run_folder.CONFIG_FILE).write_text(json.dumps({"preset": "morvan", "name": "x" * 31, "config": {}}))
+    assert_unusable(ModelRegistry(tmp_path), RUN_ID, "its config.json is damaged: name must be text of at most 30 characters", tmp_path)
+    assert ModelRegistry(tmp_path).model(RUN_ID).label == "morvan · 1 Jan, 12:00"  # named from its id meanwhile

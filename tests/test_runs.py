@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -54,9 +55,9 @@ def assert_whole_files(folder: Path) -> None:
 
 
 def test_a_run_starts_reports_progress_and_finishes_and_a_second_start_is_refused(manager):
-    run = manager.start("qiita", TINY)
+    run = manager.start("qiita", TINY, name="Class 9B's model")
     assert run.state == run_folder.RUNNING and manager.active().id == run.id
-    with pytest.raises(RunInProgress, match="in progress") as refused:
+    with pytest.raises(RunInProgress, match="in progress \\(Class 9B's model · qiita · ") as refused:
         manager.start("morvan", TINY)
     assert refused.value.run.id == run.id
     assert RunManager(manager.root).active().id == run.id  # another server process sees the same run
@@ -67,8 +68,10 @@ def test_a_run_starts_reports_progress_and_finishes_and_a_second_start_is_refuse
     assert summary.step == summary.total_steps == 5 and summary.fraction == 1.0
     assert kinds(finished.progress())[0] == "start" and kinds(finished.progress())[-1] == "test"
     assert finished.preset == "qiita" and finished.config["model"]["units"] == 16
+    assert finished.name == "Class 9B's model"  # kept when the training process wrote its settings again
     entry = manager.registry.model(run.id)
     assert entry is not None and entry.problem is None and entry.metadata["test_samples"] == 600
+    assert entry.label == finished.label == run.label and entry.label.startswith("Class 9B's model · qiita · ")
     assert load_model(entry.path).weights.lstm[0].units == 16
     assert manager.active() is None
     assert_whole_files(finished.folder)
@@ -364,3 +367,43 @@ def test_resume_clears_what_killed_processes_left_half_written(tmp_path, monkeyp
     manager.resume(folder.name)
     assert launched == [folder] and not any(path.exists() for path in temporaries)
     assert (folder / run_folder.CHECKPOINT_FILE).read_bytes() == b"the last checkpoint"
+
+
+# --- names (issue 27) --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("  Class 9B's model ", "Class 9B's model"),
+        ("Class\n9B's\tmodel", "Class 9B's model"),  # on one line
+        ("9B\u202e ledom\x00", "9B ledom"),  # no control characters, no right-to-left override
+        ("x" * 100, "x" * run_folder.NAME_CHARS),
+        ("   \t\n ", None),  # only spaces: no name
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_run_keeps_the_name_it_was_given_on_one_line_and_at_most_30_characters(tmp_path, monkeypatch, typed, kept):
+    monkeypatch.setattr(RunManager, "_launch", lambda manager, folder, command: None)
+    run = RunManager(tmp_path).start("lesson", {}, name=typed)
+    saved = json.loads((run.folder / run_folder.CONFIG_FILE).read_text())
+    assert saved.get("name") == kept and run.name == kept
+    assert run.label == " · ".join(part for part in (kept, "lesson", run_folder.readable_time(run.started_at)) if part)
+    run_folder.write_config(run.folder, "lesson", saved["config"])  # as the training process writes them again
+    assert RunManager(tmp_path).run(run.id).name == kept
+
+
+def test_a_run_from_before_names_is_named_by_its_recipe_and_its_time(tmp_path):
+    made_run(tmp_path, "20261207-064439-lesson", run_folder.CANCELLED)  # a morvan config.json, without a name
+    (run,) = RunManager(tmp_path).runs()
+    assert run.name is None and run.label == f"morvan · {run_folder.readable_time(run.started_at)}"
+    assert run.label.startswith("morvan · 7 Dec") and run.label.endswith(", 06:44")  # 7 Dec 2026 in another year
+    with pytest.raises(RunError, match="^The run “morvan · 7 Dec"):
+        RunManager(tmp_path).cancel(run.id)
+
+
+def test_a_time_is_said_as_people_say_it():
+    moment = time.mktime((2026, 3, 5, 9, 7, 0, 0, 0, -1))
+    assert run_folder.readable_time(moment, now=moment + 86400) == "5 Mar, 09:07"
+    assert run_folder.readable_time(moment, now=moment + 400 * 86400) == "5 Mar 2026, 09:07"  # not this year's

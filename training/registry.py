@@ -47,10 +47,11 @@ class ModelEntry:
 
     @property
     def label(self) -> str:
+        """The shipped model's name, or the run's as the Train page gives it: "Class 9B's model · lesson · 7 Dec, 06:44"."""
         if self.shipped:
             return "Shipped model"
-        name = (self.metadata.get("run") or {}).get("preset") or "run"
-        return f"{name}, {self.id[:8]} {self.id[9:11]}:{self.id[11:13]}"
+        run = self.metadata.get("run") or {}
+        return run_folder.run_label(self.id, run.get("name"), run.get("preset"), run.get("started_at"))
 
 
 class ModelRegistry:
@@ -124,8 +125,9 @@ def _entry(root: str, model_id: str, stamps: tuple) -> ModelEntry | None:
     if status.get("state") != run_folder.DONE:
         return None
     entry = _look_at(model_id, model_path)
-    preset_name = (files.settings or {}).get("preset")
-    metadata = {**entry.metadata, "run": {"preset": preset_name, "device": status.get("device")}}
+    settings = files.settings or {}
+    run = {"preset": settings.get("preset"), "name": settings.get("name"), "started_at": run_folder.started_at(folder, files)}
+    metadata = {**entry.metadata, "run": {**run, "device": status.get("device")}}
     return ModelEntry(entry.id, entry.path, metadata, entry.problem)
 
 

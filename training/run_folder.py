@@ -1,7 +1,8 @@
 """What a run folder holds, and whether the process that says it is training it still is.
 
     runs/<run id>/
-        config.json      the settings ({"preset": ..., "config": TrainConfig.to_dict()}): all a process needs to start or resume
+        config.json      the settings ({"preset": ..., "config": TrainConfig.to_dict()}): all a process needs to start or resume,
+                         and the name the teacher gave the run ("name", absent from older runs)
         launch.json      written by the run manager the moment it starts the process, before the process has said anything
         status.json      running, done, cancelled or failed, with the process's pid, the device and how far it got
         progress.jsonl   what the process reports as it goes (training/progress.py)
@@ -22,6 +23,7 @@ import fcntl
 import os
 import re
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,6 +53,8 @@ DEFAULT_RUNS_DIR = REPO_ROOT / "runs"
 RUNS_ENV = "ROW_READER_RUNS"  # where runs go, if not runs/ in the project
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[a-z]+(-\d+)?$")  # 20260101-120000-morvan, -1, -2 ... when started in the same second
 RUN_ID_TIME = "%Y%m%d-%H%M%S"  # the start of a run id: local time, so only a last resort for ordering runs
+NAME_CHARS = 30  # a run's own name ("Class 9B's model"): with its recipe and time it still fits a phone's line or two
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # not the server's locale's
 
 CONFIG_FILE = "config.json"
 LAUNCH_FILE = "launch.json"
@@ -81,7 +85,8 @@ STATUS = record(
     message=text(100_000),
     interrupted=FLAG,
 )
-CONFIG = record(("config",), preset=optional(text(40, re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"))), config=record())
+PRESET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+CONFIG = record(("config",), preset=optional(text(40, PRESET_NAME)), name=optional(text(NAME_CHARS)), config=record())
 LAUNCH = record(
     ("pid", "launched_at"),
     pid=PID,
@@ -141,14 +146,41 @@ def read_status(run_dir: Path) -> dict | None:
     return read_json_checked(Path(run_dir) / STATUS_FILE, STATUS)[0]
 
 
-def write_config(run_dir: Path, preset_name: str | None, config: dict) -> None:
-    """config is TrainConfig.to_dict(); preset_name is the recipe it started from, or None."""
-    atomic_write_json(run_folder_to_write(run_dir) / CONFIG_FILE, {"preset": preset_name, "config": config})
+def write_config(run_dir: Path, preset_name: str | None, config: dict, name: str | None = None) -> None:
+    """config is TrainConfig.to_dict(); preset_name is the recipe it started from, or None; name is the run's own
+    (run_name), or None to keep the one config.json already holds: the training process writes its settings again."""
+    name = run_name(name) or (read_config(run_dir) or {}).get("name")
+    named = {"name": name} if name else {}
+    atomic_write_json(run_folder_to_write(run_dir) / CONFIG_FILE, {"preset": preset_name, **named, "config": config})
 
 
 def read_config(run_dir: Path) -> dict | None:
     """{"preset": ..., "config": {...}}, or None when the file is missing, unreadable or not of that shape."""
     return read_json_checked(Path(run_dir) / CONFIG_FILE, CONFIG)[0]
+
+
+def run_name(typed) -> str | None:
+    """A name typed for a run, as it is kept: on one line, without control characters, at most NAME_CHARS characters;
+    None for no name (nothing typed, or only spaces)."""
+    if not isinstance(typed, str):
+        return None
+    shown = "".join(char for char in typed if char.isspace() or unicodedata.category(char) not in ("Cc", "Cf"))  # nor bidi tricks
+    return " ".join(shown.split())[:NAME_CHARS].rstrip() or None
+
+
+def readable_time(moment: float, now: float | None = None) -> str:
+    """A run's start as people say it, in the server's time: "7 Dec, 06:44", with the year when it is not this year's."""
+    when, this_year = time.localtime(moment), time.localtime(now).tm_year
+    day = f"{when.tm_mday} {MONTHS[when.tm_mon - 1]}" + (f" {when.tm_year}" if when.tm_year != this_year else "")
+    return f"{day}, {when.tm_hour:02d}:{when.tm_min:02d}"
+
+
+def run_label(run_id: str, name: str | None, preset_name: str | None, moment: float | None) -> str:
+    """How a run is named to people: its own name if it has one, its recipe and when it started: "Class 9B's model ·
+    lesson · 7 Dec, 06:44". What its files do not say is read from its id."""
+    preset_name = preset_name or (run_id.split("-")[2] if RUN_ID.match(run_id) else "run")
+    moment = moment or id_time(run_id)
+    return " · ".join(part for part in (run_name(name), preset_name, readable_time(moment) if moment else None) if part)
 
 
 def read_settings(config_path: Path) -> tuple[str | None, TrainConfig]:
@@ -257,8 +289,13 @@ def started_at(folder: Path, files: RunFiles) -> float:
     for value in ((files.launch or {}).get("started_at"), (files.status or {}).get("started_at"), (files.launch or {}).get("launched_at")):
         if value is not None:
             return float(value)
+    return id_time(folder.name)
+
+
+def id_time(run_id: str) -> float:
+    """When a run id says the run started (local time, to the second), 0.0 if it does not say."""
     try:
-        return time.mktime(time.strptime(folder.name[:15], RUN_ID_TIME))
+        return time.mktime(time.strptime(run_id[:15], RUN_ID_TIME))
     except (ValueError, OverflowError):
         return 0.0
 

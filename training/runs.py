@@ -39,7 +39,7 @@ class RunError(RuntimeError):
 
 class RunInProgress(RunError):
     def __init__(self, run: "Run"):
-        super().__init__(f"A training run is in progress ({run.id}). Watch it, or cancel it before starting another.")
+        super().__init__(f"A training run is in progress ({run.label}). Watch it, or cancel it before starting another.")
         self.run = run
 
 
@@ -53,6 +53,12 @@ class Run:
     preset: str | None = None
     started_at: float = 0.0  # when the run first started (seconds since 1970): runs are listed by it
     problem: str | None = None  # why the run cannot be used (a link, a damaged file); None for a sound run
+    name: str | None = None  # the name the teacher gave it (config.json), if any
+
+    @property
+    def label(self) -> str:
+        """How the run is named to people: "Class 9B's model · lesson · 7 Dec, 06:44"."""
+        return run_folder.run_label(self.id, self.name, self.preset, self.started_at)
 
     @property
     def model_path(self) -> Path:
@@ -160,7 +166,8 @@ class RunManager:
         _reap_children()
         if status["state"] == RUNNING and not run_folder.process_alive(status.get("pid"), folder):
             status = self._mark_interrupted(folder, status, launch)
-        return Run(folder.name, folder, status.get("state", FAILED), status, settings.get("config", {}), settings.get("preset"), started_at)
+        state, config = status.get("state", FAILED), settings.get("config", {})
+        return Run(folder.name, folder, state, status, config, settings.get("preset"), started_at, name=settings.get("name"))
 
     def _mark_interrupted(self, folder: Path, status: dict, launch: dict | None) -> dict:
         """The process is gone but never said so: record that, so everyone sees the same.
@@ -184,17 +191,18 @@ class RunManager:
 
     # --- starting and stopping --------------------------------------------------------------------------------------
 
-    def start(self, preset_name: str, overrides: dict | None = None) -> Run:
+    def start(self, preset_name: str, overrides: dict | None = None, name: str | None = None) -> Run:
         """Start a run; RunInProgress if one is going (from any browser), ValueError if the settings are wrong.
 
-        The settings are checked here, once, and written to the run's config.json, which the process trains from.
+        The settings are checked here, once, and written to the run's config.json, which the process trains from,
+        with the run's own name if one was typed (run_folder.run_name: whitespace alone is none).
         """
         overrides = {key: value for key, value in (overrides or {}).items() if value is not None}
         config = preset(preset_name, **overrides)
         with run_folder.runs_locked(self.root):
             self._refuse_if_busy()
             folder = self._new_folder(preset_name)
-            run_folder.write_config(folder, preset_name, config.to_dict())
+            run_folder.write_config(folder, preset_name, config.to_dict(), name=name)
             self._launch(folder, training_command(folder, self.data_dir))
             return self._read(folder)
 
@@ -202,9 +210,9 @@ class RunManager:
         """Carry a cancelled or failed run on; what its killed processes left half-written is cleared first."""
         run = self.run(run_id)
         if run.problem:
-            raise RunError(f"Run {run_id} cannot be used: {run.problem}.")
+            raise RunError(f"The run “{run.label}” cannot be used: {run.problem}.")
         if not run.resumable:
-            raise RunError(f"Run {run_id} is {run.state}; only a cancelled or failed run can be resumed.")
+            raise RunError(f"The run “{run.label}” is {run.state}; only a cancelled or failed run can be resumed.")
         with run_folder.runs_locked(self.root):
             self._refuse_if_busy()  # so no process of this run lives: its partial files are stale
             run_folder.clear_stale_temporaries(run.folder)
@@ -219,7 +227,7 @@ class RunManager:
         """
         run = self.run(run_id)
         if run.state != RUNNING:
-            raise RunError(f"Run {run_id} is not running (it is {run.state}).")
+            raise RunError(f"The run “{run.label}” is not running (it is {run.state}).")
         with run_folder.runs_locked(self.root):
             run_folder.record_cancel_request(run.folder)
         try:
@@ -232,7 +240,7 @@ class RunManager:
         run = self.run(run_id)
         with run_folder.runs_locked(self.root):
             if self._read(run.folder).state == RUNNING:
-                raise RunError(f"Run {run_id} is still running; cancel it first.")
+                raise RunError(f"The run “{run.label}” is still running; cancel it first.")
             if self.registry.default_choice() == run_id:
                 self.registry.write_default(SHIPPED)
             try:
@@ -241,7 +249,7 @@ class RunManager:
                 else:
                     shutil.rmtree(run.folder)  # removes links inside, never follows them
             except OSError:
-                raise RunError(f"Run {run_id} could not be deleted completely; ask whoever looks after the server.") from None
+                raise RunError(f"The run “{run.label}” could not be deleted completely; ask whoever looks after the server.") from None
 
     def _refuse_if_busy(self) -> None:
         active = self.active()
