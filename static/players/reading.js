@@ -10,7 +10,8 @@ import { ROWS, decode, ink, make, paint } from "./shared.js";
 const SPEEDS = { Slow: 700, Normal: 350, Fast: 120 }; // milliseconds per row
 const LABEL_FROM = 0.15; // a line is named at its end from this probability on
 const LABELLED = 4; // and at most this many, the most likely
-const kept = new Map(); // player key -> {digest, row, playing, speed}: outlives a remount of the element
+const kept = new Map(); // player key -> {digest, row, playing, speed, waiting}: outlives a remount of the element
+const current = new WeakMap(); // a player's element -> the player last built in it: an earlier one's timers stop
 
 function hexToRgb(hex) {
   const n = parseInt(hex.slice(1), 16);
@@ -236,15 +237,30 @@ function controls(state, key) {
 
 // --- one player: its layout, its playing, and what the buttons, keys and charts do --------------------------------
 
-// The row, play and speed this player key had, unless its digit changed: a new digit starts at data.start_row, paused,
-// or with data.autoplay plays once from row 1, unless the browser asks for reduced motion (its answer is then said).
+// The row, play and speed this player key had, unless its digit changed: a new digit starts at data.start_row, paused.
+// With data.autoplay a new digit's reading plays once from row 1 as soon as the player is on screen, unless the browser
+// asks for reduced motion: its answer is said instead.
 function restore(data) {
-  const state = kept.get(data.key) || { digest: null, row: ROWS, playing: false, speed: "Normal" };
+  const state = kept.get(data.key) || { digest: null, row: ROWS, playing: false, speed: "Normal", waiting: false };
   const fresh = state.digest !== data.digest;
   const moving = data.autoplay && !matchMedia("(prefers-reduced-motion: reduce)").matches;
-  if (fresh) Object.assign(state, { digest: data.digest, row: moving ? 1 : data.start_row, playing: moving });
+  if (fresh) Object.assign(state, { digest: data.digest, row: data.start_row, playing: false, waiting: Boolean(moving) });
   kept.set(data.key, state);
   return { state, sayAnswer: fresh && data.autoplay && !moving };
+}
+
+// A reading waiting to play by itself starts once half the player is in view (at once where it already is).
+function playWhenSeen(player) {
+  if (!player.state.waiting) return;
+  const seen = new IntersectionObserver((entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    seen.disconnect();
+    if (!player.state.waiting || !player.root.isConnected || current.get(player.root) !== player) return;
+    player.state.waiting = false;
+    show(player, 1, { quiet: true });
+    setPlaying(player, true);
+  }, { threshold: 0.5 });
+  seen.observe(player.root.querySelector(".rr-grid"));
 }
 
 function layout(root, data, state, probs) {
@@ -289,7 +305,7 @@ function setPlaying(player, playing) {
 
 function tick(player) {
   const { root, state } = player;
-  if (!root.isConnected || !state.playing) return;
+  if (!root.isConnected || !state.playing || current.get(root) !== player) return; // a rebuilt player ticks on its own
   show(player, state.row + 1, { quiet: true });
   if (state.row >= ROWS) {
     setPlaying(player, false);
@@ -300,11 +316,13 @@ function tick(player) {
 }
 
 function step(player, row) {
+  player.state.waiting = false;
   setPlaying(player, false);
   show(player, row);
 }
 
 function togglePlay(player) {
+  player.state.waiting = false;
   if (player.state.playing) {
     setPlaying(player, false);
     announce(player, player.state.row);
@@ -354,10 +372,12 @@ function build(root, data) {
   const { state, sayAnswer } = restore(data);
   const probs = decode(data.probs, Float32Array); // (rows, 10)
   const player = { root, state, probs, timer: null, ...layout(root, data, state, probs) };
+  current.set(root, player);
   listen(player);
   show(player, state.row, { quiet: true });
   setPlaying(player, state.playing);
   if (sayAnswer) requestAnimationFrame(() => announce(player, state.row)); // once the live region is on the page
+  playWhenSeen(player);
 }
 
 function buildAnswer(root, data) {
