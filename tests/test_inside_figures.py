@@ -3,6 +3,7 @@
 import base64
 import itertools
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -164,3 +165,105 @@ def test_compare_names_each_line_where_it_peaks_apart_even_where_the_peaks_meet(
     placed = [(label["x"][0], label["y"][0]) for label in labels.values()]
     for (x1, y1), (x2, y2) in itertools.combinations(placed, 2):
         assert abs(x1 - x2) >= report_figures.LABEL_ROWS or abs(y1 - y2) >= report_figures.LABEL_GAP - 1e-9
+
+
+def every_figure(shipped, font_size: int) -> dict:
+    """Each Look inside figure as the page builds it, at one type size."""
+    loaded, report, image, reading = shipped
+    top = report.unit_mean.shape[0] - 1
+    return {
+        "confusion": report_figures.confusion_figure(report.confusion, (4, 9), font_size=font_size),
+        "accuracy": report_figures.class_accuracy_figure(report.class_accuracy, report.confusion.sum(axis=1), font_size=font_size),
+        "early": report_figures.early_figure(
+            report.accuracy_by_rows, report.class_accuracy_by_rows, digit=7, digit_probs=reading.step_probs[:, 7], font_size=font_size
+        ),
+        "map": hidden_state_figures.map_figure(
+            report.map_paths,
+            report.labels[report.map_index],
+            report.projection.explained,
+            current=report.projection.project(reading.hidden[-1]),
+            font_size=font_size,
+        ),
+        "unit": hidden_state_figures.unit_figure(
+            report.unit_mean[top, :, :, 5],
+            report.unit_std[top, :, :, 5],
+            title="unit 5",
+            current=reading.hidden[top][:, 5],
+            font_size=font_size,
+        ),
+        "rows": report_figures.row_importance_figure(image, row_importance(loaded.weights, image), font_size=font_size),
+        "compare": report_figures.compare_figure(
+            [("A: a seven", reading.step_probs), ("B: again", reading.step_probs)], font_size=font_size
+        ),
+    }
+
+
+def stated_sizes(spec) -> list[float]:
+    """The size of every font a figure states (text that states none takes the layout's), the template's defaults aside."""
+    if isinstance(spec, dict):
+        own = [value["size"] for key, value in spec.items() if key.endswith("font") and isinstance(value, dict) and "size" in value]
+        return own + [size for key, value in spec.items() if key != "template" for size in stated_sizes(value)]
+    if isinstance(spec, list):
+        return [size for item in spec for size in stated_sizes(item)]
+    return []
+
+
+@pytest.mark.parametrize("name", ["confusion", "accuracy", "early", "map", "unit", "rows", "compare"])
+def test_every_figures_text_follows_its_font_size(shipped, name):
+    """At the page's 16 px the smallest chart text is 12 px; at presenter mode's 20 px it is 16 px: nothing a figure
+    writes is more than 4 px under its font size, and nothing stays small when the type grows."""
+    smallest = {}
+    for font_size in (16, 20):
+        spec = every_figure(shipped, font_size)[name].to_dict()
+        assert spec["layout"]["font"]["size"] == font_size
+        sizes = stated_sizes([spec["data"], spec["layout"], spec.get("frames", [])])
+        smallest[font_size] = min(sizes, default=font_size)
+        assert smallest[font_size] >= font_size - 4, (name, font_size, sorted(sizes))
+    assert smallest[20] > smallest[16] or smallest[16] >= 16  # it grew, or it was already large enough for a projector
+
+
+def test_the_confusion_matrix_counts_grow_with_the_type(shipped):
+    _, report, _, _ = shipped
+    for font_size in (16, 20):
+        cells = report_figures.confusion_figure(report.confusion, font_size=font_size).to_dict()["data"][:2]
+        assert {heatmap["textfont"]["size"] for heatmap in cells} == {font_size - 3}  # 13 px beside the page's 16, 17 on a projector
+
+
+@pytest.mark.parametrize("font_size", [16, 20])
+def test_the_maps_names_stay_apart_on_a_phone_and_on_a_wide_screen(shipped, font_size):
+    """The digits' names where their paths end, the note where all start and the examined digit's name: no two cover
+    each other on the narrowest and widest plot the map is drawn on, for every gallery digit examined. A name moved
+    off its place has a line to it."""
+    loaded, report, _, _ = shipped
+    for sample in load_samples().values():
+        current = report.projection.project(read_digit(loaded.weights, sample.image).hidden[-1])
+        figure = hidden_state_figures.map_figure(
+            report.map_paths, report.labels[report.map_index], report.projection.explained, current=current, font_size=font_size
+        )
+        layout = figure.to_dict()["layout"]
+        names = [name_box(note, layout, LABEL_SIZE(note, font_size)) for note in layout["annotations"]]
+        end = current[-1]
+        names.append((*on_axes(end, layout), 8 + 5 * 19 * 0.6, 8 + 12, 5 * 19 * 0.6, 12))  # "this digit", top right of its dot
+        for width, height in itertools.product(hidden_state_figures.MAP_PLOT_WIDTHS, hidden_state_figures.MAP_PLOT_HEIGHTS):
+            boxes = [(x * width + right, y * height + up, half_w, half_h) for x, y, right, up, half_w, half_h in names]
+            for (x1, y1, w1, h1), (x2, y2, w2, h2) in itertools.combinations(boxes, 2):
+                assert abs(x1 - x2) >= w1 + w2 - 1 or abs(y1 - y2) >= h1 + h2 - 1, (sample.index, width, height)
+        moved = [note for note in layout["annotations"] if note["text"].startswith("<b>") and note["showarrow"]]
+        assert all(note["ax"] or note["ay"] for note in moved)
+
+
+def LABEL_SIZE(note: dict, font_size: int) -> float:  # noqa: N802
+    return note.get("font", {}).get("size", font_size)
+
+
+def on_axes(point, layout: dict) -> tuple[float, float]:
+    (x0, x1), (y0, y1) = layout["xaxis"]["range"], layout["yaxis"]["range"]
+    return (point[0] - x0) / (x1 - x0), (point[1] - y0) / (y1 - y0)
+
+
+def name_box(note: dict, layout: dict, size: float) -> tuple[float, ...]:
+    """A name on the map as (x, y on the axes from 0 to 1, px right and up of there, half its width and height in px):
+    a bold digit about 0.6 of its size wide, a line of the note about 0.55 of it per character, each 1.2 of it high."""
+    text = re.sub(r"<[^>]+>", "", note["text"])
+    right, up = (note.get("ax", 0), -note.get("ay", 0)) if note.get("showarrow", True) else (0, 0)
+    return (*on_axes((note["x"], note["y"]), layout), right, up, 0.3 * size * len(text), 0.6 * size)

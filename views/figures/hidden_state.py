@@ -7,6 +7,7 @@ one unit's h, row by row, per digit. They keep the reading's conventions
 
 import copy
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,6 +29,47 @@ from views.figures.plotting import (
     subplot_layout,
 )
 
+# The map's plot area in px, narrowest and widest across (a phone, a wide screen) and lowest and highest (its legend
+# takes one line or four): names written on it are kept apart on every one of them.
+MAP_PLOT_WIDTHS, MAP_PLOT_HEIGHTS = (250, 1900), (300, 420)
+START_NOTE, CURRENT_NOTE = "start (blank rows)", "this digit"
+START_NOTE_SHIFT = (60, 40)  # px right and up from where the paths start: the note's place at its arrow's end
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name written on the map: where it points (fractions of the axes' ranges, from the bottom left), how far from
+    there it is written (px, right and up), and half its size (px)."""
+
+    at: tuple[float, float]
+    shift: tuple[float, float]
+    half: tuple[float, float]
+
+    def clear_of(self, other: "Label") -> bool:
+        """Whether the two never overlap, however wide or high the plot: they are apart across on every width or
+        apart up and down on every height. (A gap changes linearly with the plot's size, so its two ends tell.)"""
+        for k, sizes in enumerate((MAP_PLOT_WIDTHS, MAP_PLOT_HEIGHTS)):
+            gaps = [(self.at[k] - other.at[k]) * size + self.shift[k] - other.shift[k] for size in sizes]
+            room = self.half[k] + other.half[k]
+            if all(gap >= room for gap in gaps) or all(gap <= -room for gap in gaps):
+                return True
+        return False
+
+
+def _placed(label: Label, placed: list[Label]) -> Label:
+    """The label where it points if it is clear of those placed, else moved as little as that takes (up or down by
+    half its height at a time, up to four heights, and aside by its width, up to three), else where it covers fewest."""
+    (width, height), (right, up) = [2 * h for h in label.half], label.shift
+    steps = [(across * width, down * height / 2) for across in range(-3, 4) for down in range(-8, 9)]
+    tried = [Label(label.at, (right + x, up + y), label.half) for x, y in sorted(steps, key=lambda step: step[0] ** 2 + step[1] ** 2)]
+    clear = next((moved for moved in tried if all(moved.clear_of(other) for other in placed)), None)
+    return clear or min(tried, key=lambda moved: sum(not moved.clear_of(other) for other in placed))
+
+
+def _text_half(text: str, size: float) -> tuple[float, float]:
+    """Half the width and height (px) of a line of text in the page's sans-serif at `size` px, measured generously."""
+    return 0.3 * size * len(text) + 2, 0.65 * size
+
 
 def _paths_with_gaps(paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(m, 28, 2) -> x, y with a NaN after each path, so one trace draws m separate lines."""
@@ -35,9 +77,12 @@ def _paths_with_gaps(paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return gapped[:, 0], gapped[:, 1]
 
 
-def _digit_paths(paths: np.ndarray, labels: np.ndarray, font_size: int) -> tuple[list[dict], list[dict]]:
-    """One faint trace per digit for all its paths (m, 28, 2), and a big label where its paths end."""
+def _digit_paths(paths: np.ndarray, labels: np.ndarray, font_size: int, ranges, placed: list[Label]) -> tuple[list[dict], list[dict]]:
+    """One faint trace per digit for all its paths (m, 28, 2), and a big label where its paths end (ranges: the axes'),
+    clear of the names `placed` already and of each other: one that would cover another is written above or below,
+    with a line to where its paths end."""
     traces, labels_at_ends = [], []
+    size = font_size + 13
     for d in range(NUM_CLASSES):
         mine = paths[labels == d]
         if not len(mine):
@@ -57,30 +102,54 @@ def _digit_paths(paths: np.ndarray, labels: np.ndarray, font_size: int) -> tuple
             }
         )
         end = np.median(mine[:, -1], axis=0)
+        label = _placed(Label(_on_axes(end, ranges), (0.0, 0.0), _text_half("0", size)), placed)
+        placed.append(label)
+        right, up = label.shift
+        moved = {"showarrow": True, "ax": right, "ay": -up, "arrowhead": 0, "arrowwidth": 2, "arrowcolor": CLASS_COLOURS[d]}
         labels_at_ends.append(
             {
                 "x": float(end[0]),
                 "y": float(end[1]),
                 "text": f"<b>{d}</b>",
-                "showarrow": False,
-                "font": {"size": font_size + 13, "color": CLASS_COLOURS[d]},
+                **(moved if any(label.shift) else {"showarrow": False}),
+                "font": {"size": size, "color": CLASS_COLOURS[d]},
                 "bgcolor": "rgba(255,255,255,0.75)",
             }
         )
     return traces, labels_at_ends
 
 
-def _map_layout(paths: np.ndarray, explained: np.ndarray, labels_at_ends: list[dict], font_size: int, current=None) -> dict:
-    """Axes named by the share of variation each direction explains, and an arrow to where every path starts.
+def _on_axes(point, ranges) -> tuple[float, float]:
+    """A point (x, y) as fractions of the axes' ranges ((x low, x high), (y low, y high))."""
+    return tuple(float((value - low) / (high - low)) for value, (low, high) in zip(point, ranges, strict=True))
 
-    The ranges are stated, 5% beyond every path (current (28, 2) included), not left to plotly.js: on a phone it
-    would widen them to make room for the examined digit's name, and squeeze the paths into a corner.
-    """
+
+def _map_ranges(paths: np.ndarray, current=None) -> list[list[float]]:
+    """The axes' ranges, 5% beyond every path (current (28, 2) included), stated rather than left to plotly.js: on a
+    phone it would widen them to make room for the examined digit's name, and squeeze the paths into a corner."""
     points = np.concatenate([paths.reshape(-1, 2), np.zeros((0, 2)) if current is None else np.asarray(current).reshape(-1, 2)])
     low, high = np.nanmin(points, axis=0), np.nanmax(points, axis=0)
-    x_range, y_range = ([float(lo - 0.05 * (hi - lo)), float(hi + 0.05 * (hi - lo))] for lo, hi in zip(low, high, strict=True))
+    return [[float(lo - 0.05 * (hi - lo)), float(hi + 0.05 * (hi - lo))] for lo, hi in zip(low, high, strict=True)]
+
+
+def _first_names(paths: np.ndarray, ranges, font_size: int, current=None) -> list[Label]:
+    """The names written on the map before the digits': the examined digit's at its path's end (top right of its dot),
+    and the note where the paths start, moved up or down if the examined digit ends there. The note's is the last."""
+    names = []
+    if current is not None:
+        half = _text_half(CURRENT_NOTE, LABEL_PX)
+        names.append(Label(_on_axes(np.asarray(current)[-1], ranges), (8 + half[0], 8 + half[1]), half))
     start = np.median(paths[:, 0], axis=0)
-    start_note = {"x": float(start[0]), "y": float(start[1]), "text": "start (blank rows)", "arrowhead": 2, "ax": 60, "ay": -40}
+    return [*names, _placed(Label(_on_axes(start, ranges), START_NOTE_SHIFT, _text_half(START_NOTE, font_size)), names)]
+
+
+def _map_layout(paths: np.ndarray, explained: np.ndarray, labels_at_ends: list[dict], font_size: int, ranges, start_shift) -> dict:
+    """Axes named by the share of variation each direction explains, and an arrow to where every path starts, its note
+    `start_shift` px (right, up) from there."""
+    x_range, y_range = ranges
+    start = np.median(paths[:, 0], axis=0)
+    right, up = start_shift
+    start_note = {"x": float(start[0]), "y": float(start[1]), "text": START_NOTE, "arrowhead": 2, "ax": right, "ay": -up}
     return base_layout(
         680,
         font_size,
@@ -109,7 +178,7 @@ def _examined_path(current: np.ndarray, rows: int, name: str) -> dict:
         "line": {"color": NOW_COLOUR, "width": 5},
         "marker": {"size": [6] * (rows - 1) + [16], "color": NOW_COLOUR, "line": {"color": "#111111", "width": 1.5}},
         "name": name,
-        "text": [""] * (rows - 1) + ["<b>this digit</b>"],
+        "text": [""] * (rows - 1) + [f"<b>{CURRENT_NOTE}</b>"],
         "textposition": "top right",
         "textfont": {"color": TEXT, "size": LABEL_PX},
         "customdata": ROW_NUMBERS[:rows],
@@ -132,8 +201,11 @@ def map_figure(
     paths (m, 28, 2) and labels (m,); `current` (28, 2) is drawn on top in amber and, with Play,
     grows one row at a time (its trace is the last, and the frames carry only it).
     """
-    data, labels_at_ends = _digit_paths(paths, np.asarray(labels), font_size)
-    layout = legible_and_still(_map_layout(paths, explained, labels_at_ends, font_size, current), font_size)
+    ranges = _map_ranges(paths, current)
+    placed = _first_names(paths, ranges, font_size, current)
+    start_shift = placed[-1].shift
+    data, labels_at_ends = _digit_paths(paths, np.asarray(labels), font_size, ranges, placed)
+    layout = legible_and_still(_map_layout(paths, explained, labels_at_ends, font_size, ranges, start_shift), font_size)
     if current is None:
         return ReadyFigure({"data": data, "layout": layout})
     current = np.asarray(current, np.float32)
@@ -237,7 +309,7 @@ def _unit_layout(title: str, font_size: int) -> dict:
             420,
             font_size,
             title={"text": title, "font": {"size": font_size + 2}},
-            legend={"orientation": "h", "y": -0.1},
+            legend={"orientation": "h", "y": -0.1 * max(font_size, 16) / 16},  # clear of the ticks, which grow with the type
             margin={"l": 10, "r": 10, "t": 80, "b": 10},
         )
     )

@@ -40,7 +40,7 @@ DASHES = ("solid", "dot")  # first and second reading in the comparison
 # Row importance: a row that holds the answer up, and one that argues against it (hatched as well). Neither is a
 # digit's colour (7 or more from each); both 4.5:1 or more on white, and 46 or more apart in CIEDE2000 for any vision.
 FOR_COLOUR, AGAINST_COLOUR = "#00429d", "#dc2626"
-LABEL_GAP = 0.08  # between labels at the lines' ends, on a 0-100% axis (about 22 px)
+LABEL_GAP = 0.1  # between labels at the lines' ends, on a 0-100% axis: 29 px on a 300 px plot, clear of a 24 px line of LABEL_PX
 LABEL_ROWS = 5  # how many rows across a label such as "A: 7" may take: 3 on a wide chart of 28 rows, 5 on a phone
 
 
@@ -49,13 +49,20 @@ def _layout(height: int, font_size: int, **extra) -> dict:
     return base_layout(height, font_size, template=app_template(), **extra)
 
 
-def _confusion_traces(counts: np.ndarray) -> list[dict]:
+def _below_axis(y: float, font_size: int) -> float:
+    """A legend's place under the plot (a fraction of its height) that is clear of the x axis at 16 px type, moved down
+    as the axis's ticks and title grow with the type."""
+    return y * max(font_size, 16) / 16
+
+
+def _confusion_traces(counts: np.ndarray, font_size: int) -> list[dict]:
     """The diagonal, the misreadings, and an invisible clickable marker on every cell. counts (true digit, answer)."""
     on_diagonal = np.eye(NUM_CLASSES, dtype=bool)
     misread = np.where(on_diagonal | (counts == 0), np.nan, counts.astype(np.float64))  # blank cells let the mistakes stand out
     text = np.where(counts > 0, counts.astype(str), "")
     cell = {"type": "heatmap", "x": DIGITS, "y": DIGITS, "xgap": 2, "ygap": 2, "hoverinfo": "skip", "texttemplate": "%{text}"}
-    cell["textfont"] = {"size": MIN_TEXT_PX + 1, "color": CELL_TEXT}  # plotly.js would shrink the numbers to fit small cells
+    # Stated, as plotly.js would shrink the numbers to fit small cells: 13 px beside 16 px type, as a phone's cells hold "1132".
+    cell["textfont"] = {"size": max(MIN_TEXT_PX + 1, font_size - 3), "color": CELL_TEXT}
     true_digit, answer = np.divmod(np.arange(NUM_CLASSES * NUM_CLASSES), NUM_CLASSES)
     return [
         {
@@ -123,7 +130,7 @@ def confusion_figure(confusion: np.ndarray, selected: tuple[int, int] | None = N
         },
         **_chosen_cell(selected),
     )
-    return ReadyFigure({"data": _confusion_traces(np.asarray(confusion)), "layout": legible_and_still(layout, font_size)})
+    return ReadyFigure({"data": _confusion_traces(np.asarray(confusion), font_size), "layout": legible_and_still(layout, font_size)})
 
 
 def class_accuracy_figure(accuracy: np.ndarray, counts: np.ndarray, *, font_size: int = 15) -> ReadyFigure:
@@ -145,7 +152,7 @@ def class_accuracy_figure(accuracy: np.ndarray, counts: np.ndarray, *, font_size
     layout = _layout(
         400,
         font_size,
-        margin={"l": 10, "r": 150, "t": 10, "b": 10},
+        margin={"l": 10, "r": round(9.5 * font_size), "t": 10, "b": 10},  # room for "99.8%, 2 wrong" beside the longest bar
         xaxis={"range": [floor, 1.0], "title": {"text": f"read correctly (axis from {floor:.0%})"}, **PERCENT},
         yaxis={"type": "category", "autorange": "reversed", "title": {"text": "true digit"}},
     )
@@ -239,7 +246,7 @@ def early_figure(
     layout = _layout(
         480,
         font_size,
-        legend={"orientation": "h", "y": -0.18},
+        legend={"orientation": "h", "y": _below_axis(-0.18, font_size)},
         margin={"l": 10, "r": 110, "t": 30, "b": 10},
         xaxis={"title": {"text": "rows read"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
         yaxis={"title": {"text": "share read correctly  /  how sure"}, "range": [0, 1.03], **PERCENT},
@@ -329,8 +336,8 @@ def compare_figure(readings: list[tuple[str, np.ndarray]], *, font_size: int = 1
     layout = _layout(
         440,
         font_size,
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 10, "r": 30, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": _below_axis(-0.2, font_size)},
+        margin={"l": 10, "r": 30, "t": 50, "b": 10},  # room above for a name at 110%
         xaxis={"title": {"text": "after row"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
         yaxis={"title": {"text": "probability"}, "range": [0, 1.03], **PERCENT},
     )
