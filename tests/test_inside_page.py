@@ -1,7 +1,13 @@
 """The Look inside page with AppTest: every view with the shipped model and no MNIST, the confusion matrix's
-digits, reading one of them on the Read page, the digit carried over from the Read page, and a model without a report.
+digits, reading one of them on the Read page, the digit carried over from the Read page, a model without a report,
+presenter mode, and units numbered from 0 everywhere.
 """
 
+import base64
+import json
+import re
+
+import numpy as np
 import pytest
 
 pytest.importorskip("streamlit")
@@ -9,9 +15,11 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from model.report import read_report, report_path  # noqa: E402
 from model.samples import load_samples  # noqa: E402
-from model.storage import DEFAULT_MODEL_PATH  # noqa: E402
+from model.storage import DEFAULT_MODEL_PATH, load_model  # noqa: E402
+from model.xray import read_digit  # noqa: E402
 from tests.app_pages import TRICKY, assert_shown_as_text, texts, tricky_labels  # noqa: E402
 from tests.training_runs import finished_run  # noqa: E402
+from views.words import INSIDE  # noqa: E402
 
 INSIDE_PAGE = "views/pages/inside.py"
 VIEWS = ("Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare")  # as the page names them
@@ -32,11 +40,14 @@ def no_mnist(monkeypatch, tmp_path):
     monkeypatch.setenv("MNIST_DIR", str(empty))
 
 
-def open_inside(view: str | None = None, *, sample: int | None = None, model_id: str | None = None) -> AppTest:
-    """The app opened on the Read page (on a gallery sample if given, which it reads), then on Look inside."""
+def open_inside(view: str | None = None, *, sample: int | None = None, model_id: str | None = None, present: bool = False) -> AppTest:
+    """The app opened on the Read page (on a gallery sample if given, which it reads; in presenter mode by its link if
+    `present`), then on Look inside."""
     app = AppTest.from_file("../app.py", default_timeout=180)
     if sample is not None:
         app.query_params["sample"] = str(sample)
+    if present:
+        app.query_params["present"] = "true"
     app.run()
     if model_id:
         app.session_state["model_id"] = model_id
@@ -170,3 +181,86 @@ def test_a_model_name_is_shown_as_text(runs, no_mnist, monkeypatch):
     assert not app.exception
     assert f"There is no report yet for {TRICKY}." in texts(app)
     assert_shown_as_text(app, 2)  # the tagline and the missing report's warning
+
+
+def chart_fonts(app: AppTest) -> list[int]:
+    """The type size of every chart on the page (the size each figure derives the rest of its text from)."""
+    return [json.loads(chart.proto.spec)["layout"]["font"]["size"] for chart in app.get("plotly_chart")]
+
+
+def explanations(app: AppTest) -> list[str]:
+    """The page's explanations (its tagline and each view's) that are on the page."""
+    shown = texts(app)
+    return [name for name, text in INSIDE.items() if max(re.split(r"\{\w+\}", text), key=len)[:60] in shown]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_presenter_mode_by_link_gives_every_view_the_projectors_type_and_leaves_the_explaining_to_the_teacher(runs, no_mnist, view):
+    standard, presenting = open_inside(view), open_inside(view, present=True)
+    assert not presenting.exception, presenting.exception
+    assert presenting.title[0].value == "Look inside"
+    assert presenting.segmented_control(key="view").options == list(VIEWS)  # every view one click away
+    assert set(chart_fonts(standard)) == {16} and set(chart_fonts(presenting)) == {20}  # smallest chart text: 12 px, then 16 px
+    assert explanations(standard) and not explanations(presenting)
+
+
+def test_presenter_mode_shows_the_report_in_a_sentence_and_asks_for_a_digit_only_where_a_view_uses_one(runs, no_mnist):
+    app = open_inside(present=True)
+    assert not app.metric and not app.selectbox  # the three numbers in one sentence, which leaves the charts in view
+    sentence = f"It reads {SHIPPED_REPORT.test_accuracy:.2%} of the 10,000 test digits correctly and misreads {len(SHIPPED_REPORT.misread)}"
+    assert sentence in texts(app).replace("**", "")
+    asks = {}
+    for view in VIEWS:
+        app.segmented_control(key="view").set_value(view).run()
+        asks[view] = any(box.key == "inside_digit" for box in app.selectbox)
+    assert asks == {view: view not in ("Model report", "Compare") for view in VIEWS}
+    app.segmented_control(key="compare_mode").set_value("Two models, one digit").run()  # compares one digit: asks for it
+    assert any(box.key == "inside_digit" for box in app.selectbox)
+
+
+def test_in_presenter_mode_the_digit_examined_is_kept_while_the_report_hides_its_box(runs, no_mnist):
+    app = open_inside("How early", present=True)
+    other = app.selectbox(key="inside_digit").options[3]
+    app.selectbox(key="inside_digit").set_value(other).run()
+    app.segmented_control(key="view").set_value("Model report").run()
+    app.segmented_control(key="view").set_value("Row importance").run()
+    assert app.selectbox(key="inside_digit").value == other
+
+
+def examined_index(app: AppTest) -> int:
+    """The gallery digit examined when nothing was read on the Read page: "Test digit #3: 0" is number 3."""
+    return int(app.selectbox(key="inside_digit").value.split("#")[1].split(":")[0])
+
+
+def unpacked(array) -> np.ndarray:
+    """A figure's array as the page sends it (packed bytes, or a list) as numpy."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), array["dtype"])
+    return np.asarray(array, np.float64)
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["standard", "presenter"])
+def test_units_are_numbered_from_0_everywhere_as_keras_numbers_them(runs, no_mnist, present):
+    """The box, the suggestions, the chart's title and text alternative, the heading over the digits that drive it:
+    all say the same unit, counted from 0 as Keras indexes the LSTM's units (and as the Read page's state map counts),
+    and the chart draws that unit's h (tests/test_xray.py holds the reading's units to Keras's own outputs)."""
+    app = open_inside("Units", present=present)
+    units = SHIPPED_REPORT.unit_mean.shape[-1]
+    assert app.number_input(key="inside_unit").label == f"Unit (0 to {units - 1})"
+    suggestions = [button for button in app.button if button.key.startswith("unit-")]
+    assert suggestions and all(button.label == f"unit {button.key.removeprefix('unit-')}" for button in suggestions)
+    unit = int(suggestions[-1].key.removeprefix("unit-"))
+    suggestions[-1].click().run()
+    assert app.number_input(key="inside_unit").value == unit
+
+    chart = app.get("plotly_chart")[0]
+    spec = json.loads(chart.proto.spec)
+    top = SHIPPED_REPORT.unit_mean.shape[0] - 1
+    assert spec["layout"]["title"]["text"].startswith(f"Layer {top + 1}, unit {unit}:")
+    assert f"unit {unit} in layer {top + 1}" in chart.proto.alt
+    assert f"The test digits that drive unit {unit} highest" in texts(app)
+    means = [trace for trace in spec["data"] if trace.get("hovertemplate", "").startswith("0s after row")]
+    assert np.allclose(unpacked(means[0]["y"]), SHIPPED_REPORT.unit_mean[top, 0, :, unit], atol=1e-6)
+    examined = next(s for s in load_samples().values() if s.index == examined_index(app))
+    amber = next(trace for trace in spec["data"] if trace.get("legendgroup") == "current")
+    assert np.allclose(unpacked(amber["y"]), read_digit(load_model().weights, examined.image).hidden[top][:, unit], atol=1e-5)

@@ -7,6 +7,9 @@ importance and the comparison are computed here, for the digit being examined.
 It reads on every screen a classroom has: test digits flow into as many columns as fit,
 the report's two charts sit side by side only where both stay legible, and the charts
 whose best height depends on the screen's width get it from CSS (CHART_BOXES_CSS).
+In presenter mode (?present=true) it is for the back of a room: the charts' type is bigger, the explanations
+are left to the teacher, the views come first, and the digit to examine is asked for only where a view uses it.
+Units are numbered from 0, as Keras numbers them, here as on the Read page.
 """
 
 import math
@@ -25,18 +28,21 @@ from views.digit import Digit, sample_digit
 from views.figures import hidden_state as hidden_state_figures
 from views.figures import report as report_figures
 from views.figures.plotting import PLOTLY_CONFIG, pixelated
-from views.parts import access, inputs, reports, session
+from views.parts import access, inputs, reports, session, style
 from views.parts.models_in_use import active_model, load_entry, reading_of, registry, run_manager
 from views.words import chart_text, plain
 
 REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE = "Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare"
 VIEWS = (REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE)
 NEEDS_REPORT = (REPORT, EARLY, MAP, UNITS)
-THUMBNAIL_SCALE = 3
+THUMBNAIL_SCALE, PRESENTER_THUMBNAIL_SCALE = 3, 4
 THUMBNAIL_WIDTH = 104  # px: the narrowest a test digit's cell gets, so that a phone fits three in a row
+PRESENTER_THUMBNAIL_WIDTH = 170  # px: room for its caption in presenter mode's type, on two or three lines
 CELL_KEY = "inside_cell"  # (true digit, answer) of the confusion cell whose digits are shown
 UNIT_KEY = "inside_unit"  # the unit the Units view looks at
-FONT_SIZE = 16  # the charts' type: the smallest text they derive from it (the map's row numbers) is 4 px less
+# The charts' type: the smallest text they derive from it (the map's row numbers) is 4 px less, so presenter mode's
+# is 16 px, as the page's smallest words are there (its base type is 24 px).
+FONT_SIZE, PRESENTER_FONT_SIZE = 16, 20
 
 # The boxes of the charts whose best height depends on the screen's width (sized_chart), sized by CSS so that nothing
 # reruns when a tablet turns: a plotly figure keeps the height it is given. Streamlit stacks columns up to 640 px.
@@ -54,7 +60,18 @@ CHART_BOXES_CSS = """<style>
   .st-key-importance-box { height: 220px; }
 }
 </style>"""
+CHOOSER_WIDTH, PRESENTER_CHOOSER_WIDTH = 400, 520  # px: the longest choice ("Your last digit: test digit #9999") whole
 REPORT_CHART_WIDTH = 480  # px: the confusion matrix and the bars side by side only if each gets this much
+
+
+def chart_font(presenter: bool) -> int:
+    return PRESENTER_FONT_SIZE if presenter else FONT_SIZE
+
+
+def explain(text: str, presenter: bool, place=st) -> None:
+    """A view's explanation, under its chart: in presenter mode the teacher gives it instead."""
+    if not presenter:
+        place.caption(text)
 
 
 def sized_chart(place, figure, key: str, alt: str, **chart_args):
@@ -78,20 +95,21 @@ def digit_choices() -> dict[str, Digit]:
     return choices
 
 
-def choose_digit(column, label: str, key: str, choices: dict[str, Digit], default: int = 0) -> Digit:
+def choose_digit(column, label: str, key: str, choices: dict[str, Digit], default: int = 0, **selectbox_args) -> Digit:
     names = list(choices)
     if st.session_state.get(key) not in names:
         st.session_state[key] = names[min(default, len(names) - 1)]
-    name = column.selectbox(label, names, key=key)
+    name = column.selectbox(label, names, key=key, persist_state="page", **selectbox_args)  # kept while a view in presenter mode hides it
     return choices[name]
 
 
-def thumbnails(report: ModelReport, indices, key: str = "") -> None:
+def thumbnails(report: ModelReport, indices, key: str = "", presenter: bool = False) -> None:
     """Test digits from the report, each with its answer and a button that reads it on the Read page.
 
-    As many to a row as the screen holds: three on a phone, a dozen on a wide screen.
+    As many to a row as the screen holds: three on a phone, a dozen on a wide screen, six on a projector.
     """
-    grid = st.grid(min_column_width=THUMBNAIL_WIDTH, gap="small")
+    scale = PRESENTER_THUMBNAIL_SCALE if presenter else THUMBNAIL_SCALE
+    grid = st.grid(min_column_width=PRESENTER_THUMBNAIL_WIDTH if presenter else THUMBNAIL_WIDTH, gap="small")
     for index in indices:
         index = int(index)
         image = report.image(index)
@@ -101,7 +119,7 @@ def thumbnails(report: ModelReport, indices, key: str = "") -> None:
         note = f"read as {answer}" if answer != label else "read correctly"
         with grid.cell():
             st.image(
-                pixelated(image, THUMBNAIL_SCALE),
+                pixelated(image, scale),
                 caption=f"#{index}: a {label}, {note} ({report.confidence[index]:.0%})",
                 alt=f"Test digit {index}, a handwritten {label}, {note}",
             )
@@ -120,19 +138,31 @@ def worst_cell(confusion: np.ndarray) -> tuple[int, int]:
     return tuple(int(v) for v in np.unravel_index(misread.argmax(), misread.shape))
 
 
-def report_view(report: ModelReport) -> None:
+def report_numbers(report: ModelReport, presenter: bool) -> None:
+    """Test accuracy, how many were misread and the hardest digit: three big numbers, or on a projector one sentence,
+    which leaves the charts in view."""
     hardest = int(np.nanargmin(report.class_accuracy))
+    if presenter:
+        st.markdown(
+            f"It reads **{report.test_accuracy:.2%}** of the {len(report.labels):,} test digits correctly and misreads "
+            f"**{len(report.misread)}**; the hardest digit is **{hardest}** ({report.class_accuracy[hardest]:.1%} right)."
+        )
+        return
     numbers = st.grid(3, min_column_width=200)  # one above the other on a phone, where a note would be cut short
     metric(numbers, "Test accuracy", f"{report.test_accuracy:.2%}", f"of {len(report.labels):,} digits it never trained on")
     metric(numbers, "Misread", f"{len(report.misread)}", "test digits")
     metric(numbers, "Hardest digit", f"{hardest}", f"{report.class_accuracy[hardest]:.1%} read correctly")
 
+
+def report_view(report: ModelReport, presenter: bool) -> None:
+    report_numbers(report, presenter)
+    hardest = int(np.nanargmin(report.class_accuracy))
     cell = st.session_state.get(CELL_KEY) or worst_cell(report.confusion)
     charts = st.grid(2, min_column_width=REPORT_CHART_WIDTH, gap="medium")  # one above the other on a tablet or phone
     with charts.cell():
         st.markdown("**Confusion matrix.** Click a cell to see its digits.")
         sized_chart(
-            st, report_figures.confusion_figure(report.confusion, cell, font_size=FONT_SIZE), "confusion",
+            st, report_figures.confusion_figure(report.confusion, cell, font_size=chart_font(presenter)), "confusion",
             f"Confusion matrix of the {len(report.labels):,} test digits: the true digit down, the network's answer across, "
             "the count in every cell",
             on_select=_pick_cell, selection_mode="points",
@@ -141,11 +171,11 @@ def report_view(report: ModelReport) -> None:
         st.markdown("**Each digit, read correctly.**")
         counts = report.confusion.sum(axis=1)
         st.plotly_chart(
-            report_figures.class_accuracy_figure(report.class_accuracy, counts, font_size=FONT_SIZE), config=PLOTLY_CONFIG,
+            report_figures.class_accuracy_figure(report.class_accuracy, counts, font_size=chart_font(presenter)), config=PLOTLY_CONFIG,
             alt=f"Bars: the share of each digit's test digits read correctly, lowest for {hardest} "
             f"({report.class_accuracy[hardest]:.1%})",
         )  # fmt: skip
-        st.caption(words.INSIDE["confusion"])
+        explain(words.INSIDE["confusion"], presenter)
 
     true_digit, answer = cell
     in_cell = np.flatnonzero((report.labels == true_digit) & (report.predicted == answer))
@@ -157,22 +187,23 @@ def report_view(report: ModelReport) -> None:
     else:
         if len(kept) < len(in_cell):
             st.caption(f"The report keeps {len(kept)} of them to show.")
-        thumbnails(report, kept[:16], key="cell-")
+        thumbnails(report, kept[:16], key="cell-", presenter=presenter)
 
     wrong = report.misread[np.argsort(-report.confidence[report.misread], kind="stable")]
     st.header(f"All {len(wrong)} misread digits")
-    st.caption("The most confident mistakes first.")
+    explain("The most confident mistakes first.", presenter)
     show_all = st.toggle("Show them all", key="all_misread") if len(wrong) > 16 else True
-    thumbnails(report, wrong if show_all else wrong[:16], key="wrong-")
+    thumbnails(report, wrong if show_all else wrong[:16], key="wrong-", presenter=presenter)
 
 
-def early_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
+def early_view(report: ModelReport, digit: Digit, reading: Reading, presenter: bool) -> None:
     answer = reading.digit
     sized_chart(
         st,
         report_figures.early_figure(
             report.accuracy_by_rows, report.class_accuracy_by_rows,
-            digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=chart_text(digit.name), font_size=FONT_SIZE,
+            digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=chart_text(digit.name),
+            font_size=chart_font(presenter),
         ),
         "early",
         f"Lines: the share of test digits read correctly after each number of rows, all digits and the {answer}s, "
@@ -187,21 +218,27 @@ def early_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         f"{', and '.join(told)}. Your examined digit ({plain(digit.name)}) is read as **{answer}**, "
         f"and the network settled on that answer after **row {settled}**."
     )
-    st.caption(words.INSIDE["early"])
+    explain(words.INSIDE["early"], presenter)
 
 
-def map_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
+def map_view(report: ModelReport, digit: Digit, reading: Reading, presenter: bool) -> None:
     path = report.projection.project(reading.hidden[-1])
     st.plotly_chart(
         hidden_state_figures.map_figure(
             report.map_paths, report.labels[report.map_index], report.projection.explained,
-            current=path, current_name=f"examined, read as {reading.digit}", font_size=FONT_SIZE,
+            current=path, current_name=f"examined, read as {reading.digit}", font_size=chart_font(presenter),
         ),
         config=PLOTLY_CONFIG, key="map",
         alt=f"Map: the hidden state of {len(report.map_index)} test digits after each row, as paths in two dimensions, "
         f"one colour per digit, with the path of {digit.name} on top",
     )  # fmt: skip
-    st.caption(words.INSIDE["map"].format(count=len(report.map_index)))
+    explain(words.INSIDE["map"].format(count=len(report.map_index)), presenter)
+
+
+def unit_name(unit: int) -> str:
+    """A unit as the page names it everywhere (box, buttons, chart, alt text): numbered from 0, as Keras indexes it,
+    and as the Read page's state map numbers it."""
+    return f"unit {int(unit)}"
 
 
 def _set_unit(unit: int) -> None:
@@ -215,11 +252,13 @@ def unit_box(units: int) -> int:
     if kept is not None:
         finite = finite_number(kept)
         st.session_state[UNIT_KEY] = float(min(max(int(kept), 0), units - 1)) if finite else 0.0
-    unit = st.number_input(f"Unit (0 to {units - 1})", 0.0, float(units - 1), key=UNIT_KEY, step=1.0, format="%d")
+    label, numbering = f"Unit (0 to {units - 1})", f"Units are numbered from 0 to {units - 1}, as Keras and the Read page number them."
+    unit = st.number_input(label, 0.0, float(units - 1), key=UNIT_KEY, step=1.0, format="%d", help=numbering)
     return min(max(int(unit), 0), units - 1) if math.isfinite(unit) else 0
 
 
-def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
+def unit_picker(report: ModelReport, reading: Reading, presenter: bool) -> tuple[int, int]:
+    """The layer and unit to look at: chosen, typed, or one of the units most selective for a digit. Returns (layer, unit)."""
     layers, units = report.unit_mean.shape[0], report.unit_mean.shape[-1]
     pick, hunt = st.columns([2, 3], gap="large")
     with pick:
@@ -233,30 +272,35 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading) -> None:
         target = st.segmented_control(
             "Find units that fire for", digits, default=str(reading.digit), key="inside_hunt", required=True, wrap=True
         )
-        st.caption("The units of this layer most selective for that digit. Click one to look at it:")
+        explain("The units of this layer most selective for that digit. Click one to look at it:", presenter)
         buttons = st.container(horizontal=True, gap="small")  # they wrap onto a second line on a phone
         for found in selective_units(report.unit_mean[layer], int(target)):
-            buttons.button(f"unit {found}", key=f"unit-{found}", on_click=_set_unit, args=(int(found),))
+            buttons.button(unit_name(found), key=f"unit-{found}", on_click=_set_unit, args=(int(found),))
+    return layer, unit
+
+
+def units_view(report: ModelReport, digit: Digit, reading: Reading, presenter: bool) -> None:
+    layer, unit = unit_picker(report, reading, presenter)
     st.plotly_chart(
         hidden_state_figures.unit_figure(
             report.unit_mean[layer, :, :, unit], report.unit_std[layer, :, :, unit],
-            title=f"Layer {layer + 1}, unit {unit}: its h after each row",  # short enough for a phone
-            current=reading.hidden[layer][:, unit], current_name=chart_text(digit.name), font_size=FONT_SIZE,
+            title=f"Layer {layer + 1}, {unit_name(unit)}: its h after each row",  # short enough for a phone
+            current=reading.hidden[layer][:, unit], current_name=chart_text(digit.name), font_size=chart_font(presenter),
         ),
         config=PLOTLY_CONFIG, key="unit",
-        alt=f"Ten small charts, one per digit: the mean h of unit {unit} in layer {layer + 1} after each row "
+        alt=f"Ten small charts, one per digit: the mean h of {unit_name(unit)} in layer {layer + 1} after each row "
         f"for that digit's test digits, with {digit.name}'s",
     )  # fmt: skip
-    st.caption(words.INSIDE["unit"])
-    st.markdown(f"**The test digits that drive unit {unit} highest**")
-    thumbnails(report, report.driving_index[layer, unit], key="drive-")
+    explain(words.INSIDE["unit"], presenter)
+    st.markdown(f"**The test digits that drive {unit_name(unit)} highest**")
+    thumbnails(report, report.driving_index[layer, unit], key="drive-", presenter=presenter)
 
 
-def rows_view(loaded, digit: Digit, reading: Reading) -> None:
+def rows_view(loaded, digit: Digit, presenter: bool) -> None:
     importance = row_importance(loaded.weights, digit.image)
     figure_column, text_column = st.columns([2, 1], gap="medium")
     sized_chart(
-        figure_column, report_figures.row_importance_figure(digit.image, importance, font_size=FONT_SIZE), "importance",
+        figure_column, report_figures.row_importance_figure(digit.image, importance, font_size=chart_font(presenter)), "importance",
         f"{digit.name} beside one bar per row: how much the answer {importance.digit} rests on that row",
     )  # fmt: skip
     support = -importance.log_odds_change
@@ -268,7 +312,7 @@ def rows_view(loaded, digit: Digit, reading: Reading) -> None:
         against = [int(r) + 1 for r in np.flatnonzero(support < 0)]
         if against:
             st.markdown(f"Rows that argue against {importance.digit} (bars left of zero): {', '.join(map(str, against[:8]))}.")
-        st.caption(words.INSIDE["rows"])
+        explain(words.INSIDE["rows"], presenter)
 
 
 def _two_digits(columns, loaded, choices: dict[str, Digit]) -> list[tuple[str, Digit, object]]:
@@ -297,9 +341,11 @@ def _two_models(columns, entry, digit: Digit) -> list[tuple[str, Digit, object]]
     return sides
 
 
-def compare_view(entry, loaded, digit: Digit, choices: dict[str, Digit]) -> None:
+def compare_view(entry, loaded, digit: Digit | None, choices: dict[str, Digit], presenter: bool) -> None:
     modes = ["Two digits, one model", "Two models, one digit"]
     mode = st.segmented_control("Compare", modes, default=modes[0], key="compare_mode", required=True)
+    if digit is None and mode == modes[1]:  # presenter mode asks for the digit to examine only where it is used
+        digit = examined_digit(choices, presenter)
     columns = st.columns(2, gap="large")
     sides = _two_digits(columns, loaded, choices) if mode == modes[0] else _two_models(columns, entry, digit)
     readings = []
@@ -307,16 +353,18 @@ def compare_view(entry, loaded, digit: Digit, choices: dict[str, Digit]) -> None
         reading = read_digit(weights, side_digit.image)
         readings.append((name, reading.step_probs))
         image_and_answer = column.container(horizontal=True, vertical_alignment="center", gap="medium")  # side by side on a phone too
-        image_and_answer.image(pixelated(side_digit.image, 4), alt=f"{name}: {side_digit.name}")
+        image_and_answer.image(pixelated(side_digit.image, 5 if presenter else 4), alt=f"{name}: {side_digit.name}")
         settled = settled_row(reading.step_probs)
-        note = f"{reading.confidence:.0%} sure, settled after row {settled}"
-        metric(image_and_answer, f"{name} reads", reading.digit, note, width="content")
+        if presenter:  # the note in its big type would push the answer under the digit: the row goes in the label
+            metric(image_and_answer, f"{name} reads (settled after row {settled})", reading.digit, f"{reading.confidence:.0%} sure")
+        else:
+            metric(image_and_answer, f"{name} reads", reading.digit, f"{reading.confidence:.0%} sure, settled after row {settled}")
     if readings:
         st.plotly_chart(
-            report_figures.compare_figure(readings, font_size=FONT_SIZE), config=PLOTLY_CONFIG, key="compare",
+            report_figures.compare_figure(readings, font_size=chart_font(presenter)), config=PLOTLY_CONFIG, key="compare",
             alt="Lines: each digit's probability after every row, solid for reading A, dotted for reading B",
         )  # fmt: skip
-        st.caption(words.INSIDE["compare"])
+        explain(words.INSIDE["compare"], presenter)
 
 
 def missing_report(entry) -> None:
@@ -333,37 +381,47 @@ def missing_report(entry) -> None:
             st.rerun()
 
 
-def page() -> None:
-    st.title("Look inside")
-    st.html(CHART_BOXES_CSS)
-    try:
-        entry, loaded = active_model()
-    except ModelLoadError as error:
-        st.error(f"The network could not be loaded: {plain(error)}")
-        return
-    report = reports.model_report(entry, loaded)
-    intro, chooser, thumbnail = st.columns([6, 4, 1], gap="medium", vertical_alignment="bottom")
-    intro.caption(words.INSIDE["tagline"].format(model="the shipped model" if entry.shipped else plain(entry.label)))
-    choices = digit_choices()
-    digit = choose_digit(chooser, "The digit to examine", "inside_digit", choices)
-    thumbnail.image(pixelated(digit.image, 2), alt=f"The digit examined: {digit.name}")
-    reading = reading_of(loaded, digit.image)  # usually kept from the Read page already
-    view = st.segmented_control("View", VIEWS, default=REPORT, key="view", required=True, bind="query-params", label_visibility="collapsed")
+def examined_digit(choices: dict[str, Digit], presenter: bool) -> Digit:
+    """The digit to examine, chosen from `choices`, beside its picture."""
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    width = PRESENTER_CHOOSER_WIDTH if presenter else CHOOSER_WIDTH
+    digit = choose_digit(row, "The digit to examine", "inside_digit", choices, width=width)
+    row.image(pixelated(digit.image, 3 if presenter else 2), alt=f"The digit examined: {digit.name}")
+    return digit
 
+
+def show_view(view: str, entry, loaded, report: ModelReport | None, digit: Digit | None, choices, presenter: bool) -> None:
     if view in NEEDS_REPORT and report is None:
         missing_report(entry)
     elif view == REPORT:
-        report_view(report)
-    elif view == EARLY:
-        early_view(report, digit, reading)
-    elif view == MAP:
-        map_view(report, digit, reading)
-    elif view == UNITS:
-        units_view(report, digit, reading)
+        report_view(report, presenter)
     elif view == ROWS_VIEW:
-        rows_view(loaded, digit, reading)
+        rows_view(loaded, digit, presenter)
+    elif view == COMPARE:
+        compare_view(entry, loaded, digit, choices, presenter)
     else:
-        compare_view(entry, loaded, digit, choices)
+        reading = reading_of(loaded, digit.image)  # usually kept from the Read page already
+        shown = {EARLY: early_view, MAP: map_view, UNITS: units_view}[view]
+        shown(report, digit, reading, presenter)
+
+
+def page() -> None:
+    try:
+        entry, loaded = active_model()
+    except ModelLoadError as error:
+        style.title_with_presenter_switch("Look inside", words.INSIDE["tagline"].format(model="the network"))
+        st.error(f"The network could not be loaded: {plain(error)}")
+        return
+    model = "the shipped model" if entry.shipped else plain(entry.label)
+    presenter = style.title_with_presenter_switch("Look inside", words.INSIDE["tagline"].format(model=model))
+    st.html(CHART_BOXES_CSS)
+    report = reports.model_report(entry, loaded)
+    choices = digit_choices()
+    digit = None if presenter else examined_digit(choices, presenter)  # on a projector: after the views, where one is used
+    view = st.segmented_control("View", VIEWS, default=REPORT, key="view", required=True, bind="query-params", label_visibility="collapsed")
+    if digit is None and view not in (REPORT, COMPARE):
+        digit = examined_digit(choices, presenter)
+    show_view(view, entry, loaded, report, digit, choices, presenter)
 
 
 page()
