@@ -1,8 +1,10 @@
 """The Look inside page in a real browser, with the shipped model and no MNIST on the server: draw a 7 on the Read
-page, then open every view, click a cell of the confusion matrix, and read one of its digits on the Read page.
+page, then open every view, click a cell of the confusion matrix, and read one of its digits on the Read page; every
+view in presenter mode on a 1280x720 projector, and the report on a phone, a tablet and a laptop, measured as people
+would see them.
 
 One server and one tab for the module, the 7 drawn once and Look inside open; every test opens the view it needs
-and leaves the tab on Look inside. The test that goes to the Read page has a tab of its own.
+and leaves the tab on Look inside. The test that goes to the Read page has a tab of its own, and so has each screen.
 Screenshots, for people to look at, go to BROWSER_SCREENSHOTS (default: tests/screenshots/, git-ignored).
 """
 
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from harness import layout
+from harness.accessibility import axe_violations
 from harness.browser import (
     CELL_ON_SCREEN,
     CHROMIUM,
@@ -35,6 +39,20 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
 SHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", Path(__file__).parent / "screenshots"))
 REPORT = read_report(report_path(DEFAULT_MODEL_PATH))
 VIEWPORT = {"width": 1440, "height": 1400}
+VIEWS = ("Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare")
+SCREENS = {**layout.SCREENS, "laptop": {"viewport": {"width": 1366, "height": 768}}}
+# What a room reads from the back in presenter mode (its base type is 24 px): the page's words, and the charts' text.
+PRESENTER_TEXT_PX, PRESENTER_CHART_TEXT_PX = 16, 14
+STANDARD_TEXT_PX = 12
+# Every element of the page but the charts (Streamlit puts each element in a container of its own), and the charts.
+PAGE_WORDS = "[data-testid=stMain] [data-testid=stElementContainer]:not(:has(.js-plotly-plot))"
+# The charts' visible text (plotly writes it as SVG text; what shows on hover does not count), as "words: N px".
+SMALL_CHART_TEXT = """(minimum) => [...document.querySelectorAll('.main-svg text')].filter(text => {
+  const box = text.getBoundingClientRect(), style = getComputedStyle(text);
+  return text.textContent.trim() && box.width > 0.5 && box.height > 0.5 && !text.closest('.hoverlayer')
+    && style.visibility !== 'hidden' && style.display !== 'none' && Number(style.opacity) !== 0;
+}).map(text => [text.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(text).fontSize)])
+  .filter(([, size]) => size < minimum - 0.01).map(([words, size]) => `${words}: ${size} px`)"""
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +82,21 @@ def page(app):
     look_inside(tab)
     yield tab
     tab.close()
+
+
+@pytest.fixture(scope="module")
+def projector(app):
+    """A 1280x720 tab on Look inside in presenter mode, opened by its link, as a teacher's bookmark opens it."""
+    from playwright.sync_api import expect
+
+    browser, url = app
+    context = browser.new_context(**SCREENS["projector"])
+    tab = context.new_page()
+    tab.set_default_timeout(PAGE_TIMEOUT_MS)
+    tab.goto(url + "/inside?present=true")
+    expect(tab.get_by_role("heading", name="Look inside")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    yield tab
+    context.close()
 
 
 @pytest.fixture
@@ -145,3 +178,41 @@ def test_a_misread_digit_can_be_read_on_the_read_page(own_page):
     expect(own_page.get_by_role("heading", name="Row Reader")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(own_page.locator(METRIC_VALUE)).to_have_text(re.compile(r"^\d$"), timeout=PAGE_TIMEOUT_MS)
     expect(own_page.get_by_text(re.compile(r"true digit \d"))).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_reads_from_the_back_of_the_room_in_presenter_mode(projector, view):
+    """Words of 16 px or more, chart text of 14 px or more, nothing over anything else, nothing wider than the screen,
+    and nothing axe-core calls serious."""
+    open_view(projector, view)
+    name = view.lower().replace(" ", "-")
+    projector.screenshot(path=SHOTS / f"inside-presenter-{name}.png")  # what the room sees first
+    projector.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    projector.screenshot(path=SHOTS / f"inside-presenter-{name}-chart.png")  # and the view's chart
+    assert layout.small_text(projector, PAGE_WORDS, PRESENTER_TEXT_PX) == []
+    assert projector.evaluate(SMALL_CHART_TEXT, PRESENTER_CHART_TEXT_PX) == []
+    assert layout.overlapping_text(projector, "[data-testid=stMain]") == []
+    assert layout.horizontal_overflow(projector) == []
+    assert axe_violations(projector) == []
+
+
+@pytest.mark.parametrize("screen", ["phone", "tablet", "laptop"])
+def test_the_model_report_fits_a_phone_a_tablet_and_a_laptop(app, screen):
+    """Off the projector the report keeps the page's own type, and its charts fit the screen with no text over text."""
+    from playwright.sync_api import expect
+
+    browser, url = app
+    context = browser.new_context(**SCREENS[screen])
+    tab = context.new_page()
+    tab.set_default_timeout(PAGE_TIMEOUT_MS)
+    tab.goto(url + "/inside")
+    expect(tab.get_by_role("heading", name="Look inside")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    open_view(tab, "Model report")
+    tab.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    tab.screenshot(path=SHOTS / f"inside-report-{screen}.png")
+    try:
+        assert layout.horizontal_overflow(tab) == []
+        assert layout.overlapping_text(tab, ".js-plotly-plot") == []
+        assert layout.small_text(tab, "[data-testid=stMain]", STANDARD_TEXT_PX) == []
+    finally:
+        context.close()
