@@ -122,6 +122,25 @@ def clear_canvas(page) -> None:
     wait_until_settled(page)
 
 
+# The dark pixels on the canvas's drawing layer (the component's own <canvas>, in its shadow root): 0 when it is blank.
+INK_ON_CANVAS = """() => {
+  for (const host of document.querySelectorAll('[data-testid=stBidiComponentIsolated]')) {
+    const canvas = host.shadowRoot && host.shadowRoot.querySelector('canvas.lower-canvas');
+    if (!canvas) continue;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let dark = 0;
+    for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3] > 128 && pixels[i] < 128) dark++;
+    return dark;
+  }
+  return null;
+}"""
+
+
+def ink_on_canvas(page) -> int | None:
+    """How many dark pixels the drawing canvas shows (None when there is no canvas)."""
+    return page.evaluate(INK_ON_CANVAS)
+
+
 # --- Streamlit's reruns ---------------------------------------------------------------------------------------------
 
 # Streamlit has no script run going, nothing stale and nothing still loading on the page. It marks the elements of

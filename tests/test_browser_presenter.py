@@ -93,6 +93,7 @@ def test_join_shows_the_address_students_open_and_its_qr_code(app):
     page.get_by_role("button", name="Join", exact=True).click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("heading", name="Join the class")).to_be_visible()
+    expect(dialog.locator(".rr-join-address, [data-testid=stAlert]").first).to_be_visible()  # the card, or why not
     address = dialog.locator(".rr-join-address")
     if address.count():  # this machine is on a network: the address and its code
         assert re.fullmatch(r"http://[\d.]+:\d+/", address.inner_text())

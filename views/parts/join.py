@@ -42,7 +42,18 @@ def card(key: str = "join-card") -> None:
         words.caption("On the same Wi-Fi as this computer. If the page does not open, its firewall may block the port.")
 
 
+OPEN_KEY = "join_open"  # the card stays open over whatever reruns the page meanwhile, until it is closed
+
+
+def _close() -> None:
+    st.session_state.pop(OPEN_KEY, None)
+
+
 def join_button() -> None:
     """Join: the card, over the page, one click from anywhere in presenter mode."""
-    if st.button("Join", icon=":material/qr_code_2:", key="join", help="The address and QR code students open"):
-        st.dialog("Join the class", width="large")(card)("join-dialog")
+    st.button(
+        "Join", icon=":material/qr_code_2:", key="join", help="The address and QR code students open",
+        on_click=lambda: st.session_state.update({OPEN_KEY: True}),
+    )  # fmt: skip
+    if st.session_state.get(OPEN_KEY):
+        st.dialog("Join the class", width="large", on_dismiss=_close)(card)("join-dialog")
