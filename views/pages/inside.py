@@ -65,13 +65,14 @@ REPORT_CHART_WIDTH = 480  # px: the confusion matrix and the bars side by side o
 
 
 def chart_font(presenter: bool) -> int:
+    """The charts' type size, on a screen close by or on a projector."""
     return PRESENTER_FONT_SIZE if presenter else FONT_SIZE
 
 
-def explain(text: str, presenter: bool, place=st) -> None:
+def explain(text: str, presenter: bool) -> None:
     """A view's explanation, under its chart: in presenter mode the teacher gives it instead."""
     if not presenter:
-        place.caption(text)
+        st.caption(text)
 
 
 def sized_chart(place, figure, key: str, alt: str, **chart_args):
