@@ -1,4 +1,7 @@
-"""The class wall's pages: share on Read, look and clear on the wall (its store: tests/test_classroom_wall.py)."""
+"""The class wall's pages: share on Read, look and clear on the wall, the tiles' words, the races one click from the
+top, and the reading opened over the wall (its store: tests/test_classroom_wall.py)."""
+
+import json
 
 import pytest
 
@@ -10,6 +13,7 @@ from model.samples import load_samples  # noqa: E402
 from tests.app_pages import TRICKY, TRICKY_HTML, rendered, texts  # noqa: E402
 from tests.class_digits import picture, reading  # noqa: E402
 from views.parts.class_wall import shared_wall  # noqa: E402
+from views.parts.wall_tiles import DOUBTFUL, tile_words  # noqa: E402
 
 WALL_PAGE = "views/pages/wall.py"
 SAMPLES = load_samples()
@@ -45,6 +49,20 @@ def open_wall(app: AppTest | None = None) -> AppTest:
     return app.switch_page(WALL_PAGE).run()
 
 
+def words_shown(app: AppTest) -> str:
+    """The page's words as a person reads them: Markdown's bold marks and line breaks undone."""
+    return texts(app).replace("**", "").replace("  \n", "\n")
+
+
+def tile_keys(app: AppTest) -> list[str]:
+    return [b.key for b in app.button if b.key.startswith("open-")]
+
+
+def players(app: AppTest) -> list[dict]:
+    """What each reading player on the page was handed (views/players/reading_spec.py)."""
+    return [json.loads(element.proto.json) for element in app.get("bidi_component")]
+
+
 def test_sharing_from_the_read_page_puts_the_digit_on_the_wall_with_its_answer(wall):
     app = share(open_read_page(sample=str(CORRECT.index)), "Ana")
     assert not app.exception
@@ -57,7 +75,7 @@ def test_sharing_from_the_read_page_puts_the_digit_on_the_wall_with_its_answer(w
     teacher = open_wall()
     assert not teacher.exception
     assert teacher.header[0].value == "1 digit, 0 misread or unsure"
-    assert f"Read as {CORRECT.label}" in texts(teacher) and "Ana" in texts(teacher)
+    assert f"Read as {CORRECT.label}" in words_shown(teacher) and "by Ana" in words_shown(teacher)
 
 
 def test_a_nickname_never_reaches_the_wall_longer_than_twenty_characters(wall):
@@ -80,23 +98,95 @@ def test_a_nickname_is_shown_as_text_never_as_markdown_or_html(wall):
     assert sum(page.count(TRICKY_HTML[:NICKNAME_LIMIT]) for page in pages) == 2  # under the tile and over its reading
 
 
-def test_the_wall_counts_filters_sorts_and_opens_a_reading(wall):
+def test_the_wall_counts_filters_and_sorts(wall):
     wall.share(CORRECT.image, reading(CORRECT.label, 0.99), drawn_as=CORRECT.label)
     wall.share(MISREAD.image, reading(MISREAD.predicted, 0.95), drawn_as=MISREAD.label)
     wall.share(picture(0), reading(5, 0.5))
     app = open_wall()
     assert app.header[0].value == "3 digits, 2 misread or unsure"
-    assert [b.key for b in app.button if b.key.startswith("open-")] == ["open-3", "open-2", "open-1"]  # newest first
+    assert tile_keys(app) == ["open-3", "open-2", "open-1"]  # newest first
     app.segmented_control(key="wall_order").set_value("Least sure").run()
-    assert [b.key for b in app.button if b.key.startswith("open-")] == ["open-3", "open-2", "open-1"]
-    app.pills(key="wall_show").set_value("Misread or unsure").run()
-    assert [b.key for b in app.button if b.key.startswith("open-")] == ["open-3", "open-2"]
-    app.pills(key="wall_show").set_value(str(CORRECT.label)).run()
-    assert [b.key for b in app.button if b.key.startswith("open-")] == ["open-1"]
+    assert tile_keys(app) == ["open-3", "open-2", "open-1"]
+    app.selectbox(key="wall_show").set_value(DOUBTFUL).run()
+    assert tile_keys(app) == ["open-3", "open-2"]
+    app.selectbox(key="wall_show").set_value(str(CORRECT.label)).run()
+    assert tile_keys(app) == ["open-1"]
+
+
+@pytest.mark.parametrize(
+    "answer, sure, meant, lines",
+    [
+        (7, 0.95, 7, ["Read as 7", "95% sure", "said 7 from row 14"]),
+        (7, 0.95, None, ["Read as 7", "95% sure", "said 7 from row 14"]),
+        (7, 0.37, None, ["Read as 7", "Unsure: only 37% sure", "a guess from row 14"]),
+        (7, 0.37, 7, ["Read as 7", "Unsure: only 37% sure", "a guess from row 14"]),
+        (4, 0.95, 9, ["Read as 4", "Misread: meant 9", "95% sure, but wrong"]),
+        (4, 0.37, 9, ["Read as 4", "Misread: meant 9", "only 37% sure"]),
+    ],
+    ids=["sure-and-right", "sure", "unsure", "unsure-but-right", "misread", "misread-and-unsure"],
+)
+def test_a_tiles_words_agree_and_never_say_the_network_knew_a_doubtful_digit(answer, sure, meant, lines):
+    from classroom.wall import ClassWall
+
+    digit, _ = ClassWall().share(picture(0), reading(answer, sure, changes_at=14), drawn_as=meant)
+    assert tile_words(digit) == lines
+    assert not any("knew" in line for line in lines)
+
+
+def test_every_tile_says_its_words_and_who_shared_it(wall):
+    wall.share(picture(0), reading(7, 0.95, changes_at=14), drawn_as=7, nickname="Ana")
+    wall.share(picture(1), reading(7, 0.37, changes_at=27))
+    wall.share(picture(2), reading(4, 0.95, changes_at=20), drawn_as=9)
+    shown = words_shown(open_wall())
+    assert "Read as 7\n95% sure\nsaid 7 from row 14\nby Ana" in shown
+    assert "Unsure: only 37% sure\na guess from row 27" in shown and "Misread: meant 9\n95% sure, but wrong" in shown
+    assert "knew" not in shown
+
+
+def test_the_race_results_are_one_click_from_the_top_and_stay_there_as_the_wall_redraws(wall):
+    wall.share(picture(0), reading(1, 0.9))
+    for label, student, network in [(3, 10, 14), (3, 14, 16)]:
+        wall.record_race(label, student, network)
+    app = open_wall()
+    summary = "2 digits raced: the class knew after 12.0 rows on average, the network after 15.0."
+    assert tile_keys(app) == ["open-1"] and summary not in texts(app)
+    app.segmented_control(key="wall_view").set_value("Race results").run()
+    assert summary in texts(app) and not tile_keys(app) and len(app.get("plotly_chart")) == 1
+    assert not [box for box in app.selectbox if box.key == "wall_show"]  # the digits' choices go with the digits
+    wall.share(picture(1), reading(2, 0.9))
+    wall.record_race(3, 12, 15)
+    app.run()  # the wall redrawn, as every REFRESH_S seconds: still the races, with the new one
+    assert app.header[0].value == "2 digits, 0 misread or unsure" and "3 digits raced" in texts(app) and not tile_keys(app)
+    app.segmented_control(key="wall_view").set_value("Digits").run()
+    assert tile_keys(app) == ["open-2", "open-1"]
+
+
+def test_no_races_yet_says_where_they_come_from(wall):
+    app = open_wall()
+    app.segmented_control(key="wall_view").set_value("Race results").run()
+    assert "No races yet" in texts(app) and not app.get("plotly_chart")
+
+
+def test_an_opened_digit_shows_its_reading_first_playing_and_back_closes_it(wall, monkeypatch):
+    """AppTest reruns the whole script for every click, where a browser reruns only the dialog a button is in and
+    leaves it open: so Back must ask for the whole page (tests/test_browser_wall.py sees the dialog go)."""
+    import streamlit
+
+    wall.share(MISREAD.image, reading(MISREAD.predicted, 0.95), drawn_as=MISREAD.label, nickname="Ana")
+    app = open_wall()
+    assert not players(app)
     app.button(key="open-1").click().run()
-    assert app.metric[0].value == str(CORRECT.label)  # its reading, in a dialog over the wall
+    assert not app.exception and not app.metric  # no separate answer: the reading says it
+    (player,) = players(app)
+    assert player["mode"] == "reading" and player["autoplay"] is True
+    assert f"Shared by Ana · Meant: {MISREAD.label}" in texts(app)
+    scopes = []
+    rerun = streamlit.rerun
+    monkeypatch.setattr(streamlit, "rerun", lambda *args, **kwargs: scopes.append(kwargs.get("scope")) or rerun(*args, **kwargs))
     app.button(key="wall_close").click().run()
-    assert not app.metric
+    assert scopes == ["app"]
+    assert not players(app) and not [b for b in app.button if b.key == "wall_close"] and "wall_open" not in app.session_state
+    assert tile_keys(app) == ["open-1"]  # the wall, under no dialog
 
 
 def test_without_a_password_anyone_clears_the_wall_after_confirming(wall, monkeypatch):
@@ -132,13 +222,6 @@ def test_with_a_password_only_who_knows_it_clears_the_wall(wall, monkeypatch):
     assert wall.digits() == []
 
 
-def test_race_results_reach_the_wall_as_a_chart_and_a_sentence(wall):
-    for label, student, network in [(3, 10, 14), (3, 14, 16)]:
-        wall.record_race(label, student, network)
-    app = open_wall()
-    assert "2 digits raced: the class knew after 12.0 rows on average, the network after 15.0." in texts(app)
-
-
 def test_the_race_chart_is_a_valid_figure_with_every_number_written_on_its_bar():
     import plotly.graph_objects as go
 
@@ -149,3 +232,9 @@ def test_the_race_chart_is_a_valid_figure_with_every_number_written_on_its_bar()
     class_bars, network_bars = spec["data"]
     assert class_bars["text"] == ["12", "20"] and network_bars["text"] == ["15", "9"]
     assert class_bars["marker"]["color"] != network_bars["marker"]["color"]
+
+
+def test_the_race_sentence_counts_one_digit_as_one_digit():
+    from views.figures.wall import race_summary
+
+    assert race_summary({3: (1, 17.0, 21.0)}).startswith("1 digit raced: the class knew after 17.0 rows")

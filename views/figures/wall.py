@@ -4,11 +4,12 @@ from model.config import NUM_CLASSES, ROWS
 from views.figures.plotting import ReadyFigure, base_layout, legible_and_still
 
 CLASS_COLOUR = "#1f5fbf"  # the app's primary blue, 6.0:1 on white
+HEIGHT, PRESENTER_HEIGHT = 340, 360  # pixels: in presenter mode the chart fits a 1280x720 screen under the wall's switches
 NETWORK_COLOUR = "#31333f"  # the page's text grey: far darker than the blue for every eye; each bar carries its number
 
 
 def race_spec(table: dict[int, tuple[int, float, float]], presenter: bool = False) -> ReadyFigure:
-    """table: digit -> (races, the class's mean row, the network's mean row), as views/wall_store.race_table gives it."""
+    """table: digit -> (races, the class's mean row, the network's mean row), as classroom.wall.race_table gives it."""
     font_size = 22 if presenter else 16
     digits = [str(digit) for digit in range(NUM_CLASSES) if digit in table]
     labels = [f"{digit}<br>({table[int(digit)][0]}×)" for digit in digits]
@@ -28,7 +29,7 @@ def race_spec(table: dict[int, tuple[int, float, float]], presenter: bool = Fals
         }
 
     layout = base_layout(
-        420 if presenter else 340,
+        PRESENTER_HEIGHT if presenter else HEIGHT,
         font_size,
         barmode="group",
         xaxis={"title": {"text": "Digit raced (how many times)"}, "type": "category"},
@@ -45,4 +46,5 @@ def race_summary(table: dict[int, tuple[int, float, float]]) -> str:
     races = sum(count for count, _, _ in table.values())
     class_rows = sum(count * mean for count, mean, _ in table.values()) / races
     network_rows = sum(count * mean for count, _, mean in table.values()) / races
-    return f"{races} digits raced: the class knew after {class_rows:.1f} rows on average, the network after {network_rows:.1f}."
+    raced = f"{races} digit{'s' if races != 1 else ''} raced"
+    return f"{raced}: the class knew after {class_rows:.1f} rows on average, the network after {network_rows:.1f}."

@@ -1,8 +1,9 @@
 """The Class wall: every digit the class shared, as the network read it, for the teacher to project.
 
 The wall redraws itself every REFRESH_S seconds (a fragment, so a reading
-opened over it keeps playing). Clearing it needs the training password where
-one is set.
+opened over it keeps playing). A switch at its top shows the digits (their tiles:
+views/parts/wall_tiles.py) or the race results. Clearing it needs the training
+password where one is set.
 """
 
 import streamlit as st
@@ -11,114 +12,64 @@ from classroom.wall import MAX_SHARED, ClassWall, SharedDigit, race_table
 from model.storage import ModelLoadError
 from views import words
 from views.digit import Digit
-from views.figures.plotting import PLOTLY_CONFIG, pixelated
+from views.figures.plotting import PLOTLY_CONFIG
 from views.figures.wall import race_spec, race_summary
-from views.parts import access, style
+from views.parts import access, style, wall_tiles
 from views.parts.class_wall import shared_wall
 from views.parts.models_in_use import active_model, reading_of
-from views.parts.reading import show_answer, show_reading
+from views.parts.reading import show_reading
+from views.parts.wall_style import wall_css
+from views.parts.wall_tiles import EVERY, NEWEST, OPEN_KEY, chosen, counted, wall_headline
 
 REFRESH_S = 2  # a shared digit is on every open wall within this
-OPEN_KEY, CONFIRM_KEY, CLEARED_KEY = "wall_open", "wall_confirm_clear", "wall_cleared"
-NEWEST, LEAST_SURE = "Newest", "Least sure"
-EVERY, DOUBTFUL = "All", "Misread or unsure"
-SHOWN_AT_ONCE = 60  # tiles drawn before "Show all": a screenful or two on a projector
-TILE_WIDTH, PRESENTER_TILE_WIDTH = 150, 180  # pixels: two tiles a row on a phone, five on a 1280x720 projector
+CONFIRM_KEY, CLEARED_KEY = "wall_confirm_clear", "wall_cleared"
+VIEW_KEY = "wall_view"  # the switch between the digits and the race results: a widget's key, kept by the fragment's reruns
+DIGITS, RACES = "Digits", "Race results"
 TAGLINE = "The digits the class shared, as the network read them. Open one to play its reading to the room."
-TILE_CSS = """<style>
-[class*="st-key-tile-"] [data-testid="stImage"] img { image-rendering: pixelated; }
-[class*="st-key-tile-"] [data-testid="stImage"] { align-self: center; }
-[class*="st-key-tile-"] { gap: 0.4rem; padding: 0.6rem; }
-[class*="st-key-tile-"] [data-testid="stCaptionContainer"] { font-size: 0.8rem; }
-.st-key-wall-headline h2 { font-size: 1.6rem; padding: 0.5rem 0 0; }
-</style>"""
+NOTHING_SHARED = "Nothing is shared yet. On the Read page, press Share with the class under a reading, and it appears here."
+NO_RACES = "No races yet. Each digit raced on the Race page comes here: the class's rows against the network's."
 
 
-def tile_words(digit: SharedDigit) -> list[str]:
-    """A tile's lines: what was read, how sure and when it settled, and any doubt."""
-    lines = [f"Read as {digit.answer}", f"{digit.confidence:.0%} sure", f"knew at row {digit.settled_row}"]
-    if digit.misread:
-        lines.append(f"Meant {digit.drawn_as}: misread")
-    elif digit.unsure:
-        lines.append("Unsure")
-    return lines
-
-
-def doubtful_count(digits: list[SharedDigit]) -> int:
-    return sum(digit.misread or digit.unsure for digit in digits)
-
-
-def counted(count: int) -> str:
-    return f"{count} digit{'s' if count != 1 else ''}"
-
-
-def wall_headline(digits: list[SharedDigit]) -> str:
-    return f"{counted(len(digits))}, {doubtful_count(digits)} misread or unsure"
-
-
-def chosen(digits: list[SharedDigit], order: str, show: str) -> list[SharedDigit]:
-    """The digits the wall shows, in its order: `show` is every digit, the doubtful ones, or one answer ("0"-"9")."""
-    if show == DOUBTFUL:
-        digits = [d for d in digits if d.misread or d.unsure]
-    elif show != EVERY:
-        digits = [d for d in digits if str(d.answer) == show]
-    if order == LEAST_SURE:
-        digits = sorted(digits, key=lambda d: (d.confidence, -d.number))
-    return digits
-
-
-def _tile(digit: SharedDigit, presenter: bool) -> None:
-    width = PRESENTER_TILE_WIDTH if presenter else TILE_WIDTH
-    answer, *details = tile_words(digit)
-    name = f" by {digit.nickname}" if digit.nickname else ""
-    alt = f"Shared digit number {digit.number}{name}. {'. '.join(tile_words(digit))}."
-    with st.container(border=True, width=width, key=f"tile-{digit.number}"):
-        st.image(pixelated(digit.ink, 4), width=width - 70, alt=alt)
-        st.markdown(f"**{answer}**")
-        st.caption("  \n".join([*details, *([words.plain(digit.nickname)] if digit.nickname else [])]))
-        if st.button(f"Open #{digit.number}", key=f"open-{digit.number}", help="Play its reading, large, over the wall."):
-            st.session_state[OPEN_KEY] = digit.number
-            st.rerun()  # the whole page: the reading opens over the wall
+def _switches(digits: list[SharedDigit]) -> tuple[str, str, str]:
+    """The wall's headline and, on its line, what the wall shows: the digits (in an order, all or some) or the races."""
+    with st.container(horizontal=True, gap="small", vertical_alignment="center", key="wall-top"):
+        with st.container(key="wall-headline", width="content"):
+            st.header(wall_headline(digits), anchor=False)
+        view = st.segmented_control(
+            "The wall shows", [DIGITS, RACES], default=DIGITS, key=VIEW_KEY, required=True, label_visibility="collapsed"
+        )
+        st.space("stretch")
+        order, show = wall_tiles.choices() if view == DIGITS and digits else (NEWEST, EVERY)
+    return view, order, show
 
 
 def _race_results(wall: ClassWall, presenter: bool) -> None:
     table = race_table(wall.race_results())
     if not table:
+        st.info(NO_RACES)
         return
-    st.header("Races: the class against the network", anchor=False)
     summary = race_summary(table)
-    st.plotly_chart(race_spec(table, presenter), config=PLOTLY_CONFIG, key="race-results", alt=summary)
+    st.subheader("Races: the class against the network", anchor=False)
     st.caption(summary)
+    st.plotly_chart(race_spec(table, presenter), config=PLOTLY_CONFIG, key="race-results", alt=summary)
 
 
 @st.fragment(run_every=REFRESH_S)
 def live_wall(presenter: bool) -> None:
-    """Everything shared, redrawn every REFRESH_S seconds for whoever has the wall open."""
+    """Everything shared, redrawn every REFRESH_S seconds for whoever has the wall open: a line of switches, then
+    the digits or the race results. The switches keep their choice from one redraw to the next."""
     wall = shared_wall()
     digits = wall.digits()
-    with st.container(key="wall-headline"):
-        st.header(wall_headline(digits), anchor=False)
-    if not digits:
-        st.info("Nothing is shared yet. On the Read page, press Share with the class under a reading, and it appears here.")
-    else:
-        order_column, show_column = st.columns([1, 2])
-        labels = "collapsed" if presenter else "visible"  # the projector's height is for the digits
-        order = order_column.segmented_control(
-            "Order", [NEWEST, LEAST_SURE], default=NEWEST, key="wall_order", required=True, label_visibility=labels
-        )
-        show = show_column.pills(
-            "Show", [EVERY, DOUBTFUL, *map(str, range(10))], default=EVERY, key="wall_show", required=True, label_visibility=labels
-        )
-        shown = chosen(digits, order, show)
-        if not shown:
+    with st.container(gap="small", key="wall"):
+        view, order, show = _switches(digits)
+        if view == RACES:
+            _race_results(wall, presenter)
+        elif not digits:
+            st.info(NOTHING_SHARED)
+        elif shown := chosen(digits, order, show):
+            wall_tiles.tiles(shown, presenter)
+        else:
             st.info("No shared digit fits this choice.")
-        everything = st.session_state.get("wall_show_all", False)
-        with st.container(horizontal=True, gap="small"):
-            for digit in shown if everything else shown[:SHOWN_AT_ONCE]:
-                _tile(digit, presenter)
-        if len(shown) > SHOWN_AT_ONCE and not everything:
-            st.button(f"Show all {len(shown)}", key="wall_show_all_button", on_click=lambda: st.session_state.update(wall_show_all=True))
-    _race_results(wall, presenter)
 
 
 def _close() -> None:
@@ -126,9 +77,16 @@ def _close() -> None:
 
 
 def _play(digit: SharedDigit, presenter: bool) -> None:
-    """The reading of a shared digit, large, by the model this browser reads with."""
-    if digit.nickname:
-        st.caption(f"Shared by {words.plain(digit.nickname)}")
+    """Back to the wall, then the shared digit's reading, large and playing, by the model this browser reads with."""
+    top = st.container(horizontal=True, gap="medium", vertical_alignment="center")
+    if top.button("Back to the wall", key="wall_close", icon=":material/arrow_back:"):
+        _close()
+        st.rerun(scope="app")  # a button in a dialog reruns only the dialog: the whole page, drawn without it, closes it
+    about = [f"Shared by {words.plain(digit.nickname)}"] if digit.nickname else []
+    if digit.drawn_as is not None:
+        about.append(f"Meant: {digit.drawn_as}")
+    if about:
+        top.markdown(" · ".join(about))
     try:
         _, loaded = active_model()
     except ModelLoadError as error:
@@ -136,9 +94,7 @@ def _play(digit: SharedDigit, presenter: bool) -> None:
         return
     reading = reading_of(loaded, digit.ink)
     shown = Digit(digit.ink, None, digit.drawn_as, f"shared digit number {digit.number}", ("wall", digit.number))
-    show_answer(shown, reading, presenter)
-    show_reading(shown, reading, presenter)
-    st.button("Back to the wall", key="wall_close", on_click=_close)
+    show_reading(shown, reading, presenter, autoplay=True)
 
 
 def opened_reading(presenter: bool) -> None:
@@ -182,7 +138,7 @@ def clear_controls() -> None:
 
 def page() -> None:
     presenter = style.title_with_presenter_switch("Class wall", TAGLINE)
-    st.html(TILE_CSS)
+    st.html(wall_css(presenter))
     opened_reading(presenter)
     live_wall(presenter)
     clear_controls()
