@@ -30,9 +30,10 @@ STANDARD_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
 @media (max-width: 640px) {  /* a phone: the answer in view under the canvas after the pen lifts */
   [data-testid="stHeader"] { display: none; }  /* its menu is for developers; the page links under it are the way on */
-  [data-testid="stMainBlockContainer"] { padding-top: 1rem; }
-  [data-testid="stMainBlockContainer"] h1 { font-size: 1.9rem; padding-top: 0.25rem; }
-  [data-testid="stMetricValue"] { font-size: 3.2rem; line-height: 1.15; }
+  [data-testid="stMainBlockContainer"] { padding-top: 0.75rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; padding-top: 0; }
+  [class*="st-key-canvas-"] { margin-top: 2.65rem; }  /* just the room its toolbar takes */
+  [data-testid="stMetricValue"] { font-size: 3.2rem; }
   .st-key-present { display: none; }  /* nobody projects from a phone */
 }
 """
