@@ -42,3 +42,28 @@ def test_before_the_end_there_is_no_test_point_nor_its_name():
     spec = spec_of(TrainingCurves(batches, Curve(), Curve()))
     assert {group for group, _ in labels_of(spec)} == {"train"}
     assert [t["name"] for t in spec["data"] if t.get("showlegend", True) and t["mode"] != "text"] == ["training batches"]
+
+
+def font_sizes(value) -> list[float]:
+    """Every font size a spec states, wherever it states one (the layout's font, tick labels, titles, the legend, labels)."""
+    if isinstance(value, list):
+        return [size for item in value for size in font_sizes(item)]
+    if not isinstance(value, dict):
+        return []
+    own = [font["size"] for key, font in value.items() if key.endswith("font") and isinstance(font, dict) and "size" in font]
+    return own + [size for item in value.values() for size in font_sizes(item)]
+
+
+def test_the_font_size_sets_every_text_of_the_figure():
+    """A projector at the back of a classroom needs 14 px chart text at least: presenter mode asks for 20."""
+    batches = Curve([0.5, 1.0], [1.2, 0.6], [0.6, 0.85])
+    curves = TrainingCurves(batches, Curve([1.0], [0.5], [0.88]), Curve([1.0], [0.45], [0.9]))
+    for stacked in (False, True):
+        big = train_figures.training_figure(curves, font_size=20, stacked=stacked).to_dict()
+        go.Figure(big)
+        assert big["layout"]["font"]["size"] == 20 and min(font_sizes(big)) >= 18, sorted(font_sizes(big))
+        assert {axis["tickfont"]["size"] for name, axis in big["layout"].items() if name[1:5] == "axis"} == {18}
+        assert {note["font"]["size"] for note in big["layout"]["annotations"]} == {21}  # the panels' titles
+        assert big["layout"]["legend"]["font"]["size"] == 18
+    small = train_figures.training_figure(curves).to_dict()
+    assert small["layout"]["font"]["size"] == 15 and min(font_sizes(small)) == 13  # the page's own size, as before

@@ -6,22 +6,24 @@ import functools
 import numpy as np
 
 from training.progress import Curve, TrainingCurves
-from views.figures.plotting import PAPER, PERCENT, ReadyFigure, label_heights, legible_and_still, line_label, subplot_layout
+from views.figures.plotting import LABEL_PX, PAPER, PERCENT, ReadyFigure, label_heights, legible_and_still, line_label, subplot_layout
 
 TRAIN_COLOUR = "#1f77b4"  # blue: the batches it learns from
 VALIDATION_COLOUR = "#d95f02"  # orange: digits held out, checked after every epoch
 TEST_COLOUR = "#111111"  # black: the test set, once, at the end
 MAX_POINTS = 400  # per curve: a long run's figure stays small for every watcher, every second
 METRICS = ("loss", "accuracy")  # the two panels, left and right
-LABEL_GAP = 0.12  # between the names at the curves' ends, as a share of the panel's height (about 22 px)
+LABEL_GAP = 0.14  # between the names at the curves' ends, as a share of the panel's height (about 26 px)
+HALO = "0 0 2px white, 0 0 3px white, 0 0 4px white"  # around those names: a jagged training curve runs through them
 
 
 @functools.cache
-def _panels(stacked: bool) -> dict:
-    """Loss beside accuracy, or above it, worked out by make_subplots once."""
+def _panels(stacked: bool, font_size: int) -> dict:
+    """Loss beside accuracy, or above it, worked out by make_subplots once per size of text: between the panels stacked
+    go the upper one's ticks and axis title and the lower one's title, which grow with the text."""
     titles = ("Loss (lower is better)", "Accuracy (higher is better)")
     if stacked:
-        return subplot_layout(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.22)
+        return subplot_layout(rows=2, cols=1, subplot_titles=titles, vertical_spacing=min(0.22 * font_size / 15, 0.35))
     return subplot_layout(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1)
 
 
@@ -41,9 +43,10 @@ def _line_labels(shown: list[tuple], metric: str, axes: dict) -> list[dict]:
     heights = label_heights(ends, LABEL_GAP * top, low=0.0, high=top)
     position = "bottom left" if metric == "accuracy" else "top left"
     return [
-        line_label(label, curve.epochs[-1], height, colour, legendgroup=style["legendgroup"], textposition=position, **axes)
+        line_label(label, curve.epochs[-1], height, colour, legendgroup=style["legendgroup"], textposition=position,
+                   textfont={"color": colour, "size": LABEL_PX, "shadow": HALO}, **axes)  # fmt: skip
         for (curve, label, colour, style), height in zip(shown, heights, strict=True)
-    ]
+    ]  # fmt: skip
 
 
 def _traces(curves: TrainingCurves) -> list[dict]:
@@ -70,16 +73,19 @@ def _traces(curves: TrainingCurves) -> list[dict]:
 
 def training_figure(curves: TrainingCurves, font_size: int = 15, height: int = 340, *, stacked: bool = False) -> ReadyFigure:
     """Loss and accuracy side by side, or one above the other (`stacked`, twice as tall) where the page is narrow (a phone)."""
-    layout = copy.deepcopy(_panels(stacked))
+    layout = copy.deepcopy(_panels(stacked, font_size))
     for axis in ("xaxis", "xaxis2"):
         layout[axis].update(title={"text": "epochs (passes over the training digits)"}, rangemode="tozero")
     layout["yaxis"].update(rangemode="tozero")
     layout["yaxis2"].update(range=[0, 1.02], **PERCENT)
     for annotation in layout["annotations"]:
         annotation["font"] = {"size": font_size + 1}
+    # The legend at the foot of the figure (not at a share of the plot's height below it): plotly makes room for it under
+    # the axis titles, whatever the size of their text.
+    legend = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0.5, "xanchor": "center"}
     layout.update(
         height=2 * height if stacked else height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, font={"size": font_size},
-        legend={"orientation": "h", "y": -0.14 if stacked else -0.28, "x": 0.5, "xanchor": "center"}, paper_bgcolor=PAPER,
+        legend=legend, paper_bgcolor=PAPER,
         uirevision="training",  # keep what a user hid in the legend while the curves grow
     )  # fmt: skip
     return ReadyFigure({"data": _traces(curves), "layout": legible_and_still(layout, font_size)})
