@@ -12,12 +12,13 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from harness.waiting import wait_until  # noqa: E402
 from model.storage import DEFAULT_MODEL_PATH  # noqa: E402
-from tests.app_pages import TRICKY, assert_shown_as_text, texts, tricky_labels  # noqa: E402
+from tests.app_pages import TRICKY, assert_shown_as_text, rendered, texts, tricky_labels  # noqa: E402
 from tests.training_runs import finished_run, made_run  # noqa: E402
 from training.presets import PRESETS  # noqa: E402
 from training.registry import ModelRegistry, RegistryError  # noqa: E402
-from training.run_folder import DONE, FAILED, RUNNING, write_status  # noqa: E402
+from training.run_folder import CANCELLED, DONE, FAILED, RUNNING, readable_time, write_config, write_status  # noqa: E402
 from training.runs import RunError, RunManager  # noqa: E402
+from views import words  # noqa: E402
 from views.parts import access  # noqa: E402
 from views.parts.access import ENV_VARIABLE, PasswordSetting, WrongGuesses, password_setting  # noqa: E402
 
@@ -32,9 +33,11 @@ def runs(tmp_path, monkeypatch):
     return tmp_path
 
 
-def open_train_page() -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=90).run()
-    return app.switch_page(TRAIN_PAGE).run()
+def open_train_page(**query) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=90)
+    for key, value in query.items():
+        app.query_params[key] = value
+    return app.run().switch_page(TRAIN_PAGE).run()
 
 
 def test_the_page_shows_the_device_the_form_and_the_shipped_model(runs):
@@ -252,7 +255,7 @@ def test_a_second_start_is_told_a_run_is_in_progress_and_shown_it(runs, running)
     running("20260101-120000-morvan")  # started from another browser after this page was drawn
     app.button(key="start").click().run()
     assert not app.exception
-    assert "A training run is in progress (20260101-120000-morvan)" in texts(app)
+    assert "A training run is in progress (morvan · 1 Jan, 12:00)" in texts(app)
     assert app.button(key="cancel-20260101-120000-morvan")
     assert [p.name for p in runs.iterdir() if p.is_dir()] == ["20260101-120000-morvan"]
     app.run()
@@ -380,3 +383,91 @@ def test_a_run_drawing_its_digits_before_the_first_batch_says_so(runs, running):
     assert not app.exception
     bars = [bar.proto.text for bar in app.get("progress")]
     assert any("drawing the training digits as on a canvas" in text for text in bars), bars
+
+
+# --- a lesson from the projector (issue 27): presenter mode, and runs with human names --------------------------------
+
+CURVE_RECORDS = [{"kind": "batch", "step": 10 * i, "loss": 1 / i, "accuracy": 1 - 0.5 / i, "samples_per_s": 900.0} for i in range(1, 9)]
+
+
+def curves_spec(app: AppTest) -> dict:
+    (chart,) = app.get("plotly_chart")
+    return json.loads(chart.proto.spec)
+
+
+def test_presenter_mode_shows_the_run_big_and_leaves_out_the_explanations(runs):
+    made_run(runs, "20260101-120000-lesson", DONE, records=CURVE_RECORDS)
+    app = open_train_page(present="true")
+    assert not app.exception and app.title[0].value == "Train"
+    assert words.TRAIN_TAGLINE not in texts(app) and "The plain line:" not in texts(app)
+    assert "Running" not in texts(app) and "Finished**: morvan · 1 Jan, 12:00" in texts(app)
+    layout = curves_spec(app)["layout"]
+    assert layout["font"]["size"] == 20 and layout["xaxis"]["tickfont"]["size"] == 18  # none under 14 px on a projector
+    assert layout["height"] == 400  # taller, with the run's progress above it still on a 1280x720 screen
+    assert "Leave a box empty" not in texts(app) and "Choose which one reads digits" not in texts(app)
+    assert app.text_input(key="train_epochs") and app.button(key="start")
+    app.toggle(key="present").set_value(False).run()
+    assert words.TRAIN_TAGLINE in texts(app) and "The plain line:" in texts(app) and "Leave a box empty" in texts(app)
+    assert curves_spec(app)["layout"]["font"]["size"] == 15 and curves_spec(app)["layout"]["height"] == 340
+
+
+def test_a_name_typed_in_the_form_names_the_run_and_its_model(runs, monkeypatch):
+    def launched(manager, folder, command):  # no process: the run is at once as a cancel before training leaves it
+        write_status(folder, CANCELLED, pid=1, step=0, total_steps=10, message="Cancelled before training began")
+
+    monkeypatch.setattr(RunManager, "_launch", launched)
+    app = open_train_page()
+    app.text_input(key="train_limit").set_value("2000")
+    app.text_input(key="train_name").set_value("  Class 9B's model  ")
+    app.button(key="start").click().run()
+    assert not app.exception
+    (folder,) = [path for path in runs.iterdir() if path.is_dir()]
+    assert json.loads((folder / "config.json").read_text())["name"] == "Class 9B's model"
+    started = RunManager(runs).run(folder.name).started_at
+    assert f"Cancelled**: Class 9B's model · lesson · {readable_time(started)}" in texts(app), texts(app)
+    assert not app.text_input(key="train_name").value  # the next run starts unnamed
+
+
+@pytest.mark.parametrize("typed", ["   ", "\t\n", ""])
+def test_a_name_of_only_spaces_is_no_name(runs, monkeypatch, typed):
+    monkeypatch.setattr(RunManager, "_launch", lambda manager, folder, command: write_status(folder, CANCELLED, pid=1))
+    app = open_train_page()
+    app.text_input(key="train_name").set_value(typed)
+    app.button(key="start").click().run()
+    (folder,) = [path for path in runs.iterdir() if path.is_dir()]
+    assert "name" not in json.loads((folder / "config.json").read_text())
+    assert "Cancelled**: lesson · " in texts(app)
+
+
+def test_the_name_box_takes_at_most_30_characters_and_a_longer_one_is_cut(runs, monkeypatch):
+    monkeypatch.setattr(RunManager, "_launch", lambda manager, folder, command: write_status(folder, CANCELLED, pid=1))
+    app = open_train_page()
+    assert app.text_input(key="train_name").proto.max_chars == 30
+    app.text_input(key="train_name").set_value("x" * 40)  # past the box's limit, as a forged message could
+    app.button(key="start").click().run()
+    (folder,) = [path for path in runs.iterdir() if path.is_dir()]
+    assert json.loads((folder / "config.json").read_text())["name"] == "x" * 30
+
+
+def test_a_run_name_is_shown_as_text_wherever_the_run_is_named(runs):
+    tricky = "**9B** <b>x</b> [y](http://h)"  # 29 characters: a name the box takes
+    finished = finished_run(runs, "20260101-120000-morvan", DEFAULT_MODEL_PATH.read_bytes())
+    write_config(finished, "morvan", {}, name=tricky)
+    app = open_train_page()
+    assert not app.exception
+    pages = rendered(app)
+    assert not [page for page in pages if "<a " in page or "<b>" in page or "<strong>9B" in page], pages
+    shown = "**9B** &lt;b&gt;x&lt;/b&gt; [y](http://h) · morvan · 1 Jan, 12:00"
+    assert sum(page.count(shown) for page in pages) == 2, pages  # the latest run, and its model in the list
+    app.button(key="use-20260101-120000-morvan").click().run()
+    app.switch_page("views/pages/read.py").run()
+    app.query_params["sample"] = "0"
+    app.run()
+    assert any(shown in page for page in rendered(app)) and not [page for page in rendered(app) if "<b>" in page]
+
+
+def test_a_run_from_before_names_keeps_working(runs):
+    finished_run(runs, "20260101-120000-morvan", DEFAULT_MODEL_PATH.read_bytes())  # config.json without "name"
+    app = open_train_page()
+    assert not app.exception
+    assert "Finished**: morvan · 1 Jan, 12:00" in texts(app) and "**morvan · 1 Jan, 12:00**" in texts(app)
