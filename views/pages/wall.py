@@ -38,8 +38,11 @@ def _switches(digits: list[SharedDigit]) -> tuple[str, str, str]:
         view = st.segmented_control(
             "The wall shows", [DIGITS, RACES], default=DIGITS, key=VIEW_KEY, required=True, label_visibility="collapsed"
         )
+        if view != DIGITS or not digits:
+            return view, NEWEST, EVERY
         st.space("stretch")
-        order, show = wall_tiles.choices() if view == DIGITS and digits else (NEWEST, EVERY)
+        with st.container(horizontal=True, gap="small", vertical_alignment="center", width="content", key="wall-choices"):
+            order, show = wall_tiles.choices()  # together, on the line or the next
     return view, order, show
 
 
@@ -141,9 +144,9 @@ def page() -> None:
     st.html(wall_css(presenter))
     opened_reading(presenter)
     live_wall(presenter)
-    clear_controls()
     if not presenter:
         st.caption(f"Shared digits live in the server's memory only, the latest {MAX_SHARED}, until the wall is cleared or the app stops.")
+    clear_controls()  # last: a closed expander's contents, laid out under it unseen, would lie under any words after it
 
 
 page()

@@ -8,9 +8,11 @@ Each rule starts at .stApp, to weigh more than Streamlit's own style of the elem
 """
 
 BOTH = """
-.stApp .st-key-wall-top { flex-wrap: wrap; row-gap: 0.4rem; }
+.stApp .st-key-wall-top, .stApp .st-key-wall-choices { flex-wrap: wrap; row-gap: 0.4rem; }
+.stApp .st-key-wall-choices { max-width: 100%; }
 .stApp .st-key-wall-headline { max-width: 100%; }  /* on a phone the headline wraps */
-.stApp .st-key-wall-headline h2 { padding: 0; }
+.stApp .st-key-wall-headline h2, .stApp .st-key-wall h3 { padding: 0; }
+.stApp .st-key-wall [data-testid="stHeading"] [data-testid="stMarkdownContainer"] { margin-bottom: 0; }  /* it made up for the padding */
 .stApp .st-key-wall-tiles {
   display: grid; gap: 0.4rem; align-items: stretch;
   grid-template-columns: repeat(auto-fill, minmax(min(var(--tile-min), 100%), 1fr));
@@ -21,8 +23,9 @@ BOTH = """
 .stApp [class*="st-key-tile-"] [data-testid="stElementToolbar"] { display: none; }  /* no full-screen button on every picture */
 .stApp [class*="st-key-tile-"] [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }  /* the picture beside its answer */
 .stApp [class*="st-key-tile-"] [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
-.stApp [class*="st-key-tile-"] [data-testid="stMarkdownContainer"] p { line-height: 1.25; margin: 0; }
-.stApp [class*="st-key-tile-"] [data-testid="stMarkdownContainer"] strong { display: block; font-size: 2.6em; line-height: 1; }
+/* Lines 1.35 apart, no closer: the letters of one would reach into the next. */
+.stApp [class*="st-key-tile-"] [data-testid="stMarkdownContainer"] p { line-height: 1.35; margin: 0; }
+.stApp [class*="st-key-tile-"] [data-testid="stMarkdownContainer"] strong { display: block; font-size: 2.3em; }
 .stApp [class*="st-key-tile-"] [data-testid="stElementContainer"]:has(button) { margin-top: auto; }  /* Open on one line a row */
 .stApp [class*="st-key-tile-"] button { min-height: 0; padding: 0.1rem 0.7rem; }
 """
@@ -39,8 +42,11 @@ PRESENTER = """
 .stApp .st-key-wall-headline h2, .stApp .st-key-wall h3 { font-size: 1.2rem; }
 .stApp [class*="st-key-tile-"] [data-testid="stMarkdownContainer"] p { font-size: 0.75rem; }
 .stApp .st-key-wall-top [data-testid="stButtonGroup"] p, .stApp .st-key-wall-top input { font-size: 0.75rem; }
-.stApp .st-key-wall-top [data-testid="stButtonGroup"] button { min-height: 0; padding-top: 0.25rem; padding-bottom: 0.25rem; }
-.stApp .st-key-wall-top [data-testid="stSelectbox"] [class*="ComboBox"] > div { height: 1.8rem; }
+.stApp .st-key-wall-top [role="radiogroup"] { padding-top: 0; padding-bottom: 0; }
+.stApp .st-key-wall-top [data-testid="stButtonGroup"] button {
+  min-height: 0; padding: 0.25rem 0.8rem; font-size: 0.75rem; line-height: 1.35;
+}
+.stApp .st-key-wall-top [data-testid="stSelectbox"] [class*="ComboBox"] > div { height: 1.6rem; }
 """
 
 
