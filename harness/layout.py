@@ -25,7 +25,7 @@ VISIBLE_TEXT = """(selector) => {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const words = node.textContent.trim();
       const parent = node.parentElement;
-      if (!words || !parent || parent.closest('.rr-visually-hidden, style, script')) continue;
+      if (!words || !parent || parent.closest('.rr-visually-hidden, style, script, [inert]')) continue;  // inert: a closed expander's
       const style = getComputedStyle(parent);
       if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
       const range = document.createRange();

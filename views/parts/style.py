@@ -22,6 +22,8 @@ html { font-size: 24px; }
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding-top: 0.75rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem !important; padding: 0.3rem 0 0.1rem; }  /* the page bar says where one is */
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.3rem; }  /* under the title, not over it */
+[data-testid="stMainBlockContainer"] h3 { font-size: 1.1rem; }
 .rr.rr-answer .rr-bars { height: 5em; }
 """
 
