@@ -1,5 +1,7 @@
-"""Take the README's screenshots: the main view, a phone, presenter mode, a sample mid-reading, Look inside, the class
-wall, a race on a phone, the Train page mid-run.
+"""Take the README's screenshots: the main view, a phone, presenter mode and its join card, a sample mid-reading, Look
+inside, the class wall, a race on a phone, the Train page mid-run.
+
+Tabs ask for reduced motion, so that a reading is pictured where it was put, not where its playing by itself got to.
 
 MNIST_DIR=<MNIST folder> python docs/take_screenshots.py [--out docs/screenshots]   (without MNIST_DIR, the Train page is skipped)
 """
@@ -32,6 +34,7 @@ from views.parts.sharing import NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON  # noq
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 STILL_AT = "!seen.moving && seen.row === arg"
+STILL = "reduce"  # the browser's reduced motion: no reading plays by itself
 
 
 def main() -> None:
@@ -41,7 +44,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     sample = next(s for s in load_samples().values() if s.label == 9 and not s.misread)
     with streamlit_server() as (url, _, _), chromium() as browser:
-        page = open_app(browser, url, viewport={"width": 1440, "height": 1560})
+        page = open_app(browser, url, viewport={"width": 1440, "height": 1560}, reduced_motion=STILL)
         draw_digit(page, "7")
         wait_for_reading(page, "!seen.moving")
         wait_until_settled(page)
@@ -56,11 +59,12 @@ def main() -> None:
         page.screenshot(path=out / "sample-mid-reading.png")
 
         phone(browser, url, out)
-        presenter = browser.new_page(viewport={"width": 1920, "height": 1750})
+        presenter = browser.new_page(viewport={"width": 1920, "height": 1750}, reduced_motion=STILL)
         presenter.goto(f"{url}/?sample={sample.index}&present=true")
         wait_for_reading(presenter, "!seen.moving")
         wait_until_settled(presenter)
         presenter.screenshot(path=out / "presenter-mode.png")
+        join_card(browser, url, out)
         class_wall(browser, url, out)
         race_on_a_phone(browser, url, out)
         if os.environ.get("MNIST_DIR"):
@@ -70,7 +74,7 @@ def main() -> None:
 
 def phone(browser, url: str, out: Path) -> None:
     """A 7 drawn with a finger on a phone 390 px wide, the whole page in one picture (a screen as tall as the page)."""
-    context = browser.new_context(viewport={"width": 390, "height": 3000}, has_touch=True, is_mobile=True)
+    context = browser.new_context(viewport={"width": 390, "height": 3000}, has_touch=True, is_mobile=True, reduced_motion=STILL)
     page = context.new_page()
     page.goto(url)
     page.locator(CANVAS).wait_for(timeout=60_000)
@@ -81,6 +85,18 @@ def phone(browser, url: str, out: Path) -> None:
     page.evaluate("document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")  # drawing may have scrolled it
     page.screenshot(path=out / "phone.png")
     context.close()
+
+
+def join_card(browser, url: str, out: Path) -> None:
+    """Join, pressed on a 1280x720 projector in presenter mode: the address students open and its QR code."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720}, reduced_motion=STILL)
+    page.goto(f"{url}/?present=true")
+    page.locator(CANVAS).wait_for(timeout=60_000)
+    wait_until_settled(page)
+    page.get_by_role("button", name="Join", exact=True).click()
+    page.locator("[role=dialog] .rr-join-address, [role=dialog] [data-testid=stAlert]").first.wait_for(timeout=60_000)
+    wait_until_settled(page)
+    page.screenshot(path=out / "join-card-projector.png")
 
 
 NICKNAMES = ("Ana", "", "Sam", "Noor", "", "Leo", "Mia", "", "Kai", "Zoe", "", "Ravi")

@@ -45,9 +45,10 @@ def chromium(headless: bool = True):
             browser.close()
 
 
-def open_app(browser, url: str, viewport: dict):
-    """A new tab on the app's Read page, once its canvas can be drawn on; its clicks and waits allow PAGE_TIMEOUT_MS."""
-    page = browser.new_page(viewport=viewport)
+def open_app(browser, url: str, viewport: dict, **options):
+    """A new tab on the app's Read page, once its canvas can be drawn on; its clicks and waits allow PAGE_TIMEOUT_MS.
+    `options` are Playwright's for the tab (reduced_motion="reduce": readings do not play by themselves)."""
+    page = browser.new_page(viewport=viewport, **options)
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(url)
     page.locator(CANVAS).wait_for(timeout=PAGE_TIMEOUT_MS)
