@@ -27,7 +27,7 @@ from harness.browser import (
     wait_until_settled,
 )
 from harness.layout import SCREENS, outside_viewport
-from harness.race import RACE, race_one_digit, wait_for_race
+from harness.race import race_one_digit, wait_for_race
 from harness.server import streamlit_server
 
 pytest.importorskip("playwright")
@@ -161,7 +161,7 @@ def race_pauses_away(page, who: str, teacher) -> None:
     shot(page, "5-race-back", who)
 
 
-def train_on_the_projector(teacher, url: str) -> None:
+def train_on_the_projector(teacher) -> None:
     """Unlock, start a short lesson run, and watch it: the bar and the curves stay in view until it finishes."""
     from playwright.sync_api import expect
 
@@ -238,7 +238,7 @@ def test_a_compressed_lesson_from_the_projector(tmp_path, mnist_dir):
         shot(teacher, "5-race-results", "projector")
 
         # A short run, watched on the projector, then read with; Look inside in presenter mode.
-        train_on_the_projector(teacher, url)
+        train_on_the_projector(teacher)
         go(teacher, "Read", "Row Reader")
         expect(teacher.get_by_text(re.compile(r"^Reading with .*lesson"))).to_be_visible()
         draw_and_watch(teacher, "laptop", "7", (0, 0))
