@@ -9,6 +9,7 @@ from classroom.join import JoinAddress, join_address, lan_address, qr_png
 CARD_CSS = """<style>
 .rr-join-address { font-family: "Source Code Pro", ui-monospace, monospace; font-size: 2rem; font-weight: 700;
   overflow-wrap: anywhere; margin: 0; line-height: 1.3; }
+@media (max-width: 640px) { .rr-join-address { font-size: 1.35rem; } }  /* a phone: the address on one line */
 [class*="st-key-join-"] [data-testid="stImage"] img { image-rendering: pixelated; }
 </style>"""
 QR_WIDTH = 300  # pixels: a phone's camera reads it from the back of a classroom off a projector
