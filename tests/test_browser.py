@@ -5,11 +5,22 @@ Screenshots, for people to look at, go to BROWSER_SCREENSHOTS (default: tests/sc
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-from harness.browser import CHROMIUM, METRIC_VALUE, PAGE_TIMEOUT_MS, chromium, clear_canvas, draw_digit, open_app, wait_for_reading
+from harness.browser import (
+    CHROMIUM,
+    METRIC_VALUE,
+    PAGE_TIMEOUT_MS,
+    chromium,
+    clear_canvas,
+    draw_digit,
+    open_app,
+    reading_shown,
+    wait_for_reading,
+)
 from harness.server import streamlit_server
 
 pytest.importorskip("playwright")
@@ -31,7 +42,9 @@ def app():
 @pytest.fixture
 def page(app):
     browser, url = app
-    tab = open_app(browser, url, viewport={"width": 1440, "height": 1800})
+    # Reduced motion: a reading rests where it is put, for these tests to play and step it themselves (playing by
+    # itself is the lesson's, tests/test_browser_lesson.py).
+    tab = open_app(browser, url, viewport={"width": 1440, "height": 1800}, reduced_motion="reduce")
     yield tab
     tab.close()
 
@@ -43,10 +56,15 @@ def expect_prediction(page, digit: str) -> None:
 
 
 def test_drawing_a_one_predicts_one(page):
+    from playwright.sync_api import expect
+
     assert page.locator(METRIC_VALUE).count() == 0  # nothing drawn, nothing guessed
     draw_digit(page, "1")
     expect_prediction(page, "1")
     page.screenshot(path=SHOTS / "drawn-one.png")
+    # Where the browser asks for reduced motion the reading does not play by itself: its answer is said instead.
+    expect(page.locator(".rr [aria-live]")).to_have_text(re.compile(r"^After row 28 of 28: most likely 1, \d+%\.$"))
+    assert reading_shown(page) == {"row": ROWS, "moving": False}
 
 
 def test_drawing_a_seven_predicts_seven_and_the_reading_plays(page):

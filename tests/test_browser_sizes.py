@@ -51,7 +51,7 @@ def screen(request, app):
     browser, url = app
     settings, presenter = layout.SCREENS[request.param], request.param == PRESENTER_SCREEN
     smallest = SMALLEST_TEXT["presenter" if presenter else "standard"]
-    context = browser.new_context(**settings)
+    context = browser.new_context(**settings, reduced_motion="reduce")  # a reading rests where it is put: these tests move it
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     uncaught = []
