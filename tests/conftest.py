@@ -54,6 +54,16 @@ def write_idx_folder(folder: Path, n_train: int = TINY_TRAIN, n_test: int = TINY
     return folder
 
 
+@pytest.fixture(autouse=True)
+def main_module_restored():
+    """Each test ends with pytest's own __main__ back in place. AppTest runs a page as __main__ in this process and
+    leaves it there, and a process spawned later (canvas_style's workers) would run that page again first: a page
+    made by AppTest.from_function then fails in the child, and the pool breaks."""
+    main = sys.modules.get("__main__")
+    yield
+    sys.modules["__main__"] = main
+
+
 @pytest.fixture(scope="session")
 def mnist_dir() -> Path:
     """The real MNIST IDX folder named by MNIST_DIR; the test is skipped without it.
