@@ -138,3 +138,17 @@ def test_an_upload_that_cannot_be_read_says_why_in_plain_words(data, said):
     assert errors == [f"That file could not be read as an image: {said}."]
     assert not INTERNALS.search(texts(app)), texts(app)
     assert prediction(app) is None
+
+
+def test_strokes_put_back_on_a_canvas_of_another_size_are_scaled_to_it():
+    from views.parts.inputs import scaled_strokes
+
+    strokes = {"version": "6", "objects": [{"type": "path", "left": 100, "top": 40, "scaleX": 1, "path": [["M", 1, 2]]},
+                                           {"type": "path", "left": "forged", "top": float("nan")}, "not a shape"]}  # fmt: skip
+    scaled = scaled_strokes(strokes, 0.5)
+    assert scaled["version"] == "6" and len(scaled["objects"]) == 2
+    first, forged = scaled["objects"]
+    assert (first["left"], first["top"], first["scaleX"], first["scaleY"]) == (50, 20, 0.5, 0.5)
+    assert first["path"] == [["M", 1, 2]]  # the path itself stays: the scale draws it smaller
+    assert forged["left"] == "forged" and forged["scaleX"] == 0.5  # what is not a number is left as it came
+    assert strokes["objects"][0]["left"] == 100  # the kept strokes are not changed

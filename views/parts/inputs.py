@@ -129,9 +129,9 @@ def scaled_strokes(strokes: dict, factor: float) -> dict:
     for shape in strokes.get("objects", []):
         if isinstance(shape, dict):
             shape = dict(shape)
-            for name in ("left", "top", "scaleX", "scaleY"):
-                if finite_number(shape.get(name, 1 if name.startswith("scale") else 0)):
-                    shape[name] = shape.get(name, 1 if name.startswith("scale") else 0) * factor
+            for name, unset in (("left", 0), ("top", 0), ("scaleX", 1), ("scaleY", 1)):  # a path's place and size
+                if finite_number(value := shape.get(name, unset)):
+                    shape[name] = value * factor
             objects.append(shape)
     return {**strokes, "objects": objects}
 
