@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from classroom.race import ROW_SECONDS
 from harness.browser import (
     CANVAS,
     CHROMIUM,
@@ -165,7 +166,7 @@ def race_pauses_away(page, who: str, teacher) -> None:
     page.get_by_text(re.compile(r"^\d+ digits?, \d+ misread or unsure$")).wait_for()
     go(page, "Race", "Race the network")
     back = wait_for_race(page, "seen.key === arg", left["key"])
-    away_rows = (page.evaluate("performance.now()") - left_at) / 450
+    away_rows = (page.evaluate("performance.now()") - left_at) / (ROW_SECONDS * 1000)
     assert back["phase"] == "racing" and back["row"] <= left["row"] + 1, f"left at {left}, back at {back}, away {away_rows:.1f} rows"
     shot(page, "5-race-back", who)
 
