@@ -44,6 +44,10 @@ class ImageError(ValueError):
     """The input is not an image we can read; the message says why."""
 
 
+class LargerThanAsked(ImageError):
+    """The picture's header is larger than the caller's `largest_side`: refused before anything is decoded."""
+
+
 @dataclass(frozen=True)
 class Preprocessed:
     image: np.ndarray | None  # (28, 28) float32, ink 1 on 0 as MNIST; None when nothing was drawn
@@ -60,26 +64,27 @@ class Preprocessed:
         return self.image is None
 
 
-def load_image(source) -> np.ndarray:
+def load_image(source, largest_side: int | None = None) -> np.ndarray:
     """Decode a path, bytes or file object into an array, a large picture reduced; anything else raises ImageError.
 
     The size comes from the header before anything is decoded: a picture too large to decode cheaply is
     refused, a JPEG is decoded at 1/2 to 1/8 scale, and any other picture over WORK_SIDE is reduced strip by
     strip, so that one request holds at most MAX_DECODED_BYTES of pixels. Smaller pictures are read as they are.
     A PNG or JPEG too short for the pixels its header claims is refused as damaged, never read as blank rows.
+    A side over `largest_side`, where one is given, is LargerThanAsked, told from the same header.
     """
     if isinstance(source, str | os.PathLike):
         with _open_file(source) as file:
-            return _decode(file)
+            return _decode(file, largest_side)
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
-    return _decode(source)
+    return _decode(source, largest_side)
 
 
-def prepare_picture(source) -> Preprocessed:
+def prepare_picture(source, largest_side: int | None = None) -> Preprocessed:
     """A picture's file, bytes or path made into the digit the network reads, in one call: ImageError when it is no
-    picture, an empty Preprocessed when it holds no digit."""
-    return preprocess(load_image(source))
+    picture (LargerThanAsked over `largest_side`), an empty Preprocessed when it holds no digit."""
+    return preprocess(load_image(source, largest_side))
 
 
 def _open_file(path) -> io.BufferedReader:
@@ -96,11 +101,11 @@ def _open_file(path) -> io.BufferedReader:
         raise ImageError("it cannot be opened") from None
 
 
-def _decode(file) -> np.ndarray:
+def _decode(file, largest_side: int | None = None) -> np.ndarray:
     file_bytes = _byte_count(file)
     try:
         with Image.open(file, formats=FORMATS) as image:
-            _check_size(image)
+            _check_size(image, largest_side)
             fewest_bytes = _fewest_bytes(image)  # from the header's size, before a JPEG's draft reduces it
             factor = _draft(image)
             _check_decoding_cost(image)
@@ -121,8 +126,10 @@ def _decode(file) -> np.ndarray:
         raise ImageError("it is damaged or cut short") from None
 
 
-def _check_size(image: Image.Image) -> None:
+def _check_size(image: Image.Image, largest_side: int | None = None) -> None:
     width, height = image.size
+    if largest_side is not None and max(width, height) > largest_side:
+        raise LargerThanAsked(f"it is {width}x{height} pixels, more than {largest_side} on a side")
     if width * height > MAX_PIXELS:
         raise ImageError(f"it is {width}x{height} pixels, more than the {MAX_PIXELS // 1_000_000} million we read; make it smaller")
     if width < 1 or height < 1:

@@ -97,6 +97,20 @@ def test_a_canvas_picture_over_the_limit_is_refused_with_its_size(monkeypatch):
     assert any("360x360 pixels" in warning.value for warning in app.warning)
 
 
+def test_a_canvas_value_far_larger_than_the_canvas_is_nothing_drawn_and_never_decoded(monkeypatch):
+    """Issue 28, item 9: a whole 8000x8000 grey PNG (75 KB) was read, the server's memory up 179 MB. Told from its header,
+    it is nothing drawn, as a forged value should be; Pillow's decoder is watched, not the memory."""
+    from PIL import ImageFile
+
+    from harness.fuzz.canvas import huge_grey_png
+
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda image: decoded.append(image.size))
+    app = read_page(**{CANVAS_KEY: {"drawing": {"raw": {}, "data": data_url(huge_grey_png(8000, 8000))}}})
+    assert_nothing_read(app)
+    assert not app.warning and decoded == []
+
+
 def test_a_drawing_sent_by_the_canvas_is_read():
     app = read_page(**{CANVAS_KEY: json.loads(canvas_value("7"))})
     assert not app.exception

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from harness.drawn_digits import draw_seven
-from model.preprocess import BOX, WORK_SIDE, ImageError, centre_of_mass, load_image, preprocess
+from model.preprocess import BOX, WORK_SIDE, ImageError, LargerThanAsked, centre_of_mass, load_image, preprocess
 from model.strokes import stroke_width
 from tests.test_strokes import holes
 
@@ -238,6 +238,21 @@ def test_a_file_too_short_for_the_pixels_its_header_claims_is_refused_not_read_b
     """Decoders pad what is missing with blank rows; a person would see "Nothing drawn" instead of "damaged"."""
     with pytest.raises(ImageError, match="^it is damaged or cut short$"):
         load_image(data)
+
+
+def test_a_picture_over_the_callers_largest_side_is_refused_from_its_header(monkeypatch):
+    """The canvas's own limit (views/parts/inputs.py): the same header reading as an upload's, nothing decoded."""
+    from PIL import ImageFile
+
+    from harness.fuzz.canvas import huge_grey_png
+
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda image: decoded.append(image.size))
+    with pytest.raises(LargerThanAsked, match="^it is 8000x360 pixels, more than 1520 on a side$"):
+        load_image(huge_grey_png(8000, 360), largest_side=1520)
+    assert decoded == []
+    monkeypatch.undo()
+    assert load_image(encoded(draw_seven()), largest_side=draw_seven().shape[0]).shape == draw_seven().shape
 
 
 @pytest.mark.parametrize(("mode", "size"), [("1", (8000, 8000)), ("L", (8000, 8000)), ("1", (1, 8000)), ("L", (30, 1))])

@@ -2,10 +2,12 @@
 
 import base64
 import functools
+import struct
+import zlib
 from collections.abc import Callable
 
 from harness.fuzz.case import ACCEPT, EITHER, FOREIGN_HOST, REFUSE, short
-from harness.fuzz.images import digit_pixels, encoded, png_claiming
+from harness.fuzz.images import _png_chunk, digit_pixels, encoded, png_claiming
 from harness.fuzz.mutations import flipped, hostile_text, pick, truncated
 
 
@@ -41,12 +43,30 @@ def _drawn(rng):
     return "data:image/png;base64," + base64.b64encode(encoded(digit_pixels(int(rng.integers(16, 400))), "PNG")).decode()
 
 
+def huge_grey_png(width: int, height: int, grey: int = 128) -> bytes:
+    """A whole, sound grey PNG of width x height, made a row at a time: 8000x8000 is about 120 KB and never held whole.
+
+    Not a header that claims a size (png_claiming, refused as cut short) but every row there, which a decoder reads.
+    """
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    squeezer, row = zlib.compressobj(9), b"\x00" + bytes([grey]) * width
+    body = b"".join(squeezer.compress(row) for _ in range(height)) + squeezer.flush()
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", body) + _png_chunk(b"IEND", b"")
+
+
+def _huge(rng):
+    """A canvas value far larger than any canvas the page draws (issue 28, item 9): nothing drawn, read or not."""
+    side = pick(rng, [(8000, 8000), (5000, 5000), (2000, 2000), (8000, 360), (360, 8000)])
+    return "data:image/png;base64," + base64.b64encode(huge_grey_png(*side, grey=int(rng.integers(0, 256)))).decode()
+
+
 BUILDERS = [
     ("a forged data URL", _data_url, REFUSE),
     ("a value of another type", _value, REFUSE),
     ("a forged data URL", _data_url, REFUSE),
     ("a truncated or bit-flipped PNG", _damaged, EITHER),
     ("a drawn digit", _drawn, ACCEPT),
+    ("a whole PNG far larger than the canvas", _huge, REFUSE),
 ]
 
 

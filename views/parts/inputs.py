@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from model.files import finite_number
-from model.preprocess import ImageError, Preprocessed, prepare_picture
+from model.preprocess import ImageError, LargerThanAsked, Preprocessed, prepare_picture
 from model.samples import Sample, load_samples
 from model.storage import LoadedModel
 from model.xray import step_probabilities
@@ -25,6 +25,10 @@ MISREAD = "Misread"
 BRUSH, PRESENTER_BRUSH = 26, 28  # pixels on a canvas of its full size (views/parts/style.py)
 BRUSH_RANGE = (8, 48)  # the Brush slider's ends
 THUMBNAIL_WIDTH = 96  # pixels: a gallery digit with its caption and "Read it" under it
+# The canvas sends a PNG of its own size (toDataURL at multiplier 1), at most PRESENTER_CANVAS pixels square: a value
+# far larger is forged, and is nothing drawn, told from the PNG's header before it is decoded (a 124 KB grey PNG can
+# claim 8000x8000 and cost the server 180 MB to read).
+CANVAS_VALUE_SIDE = 4 * max(style.CANVAS, style.PRESENTER_CANVAS)
 KEPT_KEY = "kept_drawing"  # the drawing on the canvas, kept while the student is on another page (the canvas is not)
 
 
@@ -100,9 +104,18 @@ def read_canvas(result) -> Preprocessed | None:
         png = result.image_bytes
     except (AttributeError, TypeError, ValueError):  # no canvas result, a number, "data:image/png,xyz", bad base64
         raise ImageError("it is not a picture") from None
+    return canvas_picture(png)
+
+
+def canvas_picture(png: bytes | None) -> Preprocessed | None:
+    """A PNG the canvas sent (now, or kept from before) prepared for the network; None when it is empty, or larger
+    than any canvas the page draws (CANVAS_VALUE_SIDE), which only a forged value can be."""
     if not png:
         return None
-    return prepare_picture(png)
+    try:
+        return prepare_picture(png, largest_side=CANVAS_VALUE_SIDE)
+    except LargerThanAsked:
+        return None
 
 
 def _canvas(size: int, brush: int, key: str, strokes: dict | None = None):
@@ -176,7 +189,7 @@ def draw(presenter: bool, size: int) -> Digit | None:
     try:
         prepared = read_canvas(result)
         if prepared is None and restored is not None:  # put back, and not yet sent again by the new canvas
-            prepared = prepare_picture(kept.png)
+            prepared = canvas_picture(kept.png)
         else:
             _keep(result, generation, size, kept)
     except ImageError as error:
