@@ -14,6 +14,8 @@ from views.words import cores_sentence
 # As README "Serving a class" says, and bench/bench_class_load.py measures: one command, on lines short enough for a phone
 # (a wrapped line may break inside a flag such as --server.port, after its first hyphen). Commands are shown as plain
 # text: syntax colours on Streamlit's code background are 2.5:1 to 3.5:1, too faint to copy from a projector.
+# The example is in the README and on this page for anyone to read: a teacher who copies it has no password at all.
+EXAMPLE_PASSWORD_WARNING = "**Choose your own password**: *choose-one* is only an example, and anyone can read it here and in the README."
 SERVE_COMMAND = "MALLOC_ARENA_MAX=2 \\\n  streamlit run app.py \\\n  --server.address 0.0.0.0 \\\n  --server.port 8501"
 
 
@@ -42,6 +44,7 @@ def serving_a_class() -> None:
     )
     st.code(f'{access.SECRET_NAME} = "choose-one"    # in .streamlit/secrets.toml', language=None, wrap_lines=True)
     st.markdown(f"   or put `{access.ENV_VARIABLE}=choose-one` in front of the command below.")
+    st.markdown(f"   {EXAMPLE_PASSWORD_WARNING}")
     st.markdown("3. Start Row Reader so that other devices can reach it:")
     st.code(SERVE_COMMAND, language=None, wrap_lines=True)
     st.markdown(

@@ -14,6 +14,8 @@ import re
 import threading
 import time
 import tomllib
+import uuid
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +27,15 @@ SECRET_NAME = "training_password"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIX = f'put it in quotes, like {SECRET_NAME} = "...". Until then training is locked.'
 
-# Wrong passwords, counted for the whole server: the first few are free, then each try waits twice as long as the last.
+# Wrong passwords (see WrongGuesses): a browser session's first few are free, then each of its tries waits twice as long
+# as the last; past a cap on the whole server's wrong passwords a minute, addresses that sent some wait for the minute.
 FREE_TRIES = 3
 FIRST_WAIT_S = 1.0
 LONGEST_WAIT_S = 30.0
+WINDOW_S = 60.0
+WRONG_A_MINUTE = 20  # the server-wide cap: wrong passwords heard in WINDOW_S before addresses that sent them must wait
+FORGET_S = 600.0  # a session's slow-down is forgotten this long after its last wrong password
+GUESSER_KEY = "password_guesser"  # a random name for this browser session, which its slow-down is kept under
 
 
 @dataclass(frozen=True)
@@ -90,37 +97,93 @@ def password_setting(files: list[str] | None = None, environ: Mapping[str, str] 
     return PasswordSetting(environ.get(ENV_VARIABLE) or None)
 
 
-class WrongGuesses:
-    """Wrong passwords from every session of this server: after FREE_TRIES, each try waits 1, 2, 4 ... s, up to 30 s.
+@dataclass
+class _Slowed:
+    """One browser session's wrong passwords: how many since its last right one, and when it may try again."""
 
-    The clock is a parameter so that tests move it instead of sleeping.
+    failures: int = 0
+    next_try_at: float = -math.inf
+    last_wrong_at: float = -math.inf
+
+
+class WrongGuesses:
+    """Slows down guessing the password without locking out the teacher, who knows it.
+
+    Why this design. Issue 28 (item 2): the slow-down was one for the whole server and, while it waited, not even
+    the right password was checked, so one student sending a wrong password every second kept the teacher out.
+    Checking the right password always would not do either: whoever guesses learns from "accepted" at any pace,
+    so the slow-down must hold back *checks*, not just the verdicts on wrong ones. Whose checks, then?
+
+    - Per browser session: after FREE_TRIES wrong passwords a session waits 1, 2, 4 ... up to 30 s before any
+      of its tries is checked, the right one too (else the waits would not slow it). A student flooding from one
+      tab gets about 8 guesses in the first minute and 2 a minute after; every other session is untouched.
+    - Server-wide: a fresh session (a reload, a new connection) starts clean, so sessions alone would let a
+      script multiply its guesses. So the whole server hears at most WRONG_A_MINUTE wrong passwords in WINDOW_S;
+      past that, a try is checked only from an *address* (the connection's IP) that sent no wrong password in
+      the window. Fresh sessions cannot tell the teacher from the guesser, and an address can: a student's device
+      has one, and making fresh sessions does not change it. A teacher at another device, or at the server's own
+      computer, is checked at once; a guesser's fresh sessions share their address and wait with it. With many
+      devices guessing together, each new device gets one more guess a minute past the cap.
+
+    What it gives up: a teacher who mistypes while the cap is full waits out the minute (their address then sent a
+    wrong password); behind a proxy, where every connection has the proxy's address, a flood of fresh sessions can
+    make the teacher wait up to a minute too. Nothing here grows without end: wrong passwords are kept for the
+    window, and a session's slow-down for FORGET_S after its last one. The clock is a parameter so that tests
+    move it instead of sleeping.
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
         self._clock = clock
         self._lock = threading.Lock()
-        self._failures = 0
-        self._next_try_at = -math.inf
+        self._sessions: dict[str, _Slowed] = {}
+        self._recent: deque[tuple[float, str | None]] = deque()  # (when, address) of each wrong password in the window
 
-    def wait_s(self) -> float:
-        """Seconds until the next try is heard; 0 when it may come now."""
+    def wait_s(self, session: str, address: str | None) -> float:
+        """Seconds until this session's next try is checked; 0 when it may come now."""
         with self._lock:
-            return max(0.0, self._next_try_at - self._clock())
+            return self._wait(session, address, self._clock())
 
-    def check(self, typed: str, password: str) -> bool | float:
+    def check(self, typed: str, password: str, *, session: str, address: str | None) -> bool | float:
         """True for the right password, False for a wrong one, or the seconds to wait (nothing was checked)."""
-        with self._lock:  # one guess at a time for the whole server
-            wait = self._next_try_at - self._clock()
+        with self._lock:
+            now = self._clock()
+            wait = self._wait(session, address, now)
             if wait > 0:
                 return wait
             if hmac.compare_digest(typed.encode(), password.encode()):
-                self._failures, self._next_try_at = 0, -math.inf
+                self._sessions.pop(session, None)
                 return True
-            self._failures += 1
-            if self._failures >= FREE_TRIES:
-                doublings = min(self._failures - FREE_TRIES, 16)
-                self._next_try_at = self._clock() + min(FIRST_WAIT_S * 2**doublings, LONGEST_WAIT_S)
+            self._recent.append((now, address))
+            slowed = self._sessions.setdefault(session, _Slowed())
+            slowed.failures += 1
+            slowed.last_wrong_at = now
+            if slowed.failures >= FREE_TRIES:
+                doublings = min(slowed.failures - FREE_TRIES, 16)
+                slowed.next_try_at = now + min(FIRST_WAIT_S * 2**doublings, LONGEST_WAIT_S)
             return False
+
+    def _wait(self, session: str, address: str | None, now: float) -> float:
+        self._forget(now)
+        slowed = self._sessions.get(session)
+        own = slowed.next_try_at - now if slowed is not None else 0.0
+        return max(0.0, own, self._cap_wait(address, now))
+
+    def _cap_wait(self, address: str | None, now: float) -> float:
+        """While the window holds the cap, an address that sent a wrong password in it waits until the window holds
+        fewer, or its own last one leaves the window, whichever comes first."""
+        if len(self._recent) < WRONG_A_MINUTE:
+            return 0.0
+        from_here = [when for when, where in self._recent if where == address]
+        if not from_here:
+            return 0.0
+        below_cap_at = self._recent[len(self._recent) - WRONG_A_MINUTE][0] + WINDOW_S
+        return max(0.0, min(below_cap_at, from_here[-1] + WINDOW_S) - now)
+
+    def _forget(self, now: float) -> None:
+        while self._recent and self._recent[0][0] <= now - WINDOW_S:
+            self._recent.popleft()
+        for session in [key for key, slowed in self._sessions.items() if slowed.last_wrong_at <= now - FORGET_S]:
+            del self._sessions[session]
 
 
 GUESSES = WrongGuesses()
@@ -149,23 +212,36 @@ def password_box(why: str = WATCH_RUNS) -> bool:
         return False
     if setting.password is None or unlocked():
         return True
+    session, address = _guesser(), client_address()
     with st.form("unlock", border=False):
         typed = st.text_input("Training password", type="password", key="typed_password", help=why)
         if st.form_submit_button("Unlock"):
-            _try_password(typed, setting.password)
-        elif GUESSES.wait_s():
-            st.warning(too_many_guesses(GUESSES.wait_s()))
+            _try_password(typed, setting.password, session, address)
+        elif wait := GUESSES.wait_s(session, address):
+            st.warning(too_many_guesses(wait))
     return False
 
 
-def _try_password(typed: str, password: str) -> None:
-    answer = GUESSES.check(typed, password)
+def _guesser() -> str:
+    """This browser session's name for the slow-down: random, kept in the session (a reload is a new one)."""
+    return st.session_state.setdefault(GUESSER_KEY, uuid.uuid4().hex)
+
+
+def client_address() -> str | None:
+    """The address this browser connects from, as the server's socket has it; None for the server's own computer
+    (Streamlit gives none for localhost) or where none is known."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
+def _try_password(typed: str, password: str, session: str, address: str | None) -> None:
+    answer = GUESSES.check(typed, password, session=session, address=address)
     if answer is True:
         st.session_state.training_unlocked = password
         st.rerun()
     elif answer is False:
         st.error("That is not the training password.")
-        if GUESSES.wait_s():
-            st.warning(too_many_guesses(GUESSES.wait_s()))
+        if wait := GUESSES.wait_s(session, address):
+            st.warning(too_many_guesses(wait))
     else:
         st.warning(too_many_guesses(answer))
