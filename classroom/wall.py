@@ -3,42 +3,43 @@
 Kept in the server's memory only, bounded (the latest MAX_SHARED digits and
 MAX_RACE_RESULTS results) and gone after a clear or a restart: nothing is
 written to disk. A shared digit is its 28x28 image, the network's answer and
-an optional nickname; nothing else about the student is kept. Plain Python,
-so it is tested without a page; the one instance every session shares is
+an optional nickname (classroom/nicknames.py); nothing else about the student
+is kept. One browser shares at most once every SHARE_GAP_S and holds at most
+TILES_PER_BROWSER tiles, and records at most RACES_PER_BROWSER race results,
+so that one student cannot push the class off the wall or fill its race table;
+the teacher takes a single tile off, or hides every nickname. Plain Python, so
+it is tested without a page; the one instance every session shares is
 views/parts/class_wall.py's shared_wall().
 """
 
 import hashlib
+import math
 import threading
 import time
-import unicodedata
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from classroom.nicknames import NICKNAME_LIMIT, NicknameError, clean_nickname
 from model.config import NUM_CLASSES, ROW_WIDTH, ROWS
 from model.insight import settled_row
 from model.xray import Reading
 
-MAX_SHARED = 200  # digits on the wall: a class of thirty sharing six each
+TILES_PER_BROWSER = 10  # a student's digits on the wall at once
+MAX_SHARED = 300  # digits on the wall: a class of thirty with ten each, so no student's digit pushes out another's
+SHARE_GAP_S = 5.0  # one share per browser this often: time to look at the wall between two
 MAX_RACE_RESULTS = 3_000  # race digits remembered: thirty students, ten rounds of ten
-NICKNAME_LIMIT = 20  # characters
+RACES_PER_BROWSER = 100  # race digits one browser adds to the class's table: ten rounds
+REMEMBERED_BROWSERS = 5_000  # browsers whose last share and race count are kept: a class many times over, bounded
 UNSURE_BELOW = 0.8  # an answer less sure than this counts as unsure on the wall
 
-
-class NicknameError(ValueError):
-    """A nickname that cannot go on the wall; the message says why, in words for a student."""
+__all__ = ["NICKNAME_LIMIT", "ClassWall", "NicknameError", "ShareRefused", "SharedDigit", "clean_nickname", "race_table"]
 
 
-def clean_nickname(text: str | None) -> str:
-    """The nickname as it will be shown: spaces collapsed, invisible characters dropped; "" for none."""
-    visible = "".join(ch for ch in str(text or "") if unicodedata.category(ch)[0] != "C")
-    nickname = " ".join(visible.split())
-    if len(nickname) > NICKNAME_LIMIT:
-        raise NicknameError(f"A nickname is at most {NICKNAME_LIMIT} characters; this one has {len(nickname)}.")
-    return nickname
+class ShareRefused(ValueError):
+    """A share the wall does not take from this browser now; the message says why and what to do, in words."""
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,36 @@ def _as_uint8(image: np.ndarray) -> np.ndarray:
     return (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
 
 
+class _Browsers:
+    """Per browser: when it last shared and how many race results it added, for the REMEMBERED_BROWSERS latest."""
+
+    def __init__(self):
+        self.last_share: OrderedDict[str, float] = OrderedDict()
+        self.races: OrderedDict[str, int] = OrderedDict()
+
+    @staticmethod
+    def note(table: OrderedDict, browser: str, value) -> None:
+        table[browser] = value
+        table.move_to_end(browser)
+        while len(table) > REMEMBERED_BROWSERS:
+            table.popitem(last=False)
+
+
 class ClassWall:
-    """Thread-safe: thirty sessions share and one wall reads at the same time. The clock is a parameter for tests."""
+    """Thread-safe: thirty sessions share and one wall reads at the same time. The clock is a parameter for tests.
+
+    `sharer` and `racer` name a browser (views/parts/session.py browser_id); "" is nobody's, and is not limited.
+    """
 
     def __init__(self, limit: int = MAX_SHARED, race_limit: int = MAX_RACE_RESULTS, clock: Callable[[], float] = time.time):
         self._lock = threading.Lock()
         self._clock = clock
         self._digits: deque[SharedDigit] = deque(maxlen=limit)
         self._races: deque[RaceResult] = deque(maxlen=race_limit)
-        self._sharers: dict[int, tuple[str, bytes]] = {}  # number -> (who, picture): one picture is shared once by one browser
+        self._sharers: dict[int, tuple[str, bytes]] = {}  # number -> (who, picture)
+        self._taken_off: set[bytes] = set()  # pictures the teacher took off: not shared again until the wall is cleared
+        self._browsers = _Browsers()
+        self._names_hidden = False
         self._next_number = 1
         self._version = 0
 
@@ -97,12 +119,18 @@ class ClassWall:
         """Changes whenever the wall does: a page redraws the wall only when it has."""
         return self._version
 
+    @property
+    def names_hidden(self) -> bool:
+        """Whether the teacher hid every nickname: the tiles show none while it is so."""
+        return self._names_hidden
+
     def share(
         self, image: np.ndarray, reading: Reading, *, nickname: str = "", drawn_as: int | None = None, sharer: str = ""
     ) -> tuple[SharedDigit, bool]:
-        """Put a digit on the wall; (the digit, True), or (the one already there, False) if this browser shared it before.
+        """Put a digit on the wall; (the digit, True), or (the one already there, False) if that picture is on it.
 
-        NicknameError for a nickname that is too long; ValueError for a picture that is not 28x28.
+        NicknameError for a nickname the wall does not show; ShareRefused when this browser shares too often, holds
+        TILES_PER_BROWSER already, or shares a picture the teacher took off; ValueError for a picture that is not 28x28.
         """
         nickname = clean_nickname(nickname)
         pixels = _as_uint8(image)
@@ -110,9 +138,10 @@ class ClassWall:
             raise ValueError("the digit meant is 0 to 9")
         fingerprint = hashlib.blake2b(pixels.tobytes(), digest_size=16).digest()
         with self._lock:
-            for digit in self._digits:
-                if self._sharers.get(digit.number) == (sharer, fingerprint):
-                    return digit, False
+            already = next((d for d in self._digits if self._sharers.get(d.number, ("", b""))[1] == fingerprint), None)
+            if already is not None:
+                return already, False
+            self._refuse_share(sharer, fingerprint)
             digit = SharedDigit(
                 number=self._next_number,
                 image=pixels,
@@ -127,9 +156,26 @@ class ClassWall:
                 self._sharers.pop(self._digits[0].number, None)
             self._digits.append(digit)
             self._sharers[digit.number] = (sharer, fingerprint)
+            if sharer:
+                self._browsers.note(self._browsers.last_share, sharer, digit.shared_at)
             self._next_number += 1
             self._version += 1
             return digit, True
+
+    def _refuse_share(self, sharer: str, fingerprint: bytes) -> None:
+        """ShareRefused, in words, if this share may not go on the wall now (the lock held)."""
+        if fingerprint in self._taken_off:
+            raise ShareRefused("The teacher took this digit off the wall, so it cannot be shared again. Draw another one!")
+        if not sharer:
+            return
+        wait = self._browsers.last_share.get(sharer, -math.inf) + SHARE_GAP_S - self._clock()
+        if wait > 0:
+            raise ShareRefused(f"You shared a digit just now. Please wait {math.ceil(wait)} s before sharing the next one.")
+        if sum(who == sharer for who, _ in self._sharers.values()) >= TILES_PER_BROWSER:
+            raise ShareRefused(
+                f"You have {TILES_PER_BROWSER} digits on the class wall, the most one student may have. "
+                "Ask your teacher to take one off, or to clear the wall."
+            )
 
     def digits(self) -> list[SharedDigit]:
         """Newest first."""
@@ -140,6 +186,24 @@ class ClassWall:
         with self._lock:
             return next((digit for digit in self._digits if digit.number == number), None)
 
+    def take_off(self, number: int) -> bool:
+        """The teacher takes one digit off the wall, for good: its picture cannot be shared again. False if it was gone."""
+        with self._lock:
+            digit = next((digit for digit in self._digits if digit.number == number), None)
+            if digit is None:
+                return False
+            self._digits.remove(digit)
+            self._taken_off.add(self._sharers.pop(number, ("", b""))[1])
+            self._version += 1
+            return True
+
+    def hide_names(self, hidden: bool) -> None:
+        """Hide every nickname on the wall, or show them again: the digits stay."""
+        with self._lock:
+            if self._names_hidden != hidden:
+                self._names_hidden = hidden
+                self._version += 1
+
     def clear(self) -> int:
         """Take every digit and race result off the wall; returns how many digits there were."""
         with self._lock:
@@ -147,16 +211,26 @@ class ClassWall:
             self._digits.clear()
             self._races.clear()
             self._sharers.clear()
+            self._taken_off.clear()
+            self._browsers = _Browsers()
             self._version += 1
             return cleared
 
-    def record_race(self, label: int, student_row: int, network_row: int) -> None:
-        """One raced digit, anonymously: the class's rows against the network's, per digit, on the wall."""
+    def record_race(self, label: int, student_row: int, network_row: int, racer: str = "") -> bool:
+        """One raced digit, anonymously: the class's rows against the network's, per digit, on the wall.
+
+        False, and nothing recorded, once this browser has added RACES_PER_BROWSER results since the wall was cleared."""
         if label not in range(NUM_CLASSES) or not all(isinstance(row, int) and row >= 1 for row in (student_row, network_row)):
             raise ValueError("a race result is a digit 0-9 and two row counts from 1")
         with self._lock:
+            raced = self._browsers.races.get(racer, 0)
+            if racer and raced >= RACES_PER_BROWSER:
+                return False
             self._races.append(RaceResult(label, student_row, network_row))
+            if racer:
+                self._browsers.note(self._browsers.races, racer, raced + 1)
             self._version += 1
+            return True
 
     def race_results(self) -> list[RaceResult]:
         with self._lock:
