@@ -11,7 +11,7 @@ import pytest
 from harness import fuzz
 
 SEED = 14
-COUNTS = {"idx": 60, "keras": 90, "runs": 96, "run_pages": 12, "image": 80, "canvas": 40, "query": 30, "form": 120}
+COUNTS = {"idx": 60, "keras": 90, "runs": 96, "run_pages": 12, "image": 80, "canvas": 40, "query": 30, "form": 120, "password": 6, "nickname": 42, "race": 18}
 
 
 @pytest.mark.parametrize("kind", fuzz.KINDS)
@@ -68,6 +68,10 @@ def _warning_page(markdown: str):
         ("its content: \\<\\_io\\.BytesIO\\>", "the page shows a Python object"),
         (f"[click me](http:\\/\\/{fuzz.FOREIGN_HOST}\\/phish)", "a link or image rendered from the input"),
         (f"![t](https\\://{fuzz.FOREIGN_HOST}/t.png)", "a link or image rendered from the input"),
+        # Bare addresses: escaped or not, Streamlit's Markdown (GFM) links them once the escapes are undone (issue 28).
+        (f"Shared by www\\.{fuzz.FOREIGN_HOST}\\/x", "a link or image rendered from the input"),
+        (f"Shared by http\\:\\/\\/{fuzz.FOREIGN_HOST}", "a link or image rendered from the input"),
+        (f"Shared by a\\@{fuzz.FOREIGN_HOST}", "a link or image rendered from the input"),
     ],
 )
 def test_the_judge_reads_a_page_as_a_person_does_escapes_undone(markdown, cause):
@@ -85,7 +89,10 @@ def test_the_judge_passes_input_shown_escaped_as_text():
     from views.words import plain
 
     case = fuzz.Case("query", "a page", lambda folder: None, fuzz.EITHER)
-    typed = f"[click me](http://{fuzz.FOREIGN_HOST}/phish) <img src=http://{fuzz.FOREIGN_HOST}/x.png> <script>alert(1)</script>"
+    typed = (
+        f"[click me](http://{fuzz.FOREIGN_HOST}/phish) <img src=http://{fuzz.FOREIGN_HOST}/x.png> <script>alert(1)</script>"
+        f" www.{fuzz.FOREIGN_HOST}/x a@{fuzz.FOREIGN_HOST} https://{fuzz.FOREIGN_HOST}"
+    )
     outcome = fuzz.page_outcome(AppTest.from_function(_warning_page, args=(f"No sample {plain(typed)}.",)), case, ())
     assert outcome.verdict == fuzz.MESSAGE and outcome.detail == f"No sample {typed}.", outcome
 

@@ -10,10 +10,13 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from classroom.wall import NICKNAME_LIMIT  # noqa: E402
 from model.samples import load_samples  # noqa: E402
-from tests.app_pages import TRICKY, TRICKY_HTML, rendered, texts  # noqa: E402
+from harness.fuzz.case import FOREIGN_HOST  # noqa: E402
+from harness.fuzz.pages import injected_in, unescaped  # noqa: E402
+from tests.app_pages import TRICKY, TRICKY_HTML, markdown_sources, rendered, texts  # noqa: E402
 from tests.class_digits import picture, reading  # noqa: E402
 from views.parts.class_wall import shared_wall  # noqa: E402
 from views.parts.wall_tiles import DOUBTFUL, tile_words  # noqa: E402
+from views.words import WORD_JOINER  # noqa: E402
 
 WALL_PAGE = "views/pages/wall.py"
 SAMPLES = load_samples()
@@ -78,13 +81,35 @@ def test_sharing_from_the_read_page_puts_the_digit_on_the_wall_with_its_answer(w
     assert f"Read as {CORRECT.label}" in words_shown(teacher) and "by Ana" in words_shown(teacher)
 
 
-def test_a_nickname_never_reaches_the_wall_longer_than_twenty_characters(wall):
-    """The box takes 20 characters (it counts them as one types); a forged longer value is cut to them by Streamlit."""
+def test_a_nickname_over_twenty_characters_is_refused_in_words_and_kept_in_its_box(wall):
+    """The box cut a longer name without a word, so the "at most 20" message never appeared (issue 28)."""
     app = open_read_page(sample=str(CORRECT.index))
-    app.session_state["share_nickname"] = "x" * (NICKNAME_LIMIT + 5)
-    app.button(key="FormSubmitter:share-Share with the class").click().run()
+    app = share(app, "x" * (NICKNAME_LIMIT + 5))
+    assert not app.exception and wall.digits() == []
+    assert [e.value for e in app.error] == ["A nickname is at most 20 characters; this one has 25."]
+    assert app.text_input(key="share_nickname").value == "x" * (NICKNAME_LIMIT + 5)
+    assert not app.text_input(key="share_nickname").max_chars  # the browser cuts nothing short without a word
+
+
+def test_sharing_again_at_once_is_refused_in_words(wall):
+    """One client shared 296 drawings in 16 s (issue 28): one share per browser every few seconds."""
+    app = share(open_read_page(sample=str(CORRECT.index)), "Ana")
+    app.session_state["sample"] = MISREAD.index
+    app = share(app.run(), "Ana")
+    assert not app.exception and len(wall.digits()) == 1
+    assert any("Please wait" in e.value and "before sharing the next one" in e.value for e in app.error)
+
+
+@pytest.mark.parametrize("nickname", [f"www.{FOREIGN_HOST}", f"a@{FOREIGN_HOST}"])  # http:// is longer than a name
+def test_a_nickname_that_a_browser_would_link_is_shown_as_text(wall, nickname):
+    """`www.evil.example/x` on the wall became a link to that site, on the tile and in its reading (issue 28)."""
+    wall.share(CORRECT.image, reading(CORRECT.label, 0.9), nickname=nickname)
+    app = open_wall()
+    app.button(key="open-1").click().run()
     assert not app.exception
-    assert [len(digit.nickname) for digit in wall.digits()] in ([NICKNAME_LIMIT], [])
+    sources = markdown_sources(app)
+    assert sum(nickname in unescaped(source) for source in sources) == 2  # under the tile and over its reading
+    assert not [source for source in sources if injected_in(source)]
 
 
 def test_a_nickname_is_shown_as_text_never_as_markdown_or_html(wall):
@@ -95,7 +120,8 @@ def test_a_nickname_is_shown_as_text_never_as_markdown_or_html(wall):
     assert not app.exception
     pages = rendered(app)
     assert not [page for page in pages if "<a " in page or "<img" in page], pages
-    assert sum(page.count(TRICKY_HTML[:NICKNAME_LIMIT]) for page in pages) == 2  # under the tile and over its reading
+    shown = [page.replace(WORD_JOINER, "") for page in pages]
+    assert sum(page.count(TRICKY_HTML[:NICKNAME_LIMIT]) for page in shown) == 2  # under the tile and over its reading
 
 
 def test_the_wall_counts_filters_and_sorts(wall):

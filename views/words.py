@@ -11,11 +11,17 @@ from training.devices import training_cores
 # Every ASCII punctuation character: CommonMark lets a backslash escape each, which turns off links, images, emphasis,
 # code, HTML, and Streamlit's own :colour[...] and :icon: and $math$ all at once.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Where Streamlit's Markdown (GFM) would make a link of bare text, escaped or not: "www.", "://" and an address's "@".
+# It looks for them in the text after the escapes are undone, so an invisible WORD JOINER goes in between instead.
+_AUTOLINK_SEAMS = re.compile(r"(?i)(?<=www)(?=\.)|(?=://)|(?<=@)")
+WORD_JOINER = "\u2060"
 
 
 def plain(text) -> str:
-    """Text from a user or a file (a name, a file name, an error), made safe to put into Markdown: shown as typed."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    """Text from a user or a file (a name, a file name, an error), made safe to put into Markdown: shown as typed,
+    never as a link."""
+    unlinked = _AUTOLINK_SEAMS.sub(WORD_JOINER, " ".join(str(text).split()))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", unlinked)
 
 
 def chart_text(text) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = REPO_ROOT / "app.py"
 TRAIN_PAGE = "views/pages/train.py"
+WALL_PAGE = REPO_ROOT / "views" / "pages" / "wall.py"
 CASE_TIMEOUT_S = 120  # bounds a hang, far above any case's own time; never a measure of speed
 FOREIGN_HOST = "example.invalid"  # where injected links point: they must never reach a page as links
 MESSAGE, SAFE, FAILURE, SKIPPED = "message", "safe", "failure", "skipped"

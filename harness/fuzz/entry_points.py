@@ -9,7 +9,7 @@ import io
 import os
 from pathlib import Path
 
-from harness.fuzz.case import APP, CASE_TIMEOUT_S, FAILURE, MESSAGE, REFUSE, SAFE, TRAIN_PAGE, Case, Outcome, short
+from harness.fuzz.case import APP, CASE_TIMEOUT_S, FAILURE, MESSAGE, REFUSE, SAFE, TRAIN_PAGE, WALL_PAGE, Case, Outcome, short
 from harness.fuzz.messages import guarded, message_outcome
 from harness.fuzz.pages import page_outcome
 from model.files import finite_number
@@ -136,9 +136,46 @@ def _run_run_pages(case: Case, made: tuple[Path, object], folder: Path) -> Outco
             os.environ[RUNS_ENV] = before
 
 
+def _run_password(case: Case, flood, folder: Path) -> Outcome:
+    """The unlock form (views/parts/access.py), flooded with wrong passwords while the teacher types the right one."""
+    from harness.fuzz.passwords import flood_outcome
+
+    return flood_outcome(case, flood)
+
+
+def _run_nickname(case: Case, nickname: str, folder: Path) -> Outcome:
+    """Share a digit under the nickname on a fresh wall; refused in words, or the wall and the digit's reading open."""
+    import numpy as np
+    from streamlit.testing.v1 import AppTest
+
+    from classroom.wall import NicknameError
+    from model.xray import Reading
+    from views.parts.class_wall import shared_wall
+
+    shared_wall.clear()  # a fresh wall for this case
+    probs = np.full((28, 10), 0.01, np.float32)
+    probs[:, 3] = 0.91
+    share = guarded(case, lambda: shared_wall().share(np.eye(28, dtype=np.float32), Reading(*[np.zeros((1, 28, 4))] * 2,
+                    np.zeros((1, 28, 4, 4)), probs), nickname=nickname), (NicknameError,))  # fmt: skip
+    if share.verdict != SAFE:
+        return share
+    app = AppTest.from_file(str(WALL_PAGE), default_timeout=CASE_TIMEOUT_S)
+    app.session_state["wall_open"] = shared_wall().digits()[0].number  # the tile opened: the nickname over its reading
+    outcome = page_outcome(app, case, (), title="Class wall")
+    shared_wall.clear()
+    return outcome
+
+
+def _run_race(case: Case, messages: list, folder: Path) -> Outcome:
+    """The Race page hearing forged player messages (harness/fuzz/race_messages.py), as its player's callback keeps them."""
+    from harness.fuzz.race_messages import play
+
+    return play(case, messages)
+
+
 RUNNERS = {
     "idx": _run_idx, "keras": _run_keras, "runs": _run_runs, "run_pages": _run_run_pages, "image": _run_image, "canvas": _run_canvas,
-    "query": _run_query, "form": _run_form,
+    "query": _run_query, "form": _run_form, "password": _run_password, "nickname": _run_nickname, "race": _run_race,
 }  # fmt: skip
 
 

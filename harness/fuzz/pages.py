@@ -2,15 +2,24 @@
 
 import contextlib
 import functools
+import html
 import re
 
 from harness.fuzz.case import FAILURE, FOREIGN_HOST, MESSAGE, SAFE, Case, Outcome, short
 from harness.fuzz.messages import problems_in
+from views.words import WORD_JOINER
 
 MARKDOWN_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "error", "warning", "success", "info", "toast")
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash-escaped punctuation character, as views/words.plain writes it
 # In the HTML CommonMark makes of a page's Markdown: a link to, or an image from, the foreign host, or a script.
 INJECTED = re.compile(rf"<\w+[^>]*\s(?:href|src)=[\"']?(?:https?:)?//{re.escape(FOREIGN_HOST)}|<script", re.IGNORECASE)
+# GFM's literal autolinks, as Streamlit's Markdown finds them in the text once it is parsed (its escapes undone): a web
+# address from "http(s)://" or "www.", and an e-mail address. CommonMark alone makes no link of either.
+AUTOLINK_LITERALS = (
+    re.compile(r"(?:https?://|www(?=\.))[-.\w]+[^ \t\r\n]*", re.IGNORECASE),
+    re.compile(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+"),
+)
+LINKS_AND_TAGS = re.compile(r"<a\b.*?</a>|<[^>]+>", re.IGNORECASE | re.DOTALL)
 
 
 def page_texts(app, kinds=MARKDOWN_ELEMENTS) -> list[str]:
@@ -22,8 +31,9 @@ def page_texts(app, kinds=MARKDOWN_ELEMENTS) -> list[str]:
 
 
 def unescaped(markdown: str) -> str:
-    """The text a person reads in a piece of Markdown: its backslash escapes undone ("\\/work" is "/work" on screen)."""
-    return ESCAPED.sub(r"\1", markdown)
+    """The text a person reads in a piece of Markdown: its backslash escapes undone ("\\/work" is "/work" on screen),
+    and the invisible joiners that keep an address from becoming a link taken out."""
+    return ESCAPED.sub(r"\1", markdown).replace(WORD_JOINER, "")
 
 
 @functools.cache
@@ -34,8 +44,12 @@ def _commonmark():
 
 
 def injected_in(markdown: str) -> bool:
-    """Whether Markdown, rendered, links to or loads from the foreign host: escaped or not, as a renderer reads it."""
-    return bool(INJECTED.search(_commonmark().render(markdown)))
+    """Whether Markdown, rendered, links to or loads from the foreign host: escaped or not, as a renderer reads it,
+    a bare address in its text included, which a browser's Markdown makes a link of."""
+    rendered = _commonmark().render(markdown)
+    text = html.unescape(LINKS_AND_TAGS.sub(" ", rendered))
+    bare = [match.group() for pattern in AUTOLINK_LITERALS for match in pattern.finditer(text)]
+    return bool(INJECTED.search(rendered)) or any(FOREIGN_HOST in address for address in bare)
 
 
 def shown_problem(markdown: list[str], verbatim: list[str], allowed: tuple) -> Outcome | None:

@@ -5,6 +5,10 @@ All of it lives in st.session_state under the keys named here, and stays small:
 a few 28x28 images and an id, so that a class of thirty costs the server little.
 """
 
+import hashlib
+import urllib.parse
+import uuid
+
 import streamlit as st
 
 from model.samples import Sample
@@ -15,6 +19,8 @@ PICKED_KEY = "picked_test_digits"  # test digits chosen on the Look inside page,
 MODEL_KEY = "model_id"  # the model this browser reads with, if it chose one on the Train page
 SOURCE_KEY, SAMPLE_KEY = "source", "sample"  # the Read page's widgets for where the digit comes from, set from Look inside too
 KEEP_RECENT, KEEP_PICKED = 2, 12
+BROWSER_KEY = "browser_id"
+XSRF_COOKIE = "_streamlit_xsrf"  # Streamlit's own, set once per browser: every tab of it sends the same token
 
 
 def remember(digit: Digit) -> None:
@@ -50,3 +56,28 @@ def choose_model(model_id: str) -> None:
 
 def forget_model_choice() -> None:
     st.session_state.pop(MODEL_KEY, None)
+
+
+def browser_id() -> str:
+    """A name for this browser, the same in each of its tabs while it keeps Streamlit's XSRF cookie, so that a fresh
+    tab is not a fresh student to the class wall's limits; this session's own random name where there is no cookie.
+    Only a hash of the token is kept."""
+    if BROWSER_KEY not in st.session_state:
+        token = _xsrf_token(st.context.cookies.get(XSRF_COOKIE))
+        st.session_state[BROWSER_KEY] = hashlib.blake2b(token, digest_size=12).hexdigest() if token else uuid.uuid4().hex
+    return st.session_state[BROWSER_KEY]
+
+
+def _xsrf_token(cookie: str | None) -> bytes | None:
+    """The token in the XSRF cookie, unmasked: the cookie is "2|mask|masked token|time", masked afresh on each page
+    load, so only the token itself is the same from one tab to the next."""
+    if not isinstance(cookie, str) or not cookie:  # no cookie (XSRF protection off), or no browser at all (AppTest)
+        return None
+    version, mask, masked, *_ = [*urllib.parse.unquote(cookie).split("|"), "", "", ""]
+    try:
+        mask_bytes, masked_bytes = bytes.fromhex(mask), bytes.fromhex(masked)
+    except ValueError:
+        return cookie.encode()
+    if version != "2" or not mask_bytes or not masked_bytes:
+        return cookie.encode()
+    return bytes(byte ^ mask_bytes[i % len(mask_bytes)] for i, byte in enumerate(masked_bytes))

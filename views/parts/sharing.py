@@ -1,36 +1,26 @@
 """Share with the class: the Read page's form that puts the digit just read on the class wall."""
 
-import uuid
-
 import streamlit as st
 
-from classroom.wall import NICKNAME_LIMIT, NicknameError
+from classroom.wall import NICKNAME_LIMIT, NicknameError, ShareRefused
 from model.xray import Reading
 from views.digit import Digit
 from views.parts.class_wall import shared_wall
+from views.parts.session import browser_id
 
-SHARER_KEY = "wall_sharer"  # a random name for this browser session, so that one picture is shared once
 MEANT = [str(d) for d in range(10)]
 SHARE_BUTTON, NICKNAME_LABEL, MEANT_LABEL = "Share with the class", "Nickname (optional)", "The digit you meant (optional)"
 ON_THE_WALL = "on the class wall"  # in both answers to a share, new or already there
-NICKNAME_HELP = "Shown under your digit on the class wall. Leave it empty to share without a name."
+NICKNAME_HELP = f"Shown under your digit on the class wall, at most {NICKNAME_LIMIT} characters. Leave it empty to share without a name."
 MEANT_HELP = "The wall counts a digit read as another one as misread."
-
-
-def _sharer() -> str:
-    return st.session_state.setdefault(SHARER_KEY, uuid.uuid4().hex)
 
 
 def share_form(digit: Digit, reading: Reading) -> None:
     """Only the 28x28 picture, the network's answer and an optional nickname go to the wall; nothing is written to disk."""
     with st.form("share", enter_to_submit=False):
         st.subheader(SHARE_BUTTON)
-        nickname = st.text_input(
-            NICKNAME_LABEL,
-            max_chars=NICKNAME_LIMIT,
-            key="share_nickname",
-            help=NICKNAME_HELP,
-        )
+        # No max_chars: the browser would cut a longer name without a word; the wall says what is wrong, and keeps it.
+        nickname = st.text_input(NICKNAME_LABEL, key="share_nickname", help=NICKNAME_HELP)
         meant = None
         if digit.label is None:
             meant = st.pills(MEANT_LABEL, MEANT, key="share_meant", help=MEANT_HELP)
@@ -39,8 +29,8 @@ def share_form(digit: Digit, reading: Reading) -> None:
         return
     drawn_as = digit.label if digit.label is not None else (int(meant) if meant is not None else None)
     try:
-        on_wall, new = shared_wall().share(digit.image, reading, nickname=nickname, drawn_as=drawn_as, sharer=_sharer())
-    except NicknameError as error:
+        on_wall, new = shared_wall().share(digit.image, reading, nickname=nickname, drawn_as=drawn_as, sharer=browser_id())
+    except (NicknameError, ShareRefused) as error:
         st.error(str(error))
         return
     if new:
