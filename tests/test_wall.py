@@ -248,6 +248,64 @@ def test_with_a_password_only_who_knows_it_clears_the_wall(wall, monkeypatch):
     assert wall.digits() == []
 
 
+def test_the_teacher_takes_one_digit_off_from_its_reading_after_a_second_click(wall, monkeypatch):
+    """There was no moderation: the teacher could only clear it all (issue 28)."""
+    monkeypatch.setenv("ROW_READER_TRAINING_PASSWORD", "owl")
+    wall.share(picture(0), reading(1, 0.9), nickname="you are all idiots")
+    wall.share(picture(1), reading(2, 0.9), nickname="Ana")
+    student = open_wall()
+    student.button(key="open-1").click().run()
+    assert not [b for b in student.button if b.key == "wall_take_off"]  # locked: a student cannot
+
+    teacher = open_wall()
+    teacher.text_input(key="typed_password").input("owl")
+    teacher.button(key="FormSubmitter:unlock-Unlock").click().run()
+    teacher.button(key="open-1").click().run()
+    teacher.button(key="wall_take_off").click().run()
+    assert len(wall.digits()) == 2 and any("Take digit number 1 off the wall" in w.value for w in teacher.warning)
+    teacher.button(key="wall_take_off_yes").click().run()
+    assert [d.number for d in wall.digits()] == [2] and tile_keys(teacher) == ["open-2"]
+    assert "wall_open" not in teacher.session_state and not players(teacher)  # back on the wall
+
+
+def test_the_teacher_hides_every_nickname_and_shows_them_again(wall, monkeypatch):
+    monkeypatch.delenv("ROW_READER_TRAINING_PASSWORD", raising=False)
+    wall.share(picture(0), reading(1, 0.9), nickname="Ana")
+    teacher = open_wall()
+    teacher.button(key="wall_names_hide").click().run()
+    assert wall.names_hidden and "by Ana" not in words_shown(teacher)
+    teacher.button(key="open-1").click().run()
+    assert "Ana" not in texts(teacher)  # nor over its reading
+    projector = open_wall()
+    assert "Ana" not in texts(projector)  # on every wall
+    teacher.button(key="wall_close").click().run()
+    teacher.button(key="wall_names_show").click().run()
+    assert not wall.names_hidden and "by Ana" in words_shown(teacher)
+
+
+def test_an_unchanged_wall_is_not_drawn_again_and_a_changed_one_is(wall, monkeypatch):
+    """Every open wall redrew all its tiles every 2 s, changed or not (issue 28): its fragment now only looks."""
+    import streamlit
+
+    from views.pages import wall as wall_page
+
+    wall.share(picture(0), reading(1, 0.9))
+    app = open_wall()
+    assert app.session_state[wall_page.DRAWN_KEY] == wall.version
+    reruns = []
+    monkeypatch.setattr(streamlit, "rerun", lambda *args, **kwargs: reruns.append(kwargs.get("scope")))
+    with monkeypatch.context() as page_state:
+        page_state.setattr(streamlit, "session_state", {wall_page.DRAWN_KEY: wall.version})
+        wall_page.wall_watch.__wrapped__()
+        assert reruns == []  # unchanged: the look is all it costs
+        wall.share(picture(1), reading(2, 0.9))
+        wall_page.wall_watch.__wrapped__()
+        assert reruns == ["app"]
+        page_state.setattr(streamlit, "session_state", {wall_page.DRAWN_KEY: -1, "wall_open": 1})
+        wall_page.wall_watch.__wrapped__()
+        assert reruns == ["app"]  # a reading is open over the wall: it plays on, the wall waits
+
+
 def test_the_race_chart_is_a_valid_figure_with_every_number_written_on_its_bar():
     import plotly.graph_objects as go
 

@@ -1,9 +1,10 @@
 """The Class wall: every digit the class shared, as the network read it, for the teacher to project.
 
-The wall redraws itself every REFRESH_S seconds (a fragment, so a reading
-opened over it keeps playing). A switch at its top shows the digits (their tiles:
-views/parts/wall_tiles.py) or the race results. Clearing it needs the training
-password where one is set.
+Every REFRESH_S seconds a small fragment looks whether the wall has changed (ClassWall.version) and only then
+draws the page again, so an unchanged wall costs the thirty phones that show it nothing but that look; while a
+reading is open over the wall it waits, so the reading plays on. A switch at its top shows the digits (their
+tiles: views/parts/wall_tiles.py) or the race results. The teacher's controls (views/parts/wall_controls.py) take
+one digit off, hide the nicknames or clear the wall, with the training password where one is set.
 """
 
 import streamlit as st
@@ -14,15 +15,15 @@ from views import words
 from views.digit import Digit
 from views.figures.plotting import PLOTLY_CONFIG
 from views.figures.wall import race_spec, race_summary
-from views.parts import access, style, wall_tiles
+from views.parts import style, wall_controls, wall_tiles
 from views.parts.class_wall import shared_wall
 from views.parts.models_in_use import active_model, reading_of
 from views.parts.reading import show_reading
 from views.parts.wall_style import wall_css
-from views.parts.wall_tiles import EVERY, NEWEST, OPEN_KEY, chosen, counted, wall_headline
+from views.parts.wall_tiles import EVERY, NEWEST, OPEN_KEY, chosen, wall_headline
 
 REFRESH_S = 2  # a shared digit is on every open wall within this
-CONFIRM_KEY, CLEARED_KEY = "wall_confirm_clear", "wall_cleared"
+DRAWN_KEY = "wall_version_drawn"  # the wall's version this page last drew
 VIEW_KEY = "wall_view"  # the switch between the digits and the race results: a widget's key, kept by the fragment's reruns
 DIGITS, RACES = "Digits", "Race results"
 TAGLINE = "The digits the class shared, as the network read them. Open one to play its reading to the room."
@@ -58,10 +59,18 @@ def _race_results(wall: ClassWall, presenter: bool) -> None:
 
 
 @st.fragment(run_every=REFRESH_S)
-def live_wall(presenter: bool) -> None:
-    """Everything shared, redrawn every REFRESH_S seconds for whoever has the wall open: a line of switches, then
-    the digits or the race results. The switches keep their choice from one redraw to the next."""
+def wall_watch() -> None:
+    """Every REFRESH_S seconds: the page is drawn again only if the wall changed since it was drawn, and no reading
+    is open over it."""
+    if shared_wall().version != st.session_state.get(DRAWN_KEY) and OPEN_KEY not in st.session_state:
+        st.rerun(scope="app")
+
+
+def the_wall(presenter: bool) -> None:
+    """Everything shared: a line of switches, then the digits or the race results. The version is read first, so a
+    share made while the page is drawn is drawn by the next look."""
     wall = shared_wall()
+    st.session_state[DRAWN_KEY] = wall.version
     digits = wall.digits()
     with st.container(gap="small", key="wall"):
         view, order, show = _switches(digits)
@@ -70,7 +79,7 @@ def live_wall(presenter: bool) -> None:
         elif not digits:
             st.info(NOTHING_SHARED)
         elif shown := chosen(digits, order, show):
-            wall_tiles.tiles(shown, presenter)
+            wall_tiles.tiles(shown, presenter, names=not wall.names_hidden)
         else:
             st.info("No shared digit fits this choice.")
 
@@ -85,7 +94,7 @@ def _play(digit: SharedDigit, presenter: bool) -> None:
     if top.button("Back to the wall", key="wall_close", icon=":material/arrow_back:"):
         _close()
         st.rerun(scope="app")  # a button in a dialog reruns only the dialog: the whole page, drawn without it, closes it
-    about = [f"Shared by {words.plain(digit.nickname)}"] if digit.nickname else []
+    about = [f"Shared by {words.plain(digit.nickname)}"] if digit.nickname and not shared_wall().names_hidden else []
     if digit.drawn_as is not None:
         about.append(f"Meant: {digit.drawn_as}")
     if about:
@@ -98,6 +107,7 @@ def _play(digit: SharedDigit, presenter: bool) -> None:
     reading = reading_of(loaded, digit.ink)
     shown = Digit(digit.ink, None, digit.drawn_as, f"shared digit number {digit.number}", ("wall", digit.number))
     show_reading(shown, reading, presenter, autoplay=True)
+    wall_controls.take_off_button(digit.number, on_done=_close)
 
 
 def opened_reading(presenter: bool) -> None:
@@ -113,40 +123,15 @@ def opened_reading(presenter: bool) -> None:
     st.dialog(f"Digit number {digit.number}", width="large", on_dismiss=_close)(_play)(digit, presenter)
 
 
-def clear_controls() -> None:
-    """Clearing takes everything off every open wall: the training password where one is set, then a second click."""
-    with st.expander("Clear the wall", expanded=CLEARED_KEY in st.session_state):
-        if not access.password_box("Set by the teacher. Without it you can look at the wall, but not clear it."):
-            return
-        if CLEARED_KEY in st.session_state:
-            st.success(f"The wall is clear: {counted(st.session_state.pop(CLEARED_KEY))} taken off.")
-        wall = shared_wall()
-        if not st.session_state.get(CONFIRM_KEY):
-            if st.button("Clear the wall", key="wall_clear"):
-                st.session_state[CONFIRM_KEY] = True
-                st.rerun()
-            return
-        shared = counted(len(wall.digits()))
-        st.warning(f"Take the {shared} shared and the race results off the wall, for everyone? They cannot be brought back.")
-        yes, no = st.columns(2)
-        if yes.button("Yes, clear it", key="wall_clear_yes", type="primary"):
-            st.session_state[CLEARED_KEY] = wall.clear()
-            st.session_state[CONFIRM_KEY] = False
-            st.session_state.pop(OPEN_KEY, None)
-            st.rerun()  # the wall above, empty
-        if no.button("Keep them", key="wall_clear_no"):
-            st.session_state[CONFIRM_KEY] = False
-            st.rerun()
-
-
 def page() -> None:
     presenter = style.title_with_presenter_switch("Class wall", TAGLINE)
     st.html(wall_css(presenter))
     opened_reading(presenter)
-    live_wall(presenter)
+    the_wall(presenter)
+    wall_watch()
     if not presenter:
         st.caption(f"Shared digits live in the server's memory only, the latest {MAX_SHARED}, until the wall is cleared or the app stops.")
-    clear_controls()  # last: a closed expander's contents, laid out under it unseen, would lie under any words after it
+    wall_controls.teacher_controls()  # last: a closed expander's contents, laid out under it unseen, would lie under words after it
 
 
 page()

@@ -18,7 +18,8 @@ BOTH = """
   grid-template-columns: repeat(auto-fill, minmax(min(var(--tile-min), 100%), 1fr));
 }
 .stApp .st-key-wall-tiles > * { width: auto; min-width: 0; }
-.stApp [class*="st-key-tile-"] { height: 100%; padding: 0.4rem 0.5rem; gap: 0.25rem; }
+.stApp [class*="st-key-tile-"] { height: 100%; padding: 0.4rem 0.5rem; gap: 0.25rem; overflow: hidden; }
+.stApp [class*="st-key-tile-"] p { overflow-wrap: anywhere; }  /* a long nickname wraps, and nothing of it leaves its tile */
 .stApp [class*="st-key-tile-"] [data-testid="stImage"] img { image-rendering: pixelated; }
 .stApp [class*="st-key-tile-"] [data-testid="stElementToolbar"] { display: none; }  /* no full-screen button on every picture */
 .stApp [class*="st-key-tile-"] [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }  /* the picture beside its answer */

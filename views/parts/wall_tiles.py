@@ -5,9 +5,14 @@ was and since which row, in words that never say the network knew a digit it was
 unsure of or misread; Open plays the digit's reading over the wall (views/pages/wall.py).
 """
 
-import streamlit as st
+import io
 
-from classroom.wall import SharedDigit
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from classroom.wall import MAX_SHARED, SharedDigit
+from model.config import ROW_WIDTH, ROWS
 from views import words
 from views.figures.plotting import pixelated
 
@@ -67,25 +72,36 @@ def _open(number: int) -> None:
     st.session_state[OPEN_KEY] = number
 
 
-def _tile(digit: SharedDigit, presenter: bool) -> None:
+@st.cache_data(max_entries=2 * MAX_SHARED, show_spinner=False)
+def tile_picture(number: int, image: bytes) -> bytes:
+    """A digit's picture as a PNG, made once per digit: the wall is drawn again for every phone that shows it."""
+    out = io.BytesIO()
+    ink = np.frombuffer(image, np.uint8).reshape(ROWS, ROW_WIDTH) / 255
+    Image.fromarray(pixelated(ink, 4)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _tile(digit: SharedDigit, presenter: bool, names: bool) -> None:
     read_as, *details = tile_words(digit)
-    by = f" by {digit.nickname}" if digit.nickname else ""
+    nickname = digit.nickname if names else ""
+    by = f" by {nickname}" if nickname else ""
     alt = f"Shared digit number {digit.number}{by}. {'. '.join(tile_words(digit))}."
     with st.container(border=True, key=f"tile-{digit.number}", gap="small"):
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-            st.image(pixelated(digit.ink, 4), width=PRESENTER_PICTURE if presenter else PICTURE, alt=alt)
+            picture = tile_picture(digit.number, digit.image.tobytes())
+            st.image(picture, width=PRESENTER_PICTURE if presenter else PICTURE, alt=alt)
             st.markdown(f"{read_as.removesuffix(str(digit.answer))}**{digit.answer}**", width="content")  # the digit large
-        st.markdown("  \n".join([*details, *([f"by {words.plain(digit.nickname)}"] if digit.nickname else [])]))
+        st.markdown("  \n".join([*details, *([f"by {words.plain(nickname)}"] if nickname else [])]))
         if st.button(f"Open #{digit.number}", key=f"open-{digit.number}", on_click=_open, args=(digit.number,)):
             st.rerun(scope="app")  # a button in the wall's fragment reruns only the fragment: the reading opens over the page
 
 
-def tiles(shown: list[SharedDigit], presenter: bool) -> None:
+def tiles(shown: list[SharedDigit], presenter: bool, names: bool = True) -> None:
     """The digits chosen, as many a row as the screen holds (views/parts/wall_style.py), the first SHOWN_AT_ONCE
-    until "Show all"."""
+    until "Show all"; with their nicknames unless the teacher hid them."""
     everything = st.session_state.get("wall_show_all", False)
     with st.container(horizontal=True, gap="small", key="wall-tiles"):
         for digit in shown if everything else shown[:SHOWN_AT_ONCE]:
-            _tile(digit, presenter)
+            _tile(digit, presenter, names)
     if len(shown) > SHOWN_AT_ONCE and not everything:
         st.button(f"Show all {len(shown)}", key="wall_show_all_button", on_click=lambda: st.session_state.update(wall_show_all=True))
