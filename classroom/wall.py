@@ -102,9 +102,16 @@ class ClassWall:
     `sharer` and `racer` name a browser (views/parts/session.py browser_id); "" is nobody's, and is not limited.
     """
 
-    def __init__(self, limit: int = MAX_SHARED, race_limit: int = MAX_RACE_RESULTS, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        limit: int = MAX_SHARED,
+        race_limit: int = MAX_RACE_RESULTS,
+        clock: Callable[[], float] = time.time,
+        share_gap_s: float = SHARE_GAP_S,
+    ):
         self._lock = threading.Lock()
         self._clock = clock
+        self._share_gap_s = share_gap_s
         self._digits: deque[SharedDigit] = deque(maxlen=limit)
         self._races: deque[RaceResult] = deque(maxlen=race_limit)
         self._sharers: dict[int, tuple[str, bytes]] = {}  # number -> (who, picture)
@@ -168,7 +175,7 @@ class ClassWall:
             raise ShareRefused("The teacher took this digit off the wall, so it cannot be shared again. Draw another one!")
         if not sharer:
             return
-        wait = self._browsers.last_share.get(sharer, -math.inf) + SHARE_GAP_S - self._clock()
+        wait = self._browsers.last_share.get(sharer, -math.inf) + self._share_gap_s - self._clock()
         if wait > 0:
             raise ShareRefused(f"You shared a digit just now. Please wait {math.ceil(wait)} s before sharing the next one.")
         if sum(who == sharer for who, _ in self._sharers.values()) >= TILES_PER_BROWSER:

@@ -20,6 +20,7 @@ from harness.accessibility import axe_violations
 from harness.browser import CHROMIUM, METRIC_VALUE, PAGE_TIMEOUT_MS, chromium, draw_digit, wait_for_reading, wait_until_settled
 from harness.layout import SCREENS
 from harness.server import streamlit_server
+from views.parts.class_wall import SHARE_GAP_ENV
 
 pytest.importorskip("playwright")
 pytest.importorskip("axe_playwright_python")
@@ -29,7 +30,7 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
 SHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", Path(__file__).parent / "screenshots"))
 PASSWORD = "owl-and-pussycat"
 NICKNAME = "Ana <b>x</b> **y**"  # 18 characters, shown as typed
-FULL, STUDENTS = 44, 4  # the digits on a full wall, and the students who share them
+FULL, STUDENTS = 44, 11  # the digits on a full wall, and the students who share them (at most 10 each on a wall)
 ON_ONE_SCREEN = 12  # tiles wholly on a 1280x720 projector in presenter mode
 TEXT_PX, CHART_PX = 16, 14  # the least a projector's back row reads
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
@@ -63,7 +64,7 @@ def full_wall(browser):
     """A server of its own whose wall holds FULL digits, a few of them misread, and one raced digit."""
     from harness.race import race_one_digit
 
-    with streamlit_server() as (url, _, _):
+    with streamlit_server(env={SHARE_GAP_ENV: "0"}) as (url, _, _):  # each student shares at once, not every few seconds
         assert share_over_the_protocol(url, FULL, students=STUDENTS) == FULL
         page = browser.new_context(**SCREENS["desktop"]).new_page()
         page.set_default_timeout(PAGE_TIMEOUT_MS)
@@ -119,8 +120,8 @@ def headline(page):
     return page.get_by_text(re.compile(r"^\d+ digits?, \d+ misread or unsure$"))
 
 
-def unlock_and_clear(page, password: str) -> None:
-    page.get_by_text("Clear the wall").first.click()
+def unlock(page, password: str) -> None:
+    page.get_by_text("Teacher: nicknames and clearing").click()
     page.get_by_label("Training password", exact=True).fill(password)
     page.get_by_role("button", name="Unlock").click()
 
@@ -157,13 +158,26 @@ def test_a_student_shares_the_wall_shows_it_and_only_the_teacher_clears_it(app):
     # The student opens the wall too: without the password, no Clear button; a wrong one is refused.
     student = open_wall(browser, url, "phone")
     assert axe_violations(student) == []
-    unlock_and_clear(student, "cat")
+    unlock(student, "cat")
     expect(student.get_by_text("That is not the training password.")).to_be_visible()
     expect(student.get_by_role("button", name="Clear the wall")).to_have_count(0)
     expect(headline(wall)).to_have_text("1 digit, 0 misread or unsure")
 
-    # The teacher unlocks, clears, confirms: every open wall is empty.
-    unlock_and_clear(wall, PASSWORD)
+    # The teacher unlocks, hides the nicknames, and takes one digit off from its reading: on every open wall.
+    unlock(wall, PASSWORD)
+    assert share_over_the_protocol(url, 1) == 1  # another student's digit
+    expect(headline(wall)).to_have_text(re.compile("^2 digits"), timeout=PAGE_TIMEOUT_MS)
+    wall.get_by_role("button", name="Hide every nickname").click()
+    expect(tile).not_to_contain_text(NICKNAME)
+    tile.get_by_role("button", name="Open #1").click()
+    wall.get_by_role("button", name="Take this digit off the wall").click()
+    wall.get_by_role("button", name="Yes, take it off").click()
+    expect(wall.get_by_role("dialog")).to_have_count(0)
+    expect(tile).to_have_count(0)
+    expect(headline(wall)).to_have_text(re.compile("^1 digit,"))
+    expect(headline(student)).to_have_text(re.compile("^1 digit,"), timeout=PAGE_TIMEOUT_MS)
+
+    # Then clears, confirms: every open wall is empty.
     wall.get_by_role("button", name="Clear the wall").click()
     wall.get_by_role("button", name="Yes, clear it").click()
     expect(wall.get_by_text("The wall is clear: 1 digit taken off.")).to_be_visible()

@@ -25,6 +25,7 @@ from harness.load.classroom import PROTOCOL, Lesson, hold, run_lesson, settle
 from harness.load.memory import streamlit_holds
 from harness.server import REPO_ROOT, SERVING, TTL_ENV, streamlit_server
 from training.devices import CORES_KEPT_WHOLE, NICENESS, THREAD_VARIABLES, beside_server_environment
+from views.parts.class_wall import SHARE_GAP_ENV
 
 TTL_S = 2  # server.disconnectedSessionTTL: how long a closed tab's session is kept; short, for a short test
 STUDENTS, DIGITS = 4, 3
@@ -60,7 +61,7 @@ def test_a_class_that_shares_with_the_wall_open_sees_every_share_on_it_and_no_se
     from harness.load.browser import wall_digits
 
     students, digits = 3, 2
-    env = {**SERVING, TTL_ENV: str(TTL_S), "ROW_READER_RUNS": str(tmp_path)}
+    env = {**SERVING, TTL_ENV: str(TTL_S), "ROW_READER_RUNS": str(tmp_path), SHARE_GAP_ENV: "0"}  # shares 0.3 s apart
     with streamlit_server(env=env) as (url, process, _):
         asyncio.run(hold(url, Lesson(students=2, digits=2, play_s=0.2, arrival_s=0.0, seed=99)))  # warm-up, sharing nothing
         settle(url, TTL_S)
