@@ -28,6 +28,7 @@ from model.insight import settled_row
 from model.xray import Reading
 
 TILES_PER_BROWSER = 10  # a student's digits on the wall at once
+TILES_PER_ADDRESS = 30  # from one network address, however many fresh sessions a script opens there
 MAX_SHARED = 300  # digits on the wall: a class of thirty with ten each, so no student's digit pushes out another's
 SHARE_GAP_S = 5.0  # one share per browser this often: time to look at the wall between two
 MAX_RACE_RESULTS = 3_000  # race digits remembered: thirty students, ten rounds of ten
@@ -115,6 +116,7 @@ class ClassWall:
         self._digits: deque[SharedDigit] = deque(maxlen=limit)
         self._races: deque[RaceResult] = deque(maxlen=race_limit)
         self._sharers: dict[int, tuple[str, bytes]] = {}  # number -> (who, picture)
+        self._addresses: dict[int, str] = {}  # number -> the network address it came from, where known
         self._taken_off: set[bytes] = set()  # pictures the teacher took off: not shared again until the wall is cleared
         self._browsers = _Browsers()
         self._names_hidden = False
@@ -132,12 +134,20 @@ class ClassWall:
         return self._names_hidden
 
     def share(
-        self, image: np.ndarray, reading: Reading, *, nickname: str = "", drawn_as: int | None = None, sharer: str = ""
+        self,
+        image: np.ndarray,
+        reading: Reading,
+        *,
+        nickname: str = "",
+        drawn_as: int | None = None,
+        sharer: str = "",
+        address: str = "",
     ) -> tuple[SharedDigit, bool]:
         """Put a digit on the wall; (the digit, True), or (the one already there, False) if that picture is on it.
 
         NicknameError for a nickname the wall does not show; ShareRefused when this browser shares too often, holds
-        TILES_PER_BROWSER already, or shares a picture the teacher took off; ValueError for a picture that is not 28x28.
+        TILES_PER_BROWSER already (or its network address TILES_PER_ADDRESS), or shares a picture the teacher took off;
+        ValueError for a picture that is not 28x28.
         """
         nickname = clean_nickname(nickname)
         pixels = _as_uint8(image)
@@ -148,7 +158,7 @@ class ClassWall:
             already = next((d for d in self._digits if self._sharers.get(d.number, ("", b""))[1] == fingerprint), None)
             if already is not None:
                 return already, False
-            self._refuse_share(sharer, fingerprint)
+            self._refuse_share(sharer, address, fingerprint)
             digit = SharedDigit(
                 number=self._next_number,
                 image=pixels,
@@ -160,19 +170,28 @@ class ClassWall:
                 shared_at=self._clock(),
             )
             if len(self._digits) == self._digits.maxlen:
-                self._sharers.pop(self._digits[0].number, None)
+                self._forget(self._digits[0].number)
             self._digits.append(digit)
             self._sharers[digit.number] = (sharer, fingerprint)
+            if address:
+                self._addresses[digit.number] = address
             if sharer:
                 self._browsers.note(self._browsers.last_share, sharer, digit.shared_at)
             self._next_number += 1
             self._version += 1
             return digit, True
 
-    def _refuse_share(self, sharer: str, fingerprint: bytes) -> None:
+    def _forget(self, number: int) -> bytes:
+        """A digit leaves the wall: who shared it no longer counts it. Its picture's fingerprint (the lock held)."""
+        self._addresses.pop(number, None)
+        return self._sharers.pop(number, ("", b""))[1]
+
+    def _refuse_share(self, sharer: str, address: str, fingerprint: bytes) -> None:
         """ShareRefused, in words, if this share may not go on the wall now (the lock held)."""
         if fingerprint in self._taken_off:
             raise ShareRefused("The teacher took this digit off the wall, so it cannot be shared again. Draw another one!")
+        if address and sum(where == address for where in self._addresses.values()) >= TILES_PER_ADDRESS:
+            raise ShareRefused(f"This device has {TILES_PER_ADDRESS} digits on the class wall, the most one device may have.")
         if not sharer:
             return
         wait = self._browsers.last_share.get(sharer, -math.inf) + self._share_gap_s - self._clock()
@@ -193,16 +212,24 @@ class ClassWall:
         with self._lock:
             return next((digit for digit in self._digits if digit.number == number), None)
 
-    def take_off(self, number: int) -> bool:
-        """The teacher takes one digit off the wall, for good: its picture cannot be shared again. False if it was gone."""
+    def take_off(self, number: int, everything_from_its_sharer: bool = False) -> int:
+        """The teacher takes a digit off the wall for good (its picture cannot be shared again), or every digit of the
+        browser that shared it; how many went."""
         with self._lock:
-            digit = next((digit for digit in self._digits if digit.number == number), None)
-            if digit is None:
-                return False
-            self._digits.remove(digit)
-            self._taken_off.add(self._sharers.pop(number, ("", b""))[1])
-            self._version += 1
-            return True
+            sharer = self._sharers.get(number, ("", b""))[0]
+            going = [d for d in self._digits if d.number == number or (everything_from_its_sharer and sharer and
+                                                                       self._sharers.get(d.number, ("", b""))[0] == sharer)]  # fmt: skip
+            for digit in going:
+                self._digits.remove(digit)
+                self._taken_off.add(self._forget(digit.number))
+            self._version += bool(going)
+            return len(going)
+
+    def shared_by_the_same(self, number: int) -> int:
+        """How many digits on the wall the browser that shared this one shared (1 if it is unknown)."""
+        with self._lock:
+            sharer = self._sharers.get(number, ("", b""))[0]
+            return sum(who == sharer for who, _ in self._sharers.values()) if sharer else 1
 
     def hide_names(self, hidden: bool) -> None:
         """Hide every nickname on the wall, or show them again: the digits stay."""
@@ -218,6 +245,7 @@ class ClassWall:
             self._digits.clear()
             self._races.clear()
             self._sharers.clear()
+            self._addresses.clear()
             self._taken_off.clear()
             self._browsers = _Browsers()
             self._version += 1

@@ -9,6 +9,7 @@ from classroom.wall import (
     NICKNAME_LIMIT,
     RACES_PER_BROWSER,
     SHARE_GAP_S,
+    TILES_PER_ADDRESS,
     TILES_PER_BROWSER,
     ClassWall,
     NicknameError,
@@ -85,6 +86,28 @@ def test_one_browser_holds_at_most_ten_tiles_and_cannot_push_the_class_off_the_w
             store.share(picture(seed), reading(seed % 10, 0.9), sharer="flood")
     assert store.digit(honest.number) == honest and len(store.digits()) == TILES_PER_BROWSER + 1
     assert MAX_SHARED >= 30 * TILES_PER_BROWSER  # a class of thirty, each with all their tiles, pushes no one off
+
+
+def test_fresh_sessions_from_one_device_hold_at_most_thirty_tiles():
+    """A script opening a fresh session for every share is one device still, where its address is known."""
+    store = ClassWall()
+    for seed in range(TILES_PER_ADDRESS):
+        store.share(picture(seed), reading(1, 0.9), sharer=f"fresh {seed}", address="10.0.0.7")
+    with pytest.raises(ShareRefused, match=f"This device has {TILES_PER_ADDRESS} digits"):
+        store.share(picture(99), reading(1, 0.9), sharer="fresh 99", address="10.0.0.7")
+    _, new = store.share(picture(100), reading(1, 0.9), sharer="another", address="10.0.0.8")
+    assert new
+
+
+def test_the_teacher_takes_every_digit_of_a_flooding_browser_off_at_once():
+    clock = Clock()
+    store = ClassWall(clock=clock)
+    for seed in range(4):
+        clock.now += SHARE_GAP_S
+        store.share(picture(seed), reading(1, 0.9), sharer="flood")
+    kept, _ = store.share(picture(10), reading(2, 0.9), sharer="honest")
+    assert store.shared_by_the_same(1) == 4 and store.shared_by_the_same(kept.number) == 1
+    assert store.take_off(2, everything_from_its_sharer=True) == 4 and store.digits() == [kept]
 
 
 def test_the_teacher_takes_one_digit_off_for_good_and_can_hide_every_nickname():

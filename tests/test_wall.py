@@ -266,6 +266,8 @@ def test_the_teacher_takes_one_digit_off_from_its_reading_after_a_second_click(w
     teacher.button(key="wall_take_off_yes").click().run()
     assert [d.number for d in wall.digits()] == [2] and tile_keys(teacher) == ["open-2"]
     assert "wall_open" not in teacher.session_state and not players(teacher)  # back on the wall
+    teacher.button(key="open-2").click().run()
+    assert not [b for b in teacher.button if b.key == "wall_take_off_all"]  # one digit from its browser: nothing more
 
 
 def test_the_teacher_hides_every_nickname_and_shows_them_again(wall, monkeypatch):

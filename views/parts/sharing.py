@@ -15,6 +15,12 @@ NICKNAME_HELP = f"Shown under your digit on the class wall, at most {NICKNAME_LI
 MEANT_HELP = "The wall counts a digit read as another one as misread."
 
 
+def _address() -> str:
+    """The network address the browser connects from, where Streamlit knows it ("" on the laptop itself, and in AppTest)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""
+
+
 def share_form(digit: Digit, reading: Reading) -> None:
     """Only the 28x28 picture, the network's answer and an optional nickname go to the wall; nothing is written to disk."""
     with st.form("share", enter_to_submit=False):
@@ -29,7 +35,9 @@ def share_form(digit: Digit, reading: Reading) -> None:
         return
     drawn_as = digit.label if digit.label is not None else (int(meant) if meant is not None else None)
     try:
-        on_wall, new = shared_wall().share(digit.image, reading, nickname=nickname, drawn_as=drawn_as, sharer=browser_id())
+        on_wall, new = shared_wall().share(
+            digit.image, reading, nickname=nickname, drawn_as=drawn_as, sharer=browser_id(), address=_address()
+        )
     except (NicknameError, ShareRefused) as error:
         st.error(str(error))
         return

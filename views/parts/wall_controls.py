@@ -19,18 +19,29 @@ WHY = "Set by the teacher. Without it you can look at the wall, but not change i
 
 
 def take_off_button(number: int, on_done: Callable[[], None]) -> None:
-    """Under an opened digit's reading, for the teacher: take this digit off the wall, after a second click."""
+    """Under an opened digit's reading, for the teacher: take this digit off the wall, or every digit of the browser
+    that shared it (a flood), after a second click."""
     if not access.unlocked():
         return
-    if st.session_state.get(TAKE_OFF_KEY) != number:  # the buttons' callbacks, for the dialog's own rerun to show
-        st.button("Take this digit off the wall", key="wall_take_off", icon=":material/visibility_off:",
-                  on_click=st.session_state.update, kwargs={TAKE_OFF_KEY: number})  # fmt: skip
+    wall = shared_wall()
+    asked = st.session_state.get(TAKE_OFF_KEY)  # (number, everything from its sharer), waiting for "Yes"
+    if not asked or asked[0] != number:  # the buttons' callbacks, for the dialog's own rerun to show
+        same = wall.shared_by_the_same(number)
+        with st.container(horizontal=True, gap="small"):
+            st.button("Take this digit off the wall", key="wall_take_off", icon=":material/visibility_off:",
+                      on_click=st.session_state.update, kwargs={TAKE_OFF_KEY: (number, False)})  # fmt: skip
+            if same > 1:
+                st.button(f"Take off all {same} digits from the same browser", key="wall_take_off_all",
+                          on_click=st.session_state.update, kwargs={TAKE_OFF_KEY: (number, True)})  # fmt: skip
         return
-    st.warning(f"Take digit number {number} off the wall, for everyone? It cannot be shared again.")
+    everything = asked[1]
+    what = f"all {wall.shared_by_the_same(number)} digits shared from the browser that shared number {number}" if everything \
+        else f"digit number {number}"  # fmt: skip
+    st.warning(f"Take {what} off the wall, for everyone? They cannot be shared again.")
     yes, no = st.columns(2)
     if yes.button("Yes, take it off", key="wall_take_off_yes", type="primary"):
         st.session_state.pop(TAKE_OFF_KEY, None)
-        shared_wall().take_off(number)
+        wall.take_off(number, everything_from_its_sharer=everything)
         on_done()
         st.rerun(scope="app")  # the wall, without it; the dialog closed
     no.button("Keep it", key="wall_take_off_no", on_click=st.session_state.pop, args=(TAKE_OFF_KEY, None))
