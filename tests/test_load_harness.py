@@ -7,7 +7,8 @@ looks at timings or memory figures, which the harness reports; it fails on
 errors, on a missing Prediction, on a misread (crossed sessions), and on
 sessions or images the server still holds once the students' sessions have
 expired. A class that shares every digit with the wall open in Chromium must
-see every share on the wall. And a training run started from the app must
+see every share on the wall. An open wall that nothing changes is sent nothing
+again, and a new share at once. And a training run started from the app must
 leave the server a core.
 """
 
@@ -23,6 +24,7 @@ from harness.browser import CHROMIUM
 from harness.load.classroom import CHROMIUM as CHROMIUM_TAB
 from harness.load.classroom import PROTOCOL, Lesson, hold, run_lesson, settle
 from harness.load.memory import streamlit_holds
+from harness.load.wall import ProtocolWall, fill_wall, wall_count
 from harness.server import REPO_ROOT, SERVING, TTL_ENV, streamlit_server
 from training.devices import CORES_KEPT_WHOLE, NICENESS, THREAD_VARIABLES, beside_server_environment
 from views.parts.class_wall import SHARE_GAP_ENV
@@ -74,6 +76,43 @@ def test_a_class_that_shares_with_the_wall_open_sees_every_share_on_it_and_no_se
     assert result["wall"]["before"] == "0 digits, 0 misread or unsure"
     assert wall_digits(result["wall"]["after"]) == students * digits  # as the wall showed it ("6 digits, 0 misread or unsure")
     assert result["held_after_ttl"]["active_sessions"] == 0  # the wall's tab is gone with the students'
+
+
+QUIET_REFRESHES = 2  # the wall's own refreshes watched for anything sent again
+WALL_WAIT_S = 120  # bounds a failure: a refresh every 2 s, slower on a busy machine, never waited out when it passes
+
+
+def test_an_open_wall_is_sent_nothing_again_while_nothing_changes_and_a_new_share_at_once(tmp_path):
+    """A phone keeps /wall open as the browser does (asking for the wall's fragment as often as the server says). Once
+    the wall is drawn, its next refreshes send no element at all; a digit shared then reaches it. The yardstick is
+    the server's own refreshes, counted as they finish, not a time: a busy machine makes them later, never fewer."""
+    env = {**SERVING, TTL_ENV: str(TTL_S), "ROW_READER_RUNS": str(tmp_path)}
+    with streamlit_server(env=env) as (url, _, _):
+        drawn, quiet, after_share = asyncio.run(_an_open_wall_while_a_digit_is_shared(url))
+    assert drawn == 2  # the wall as it opened: "2 digits, ..."
+    assert quiet.fragment_runs >= QUIET_REFRESHES and quiet.full_runs == 0
+    assert quiet.elements == 0, f"an unchanged wall was sent {quiet.elements} elements again in {quiet.fragment_runs} refreshes"
+    assert after_share == 3
+
+
+async def _an_open_wall_while_a_digit_is_shared(url: str):
+    assert await fill_wall(url, 2) == []
+    wall = ProtocolWall(url)
+    try:
+        await wall.open()
+        drawn, before = wall_count(wall.headline), wall.counts()
+
+        def refreshed() -> bool:
+            return wall.traffic.since(before).fragment_runs >= QUIET_REFRESHES
+
+        await wall.wait_for(refreshed, WALL_WAIT_S, "the wall's refreshes")
+        quiet = wall.traffic.since(before)
+        assert await fill_wall(url, 1, first=2) == []
+        await wall.wait_for(lambda: wall_count(wall.headline) == 3, WALL_WAIT_S, "the new digit on the open wall")
+        assert wall.errors == []
+        return drawn, quiet, wall_count(wall.headline)
+    finally:
+        await wall.close()
 
 
 def test_a_training_run_started_from_the_app_runs_at_a_lower_priority_and_leaves_a_core_beyond_two():

@@ -35,7 +35,24 @@ def stroke_points(points: list[tuple[float, float]], shift: tuple[float, float],
 
 def canvas_value(digit: str, shift: tuple[float, float] = (0.0, 0.0), strokes: int | None = None, lean: float = 0.0) -> str:
     """The canvas's widget value (a JSON string) after the first `strokes` strokes of `digit` (all by default)."""
-    paths = [stroke_points(points, shift, lean) for points in DIGIT_STROKES[digit][:strokes]]
+    return strokes_value(DIGIT_STROKES[digit][:strokes], shift, lean)
+
+
+def varied_drawing(number: int) -> tuple[str, str]:
+    """The `number`-th of 220 different drawings of a 1 or a 7, and the digit: each its own slant and foot.
+
+    The page moves a digit to the middle of its picture, so only changes of shape make new pictures; a class wall
+    filled from these gets no two tiles alike, whatever it counts as the same picture.
+    """
+    digit, shape = "17"[number % 2], number // 2 % 110
+    lean, foot = 0.04 * (shape % 11 - 5), 0.03 * (shape // 11 - 4.5)  # foot: where the stroke ends, moved sideways
+    *strokes, (*head, (x, y)) = DIGIT_STROKES[digit]
+    return digit, strokes_value([*strokes, [*head, (x + foot, y)]], (0.0, 0.0), lean)
+
+
+def strokes_value(strokes: list[list[tuple[float, float]]], shift: tuple[float, float], lean: float = 0.0) -> str:
+    """The canvas's widget value after drawing `strokes` (lists of points, fractions of the canvas)."""
+    paths = [stroke_points(points, shift, lean) for points in strokes]
     image = Image.new("RGBA", (CANVAS_SIZE, CANVAS_SIZE), "#ffffff")
     pen = ImageDraw.Draw(image)
     for path in paths:
