@@ -1,5 +1,7 @@
 """Share with the class: the Read page's form that puts the digit just read on the class wall."""
 
+import ipaddress
+
 import streamlit as st
 
 from classroom.wall import NICKNAME_LIMIT, NicknameError, ShareRefused
@@ -16,9 +18,13 @@ MEANT_HELP = "The wall counts a digit read as another one as misread."
 
 
 def _address() -> str:
-    """The network address the browser connects from, where Streamlit knows it ("" on the laptop itself, and in AppTest)."""
+    """The network address of the device the browser is on, where Streamlit knows it: "" for the laptop itself (the
+    teacher's, and any class simulated on it) and in AppTest."""
     address = st.context.ip_address
-    return address if isinstance(address, str) else ""
+    try:
+        return "" if ipaddress.ip_address(address).is_loopback else address
+    except ValueError:  # None, a MagicMock, or no address
+        return ""
 
 
 def share_form(digit: Digit, reading: Reading) -> None:
