@@ -7,6 +7,7 @@ read it out or write it on the board.
 
 import streamlit as st
 
+from classroom.wall import MAX_SHARED
 from training.devices import usable_cores
 from views.parts import access, join, style
 from views.words import cores_sentence
@@ -69,7 +70,7 @@ def what_it_sends() -> None:
         "Drawings are not stored; a student's page is forgotten a couple of minutes after the tab is closed. "
         "A digit a student shares with the class goes to the **class wall** as its 28 x 28 picture, the network's "
         "answer and an optional nickname, nothing else. The wall lives in this computer's memory only, the latest "
-        "200 digits and the class's race results, until you clear it or stop the app: none of it is written to disk. "
+        f"{MAX_SHARED} digits and the class's race results, until you clear it or stop the app: none of it is written to disk. "
         "The one exception is training on a computer without the MNIST files: the run then downloads them once "
         "(11 MB) through Keras."
     )
