@@ -4,9 +4,14 @@ A round is ROUND_LENGTH real MNIST test digits, uncovered a row at a time in the
 browser. The student guesses as early as they dare; each wrong guess adds
 PENALTY_ROWS to the rows they needed. The network's row is the row after which
 its answer no longer changed (model.insight.settled_row).
+
+The server alone knows a digit's rows and its label (DigitRace): it sends a row
+only when the player asks for the next one, and judges each guess at the row the
+player had, so a browser can neither read ahead nor claim a row it never reached.
+What a player sends is read by read_message, which refuses anything malformed.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,6 +24,10 @@ MISREAD_CHANCE = 0.3  # a round holds one digit the network misreads this often 
 MOST_OF_ONE_DIGIT = 2  # no digit comes up more than twice in a round: by the end, guessing by elimination does not pay
 
 WON, DRAWN, LOST = "won", "drawn", "lost"
+RIGHT, WRONG, REFUSED, REPEATED = "right", "wrong", "refused", "repeated"  # what became of a guess
+ROW, GUESS, NEXT, RESUME = "row", "guess", "next", "resume"  # what a player sends (read_message)
+MAX_MESSAGE_NUMBER = 2**31  # a player numbers its messages from 1; the server says back the latest it heard
+MAX_ROUND_ID = 2**32  # a round's seed
 
 LESSON = (
     "What it teaches: a network reading rows commits to an answer only when the rows so far rule the other digits "
@@ -70,30 +79,6 @@ def choose_round(candidates: list[Candidate], seed: int, length: int = ROUND_LEN
         taken = misread[int(rng.integers(len(misread)))]
         chosen[labels.index(taken.label)] = taken
     return chosen
-
-
-def parse_guesses(payload) -> list[tuple[int, int]] | None:
-    """The guesses a browser sent, [[digit, row], ...], as (digit, row) pairs; None if they are not that.
-
-    Rows are the rows uncovered when the guess was made, 1 to 28, in the order guessed.
-    """
-    if not isinstance(payload, list) or not 1 <= len(payload) <= NUM_CLASSES:
-        return None
-    guesses = []
-    for guess in payload:
-        if not (isinstance(guess, list | tuple) and len(guess) == 2):
-            return None
-        digit, row = guess
-        if not all(isinstance(n, int) and not isinstance(n, bool) for n in (digit, row)):
-            return None
-        if digit not in range(NUM_CLASSES) or row not in range(1, ROWS + 1):
-            return None
-        guesses.append((digit, row))
-    rows = [row for _, row in guesses]
-    digits = [digit for digit, _ in guesses]
-    if rows != sorted(rows) or len(set(digits)) != len(digits):
-        return None
-    return guesses
 
 
 @dataclass(frozen=True)
@@ -201,3 +186,83 @@ def score_sentence(score: RoundScore) -> str:
     else:
         overall = "A tie."
     return f"{overall} {counts} {means}"
+
+
+# --- a digit being raced, on the server ---------------------------------------------------------------------------
+
+
+def _whole(value, low: int, high: int) -> int | None:
+    """`value` if it is a whole number (not a bool) from low to high, else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return value
+    return None
+
+
+@dataclass
+class DigitRace:
+    """One digit as the server races it: the rows released so far, one at a time when the player asks, and the guesses.
+
+    A guess counts at the row the player says it had, accepted only if that is the rows released or one fewer (the
+    player may have asked for the next row just before the student guessed), and never before an earlier guess. Anything
+    else is refused and nothing is recorded. The label is the server's until the right guess.
+    """
+
+    label: int
+    released: int = 0  # rows sent to the player: it holds rows 1 to `released`, nothing below
+    guesses: list[tuple[int, int]] = field(default_factory=list)  # (digit, row), in the order guessed
+    heard: int = 0  # the number of the latest message from the player about this digit
+
+    @property
+    def over(self) -> bool:
+        return any(digit == self.label for digit, _ in self.guesses)
+
+    def release_row(self, row: int) -> bool:
+        """Send row `row` if it is the next one and the race is on; False (nothing changes) otherwise."""
+        if self.over or row != self.released + 1 or row > ROWS:
+            return False
+        self.released = row
+        return True
+
+    def guess(self, digit: int, claimed_row: int) -> str:
+        """RIGHT or WRONG, recorded; REPEATED for a digit guessed already (a message sent again); REFUSED for a row the
+        player cannot have had, a guess before any row, or after the right one."""
+        if any(guessed == digit for guessed, _ in self.guesses):
+            return REPEATED
+        if self.over or self.released < 1 or not max(1, self.released - 1) <= claimed_row <= self.released:
+            return REFUSED
+        if self.guesses and claimed_row < self.guesses[-1][1]:
+            return REFUSED
+        self.guesses.append((digit, claimed_row))
+        return RIGHT if digit == self.label else WRONG
+
+    def result(self, network_row: int, network_answer: int) -> DigitResult | None:
+        return score_digit(self.label, self.guesses, network_row, network_answer) if self.over else None
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a player sent, checked: which digit of which round it is about, its number, and a row or a guess."""
+
+    name: str  # ROW, GUESS, NEXT or RESUME
+    round: int
+    position: int
+    number: int = 0  # 0 for RESUME, which is not answered
+    row: int = 0  # ROW: the row asked for; GUESS: the row the player had when the student guessed
+    digit: int = -1  # GUESS only
+
+
+def read_message(name: str, payload) -> Message | None:
+    """A player's message as a Message, or None for anything else: an unknown name, a missing or out-of-range field."""
+    if name not in (ROW, GUESS, NEXT, RESUME) or not isinstance(payload, dict):
+        return None
+    round_id, position = _whole(payload.get("round"), 0, MAX_ROUND_ID), _whole(payload.get("position"), 0, ROUND_LENGTH - 1)
+    if round_id is None or position is None:
+        return None
+    if name == RESUME:
+        return Message(name, round_id, position)
+    number = _whole(payload.get("seq"), 1, MAX_MESSAGE_NUMBER)
+    row = _whole(payload.get("row"), 1, ROWS) if name in (ROW, GUESS) else 0
+    digit = _whole(payload.get("digit"), 0, NUM_CLASSES - 1) if name == GUESS else -1
+    if number is None or row is None or digit is None:
+        return None
+    return Message(name, round_id, position, number, row, digit)

@@ -40,17 +40,63 @@ def test_only_guesses_that_end_with_the_right_digit_score():
     assert race.score_digit(3, [(3, 4), (3, 6)], network_row=10, network_answer=3) is None
 
 
+def test_rows_are_released_one_at_a_time_when_asked_and_never_ahead():
+    digit = race.DigitRace(label=5)
+    assert not digit.release_row(2) and digit.released == 0  # row 1 first
+    assert digit.release_row(1) and digit.release_row(2) and digit.released == 2
+    assert not digit.release_row(2) and not digit.release_row(4) and digit.released == 2  # a repeat, a row ahead
+    for row in range(3, ROWS + 1):
+        assert digit.release_row(row)
+    assert not digit.release_row(ROWS + 1) and digit.released == ROWS
+
+
+def test_a_guess_counts_at_the_row_the_player_had_or_one_before():
+    digit = race.DigitRace(label=5)
+    assert digit.guess(5, 1) == race.REFUSED  # no row released yet
+    for row in range(1, 6):
+        digit.release_row(row)
+    for claimed in (0, 1, 3, 6, 28):
+        assert digit.guess(5, claimed) == race.REFUSED, claimed
+    assert not digit.guesses and not digit.over
+    assert digit.guess(2, 5) == race.WRONG
+    assert digit.guess(2, 5) == race.REPEATED  # the same message again: counted once
+    assert digit.guess(3, 4) == race.REFUSED  # never at a row before an earlier guess's
+    assert digit.guesses == [(2, 5)]
+    assert digit.guess(5, 5) == race.RIGHT and digit.over
+    assert digit.guess(7, 5) == race.REFUSED and not digit.release_row(6), "the digit is over"
+    result = digit.result(network_row=9, network_answer=5)
+    assert (result.label, result.guessed_at, result.wrong_guesses, result.student_row) == (5, 5, (2,), 5 + race.PENALTY_ROWS)
+
+
+def test_a_digit_not_yet_guessed_has_no_result():
+    digit = race.DigitRace(label=5)
+    digit.release_row(1)
+    digit.guess(4, 1)
+    assert digit.result(network_row=9, network_answer=5) is None
+
+
+GOOD = {"round": 7, "position": 2, "seq": 3}
+
+
 @pytest.mark.parametrize(
-    "sent",
-    [None, "3,12", [], [[3]], [[3, 0]], [[3, ROWS + 1]], [[10, 5]], [[-1, 5]], [[3, 5.5]], [[True, 5]], [[2, 9], [3, 5]],
-     [[3, 4], [3, 5]], [[d, 1] for d in range(11)], {"guesses": [[3, 4]]}],
+    ("name", "payload"),
+    [("finished", {**GOOD, "guesses": [[5, 1]]}), ("row", None), ("row", "7,2"), ("row", [GOOD]), ("row", GOOD),
+     ("row", {**GOOD, "row": 0}), ("row", {**GOOD, "row": ROWS + 1}), ("row", {**GOOD, "row": 2.0}),
+     ("row", {**GOOD, "row": True}), ("row", {**GOOD, "row": "2"}), ("guess", {**GOOD, "row": 3}),
+     ("guess", {**GOOD, "row": 3, "digit": 10}), ("guess", {**GOOD, "row": 3, "digit": -1}),
+     ("guess", {**GOOD, "row": 3, "digit": [5]}), ("next", {**GOOD, "seq": 0}), ("next", {**GOOD, "seq": 2**40}),
+     ("next", {**GOOD, "position": race.ROUND_LENGTH}), ("next", {**GOOD, "round": -1}), ("next", {**GOOD, "round": 2**64}),
+     ("next", {"position": 2, "seq": 3}), ("resume", {"round": "7", "position": 2}), ("row", {**GOOD, "row": 10**400})],
 )  # fmt: skip
-def test_what_a_browser_sends_is_checked(sent):
-    assert race.parse_guesses(sent) is None
+def test_what_a_player_sends_is_checked(name, payload):
+    assert race.read_message(name, payload) is None
 
 
-def test_good_guesses_parse():
-    assert race.parse_guesses([[2, 5], [3, 5], [7, 28]]) == [(2, 5), (3, 5), (7, 28)]
+def test_good_messages_read():
+    assert race.read_message("row", {**GOOD, "row": 4}) == race.Message(race.ROW, 7, 2, 3, row=4)
+    assert race.read_message("guess", {**GOOD, "row": 4, "digit": 0, "label": 3}) == race.Message(race.GUESS, 7, 2, 3, 4, 0)
+    assert race.read_message("next", GOOD) == race.Message(race.NEXT, 7, 2, 3)
+    assert race.read_message("resume", {"round": 7, "position": 2}) == race.Message(race.RESUME, 7, 2)
 
 
 def test_a_rounds_score_and_sentence():

@@ -1,11 +1,15 @@
 """Race the network: the chart, and the page with AppTest, fed what the browser's player sends (AppTest runs no
 JavaScript). The rules are tested without a page in tests/test_classroom_race.py."""
 
+import base64
+import json
+
 import numpy as np
 import pytest
 
 from classroom import race
 from model.config import ROWS
+from views.encoding import base64_shades
 from views.figures import race as race_figures
 from views.figures.plotting import CLASS_COLOURS, MIN_TEXT_PX, TEXT
 
@@ -75,19 +79,45 @@ def open_race() -> AppTest:
 
 
 def send(app: AppTest, name: str, payload: dict) -> AppTest:
-    """What the player's callback keeps when the browser sends `name` (views/race_page.heard), and the run it starts."""
-    app.session_state["race_inbox"] = (name, payload)
+    """What the player's callback keeps when the browser sends `name` (views/pages/race.py heard), and the run it starts."""
+    app.session_state["race_inbox"] = [(name, payload)]
     return app.run()
 
 
-def finish(app: AppTest, guesses: list[list[int]]) -> AppTest:
+def player_data(app: AppTest) -> dict:
+    """What the race player was given: the data its component carries to the browser."""
+    players = [e for e in app.get("bidi_component") if e.proto.component_name.endswith("race_player")]
+    assert len(players) == 1
+    return json.loads(players[0].proto.json)
+
+
+def about(app: AppTest, **fields) -> dict:
     game = app.session_state["race_round"]
-    return send(app, "finished", {"round": game.seed, "position": game.position, "guesses": guesses})
+    return {"round": game.seed, "position": game.position, "seq": game.digit.heard + 1, **fields}
+
+
+def release(app: AppTest, rows: int) -> AppTest:
+    """The player asks for rows one at a time, as its clock makes them due."""
+    for row in range(app.session_state["race_round"].digit.released + 1, rows + 1):
+        send(app, "row", about(app, row=row))
+    return app
+
+
+def guess(app: AppTest, digit: int, row: int | None = None) -> AppTest:
+    """A guess at the row the player shows (the rows released), or at `row`."""
+    game = app.session_state["race_round"]
+    return send(app, "guess", about(app, digit=digit, row=game.digit.released if row is None else row))
+
+
+def finish(app: AppTest, guesses: list[list[int]]) -> AppTest:
+    """Race the digit to the end: rows released up to each guess's row, then the guess."""
+    for digit, row in guesses:
+        guess(release(app, row), digit)
+    return app
 
 
 def next_digit(app: AppTest) -> AppTest:
-    game = app.session_state["race_round"]
-    return send(app, "next", {"round": game.seed, "position": game.position})
+    return send(app, "next", about(app))
 
 
 def test_a_round_starts_with_ten_digits_and_needs_no_password(wall, monkeypatch):
@@ -99,6 +129,28 @@ def test_a_round_starts_with_ten_digits_and_needs_no_password(wall, monkeypatch)
     assert len(game.labels) == race.ROUND_LENGTH and game.step_probs.shape == (race.ROUND_LENGTH, ROWS, 10)
     assert not app.get("text_input"), "no password asked"
     assert "anonymously" in texts(app)
+
+
+def test_the_browser_holds_only_the_rows_released_and_the_digit_only_once_guessed(wall):
+    app = open_race()
+    game = app.session_state["race_round"]
+    label, image = game.labels[0], game.images[0]
+    data = player_data(app)
+    assert "label" not in data or data["label"] is None
+    assert base64.b64decode(data["rows"]) == b"" and data["released"] == 0
+    release(app, 5)
+    data = player_data(app)
+    assert data["released"] == 5 and data["label"] is None
+    assert base64.b64decode(data["rows"]) == base64.b64decode(base64_shades(image[:5])), "rows 1 to 5, nothing below"
+    send(app, "row", about(app, row=7))  # a row ahead of the next: not sent
+    assert player_data(app)["released"] == 5
+    wrong = (label + 1) % 10
+    guess(app, wrong)
+    data = player_data(app)
+    assert data["guesses"] == [[wrong, 5, race.WRONG]] and data["label"] is None
+    guess(release(app, 6), label)
+    assert player_data(app)["label"] == label  # guessed: the whole digit and its label, beside the result
+    assert len(base64.b64decode(player_data(app)["rows"])) == ROWS * ROWS
 
 
 def test_a_finished_digit_shows_who_knew_when_and_reaches_the_wall(wall):
@@ -116,17 +168,67 @@ def test_a_finished_digit_shows_who_knew_when_and_reaches_the_wall(wall):
     assert len(app.get("plotly_chart")) == 1 and app.get("plotly_chart")[0].proto.alt.strip()
     results = wall.race_results()
     assert [(r.label, r.student_row) for r in results] == [(label, 11)]
-    finish(app, [[wrong, 6], [label, 9]])  # the same message again (a remounted player repeats it): counted once
+    send(app, "guess", {**about(app, digit=label, row=9), "seq": 1})  # the same message again (sent again): counted once
     assert len(wall.race_results()) == 1
 
 
-def test_guesses_that_do_not_end_the_digit_are_not_counted_and_the_digit_starts_again(wall):
+def test_a_claimed_row_the_browser_never_had_is_refused_and_nothing_recorded(wall):
     app = open_race()
     game = app.session_state["race_round"]
-    attempt = game.attempt
-    finish(app, [[(game.labels[0] + 1) % 10, 5]])
-    assert any("could not be counted" in w.value for w in app.warning)
-    assert game.attempt == attempt + 1 and not game.results and not wall.race_results()
+    label = game.labels[0]
+    release(app, 5)
+    send(app, "finished", {"round": game.seed, "position": 0, "guesses": [[label, 1]]})  # the old way of claiming row 1
+    for row in (1, 2, 3, 6, 0, 29):
+        guess(app, label, row)
+    assert not game.digit.guesses and not game.results and not wall.race_results()
+    assert not app.exception and player_data(app)["label"] is None
+    guess(app, label, 4)  # one row less than released: a row asked for was on its way when the student guessed
+    assert [(r.label, r.student_row) for r in wall.race_results()] == [(label, 4)]
+
+
+def test_messages_about_another_digit_or_round_are_ignored(wall):
+    app = open_race()
+    game = app.session_state["race_round"]
+    label = game.labels[0]
+    release(app, 3)
+    send(app, "guess", about(app, digit=label, row=3, position=1))
+    send(app, "guess", about(app, digit=label, row=3, round=game.seed + 1))
+    send(app, "row", about(app, row=4, position=2))
+    send(app, "next", about(app, position=1))
+    assert game.position == 0 and game.digit.released == 3 and not game.digit.guesses and not wall.race_results()
+    assert not app.warning, "a message of this session's own round is not a lost round"
+
+
+def test_a_round_lost_to_a_server_restart_is_said_in_words_and_a_new_one_starts(wall):
+    app = open_race()  # a fresh session, as after a restart: the player names the round it was racing before
+    game = app.session_state["race_round"]
+    send(app, "resume", {"round": game.seed + 1, "position": 4})
+    assert any("lost when the server restarted" in w.value for w in app.warning)
+    assert app.session_state["race_round"] is game and game.position == 0 and not game.digit.released
+    send(app, "guess", about(app, digit=3, row=2, round=game.seed + 2, position=4))  # its right guess, on its way
+    assert any("lost when the server restarted" in w.value for w in app.warning)
+    assert not wall.race_results()
+    release(app, 1)
+    assert not app.warning, "said once"
+
+
+def test_a_browser_whose_results_fill_its_share_of_the_class_table_is_told_and_keeps_its_own(wall, monkeypatch):
+    from classroom.wall import ClassWall
+
+    seen = []
+
+    def full(self, label, student_row, network_row, racer=""):
+        seen.append(racer)
+        return False
+
+    monkeypatch.setattr(ClassWall, "record_race", full)
+    app = open_race()
+    game = app.session_state["race_round"]
+    finish(app, [[game.labels[0], 7]])
+    assert app.header[0].value.startswith("You knew at row 7")
+    assert any("class table already holds all the results it takes from one browser" in i.value for i in app.info)
+    finish(next_digit(app), [[game.labels[1], 8]])
+    assert len(seen) == 2 and seen[0] and seen[0] == seen[1], "one racer, this browser session"
 
 
 def test_ten_digits_give_the_score_and_the_lesson(wall):

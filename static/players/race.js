@@ -1,18 +1,32 @@
 // The race player (mounted by views/players/race.py): a digit uncovered one row at a time, and ten digit buttons.
 //
-// Phases of one digit: "ready" (covered, a Start button: nobody loses rows reading the instructions), "racing" (a row
-// more every data.row_ms; tap a digit or press its key; a wrong one is marked and costs data.penalty rows), "done"
-// (the right guess: the guesses go to Python as the trigger "finished", then a Next digit button sends "next").
-// Rows come from the browser's clock, not from a count of timer ticks, so a busy tab loses no time. A digit's race is
-// kept per player key: a rerun that remounts the player (the page's layout changing) carries on where it was.
-// The clock stops while the race is not on screen (the student on another page, the tab hidden) and goes on from the
-// same row when it is back.
+// The server holds the digit: data.rows has only the rows it has released (all 28 once the digit is guessed),
+// data.guesses its judgement of each guess, and data.label the true digit only after the right one.
+// Phases of one digit: "ready" (covered, a Start button: nobody loses rows reading the instructions), "starting" (row 1
+// asked for), "racing" (a row more asked for every data.row_ms, read from the browser's clock, and shown when it
+// arrives: the race counts rows, so a slow server costs nobody a row; tap a digit or press its key: the guess goes to
+// the server, and a wrong one is marked and costs data.penalty rows), "done" (the right guess; then a Next digit button
+// sends "next"). Messages go one at a time, numbered: data.heard is the latest the server acted on, and one left
+// unanswered RESEND_MS is sent again (the server ignores repeats).
+// A digit's clock is kept per player key: a rerun that remounts the player carries on where it was. The clock stops
+// while the race is not on screen (the student on another page, the tab hidden) and goes on from the same row when it
+// is back. A tab that was racing a round and is handed another it did not ask for (a server restart gave it a fresh
+// session) names the old round to the server ("resume"), which says in words that it was lost.
 
-import { ROWS, decode, ink, make, paint } from "./shared.js";
+import { ROWS, decode, make, paint } from "./shared.js";
 
 const ANNOUNCE_EVERY = 4; // rows between announcements of the row to a screen reader
-const kept = new Map(); // player key -> {phase, startedAt, pausedAt, row, guesses, sent, timer, race}
-let active = null; // the player the keyboard plays: the latest one built that is still on the page
+const RESEND_MS = 3000; // a message not answered in this time is sent again
+const kept = new Map(); // player key -> its digit's clock and messages (see fresh)
+let active = null; // the player the keyboard plays: the latest one shown that is still on the page
+let racing = null; // {round, position}: the round this tab has been racing, until its last digit is guessed
+
+function fresh(key) {
+  // started: Start pressed; due: when the next row is to be asked for (performance.now()); released: rows seen so far;
+  // judged: guesses already announced; seq: the last message's number; pending: the message awaiting its answer.
+  return { key, phase: "ready", started: false, due: 0, pausedAt: null, timer: null, released: 0, judged: 0,
+    seq: 0, pending: null, queue: [], resend: null, race: null };
+}
 
 function typing(target) {
   // Keys typed into a box belong to the box.
@@ -37,13 +51,12 @@ document.addEventListener("visibilitychange", () => {
 
 // --- the layout: the digit, covered below the rows uncovered so far, and the controls beside it --------------------
 
-function digitBoard(data) {
+function digitBoard() {
   const canvas = make("canvas", { class: "race-pixels" });
-  paint(canvas, ROWS, ROWS, ink(decode(data.image)));
   const cover = make("div", { class: "race-cover", "aria-hidden": "true" });
   const now = make("div", { class: "race-now", "aria-hidden": "true" });
   const board = make("div", { class: "race-board", role: "img" }, canvas, cover, now);
-  return { board, cover, now };
+  return { board, canvas, cover, now };
 }
 
 function keypad() {
@@ -60,7 +73,7 @@ function keypad() {
 
 function layout(root, data) {
   const ui = {
-    ...digitBoard(data),
+    ...digitBoard(),
     rowText: make("p", { class: "race-row" }),
     penaltyText: make("p", { class: "race-penalty" }),
     start: make("button", { type: "button", class: "race-action", "aria-keyshortcuts": "Enter Space" }, "Start"),
@@ -82,19 +95,46 @@ function layout(root, data) {
   return ui;
 }
 
-// --- what it shows -------------------------------------------------------------------------------------------------
+// --- what it shows: all of it from the server's data ----------------------------------------------------------------
 
-function wrongGuesses({ state, data }) {
-  return state.guesses.filter(([digit]) => digit !== data.label);
+function phaseOf({ state, data }) {
+  if (data.label !== null) return "done";
+  if (data.released >= 1) return "racing";
+  return state.started ? "starting" : "ready";
+}
+
+function shownRows({ state, data }) {
+  return state.phase === "done" ? ROWS : data.released;
+}
+
+function wrongGuesses({ data }) {
+  return data.guesses.filter(([, , verdict]) => verdict === "wrong");
+}
+
+function asking(state) {
+  // The digits guessed and not answered yet.
+  return new Set([state.pending, ...state.queue].filter((m) => m && m.name === "guess").map((m) => m.payload.digit));
 }
 
 function say(race, text) {
   race.ui.live.textContent = text;
 }
 
-function showRows({ root, state, ui }, row) {
-  const hidden = ROWS - row;
-  ui.cover.style.height = `${(hidden / ROWS) * 100}%`;
+function paintRows(race) {
+  // Only the rows the server sent: below them the canvas is blank paper, under the cover.
+  if (race.painted === race.data.rows) return;
+  race.painted = race.data.rows;
+  const rows = decode(race.data.rows);
+  paint(race.ui.canvas, ROWS, ROWS, (i) => {
+    const v = i < rows.length ? 255 - rows[i] : 255;
+    return [v, v, v];
+  });
+}
+
+function showRows(race) {
+  const { root, state, ui } = race;
+  const row = shownRows(race);
+  ui.cover.style.height = `${((ROWS - row) / ROWS) * 100}%`;
   ui.now.style.top = `${((row - 1) / ROWS) * 100}%`;
   ui.now.hidden = row < 1 || row >= ROWS && state.phase !== "racing";
   ui.rowText.textContent = row < 1 ? `Covered: ${ROWS} rows to go` : `Row ${row} of ${ROWS}`;
@@ -107,13 +147,15 @@ function showKeys(race) {
   const { state, data, ui } = race;
   const wrong = wrongGuesses(race);
   const missed = new Set(wrong.map(([digit]) => digit));
+  const asked = asking(state);
   ui.keys.forEach((button, digit) => {
     const isWrong = missed.has(digit), isRight = state.phase === "done" && digit === data.label;
     button.classList.toggle("race-wrong", isWrong);
     button.classList.toggle("race-correct", isRight);
+    button.classList.toggle("race-asking", asked.has(digit));
     button.querySelector(".race-key-mark").textContent = isWrong ? "✗" : isRight ? "✓" : "";
     button.setAttribute("aria-label", isWrong ? `${digit}: wrong` : isRight ? `${digit}: right` : String(digit));
-    button.disabled = state.phase !== "racing" || isWrong;
+    button.disabled = state.phase !== "racing" || isWrong || asked.has(digit);
   });
   const penalty = wrong.length * data.penalty;
   ui.penaltyText.textContent = penalty ? `+${penalty} rows for ${wrong.length === 1 ? "a wrong guess" : `${wrong.length} wrong guesses`}` : "";
@@ -129,9 +171,9 @@ function showPhase(race) {
   root.classList.toggle("race-scored", scored);
   for (const part of [ui.keypad, ui.rowText, ui.penaltyText, ui.message]) part.hidden = scored;
   if (state.phase === "done") {
-    const [, row] = state.guesses[state.guesses.length - 1];
+    const [, row] = data.guesses[data.guesses.length - 1];
     ui.message.textContent = data.done ? "" : `Right: it is a ${data.label}, at row ${row}.`;
-  } else if (state.phase === "racing" && state.row >= ROWS) {
+  } else if (state.phase === "racing" && data.released >= ROWS) {
     ui.message.textContent = "All 28 rows are uncovered: which digit is it?";
   } else {
     ui.message.textContent = "";
@@ -139,33 +181,49 @@ function showPhase(race) {
   showKeys(race);
 }
 
-// --- the clock: a row more every data.row_ms since Start, read from the browser's clock -----------------------------
-
-function rowNow({ state, data }) {
-  const now = state.pausedAt ?? performance.now();
-  return Math.min(ROWS, 1 + Math.floor((now - state.startedAt) / data.row_ms));
+// What is new in the server's answer, said to a screen reader: a row, or the verdict on a guess.
+function announce(race, arrived) {
+  const { state, data } = race;
+  const verdicts = data.guesses.slice(state.judged);
+  state.judged = data.guesses.length;
+  const [digit, row, verdict] = verdicts[verdicts.length - 1] || [];
+  if (verdict === "right") {
+    const wrong = wrongGuesses(race).length;
+    say(race, `Right: it is a ${data.label}, at row ${row}${wrong ? `, plus ${wrong * data.penalty} rows for wrong guesses` : ""}.`);
+  } else if (verdict === "wrong") {
+    say(race, `Not ${digit}: ${data.penalty} rows added. Keep going.`);
+  } else if (arrived && data.released === ROWS) {
+    say(race, "All 28 rows are uncovered: which digit is it?");
+  } else if (arrived && data.released % ANNOUNCE_EVERY === 0) {
+    say(race, `Row ${data.released} of ${ROWS}.`);
+  }
 }
 
-function tick(race) {
+// --- the clock: the next row is asked for data.row_ms after the last was due, and shown for a while at least ----------
+
+function schedule(race) {
   const { root, state, data } = race;
-  if (!root.isConnected || state.phase !== "racing" || state.pausedAt !== null) return;
-  const row = rowNow(race);
-  if (row !== state.row) {
-    state.row = row;
-    showRows(race, row);
-    if (row === ROWS) {
-      showPhase(race);
-      say(race, "All 28 rows are uncovered: which digit is it?");
-    } else if (row % ANNOUNCE_EVERY === 0) {
-      say(race, `Row ${row} of ${ROWS}.`);
-    }
-  }
-  if (row < ROWS) state.timer = setTimeout(() => tick(race), Math.max(20, state.startedAt + row * data.row_ms - performance.now()));
+  clearTimeout(state.timer);
+  if (!root.isConnected || document.hidden || state.pausedAt !== null) return;
+  if (state.phase !== "racing" || data.released >= ROWS) return;
+  if (state.pending || state.queue.length) return; // one message at a time: a guess waiting may end the digit
+  state.timer = setTimeout(() => ask(race), Math.max(0, state.due - performance.now()));
+}
+
+function ask(race) {
+  const { state, data } = race;
+  if (state.phase === "racing" && !state.pending && data.released < ROWS) send(race, "row", { row: data.released + 1 });
+}
+
+function arrived(race) {
+  // A row came: the next is due a row after this one was, or, from a slow server, half a row after it came.
+  const { state, data } = race;
+  state.due = Math.max(state.due + data.row_ms, performance.now() + data.row_ms / 2);
 }
 
 // The clock stopped: the row stays where it was until carryOn.
 function pause(state) {
-  if (state.phase !== "racing" || state.pausedAt !== null) return;
+  if (state.pausedAt !== null) return;
   state.pausedAt = performance.now();
   clearTimeout(state.timer);
 }
@@ -173,50 +231,36 @@ function pause(state) {
 // The clock goes on from the row it stopped at, as if the time away had not passed.
 function unpause(state) {
   if (state.pausedAt === null) return;
-  state.startedAt += performance.now() - state.pausedAt;
+  state.due += performance.now() - state.pausedAt;
   state.pausedAt = null;
 }
 
 function carryOn(race) {
   unpause(race.state);
-  if (race.state.phase !== "racing") return;
-  clearTimeout(race.state.timer);
-  tick(race);
+  if (race.state.pending) resendLater(race);
+  schedule(race);
 }
 
 function begin(race) {
   const { root, state, data, ui } = race;
   if (state.phase !== "ready") return;
-  Object.assign(state, { phase: "racing", startedAt: performance.now(), row: 1 });
-  showRows(race, 1);
+  Object.assign(state, { started: true, phase: "starting", due: performance.now() });
+  racing = { round: data.round, position: data.position };
   showPhase(race);
   say(race, `Digit ${data.position + 1} of ${data.count}: uncovering, row 1 of ${ROWS}. Press a digit key or tap a digit.`);
   if (ui.keypad.getBoundingClientRect().bottom > window.innerHeight) root.scrollIntoView({ block: "start" }); // digit and buttons in view
   ui.keypad.focus({ preventScroll: true });
-  clearTimeout(state.timer);
-  state.timer = setTimeout(() => tick(race), data.row_ms);
+  send(race, "row", { row: 1 });
 }
 
-// --- the guesses: a wrong one is marked and the race goes on; the right one ends the digit ---------------------------
+// --- the guesses: each goes to the server, at the row shown; a wrong one is marked and the race goes on ---------------
 
 function guess(race, digit) {
   const { state, data } = race;
-  if (state.phase !== "racing" || state.guesses.some(([d]) => d === digit)) return;
-  const row = rowNow(race);
-  state.guesses.push([digit, row]);
-  if (digit !== data.label) {
-    showKeys(race);
-    say(race, `Not ${digit}: ${data.penalty} rows added. Keep going.`);
-    return;
-  }
+  if (state.phase !== "racing" || data.guesses.some(([d]) => d === digit) || asking(state).has(digit)) return;
   clearTimeout(state.timer);
-  state.phase = "done";
-  state.row = ROWS;
-  showRows(race, ROWS);
-  showPhase(race);
-  const wrong = wrongGuesses(race).length;
-  say(race, `Right: it is a ${data.label}, at row ${row}${wrong ? `, plus ${wrong * data.penalty} rows for wrong guesses` : ""}.`);
-  send(race);
+  send(race, "guess", { digit, row: data.released });
+  showKeys(race);
 }
 
 // A key pressed anywhere on the page, for the player it plays: true where the player took it.
@@ -238,62 +282,112 @@ function onKey(race, event) {
   return false;
 }
 
-// --- the messages to Python ----------------------------------------------------------------------------------------
-
-function send({ state, data, setTriggerValue }) {
-  if (state.sent) return;
-  state.sent = true;
-  setTriggerValue("finished", { round: data.round, position: data.position, guesses: state.guesses });
+function onward(race) {
+  if (race.state.phase === "done" && race.data.done && !race.state.pending) send(race, "next", {});
 }
 
-function onward({ state, data, setTriggerValue }) {
-  if (state.phase === "done" && data.done) setTriggerValue("next", { round: data.round, position: data.position });
+// --- the messages to Python: one at a time, numbered, sent again until answered ---------------------------------------
+
+function send(race, name, fields) {
+  const { state, data } = race;
+  const message = { name, payload: { round: data.round, position: data.position, seq: ++state.seq, ...fields } };
+  if (state.pending) state.queue.push(message);
+  else transmit(race, message);
+}
+
+function transmit(race, message) {
+  race.state.pending = message;
+  race.setTriggerValue(message.name, message.payload);
+  resendLater(race);
+}
+
+function resendLater(race) {
+  const { state } = race;
+  clearTimeout(state.resend);
+  state.resend = setTimeout(() => {
+    const current = state.race; // the player as last built for this digit
+    if (!state.pending || !current.root.isConnected || current.root.dataset.key !== state.key) return;
+    if (state.pausedAt === null && !document.hidden) current.setTriggerValue(state.pending.name, state.pending.payload);
+    resendLater(current);
+  }, RESEND_MS);
+}
+
+// The server's answer to the message awaiting one: the next goes; a guess it did not count may be made again.
+function acknowledge(race) {
+  const { state, data } = race;
+  if (!state.pending || data.heard < state.pending.payload.seq) return;
+  const answered = state.pending;
+  state.pending = null;
+  clearTimeout(state.resend);
+  if (answered.name === "guess" && !data.guesses.some(([d]) => d === answered.payload.digit) && state.phase === "racing") {
+    say(race, `Your guess ${answered.payload.digit} did not reach the race in time: guess again.`);
+  }
+  if (state.phase === "done") state.queue = [];
+  if (state.queue.length) transmit(race, state.queue.shift());
+}
+
+// A round raced in this tab that the server no longer shows: named once, so a fresh session can say it was lost.
+function rememberRound(race) {
+  const { state, data } = race;
+  if (racing && racing.round !== data.round) {
+    race.setTriggerValue("resume", racing);
+    racing = null;
+  }
+  if (state.started) racing = { round: data.round, position: data.position };
+  if (state.phase === "done" && data.position + 1 >= data.count) racing = null; // the round is over
 }
 
 // --- one digit -----------------------------------------------------------------------------------------------------
 
-function build(root, data, setTriggerValue) {
-  const state = kept.get(data.key) || { phase: "ready", startedAt: 0, pausedAt: null, row: 0, guesses: [], sent: false, timer: null };
-  kept.set(data.key, state);
-  clearTimeout(state.timer); // a rebuilt player ticks on its own elements
-  const race = { root, data, state, setTriggerValue, ui: layout(root, data) };
+function build(root, data, state) {
+  root.dataset.key = data.key;
+  root.dataset.done = String(data.done);
+  const race = { root, data, state, ui: layout(root, data), painted: null, setTriggerValue: null };
   state.race = race;
   race.ui.keys.forEach((button, digit) => button.addEventListener("click", () => guess(race, digit)));
   race.ui.start.addEventListener("click", () => begin(race));
   race.ui.next.addEventListener("click", () => onward(race));
-  active = { root, state, key: (event) => onKey(race, event) };
-  resume(race);
+  return race;
 }
 
-// Shows the digit where its race is: covered, uncovering (the clock runs on from Start), or over.
-function resume(race) {
+// Shows the digit as the server's data has it, and takes the clock and the messages on from there.
+function apply(race) {
   const { state, data, ui } = race;
-  if (state.phase === "done" && !data.done) send(race); // remounted before Python heard: say it again (it ignores repeats)
-  if (!document.hidden) unpause(state); // back on the page: the clock goes on from its row
-  showRows(race, state.phase === "ready" ? 0 : state.phase === "done" ? ROWS : rowNow(race));
-  if (state.phase === "racing") state.row = rowNow(race);
+  state.phase = phaseOf(race);
+  if (state.phase !== "ready" && !state.started) Object.assign(state, { started: true, due: performance.now() });
+  acknowledge(race);
+  const came = data.released > state.released;
+  if (came) arrived(race);
+  state.released = data.released;
+  announce(race, came);
+  paintRows(race);
+  showRows(race);
   showPhase(race);
-  if (state.phase === "racing" && state.pausedAt === null) tick(race);
-  if (state.phase === "done" && data.done && !ui.next.hidden) ui.next.focus({ preventScroll: true });
+  rememberRound(race);
+  if (state.pending) resendLater(race);
+  schedule(race);
+  if (state.phase === "done" && data.done && !ui.next.hidden && !race.focused) {
+    race.focused = true;
+    ui.next.focus({ preventScroll: true });
+  }
 }
 
 export default function ({ parentElement, data, setTriggerValue }) {
   let root = parentElement.querySelector(":scope > .race");
-  const built = root && root.dataset.key === data.key && root.dataset.done === String(data.done);
   if (!root) {
     root = make("div", { class: "race" });
     parentElement.append(root);
   }
   root.classList.toggle("race-presenter", Boolean(data.presenter));
   root.style.setProperty("--race-now", data.now);
-  if (built) {  // the same digit, in the same phase: a rerun for something else; the race goes on
-    const state = kept.get(data.key);
-    if (state && state.race && !document.hidden) carryOn(state.race);
-    return unmount(data.key);
-  }
-  root.dataset.key = data.key;
-  root.dataset.done = String(data.done);
-  build(root, data, setTriggerValue);
+  const state = kept.get(data.key) || fresh(data.key);
+  kept.set(data.key, state);
+  const built = state.race && state.race.root === root && root.dataset.key === data.key && root.dataset.done === String(data.done);
+  const race = built ? state.race : build(root, data, state);
+  Object.assign(race, { data, setTriggerValue });
+  active = { root, state, key: (event) => onKey(race, event) };
+  if (!document.hidden) unpause(state); // back on the page: the clock goes on from its row
+  apply(race);
   return unmount(data.key);
 }
 

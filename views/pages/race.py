@@ -1,10 +1,15 @@
 """The Race page: race the network to a digit uncovered one row at a time, ten digits a round.
 
-The uncovering and the guesses happen in the browser (views/players/race.py); this page
-chooses the round, scores each digit when the player says it is done, shows it beside the
-network's curve, records it anonymously for the class wall, and scores the round.
+The player (views/players/race.py) paces the race and takes the guesses in the browser;
+this page chooses the round, sends each row when the player asks for it and judges each
+guess (classroom.race.DigitRace: the browser never holds a row ahead, nor the true digit
+before the right guess), shows the result beside the network's curve, records it
+anonymously for the class wall (a limited number per browser), and scores the round.
+While a digit is raced the player lives in a fragment, so a row costs the server a
+rerun of the player alone.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -26,7 +31,17 @@ from views.parts.reports import model_report
 from views.players import race as race_player
 
 ROUND_KEY = "race_round"
-INBOX_KEY = "race_inbox"  # what a player just sent: ("finished" | "next", its payload), read at the top of the next run
+INBOX_KEY = "race_inbox"  # what the player just sent: [(name, payload), ...], acted on at the top of the run it starts
+ROUNDS_KEY = "race_rounds"  # the seeds of the rounds this session has dealt: a message for another round was lost
+LOST_KEY = "race_lost"  # set when the player spoke of a round this session never dealt: said once, at the top
+RACER_KEY = "race_racer"  # this browser session's anonymous id on the class wall, so that its results are limited
+INBOX_LIMIT = 8  # messages kept between two runs: a player sends one at a time, a forger gains nothing by more
+ROUNDS_REMEMBERED = 100
+LOST = "That round was lost when the server restarted, so a new round has started with ten other digits. Press Start when you are ready."
+TABLE_FULL = (
+    "The class table already holds all the results it takes from one browser, so this one was not added to it. "
+    "Your own results are all here."
+)
 TAGLINE = "A digit is uncovered one row at a time. Name it before the network is sure of it."
 # The verdict is a heading (h2, under the page's title) but no bigger than a phone's screen has room for.
 CSS = "<style>.st-key-race-verdict h2 { font-size: clamp(1.3rem, 5vw, 1.8rem); line-height: 1.3; }</style>"
@@ -44,11 +59,21 @@ class Round:
     step_probs: np.ndarray  # (10, 28, 10)
     position: int = 0  # the digit being raced, or shown with its result; ROUND_LENGTH when the round is over
     results: list[race.DigitResult] = field(default_factory=list)
-    attempt: int = 0  # raised when a player sent what could not be scored: a fresh player races the digit again
+    digit: race.DigitRace | None = None  # the digit at `position`, as the server races it
+    unrecorded: set[int] = field(default_factory=set)  # positions whose result the class table did not take
+
+    def __post_init__(self):
+        if self.digit is None:
+            self.digit = race.DigitRace(self.labels[self.position])
 
     @property
     def racing(self) -> bool:
-        return self.position < race.ROUND_LENGTH and len(self.results) == self.position
+        return self.position < race.ROUND_LENGTH and not self.digit.over
+
+    def next_digit(self) -> None:
+        self.position += 1
+        if not self.over:
+            self.digit = race.DigitRace(self.labels[self.position])
 
     @property
     def over(self) -> bool:
@@ -84,6 +109,8 @@ def new_round(seed: int | None = None) -> Round | None:
     chosen = race.choose_round(pool, seed)
     pictures = np.stack([images[c.index] for c in chosen])
     named = "the shipped model" if entry.shipped else entry.label
+    dealt = st.session_state.setdefault(ROUNDS_KEY, [])
+    dealt[:] = [*dealt[-(ROUNDS_REMEMBERED - 1) :], seed]
     return Round(seed, named, [c.label for c in chosen], pictures, step_probabilities(loaded.weights, pictures))
 
 
@@ -92,45 +119,70 @@ def start_new_round() -> None:
 
 
 def player_key(game: Round) -> str:
-    return f"race-{game.seed}-{game.position}-{game.attempt}"
+    return f"race-{game.seed}-{game.position}"
 
 
-def heard(name: str, key: str) -> None:
+def heard(key: str, name: str) -> None:
     """A player's callback: keep what it sent for the run it starts."""
-    st.session_state[INBOX_KEY] = (name, race_player.trigger(key, name))
+    inbox = st.session_state.setdefault(INBOX_KEY, [])
+    inbox[:] = [*inbox[-(INBOX_LIMIT - 1) :], (name, race_player.trigger(key, name))]
 
 
-def take_message(game: Round) -> None:
-    """Act on what the player sent: score a finished digit (once) and record it, or move on to the next digit."""
-    message = st.session_state.pop(INBOX_KEY, None)
-    if not message:
-        return
-    name, payload = message
-    if not isinstance(payload, dict) or payload.get("round") != game.seed or payload.get("position") != game.position:
-        return  # from an earlier digit or round: already acted on
-    if name == "next" and not game.racing and not game.over:
-        game.position += 1
-    elif name == "finished" and game.racing:
-        score(game, payload.get("guesses"))
+def take_messages(game: Round) -> bool:
+    """Act on what the player sent; True when the whole page must be drawn again (a digit ended or changed, a lost
+    round to say)."""
+    redraw = False
+    for name, payload in st.session_state.pop(INBOX_KEY, None) or []:
+        message = race.read_message(name, payload)
+        if message is not None:
+            redraw = act(game, message) or redraw
+    return redraw
 
 
-def score(game: Round, sent) -> None:
+def lost_round(game: Round, message: race.Message) -> bool:
+    """Whether `message` speaks of a round this session never dealt, from a player that raced it before a restart, while
+    this session's round has not begun: then it is said, once, at the top of the page."""
+    begun = game.position > 0 or game.digit.released > 0
+    if message.round in st.session_state.get(ROUNDS_KEY, []) or begun:
+        return False
+    st.session_state[LOST_KEY] = True
+    return True
+
+
+def act(game: Round, message: race.Message) -> bool:
+    if message.round != game.seed:
+        return lost_round(game, message)
+    if message.name == race.RESUME or message.position != game.position or game.over:
+        return False  # the round goes on here, or the message is about a digit acted on already
+    digit = game.digit
+    digit.heard = max(digit.heard, message.number)
+    if message.name == race.ROW:
+        digit.release_row(message.row)
+    elif message.name == race.GUESS and digit.guess(message.digit, message.row) == race.RIGHT:
+        score(game)
+        return True
+    elif message.name == race.NEXT and digit.over:
+        game.next_digit()
+        return True
+    return False
+
+
+def score(game: Round) -> None:
+    """The digit just guessed right: its result, kept in the round and recorded for the class table (if it takes more
+    from this browser)."""
     position = game.position
-    guesses = race.parse_guesses(sent)
-    result = guesses and race.score_digit(game.labels[position], guesses, game.network_row(position), game.network_answer(position))
-    if not result:
-        game.attempt += 1
-        st.warning("That race could not be counted, so this digit starts again. Press Start when you are ready.")
-        return
+    result = game.digit.result(game.network_row(position), game.network_answer(position))
     game.results.append(result)
-    shared_wall().record_race(result.label, result.student_row, result.network_row_for_wall)
+    racer = st.session_state.setdefault(RACER_KEY, uuid.uuid4().hex)
+    if not shared_wall().record_race(result.label, result.student_row, result.network_row_for_wall, racer=racer):
+        game.unrecorded.add(position)
 
 
 def show_player(game: Round, presenter: bool) -> None:
     key = player_key(game)
     spec = race_player.race_spec(
         game.images[game.position],
-        game.labels[game.position],
+        game.digit,
         round_id=game.seed,
         position=game.position,
         count=race.ROUND_LENGTH,
@@ -139,7 +191,17 @@ def show_player(game: Round, presenter: bool) -> None:
         presenter=presenter,
         done=not game.racing,
     )
-    race_player.show(spec, key, on_finished=partial(heard, "finished", key), on_next=partial(heard, "next", key))
+    race_player.show(spec, key, partial(heard, key))
+
+
+@st.fragment
+def racing_player(presenter: bool) -> None:
+    """The player while a digit is raced: a row asked for, or a wrong guess, reruns this alone; what ends the digit, or
+    speaks of a lost round, draws the whole page again."""
+    game = st.session_state.get(ROUND_KEY)
+    if game is None or take_messages(game) or not game.racing:
+        st.rerun()
+    show_player(game, presenter)
 
 
 def show_result(game: Round, presenter: bool) -> None:
@@ -147,6 +209,8 @@ def show_result(game: Round, presenter: bool) -> None:
     position, result = game.position, game.results[-1]
     with st.container(key="race-verdict"):
         st.header(race.result_sentence(result), anchor=False)
+    if position in game.unrecorded:
+        st.info(TABLE_FULL)
     curve, player = st.columns([3, 2], gap="medium")
     with curve:
         figure = race_figures.race_figure(
@@ -192,11 +256,13 @@ def page() -> None:
         if game is None:
             return
         st.session_state[ROUND_KEY] = game
-    take_message(game)
+    take_messages(game)
+    if st.session_state.pop(LOST_KEY, False):
+        st.warning(LOST)
     if game.over:
         show_score(game)
     elif game.racing:
-        show_player(game, presenter)
+        racing_player(presenter)
         tally(game)
     else:
         show_result(game, presenter)

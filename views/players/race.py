@@ -1,9 +1,12 @@
-"""The race player: a small Streamlit component (components v2) that uncovers a digit row by row in the browser
-and takes the student's guesses, by tap, click or the keys 0-9.
+"""The race player: a small Streamlit component (components v2) that shows a digit as far as the server has
+uncovered it and takes the student's guesses, by tap, click or the keys 0-9.
 
-The pace is the browser's own clock, so a busy server costs no student a row: Python hears
-from it twice a digit, when the right guess is made ("finished": the guesses with the row
-of each) and when the student asks for the next digit ("next"). Its code
+The server alone holds the digit (classroom.race.DigitRace): the player's data carries only the rows released so far,
+and the true digit only once it has been guessed. The player paces the race by the browser's clock and asks for each
+row when it is due ("row"); a slow server costs no student a row, as the race is counted in rows: a row appears when
+it arrives. Each guess goes to the server ("guess"), which judges it; "next" asks for the next digit; "resume" tells
+a fresh session which round this tab was racing, so that a round lost to a restart is said. The player numbers its
+messages and the server says back the latest it heard, so a message lost on the way is sent again. Its code
 (static/players/race.js and .css) is fetched once by each browser, as the reading player's is.
 """
 
@@ -12,21 +15,28 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
+from classroom.race import GUESS, NEXT, RESUME, RIGHT, ROW, WRONG, DigitRace
+from model.config import ROWS
 from views.encoding import base64_shades
 from views.figures.plotting import NOW_COLOUR
 from views.players.loader import static_loader
 
+MESSAGES = (ROW, GUESS, NEXT, RESUME)
 _player = st.components.v2.component("row_reader.race_player", js=static_loader("race"), isolate_styles=False)
 
 
 def race_spec(
-    image: np.ndarray, label: int, *, round_id: int, position: int, count: int, row_ms: int, penalty: int, presenter: bool, done: bool
+    image: np.ndarray, digit: DigitRace, *, round_id: int, position: int, count: int, row_ms: int, penalty: int, presenter: bool, done: bool
 ) -> dict:
-    """What the player needs for one digit. The true digit travels too: the player ends the digit at the right guess
-    without asking the server, and the server checks the guesses again."""
+    """What the player needs for one digit: the rows released so far (all 28 once it is guessed), the guesses judged,
+    and the true digit only after the right one."""
+    shown = ROWS if digit.over else digit.released
     return {
-        "image": base64_shades(image),
-        "label": int(label),
+        "rows": base64_shades(image[:shown]),
+        "released": int(digit.released),
+        "guesses": [[int(d), int(row), RIGHT if d == digit.label else WRONG] for d, row in digit.guesses],
+        "label": int(digit.label) if digit.over else None,
+        "heard": int(digit.heard),
         "round": int(round_id),
         "position": int(position),
         "count": int(count),
@@ -38,9 +48,10 @@ def race_spec(
     }
 
 
-def show(spec: dict, key: str, on_finished: Callable[[], None], on_next: Callable[[], None]) -> None:
-    """Mount the player (under the same key it keeps its digit's race: the rows shown, the guesses made)."""
-    _player(data={**spec, "key": key}, key=key, on_finished_change=on_finished, on_next_change=on_next)
+def show(spec: dict, key: str, heard: Callable[[str], None]) -> None:
+    """Mount the player (under the same key it keeps its digit's clock); `heard(name)` is called for each message."""
+    callbacks = {f"on_{name}_change": (lambda name=name: heard(name)) for name in MESSAGES}
+    _player(data={**spec, "key": key}, key=key, **callbacks)
 
 
 def trigger(key: str, name: str):
