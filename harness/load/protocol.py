@@ -110,9 +110,12 @@ def shared_as_said(said: str, seconds: float) -> Shared:
 class ProtocolStudent:
     """One browser tab's worth of websocket traffic: open the app, draw, clear, leave."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, device: str | None = None):
+        """`device`: the local address to connect from (another 127.x.y.z for the server on 127.0.0.1), where one
+        tab should come from a device of its own; by default the machine's own."""
         parsed = urlparse(url)
         self.stream_url = f"ws://{parsed.netloc}/_stcore/stream"
+        self.device = device
         self.page_url = url.rstrip("/") + "/"
         self.widget_ids: dict[str, str] = {}
         self.session_id: str | None = None
@@ -121,7 +124,8 @@ class ProtocolStudent:
 
     async def connect(self) -> None:
         """The websocket alone, as a tab has it before its first script run."""
-        self._socket = await websockets.connect(self.stream_url, subprotocols=["streamlit"], max_size=None, open_timeout=30)
+        local = {"local_addr": (self.device, 0)} if self.device else {}
+        self._socket = await websockets.connect(self.stream_url, subprotocols=["streamlit"], max_size=None, open_timeout=30, **local)
 
     async def open(self) -> Rerun:
         """Open the app: connect, and run the page as a tab does when it loads."""

@@ -17,9 +17,9 @@ Every message is read in the background and counted (Traffic): bytes, elements
 drawn (pictures among them), runs finished, whole page or fragment. Waits are
 for things (a headline, a number of runs), never for a time.
 
-fill_wall shares digits as students do, each from its own fresh session (open
-the Read page, draw, Share with the class), a few at once, each picture
-different (drawing.varied_drawing).
+fill_wall shares digits as students do, each from its own fresh session on a
+phone of its own (open the Read page, draw, Share with the class), a few at
+once, each picture different (drawing.varied_drawing).
 """
 
 import asyncio
@@ -239,14 +239,23 @@ def wall_count(headline: str | None) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _device(url: str, number: int) -> str | None:
+    """The `number`-th phone's own address on the loopback network (127.0.1.2, ...) for a server on 127.0.0.1, as
+    each student's phone has its own; None elsewhere."""
+    if urlparse(url).hostname != "127.0.0.1":
+        return None
+    return f"127.0.{1 + number // 250}.{2 + number % 250}"
+
+
 async def fill_wall(url: str, count: int, first: int = 0, at_once: int = 4) -> list[str]:
-    """Share `count` different drawings (varied_drawing from `first` on), each from a fresh session, `at_once` sessions
-    at a time; the errors, one line each (a share the page did not confirm as new is one)."""
+    """Share `count` different drawings (varied_drawing from `first` on), each from a fresh session on a phone of
+    its own (its own address), `at_once` sessions at a time; the errors, one line each (a share the page did not
+    confirm as new is one)."""
     numbers, errors = iter(range(first, first + count)), []
 
     async def sharer() -> None:
         for number in numbers:
-            student = ProtocolStudent(url)
+            student = ProtocolStudent(url, device=_device(url, number))
             try:
                 await student.open()
                 digit, drawing = varied_drawing(number)
