@@ -42,6 +42,7 @@ from training.cli import new_run_config, parse_args  # noqa: E402
 from training.presets import TrainConfig  # noqa: E402
 from training.resume import CheckpointError, ResumeRefused, check_resumable, saved_config  # noqa: E402
 from training.run_folder import CANCELLED, write_config, write_status  # noqa: E402
+from training.run_log import disk_fault, disk_fault_words, note, say  # noqa: E402
 
 CANCELLED_BEFORE_TRAINING = "Cancelled before training began"
 
@@ -82,7 +83,7 @@ def cancel_before_training(args: argparse.Namespace, preset_name: str | None, co
         write_config(run_dir, preset_name, config.to_dict())
     kept = {key: value for key, value in previous.items() if key not in ("state", "updated_at", "message", "interrupted")}
     write_status(run_dir, CANCELLED, **{**kept, "pid": os.getpid(), "message": CANCELLED_BEFORE_TRAINING})
-    print(f"{CANCELLED_BEFORE_TRAINING}. Resume it with: python -m training --resume --out {args.out}", flush=True)
+    say(run_dir, f"{CANCELLED_BEFORE_TRAINING}. Resume it with: python -m training --resume --out {args.out}")
     return 0
 
 
@@ -95,10 +96,10 @@ def train(trainer, args: argparse.Namespace, preset_name: str | None, config: Tr
     device = device_label(describe_device())
     try:
         if args.resume:
-            print(f"Resuming the run in {args.out} on {device}", flush=True)
+            say(args.out, f"Resuming the run in {args.out} on {device}")
             metadata = trainer.resume_training(args.out, args.data_dir, STOP_REQUESTED, verbose)
         else:
-            print(f"Training preset {preset_name!r} on {device} into {args.out}", flush=True)
+            say(args.out, f"Training preset {preset_name!r} on {device} into {args.out}")
             metadata = trainer.run_training(config, args.out, args.data_dir, STOP_REQUESTED, verbose, preset_name)
     except ResumeRefused as error:
         print(f"error: {error}", file=sys.stderr)
@@ -106,11 +107,18 @@ def train(trainer, args: argparse.Namespace, preset_name: str | None, config: Tr
     except (MnistDataError, CheckpointError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except Exception as error:
+        fault = disk_fault(error)  # a full or read-only disk, which TensorFlow's writers name only in words
+        if fault is None:
+            raise  # its traceback, in train.log, is for whoever debugs the server
+        print(f"error: {error}", file=sys.stderr, flush=True)  # the path and the number, for the command line
+        note(args.out, f"error: {disk_fault_words(fault, 'the run stopped', 'resume it from its last checkpoint')}")
+        return 1
     if not metadata:
-        print(f"Stopped. The last checkpoint is in {args.out}.", flush=True)
+        say(args.out, f"Stopped. The last checkpoint is in {args.out}.")
         return 0
-    print(f"Test accuracy {metadata['test_accuracy']:.4f} on {metadata['test_samples']} images, "
-          f"{metadata['wall_time_s']:.0f} s. Model: {args.out}/model.keras", flush=True)  # fmt: skip
+    say(args.out, f"Test accuracy {metadata['test_accuracy']:.4f} on {metadata['test_samples']} images, "
+                  f"{metadata['wall_time_s']:.0f} s. Model: {args.out}/model.keras")  # fmt: skip
     return 0
 
 

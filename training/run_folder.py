@@ -6,7 +6,9 @@
         launch.json      written by the run manager the moment it starts the process, before the process has said anything
         status.json      running, done, cancelled or failed, with the process's pid, the device and how far it got
         progress.jsonl   what the process reports as it goes (training/progress.py)
-        train.log        its output
+        train.log        its output, the libraries' lines and tracebacks included: for whoever debugs on the server
+        run.log          the run's own lines, in words (say, note): all of its log that the Train page shows
+        .reserve         a little room on the disk, kept while the process trains, so that a full disk can still be told
         checkpoint.keras, model.keras, with their .json metadata; model.report.npz; tensorboard/
 
 Every file here but the growing ones (progress.jsonl, train.log, TensorBoard's
@@ -19,6 +21,7 @@ writer gives it (below), so what a page shows of a run is there and of the
 right type, or the run cannot be used.
 """
 
+import errno
 import fcntl
 import os
 import re
@@ -60,6 +63,10 @@ CONFIG_FILE = "config.json"
 LAUNCH_FILE = "launch.json"
 STATUS_FILE = "status.json"
 LOG_FILE = "train.log"
+RUN_LOG_FILE = "run.log"
+RESERVE_FILE = ".reserve"
+RESERVE_BYTES = 64 * 1024  # a status.json and a few lines of log, on any filesystem's blocks
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)  # the errors of a disk with no room left (for this user)
 CHECKPOINT_FILE = "checkpoint.keras"
 MODEL_FILE = "model.keras"
 METADATA_FILE = "model.json"  # beside model.keras, as model/storage.py expects
@@ -138,7 +145,37 @@ class RunStatus:
         self.known.update(known)
 
     def write(self, state: str, **fields) -> None:
-        write_status(self.run_dir, state, **{**self.known, **fields})
+        """status.json; on a full disk, in the room the reserve kept, so that the run can still say why it stops.
+
+        The reserve is made when the run first says it is running, and given back when it says it has ended."""
+        try:
+            write_status(self.run_dir, state, **{**self.known, **fields})
+        except OSError as error:
+            if error.errno not in DISK_FULL or not self._give_back_reserve():
+                raise
+            write_status(self.run_dir, state, **{**self.known, **fields})
+        if state == RUNNING:
+            self._keep_reserve()
+        else:
+            self._give_back_reserve()
+
+    def _keep_reserve(self) -> None:
+        path = self.run_dir / RESERVE_FILE
+        if os.path.lexists(path):
+            return
+        try:
+            with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644), "wb") as reserve:
+                reserve.write(bytes(RESERVE_BYTES))  # written, not a hole: the blocks are the disk's to give back later
+        except OSError:
+            Path(path).unlink(missing_ok=True)  # no room even for that: the run goes on without a reserve
+
+    def _give_back_reserve(self) -> bool:
+        """Whether there was a reserve to free; a link of that name is removed too, never followed."""
+        try:
+            (self.run_dir / RESERVE_FILE).unlink()
+            return True
+        except OSError:
+            return False
 
 
 def read_status(run_dir: Path) -> dict | None:
@@ -219,28 +256,14 @@ def open_log(run_dir: Path):
     return open_to_append(run_folder_to_write(run_dir) / LOG_FILE)
 
 
-def read_log_tail(run_dir: Path, max_bytes: int = 64 * 1024) -> str:
-    """The end of train.log, "" if there is none; never read through a link."""
+def read_log_tail(run_dir: Path, max_bytes: int = 64 * 1024, name: str = LOG_FILE) -> str:
+    """The end of train.log (or of run.log), "" if there is none; never read through a link."""
     try:
-        with open(os.open(Path(run_dir) / LOG_FILE, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as log:
+        with open(os.open(Path(run_dir) / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as log:
             log.seek(max(log.seek(0, os.SEEK_END) - max_bytes, 0))
             return log.read().decode("utf-8", errors="replace")
     except OSError:
         return ""
-
-
-TRACEBACK_FRAME = re.compile(r"^(Traceback \(most recent call last\):|  File \"|    |During handling of the above|The above exception)")
-ERROR_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Interrupt)): ?")
-ABSOLUTE_PATH = re.compile(r"(?<![\w.:/<~])/(?:[^\s/:'\"()\[\],]+/)*([^\s/:'\"()\[\],]+)")
-
-
-def readable_log(text: str) -> str:
-    """A log as a page may show it: no traceback frames, no exception class names, each path by its last name only.
-
-    The whole log stays in train.log for whoever debugs on the server."""
-    lines = [line for line in text.splitlines() if not TRACEBACK_FRAME.match(line)]
-    lines = [ERROR_LINE.sub("error: ", line) for line in lines]
-    return "\n".join(ABSOLUTE_PATH.sub(r"\1", line) for line in lines)
 
 
 # --- a whole run folder ------------------------------------------------------------------------------------------------
@@ -298,6 +321,12 @@ def id_time(run_id: str) -> float:
         return time.mktime(time.strptime(run_id[:15], RUN_ID_TIME))
     except (ValueError, OverflowError):
         return 0.0
+
+
+def launched(folder: Path) -> bool:
+    """Whether a run folder's run was ever launched (its status or launch record is there, sound or not): the run
+    manager writes config.json first and launch.json last, so a start that failed between leaves neither."""
+    return any(os.path.lexists(folder / name) for name in (STATUS_FILE, LAUNCH_FILE))
 
 
 def claims_running(folder: Path) -> bool:

@@ -10,6 +10,10 @@ server, sees the same runs. A run whose process died without saying so
 anyone looks, or cancelled if a cancel was asked before it could answer. A run
 folder that is a link, holds one, or holds a damaged file is listed as one
 that cannot be used, and is never written to, resumed or followed.
+
+A disk that is full, read-only or failing is answered in words (RunError, from
+run_log.disk_fault_words) and leaves nothing behind: a start that fails removes
+its half-made folder, and a folder whose run was never launched is not listed.
 """
 
 import json
@@ -20,13 +24,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from training import progress, run_folder
+from training import progress, run_folder, run_log
 from training.devices import beside_server_environment
 from training.presets import preset
-from training.registry import SHIPPED, ModelRegistry
+from training.registry import DEFAULT_FILE, ModelRegistry
 from training.run_folder import CANCELLED, FAILED, REPO_ROOT, RUNNING
 
 LOG_TAIL_LINES = 25
@@ -78,9 +84,10 @@ class Run:
         return progress.current_records(progress.read_progress(self.folder))
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        """The end of the run's own lines, in words (training/run_log.py); the libraries' stay in train.log."""
         if self.problem is not None:
             return ""
-        return "\n".join(run_folder.readable_log(run_folder.read_log_tail(self.folder)).rstrip().splitlines()[-lines:])
+        return run_log.run_log_tail(self.folder, lines)
 
 
 def _ask(module: str, fallback: dict, *arguments: str) -> dict:
@@ -113,6 +120,21 @@ def training_command(folder: Path, data_dir: str | None, resume: bool = False) -
     return command + (["--data-dir", data_dir] if data_dir else [])
 
 
+def _start_process(command: list[str], env: dict, log) -> subprocess.Popen:
+    """The training process, in a session of its own, writing into the log; RunError if the server cannot start one."""
+    # A Cancel in the process's first milliseconds waits until its handler exists (training/__main__.py).
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        return subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # survives a restart of the server, and the server's Ctrl-C
+        )  # fmt: skip
+    except OSError:  # out of memory or processes: not the disk's doing
+        raise RunError("The training process could not be started on this server: ask whoever looks after it.") from None
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 _children: dict[int, subprocess.Popen] = {}  # training processes this server started, polled so that they are reaped
 _building_report = threading.Lock()  # one report build at a time per server, whoever asks
 
@@ -121,6 +143,15 @@ def _reap_children() -> None:
     for pid, child in list(_children.items()):
         if child.poll() is not None:
             _children.pop(pid, None)
+
+
+@contextmanager
+def _told_in_words(outcome: str, again: str) -> Iterator[None]:
+    """A fault of the disk (or any OSError) under this block becomes a RunError a person can read."""
+    try:
+        yield
+    except OSError as error:
+        raise RunError(run_log.disk_fault_words(error, outcome, again)) from None
 
 
 class RunManager:
@@ -147,10 +178,12 @@ class RunManager:
         return max((run for run in claiming if run.state == RUNNING), key=lambda run: (run.started_at, run.id), default=None)
 
     def _folders(self) -> list[Path]:
-        """Every entry of the runs root named as a run: folders, and links posing as folders (listed, never followed)."""
+        """Every entry of the runs root named as a run, once launched: folders, and links posing as folders (listed,
+        never followed). A folder whose run was never launched (a start that failed, or is under way) is no run yet."""
         if not self.root.is_dir():
             return []
-        return [path for path in self.root.iterdir() if run_folder.RUN_ID.match(path.name) and (path.is_symlink() or path.is_dir())]
+        named = [path for path in self.root.iterdir() if run_folder.RUN_ID.match(path.name)]
+        return [path for path in named if path.is_symlink() or (path.is_dir() and run_folder.launched(path))]
 
     def _read(self, folder: Path) -> Run:
         files = run_folder.read_run_files(folder)
@@ -183,11 +216,17 @@ class RunManager:
         if launch and "cancel_requested_at" in launch:
             heard_from = (latest or {}).get("updated_at", 0) >= launched_at
             message = "Cancelled; the last checkpoint is kept." if heard_from else "Cancelled before training began."
-            run_folder.write_status(folder, CANCELLED, message=message, **fields)
+            found = {"state": CANCELLED, "message": message, **fields}
         else:
             message = "The training process stopped without finishing: it was killed, ran out of memory, or the machine restarted."
-            run_folder.write_status(folder, FAILED, message=message, interrupted=True, **fields)
-        return run_folder.read_status(folder) or {"state": FAILED, "message": message}
+            found = {"state": FAILED, "message": message, "interrupted": True, **fields}
+        try:
+            run_folder.write_status(folder, **found)
+        except OSError as error:  # told to this reader only; the next one tries to write it again
+            if error.errno in run_folder.DISK_FULL:
+                found["message"] = "The training process stopped without finishing, and the disk is full: free some space, then resume it."
+            return {**found, "updated_at": time.time()}
+        return run_folder.read_status(folder) or found
 
     # --- starting and stopping --------------------------------------------------------------------------------------
 
@@ -199,12 +238,18 @@ class RunManager:
         """
         overrides = {key: value for key, value in (overrides or {}).items() if value is not None}
         config = preset(preset_name, **overrides)
-        with run_folder.runs_locked(self.root):
-            self._refuse_if_busy()
-            folder = self._new_folder(preset_name)
-            run_folder.write_config(folder, preset_name, config.to_dict(), name=name)
-            self._launch(folder, training_command(folder, self.data_dir))
-            return self._read(folder)
+        folder = None
+        try:
+            with _told_in_words("the run could not start", "press Start again"), run_folder.runs_locked(self.root):
+                self._refuse_if_busy()
+                folder = self._new_folder(preset_name)
+                run_folder.write_config(folder, preset_name, config.to_dict(), name=name)
+                self._launch(folder, training_command(folder, self.data_dir))
+        except RunError:
+            if folder is not None:  # nothing is left of a start that failed (and were it left, it is not listed)
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return self._read(folder)
 
     def resume(self, run_id: str) -> Run:
         """Carry a cancelled or failed run on; what its killed processes left half-written is cleared first."""
@@ -213,11 +258,11 @@ class RunManager:
             raise RunError(f"The run “{run.label}” cannot be used: {run.problem}.")
         if not run.resumable:
             raise RunError(f"The run “{run.label}” is {run.state}; only a cancelled or failed run can be resumed.")
-        with run_folder.runs_locked(self.root):
+        with _told_in_words("the run could not be resumed", "press Resume again"), run_folder.runs_locked(self.root):
             self._refuse_if_busy()  # so no process of this run lives: its partial files are stale
             run_folder.clear_stale_temporaries(run.folder)
             self._launch(run.folder, training_command(run.folder, self.data_dir, resume=True))
-            return self._read(run.folder)
+        return self._read(run.folder)
 
     def cancel(self, run_id: str) -> None:
         """Ask the run to stop after its current batch; it keeps its last checkpoint and says "cancelled".
@@ -228,28 +273,30 @@ class RunManager:
         run = self.run(run_id)
         if run.state != RUNNING:
             raise RunError(f"The run “{run.label}” is not running (it is {run.state}).")
-        with run_folder.runs_locked(self.root):
-            run_folder.record_cancel_request(run.folder)
+        try:
+            with run_folder.runs_locked(self.root):
+                run_folder.record_cancel_request(run.folder)
+        except OSError:
+            pass  # a full or read-only disk: the signal is what stops the run, and it is sent all the same
         try:
             os.kill(run.status["pid"], signal.SIGTERM)
         except ProcessLookupError:
             pass  # it ended meanwhile; the next read says how
+        except OSError:
+            raise RunError(f"The run “{run.label}” could not be stopped: ask whoever looks after the server.") from None
 
     def delete(self, run_id: str) -> None:
         """Delete a run's folder; a run folder that is a link loses the link, never what it points at."""
         run = self.run(run_id)
-        with run_folder.runs_locked(self.root):
+        with _told_in_words("the run could not be deleted (completely)", "press Delete again"), run_folder.runs_locked(self.root):
             if self._read(run.folder).state == RUNNING:
                 raise RunError(f"The run “{run.label}” is still running; cancel it first.")
-            if self.registry.default_choice() == run_id:
-                self.registry.write_default(SHIPPED)
-            try:
-                if run.folder.is_symlink() or not run.folder.is_dir():
-                    run.folder.unlink()
-                else:
-                    shutil.rmtree(run.folder)  # removes links inside, never follows them
-            except OSError:
-                raise RunError(f"The run “{run.label}” could not be deleted completely; ask whoever looks after the server.") from None
+            if self.registry.default_choice() == run_id:  # no default.json is the shipped model: removing it takes no room
+                (self.root / DEFAULT_FILE).unlink(missing_ok=True)
+            if run.folder.is_symlink() or not run.folder.is_dir():
+                run.folder.unlink()
+            else:
+                shutil.rmtree(run.folder)  # removes links inside, never follows them
 
     def _refuse_if_busy(self) -> None:
         active = self.active()
@@ -268,24 +315,23 @@ class RunManager:
         raise RunError("Could not make a run folder.")
 
     def _launch(self, folder: Path, command: list[str]) -> None:
-        """Start the process on a run folder of this root; the log is appended to, never through a link."""
+        """Start the process on a run folder of this root; the log is appended to, never through a link.
+
+        A process whose launch.json cannot be written is stopped at once: a run no reader could follow never starts."""
         if folder.parent.resolve() != self.root.resolve() or run_folder.link_problem(folder):
             raise RunError(f"Run {folder.name} cannot be used: {run_folder.link_problem(folder) or 'it is not in the runs folder'}.")
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", **beside_server_environment()}
         with run_folder.open_log(folder) as log:
             log.write(f"$ {' '.join(command[1:])}\n".encode())
             log.flush()
-            # A Cancel in the process's first milliseconds waits until its handler exists (training/__main__.py).
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-            try:
-                process = subprocess.Popen(
-                    command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                    start_new_session=True,  # survives a restart of the server, and the server's Ctrl-C
-                )  # fmt: skip
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            process = _start_process(command, env, log)
+        try:
+            run_folder.write_launch(folder, process.pid, command[1:])
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
         _children[process.pid] = process
-        run_folder.write_launch(folder, process.pid, command[1:])
 
     # --- reports ----------------------------------------------------------------------------------------------------
 

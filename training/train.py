@@ -32,6 +32,7 @@ from training.canvas_style import canvas_copies
 from training.devices import describe_device, distribution_scope
 from training.presets import TrainConfig, held_out
 from training.resume import CheckpointError, ResumePoint, check_resumable, load_checkpoint, saved_config, segment_seed
+from training.run_log import disk_fault, disk_fault_words, note, say
 from training.tensorboard_log import NoLog, TensorBoardLog, open_log
 
 LOG_EVERY = 10  # batches between progress records: frequent enough for a live curve, cheap enough to ignore
@@ -168,6 +169,9 @@ class RunRecorder(keras.callbacks.Callback):
         logs = logs or {}
         record = {key: float(value) for key, value in logs.items() if key in ("loss", "accuracy", "val_loss", "val_accuracy")}
         self.log.epoch(epoch=epoch + 1, step=self.step, **record)
+        accuracy, read = (record.get("val_accuracy"), "held-out") if "val_accuracy" in record else (record.get("accuracy"), "training")
+        note(self.run_dir, f"Epoch {epoch + 1} ended at step {self.step:,} of {self.total_steps:,}"
+             + (f": {accuracy:.1%} of the {read} digits read right" if accuracy is not None else ""))  # fmt: skip
         if "val_loss" in record:
             self.scalars.add_scalar("validation/loss", record["val_loss"], self.step)
             self.scalars.add_scalar("validation/accuracy", record["val_accuracy"], self.step)
@@ -249,7 +253,7 @@ def resume_training(
     previous = check_resumable(run_dir)
     checkpoint = run_dir / run_folder.CHECKPOINT_FILE
     if not checkpoint.exists():
-        print(f"No checkpoint in {run_dir}: training starts again from the beginning.", flush=True)
+        say(run_dir, f"No checkpoint in {run_dir}: training starts again from the beginning.")
         return run_training(config, run_dir, data_dir, stop_requested, verbose, preset_name)
     now = time.time()
     started_at = previous.get("started_at")
@@ -272,14 +276,18 @@ def _run_segment(config, run_dir, data_dir, stop_requested, verbose, status: run
 
 def failure_message(error: BaseException) -> str:
     """What status.json says of a failure, which the Train page shows: our own errors are written for a person;
-    others are named in plain words, and their traceback is left in train.log for whoever debugs the server."""
+    others are named in plain words (a full or read-only disk too), and their traceback is left in train.log for whoever
+    debugs the server."""
     if isinstance(error, KeyboardInterrupt):
         return "stopped by the user"
     if isinstance(error, CheckpointError | MnistDataError):
         return str(error)
     if isinstance(error, MemoryError):
         return "the machine ran out of memory: try a smaller batch, fewer units or fewer layers"
-    return "the run stopped on an unexpected error; the end of its log says more"
+    fault = disk_fault(error)  # a disk that filled up, or stopped taking writes
+    if fault is not None:
+        return disk_fault_words(fault, "the run stopped", "resume it from its last checkpoint")
+    return "the run stopped on an unexpected error; its whole log, on the server, says more to whoever looks after it"
 
 
 def _train(config, run_dir, data_dir, stop_requested, verbose, status: run_folder.RunStatus, checkpoint: Path | None) -> dict:
@@ -363,7 +371,7 @@ def write_report(model, model_path: Path, mnist: Mnist, config: TrainConfig, log
     try:
         save_report(build_report(ReaderWeights.from_keras(model), x_test, y_test), report_path(model_path))
     except (ValueError, OSError) as error:  # UnsupportedModelError is a ValueError
-        print(f"no report for the Look inside page: {error}", file=sys.stderr)
+        say(model_path.parent, f"no report for the Look inside page: {error}", to=sys.stderr)
         return
     log.report(seconds=round(time.time() - started, 1))
 
@@ -373,7 +381,7 @@ def _fit(model, data: Split, config: TrainConfig, seed: int, recorder: RunRecord
     if config.augment or config.drawn:
         drawn = None
         if config.drawn:
-            print(f"drawing {len(data.x_train):,} digits as on a canvas", file=sys.stderr, flush=True)
+            say(recorder.run_dir, f"drawing {len(data.x_train):,} digits as on a canvas", to=sys.stderr)
             drawn = canvas_copies(data.x_train, config.seed, should_stop=recorder.stop_requested.is_set)
         inputs = dict(x=AugmentedBatches(data.x_train, data.y_train, config.batch_size, seed, config.augment, drawn, config.drawn))
     else:

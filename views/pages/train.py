@@ -9,7 +9,8 @@ from model.files import finite_number
 from training import progress
 from training.devices import device_label
 from training.registry import ModelEntry, RegistryError
-from training.run_folder import CANCELLED, DONE, FAILED, RUNNING, readable_log
+from training.run_folder import CANCELLED, DONE, FAILED, RUNNING
+from training.run_log import disk_fault_words, readable_log
 from training.runs import Run, RunError, RunInProgress
 from views import words
 from views.figures.plotting import PLOTLY_CONFIG
@@ -139,7 +140,7 @@ def run_status(run: Run, may_change: bool) -> None:
         st.info(f"Cancelled at step {count(run.status.get('step'))} of {count(run.status.get('total_steps'))}; its checkpoint is kept.")
     else:
         st.error(plain(readable_log(str(run.status.get("message") or "")).strip() or "The run failed."))
-        tail = run.log_tail()
+        tail = run.log_tail()  # the run's own lines, in words: the libraries' stay in train.log on the server
         if tail:
             with st.expander("The end of the run's log", expanded=True):
                 st.code(tail, language=None)
@@ -220,6 +221,8 @@ def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) ->
             registry().set_default(entry.id)
         except RegistryError as error:  # it was deleted or damaged meanwhile
             flash(f"model-{entry.id}", str(error))
+        except OSError as error:  # a full or read-only disk
+            flash(f"model-{entry.id}", disk_fault_words(error, "the model could not be made the default", "press Make default again"))
         st.rerun()
     buttons.download_button("Download", data=entry.path.read_bytes, file_name=f"row-reader-{entry.id}.keras",
                             mime="application/zip", key=f"download-{entry.id}", on_click="ignore")  # fmt: skip
