@@ -1,5 +1,6 @@
 """training/run_folder.py: status and settings files read back whole or not at all, and whether a run's process lives."""
 
+import errno
 import json
 import os
 import subprocess
@@ -8,7 +9,7 @@ import pytest
 
 from harness.waiting import wait_until
 from tests.training_runs import stand_in_process, temporaries_of_a_kill
-from training import run_folder
+from training import run_folder, run_log
 from training.presets import preset
 
 
@@ -199,9 +200,53 @@ def test_a_log_shown_on_a_page_has_no_traceback_no_exception_names_and_no_server
         "    main()",
         "ValueError: could not broadcast input array from shape (3,) into shape (4,)",
     ])  # fmt: skip
-    shown = run_folder.readable_log(log)
+    shown = run_log.readable_log(log)
     assert "Traceback" not in shown and "File" not in shown and "ValueError" not in shown
     assert "/srv" not in shown and "/work" not in shown
     assert "430/430 - 20s - loss: 0.5" in shown
     assert "into 20261124-101010-lesson" in shown
     assert shown.endswith("error: could not broadcast input array from shape (3,) into shape (4,)")
+
+
+# --- a disk that fills while the run trains (issue 28, item 6) -------------------------------------------------------
+
+
+def test_a_run_keeps_room_to_say_that_the_disk_filled(tmp_path, monkeypatch):
+    """While it trains, a run keeps a little room; a status the full disk refuses is written in that room."""
+    status = run_folder.RunStatus(tmp_path)
+    status.write(run_folder.RUNNING, step=1)
+    reserve = tmp_path / run_folder.RESERVE_FILE
+    assert reserve.stat().st_size == run_folder.RESERVE_BYTES
+
+    writes = run_folder.atomic_write_json
+
+    def full_unless_room_was_freed(path, value):  # a disk with no room at all, but the reserve's
+        if reserve.exists():
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        writes(path, value)
+
+    monkeypatch.setattr(run_folder, "atomic_write_json", full_unless_room_was_freed)
+    error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "checkpoint.keras"))
+    status.write(run_folder.FAILED, message=run_log.disk_fault_words(error, "the run stopped", "resume it from its last checkpoint"))
+    assert run_folder.read_status(tmp_path)["message"] == (
+        "There is no room left on this computer's disk, so the run stopped: free some space and resume it from its last checkpoint."
+    )
+    assert not reserve.exists()
+    run_folder.RunStatus(tmp_path).write(run_folder.DONE)  # a run that ends gives its room back
+    assert not reserve.exists()
+
+
+@pytest.mark.parametrize(
+    ("number", "cause"),
+    [
+        (errno.ENOSPC, "there is no room left on this computer's disk"),
+        (errno.EDQUOT, "the room this server may use on the disk is used up"),
+        (errno.EROFS, "the runs folder is on a disk that cannot be written to"),
+        (errno.EACCES, "the server is not allowed to write in the runs folder"),
+        (errno.EIO, "the disk reported a fault"),
+    ],
+)
+def test_an_os_error_in_a_log_is_said_in_words(number, cause):
+    line = f"no report for the Look inside page: [Errno {number}] {os.strerror(number)}: '/srv/runs/x/.model.report.ab12cd34.tmp.npz'"
+    assert run_log.readable_log(line) == f"no report for the Look inside page: {cause}"
+    assert run_log.readable_log(f"OSError: [Errno {number}] {os.strerror(number)}") == f"error: {cause}"

@@ -4,6 +4,7 @@ Runs need MNIST_DIR and are skipped without it; each is a few hundred digits and
 16-unit network, so the file takes a minute or two on two CPU cores.
 """
 
+import errno
 import json
 import os
 import signal
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.fuzz import problems_in
+from harness.fuzz.disk_faults import faulty_disk, no_training_process
 from harness.waiting import wait_until
 from model.storage import ModelLoadError, load_model
 from tests.training_runs import kinds, made_run, stand_in_process, temporaries_of_a_kill
@@ -407,3 +410,79 @@ def test_a_time_is_said_as_people_say_it():
     moment = time.mktime((2026, 3, 5, 9, 7, 0, 0, 0, -1))
     assert run_folder.readable_time(moment, now=moment + 86400) == "5 Mar, 09:07"
     assert run_folder.readable_time(moment, now=moment + 400 * 86400) == "5 Mar 2026, 09:07"  # not this year's
+
+
+# --- a disk that is full, read-only or failing (issue 28, item 6) -----------------------------------------------------
+
+FAULTS = [errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EIO]
+
+
+@pytest.mark.parametrize("number", FAULTS, ids=errno.errorcode.get)
+def test_a_start_the_disk_refuses_at_any_step_is_told_in_words_and_leaves_no_run(tmp_path, monkeypatch, number):
+    """Wherever the start's writes begin to fail (the lock, the folder, its settings, the log, the launch record)."""
+    monkeypatch.setattr("training.runs._start_process", no_training_process)
+    for after in range(7):
+        root = tmp_path / f"after-{after}"
+        root.mkdir()
+        try:
+            with faulty_disk(root, number, after):
+                RunManager(root).start("lesson", TINY)
+        except RunError as refused:
+            told = str(refused)
+            assert ", so the run could not start: " in told and told.endswith("press Start again."), told
+            assert "Errno" not in told and str(tmp_path) not in told and not problems_in(told), told
+            assert RunManager(root).runs() == []
+            left = [path.name for path in root.iterdir() if path.name != run_folder.LOCK_FILE]
+            assert left == [] or number not in run_folder.DISK_FULL, left  # a full disk still removes what was begun
+        else:
+            assert len(RunManager(root).runs()) == 1, after  # the fault came after the start's last write
+
+
+def test_a_resume_the_disk_refuses_leaves_the_run_as_it_was(tmp_path, monkeypatch):
+    monkeypatch.setattr("training.runs._start_process", no_training_process)
+    folder = made_run(tmp_path, "20260101-120000-morvan", run_folder.CANCELLED)
+    status = (folder / run_folder.STATUS_FILE).read_text()
+    with faulty_disk(tmp_path, errno.ENOSPC, after=1), pytest.raises(RunError) as refused:  # the lock taken, then full
+        RunManager(tmp_path).resume(folder.name)
+    assert str(refused.value) == (
+        "There is no room left on this computer's disk, so the run could not be resumed: free some space and press Resume again."
+    )
+    run = RunManager(tmp_path).run(folder.name)
+    assert run.state == run_folder.CANCELLED and run.resumable and (folder / run_folder.STATUS_FILE).read_text() == status
+    assert not (folder / run_folder.LAUNCH_FILE).exists()
+
+
+def test_deleting_the_default_run_works_on_a_full_disk_so_that_room_can_be_made(tmp_path):
+    folder = made_run(tmp_path, "20260101-120000-morvan", run_folder.DONE)
+    (folder / run_folder.MODEL_FILE).write_bytes(Path(REPO_ROOT, "model/weights/default.keras").read_bytes())
+    manager = RunManager(tmp_path)
+    manager.registry.set_default(folder.name)
+    (tmp_path / run_folder.LOCK_FILE).touch()
+    with faulty_disk(tmp_path, errno.ENOSPC):
+        manager.delete(folder.name)
+    assert not folder.exists() and manager.registry.default_model_id() == SHIPPED
+
+
+def test_a_cancel_on_a_read_only_disk_still_stops_the_run(tmp_path):
+    folder = made_run(tmp_path, "20260101-120000-morvan", run_folder.CANCELLED)
+    with stand_in_process(folder) as training:
+        run_folder.write_status(folder, run_folder.RUNNING, pid=training.pid)
+        with faulty_disk(tmp_path, errno.EROFS):
+            RunManager(tmp_path).cancel(folder.name)  # its note in launch.json cannot be written; the signal is sent
+            assert training.wait(timeout=WAIT_S) == -signal.SIGTERM
+
+
+def test_a_run_that_died_as_the_disk_filled_is_read_without_error_and_said_so(tmp_path):
+    folder = made_run(tmp_path, "20260101-120000-morvan", run_folder.RUNNING, pid=os.getpid())  # gone without a word
+    with faulty_disk(tmp_path, errno.ENOSPC):
+        run = RunManager(tmp_path).run(folder.name)
+    assert run.state == run_folder.FAILED and "the disk is full: free some space, then resume it" in run.status["message"]
+    assert run_folder.read_status(folder)["state"] == run_folder.RUNNING  # not written: told to this reader only
+    assert RunManager(tmp_path).run(folder.name).status["message"].startswith("The training process stopped without finishing")
+
+
+def test_a_run_folder_never_launched_is_not_listed(tmp_path):
+    """A start that failed after making its folder, where the disk would not even let it be removed."""
+    (tmp_path / "20260101-120000-morvan").mkdir()
+    run_folder.write_config(tmp_path / "20260101-120000-morvan", "morvan", {})
+    assert RunManager(tmp_path).runs() == [] and RunManager(tmp_path).active() is None

@@ -1,5 +1,6 @@
 """The Train page with AppTest: the form's checks, the password, the model list, and choosing a model to read with."""
 
+import errno
 import json
 import re
 import shutil
@@ -455,3 +456,80 @@ def test_a_run_from_before_names_keeps_working(runs):
     app = open_train_page()
     assert not app.exception
     assert "Finished**: morvan · 1 Jan, 12:00" in texts(app) and "**morvan · 1 Jan, 12:00**" in texts(app)
+
+
+# --- a full or read-only disk is told in words, and leaves nothing behind (issue 28, item 6) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "after", "told"),
+    [
+        (errno.ENOSPC, 2, "There is no room left on this computer's disk, so the run could not start: free some space and press "
+                          "Start again."),
+        (errno.EROFS, 0, "The runs folder is on a disk that cannot be written to, so the run could not start: ask whoever looks after the "
+                         "server to let it write there, then press Start again."),
+    ],
+    ids=["full disk, the run folder made and its settings not written", "read-only disk"],
+)  # fmt: skip
+def test_start_on_a_failing_disk_is_told_in_words_leaves_no_run_folder_and_keeps_the_settings(runs, monkeypatch, number, after, told):
+    from harness.fuzz.disk_faults import faulty_disk, no_training_process
+    from harness.fuzz.pages import unescaped
+
+    monkeypatch.setattr("training.runs._start_process", no_training_process, raising=False)  # no training, should it get so far
+    app = open_train_page()
+    app.text_input(key="train_name").set_value("Class 9B")
+    app.text_input(key="train_epochs").set_value("2")
+    app.button(key="start").click()
+    with faulty_disk(runs, number, after):
+        app.run()
+    assert not app.exception
+    assert [unescaped(error.value) for error in app.error] == [told]
+    assert "Errno" not in texts(app) and str(runs) not in texts(app)
+    assert [path.name for path in runs.iterdir() if path.name != ".lock"] == []  # no half-made run folder
+    assert app.text_input(key="train_name").value == "Class 9B" and app.text_input(key="train_epochs").value == "2"
+    app.run()
+    assert not app.error and "Failed" not in texts(app)  # told once; and no run listed
+
+
+# --- the run's log shows the run's own lines, in words (issue 28, item 7) ---------------------------------------------
+
+LIBRARY_NOISE = [
+    "2026-12-07 13:37:10.123456: I external/local_xla/xla/tsl/cuda/cudart_stub.cc:31] Could not find cuda drivers on your "
+    "machine, GPU will not be used.",
+    "2026-12-07 13:37:12.500000: E external/local_xla/xla/stream_executor/cuda/cuda_driver.cc:152] failed call to cuInit: "
+    "INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)",
+    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
+    "I0000 00:00:1765000000.000000   48213 cuda_executor.cc:1015] successful NUMA node read from SysFS had negative value (-1)",
+    "Epoch 1/3",
+    "47/47 - 5s - 100ms/step - accuracy: 0.5012 - loss: 1.2345",
+    "Traceback (most recent call last):",
+    '  File "/srv/row-reader/training/train.py", line 312, in _run_segment',
+    "OSError: [Errno 28] No space left on device: '/srv/row-reader/runs/20260101-120000-morvan/.checkpoint.k3x9a0b_.tmp.keras'",
+]  # fmt: skip
+RUNS_OWN = [  # as training/__main__.py and training/train.py say them: printed into train.log, and kept in run.log
+    "Training preset 'morvan' on CPU (2 threads) into /srv/row-reader/runs/20260101-120000-morvan",
+    "Epoch 1 ended at step 47 of 141: 91.2% of the held-out digits read right",
+    "no report for the Look inside page: [Errno 28] No space left on device: '/srv/row-reader/runs/20260101-120000-morvan/"
+    ".model.report.zz00yy11.tmp.npz'",
+]  # fmt: skip
+
+
+def test_a_failed_runs_log_shows_only_its_own_lines_in_words_never_the_libraries_or_an_errno(runs):
+    folder = made_run(runs, "20260101-120000-morvan", FAILED)
+    message = "There is no room left on this computer's disk, so the run stopped: free some space and resume it from its last checkpoint."
+    write_status(folder, FAILED, pid=1, step=47, total_steps=141, message=message)
+    (folder / "train.log").write_text("\n".join(LIBRARY_NOISE[:6] + RUNS_OWN + LIBRARY_NOISE[6:]) + "\n")
+    (folder / "run.log").write_text("\n".join(RUNS_OWN) + "\n")
+    app = open_train_page()
+    assert not app.exception
+    (log,) = [element.value for element in app.code]
+    assert log.splitlines() == [
+        "Training preset 'morvan' on CPU (2 threads) into 20260101-120000-morvan",
+        "Epoch 1 ended at step 47 of 141: 91.2% of the held-out digits read right",
+        "no report for the Look inside page: there is no room left on this computer's disk",
+    ]
+    for internal in ("cudart_stub", "cuInit", "absl", "48213", "Epoch 1/3", "Errno", "No space left on device", "/srv", "OSError"):
+        assert internal not in log and internal not in texts(app), internal
+    from harness.fuzz import problems_in
+
+    assert problems_in(log) == [] and problems_in(texts(app)) == []

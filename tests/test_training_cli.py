@@ -106,3 +106,8 @@ def test_a_cancel_as_the_run_starts_is_recorded_as_cancelled_and_the_run_resumes
     status = run_folder.read_status(run_dir)
     assert status["state"] == run_folder.DONE and status["step"] == status["total_steps"]
     assert json.loads((run_dir / run_folder.METADATA_FILE).read_text())["config"]["model"]["units"] == 8  # its saved settings
+    own = (run_dir / run_folder.RUN_LOG_FILE).read_text().splitlines()  # the run's own lines, all the Train page shows of its log
+    assert own[0].startswith("Cancelled before training began.") and own[-1].startswith("Test accuracy ")
+    assert own[1].startswith("Resuming the run in ") and "starts again from the beginning" in own[2]
+    assert [line for line in own if line.startswith("Epoch 1 ended at step ")]
+    assert not [line for line in own if "tensorflow" in line.lower() or ".cc:" in line or "Errno" in line or "Traceback" in line]

@@ -173,9 +173,16 @@ def _run_race(case: Case, messages: list, folder: Path) -> Outcome:
     return play(case, messages)
 
 
+def _run_disk(case: Case, made: dict, folder: Path) -> Outcome:
+    """A Train page button pressed as the disk fails (harness/fuzz/disk_faults.py), judged by the page and what is left."""
+    from harness.fuzz.disk_faults import press_under_fault
+
+    return press_under_fault(case, made, folder)
+
+
 RUNNERS = {
     "idx": _run_idx, "keras": _run_keras, "runs": _run_runs, "run_pages": _run_run_pages, "image": _run_image, "canvas": _run_canvas,
-    "query": _run_query, "form": _run_form, "password": _run_password, "nickname": _run_nickname, "race": _run_race,
+    "query": _run_query, "form": _run_form, "password": _run_password, "nickname": _run_nickname, "race": _run_race, "disk": _run_disk,
 }  # fmt: skip
 
 

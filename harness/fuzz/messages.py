@@ -17,6 +17,13 @@ INTERNALS = [
     ("a memory address", re.compile(r"\b0x[0-9a-fA-F]{5,}")),
     ("an OS error number", re.compile(r"Errno")),
     ("a KeyError", re.compile(r"KeyError")),
+    (
+        "an OS's or a library's log words",
+        re.compile(
+            r"No space left on device|Read-only file system|Disk quota exceeded|Input/output error|Permission denied|"
+            r"\b\w+\.cc:\d+\]|cuInit|absl::"
+        ),
+    ),
     ("a Python object", re.compile(r"object at |<_io\.|<\w+(?:\.\w+)+ object")),
     ("an exception's name", re.compile(r"\b[A-Z]\w*(?:Error|Exception)\b|BadZipFile|BadGzipFile")),
     (

@@ -5,17 +5,17 @@ from pathlib import Path
 
 import numpy as np
 
-from harness.fuzz import canvas, forms, idx_files, images, keras_files, nicknames, passwords, query, race_messages, run_folders
+from harness.fuzz import canvas, disk_faults, forms, idx_files, images, keras_files, nicknames, passwords, query, race_messages, run_folders
 from harness.fuzz.case import ACCEPT, FAILURE, MESSAGE, SAFE, SKIPPED, Case, Outcome, short
 from harness.fuzz.entry_points import RUNNERS
 
 FAMILIES = {
     "idx": idx_files.families, "keras": keras_files.families, "runs": run_folders.families, "run_pages": run_folders.families,
     "image": images.families, "canvas": canvas.families, "query": query.families, "form": forms.families,
-    "password": passwords.families, "nickname": nicknames.families, "race": race_messages.families,
+    "password": passwords.families, "nickname": nicknames.families, "race": race_messages.families, "disk": disk_faults.families,
 }  # fmt: skip
 KINDS = tuple(FAMILIES)
-PAGE_KINDS = ("run_pages", "query", "canvas", "password", "race")  # each case opens pages in AppTest: slower, so fewer of them
+PAGE_KINDS = ("run_pages", "query", "canvas", "password", "race", "disk")  # each case opens pages in AppTest: slower, so fewer of them
 
 
 def cases(kind: str, seed: int, count: int) -> Iterator[Case]:
