@@ -2,6 +2,7 @@
 
     python bench/bench_race_flood.py                    # 8 forgers for 20 s
     python bench/bench_race_flood.py --clients 16 --seconds 30
+    python bench/bench_race_flood.py --clients 2 --seconds 90 --floods 1    # long enough to meet the limit per browser
 
 Starts `streamlit run app.py` on a free port, served as README "Serving a class" says (SERVING in
 harness/server.py), with server.disconnectedSessionTTL set to --ttl, and:
@@ -16,8 +17,9 @@ harness/server.py), with server.disconnectedSessionTTL set to --ttl, and:
    quickly as a script can (row 1, then every digit in turn until the right one) so that results are recorded, with
    "New round" pressed after each round. Reported: messages sent, results the page recorded, results it refused
    for the class table (this browser already has its share), and any error on the page;
-3. the server's resident memory (RSS of the streamlit process, from /proc) before the flood, at its peak, and after
-   the forgers have gone and their sessions expired (harness/load/classroom.py settle).
+3. the server's resident memory (RSS of the streamlit process, from /proc) before each flood (--floods of them, one
+   after the other: a level that settles, not one that climbs), at its peak, and after the forgers have gone and their
+   sessions expired (harness/load/classroom.py settle).
 
 Figures only: nothing is asserted. The page's words are read from its deltas: "You knew at row" is a recorded digit,
 views/pages/race.py TABLE_FULL a digit the class table did not take.
@@ -221,11 +223,26 @@ async def row_costs(url: str, pid: int, digits: int, in_fragment: bool) -> dict:
     }
 
 
+def flood_and_settle(url: str, pid: int, args) -> dict:
+    """One flood, with the server's memory before, at its peak, when the forgers left, and once their sessions expired."""
+    figures = {"rss_mb_before": round(rss_mb(pid), 1)}
+    with PeakSampler(pid) as peak:
+        figures.update(asyncio.run(flood(url, args.clients, args.seconds)))
+    figures["rss_mb_peak"] = round(peak.peak_mb, 1)
+    figures["rss_mb_when_they_left"] = round(rss_mb(pid), 1)
+    settle(url, args.ttl)
+    figures["rss_mb_after_sessions_expired"] = round(rss_mb(pid), 1)
+    figures["held_after"] = streamlit_holds(url)
+    print(json.dumps(figures), flush=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=8, help="forgers at once (default: 8)")
     parser.add_argument("--seconds", type=float, default=20, help="how long they flood (default: 20)")
     parser.add_argument("--digits", type=int, default=3, help="digits raced honestly to time a row (default: 3)")
+    parser.add_argument("--floods", type=int, default=2, help="floods one after the other, each left to settle (default: 2)")
     parser.add_argument("--ttl", type=float, default=10, help="server.disconnectedSessionTTL, seconds (default: 10)")
     args = parser.parse_args()
     log = Path(tempfile.mkdtemp(prefix="race-flood-")) / "server.log"
@@ -236,14 +253,7 @@ def main() -> None:
         results["row_in_fragment"] = asyncio.run(row_costs(url, process.pid, args.digits, True))
         results["row_whole_page"] = asyncio.run(row_costs(url, process.pid, args.digits, False))
         settle(url, args.ttl)
-        results["rss_mb_before"] = round(rss_mb(process.pid), 1)
-        with PeakSampler(process.pid) as peak:
-            results["flood"] = asyncio.run(flood(url, args.clients, args.seconds))
-        results["rss_mb_peak"] = round(peak.peak_mb, 1)
-        results["rss_mb_when_they_left"] = round(rss_mb(process.pid), 1)
-        settle(url, args.ttl)
-        results["rss_mb_after_sessions_expired"] = round(rss_mb(process.pid), 1)
-        results["held_after"] = streamlit_holds(url)
+        results["floods"] = [flood_and_settle(url, process.pid, args) for _ in range(args.floods)]
     print(json.dumps(results, indent=2))
 
 
