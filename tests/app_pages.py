@@ -5,8 +5,10 @@ import re
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
+from views.words import WORD_JOINER
+
 MARKDOWN_KINDS = ("markdown", "caption", "error", "warning", "success", "info")  # the elements whose text is Markdown
-ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash-escaped punctuation character, as views/explain.plain writes it
+ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash-escaped punctuation character, as views/words.plain writes it
 
 
 def prediction(app: AppTest) -> str | None:
@@ -15,8 +17,9 @@ def prediction(app: AppTest) -> str | None:
 
 
 def texts(app: AppTest) -> str:
-    """Every piece of text on the page a person reads: markdown, captions and messages, one a line, escapes undone."""
-    return ESCAPED.sub(r"\1", "\n".join(markdown_sources(app)))
+    """Every piece of text on the page a person reads: markdown, captions and messages, one a line, escapes undone (and
+    the invisible joiners that keep an address from being linked taken out)."""
+    return ESCAPED.sub(r"\1", "\n".join(markdown_sources(app))).replace(WORD_JOINER, "")
 
 
 def markdown_sources(app: AppTest) -> list[str]:
@@ -25,9 +28,10 @@ def markdown_sources(app: AppTest) -> list[str]:
 
 
 def rendered(app: AppTest) -> list[str]:
-    """Each Markdown element as HTML, rendered by CommonMark's rules (raw HTML allowed, as the most a renderer does)."""
+    """Each Markdown element as HTML, rendered by CommonMark's rules (raw HTML allowed, as the most a renderer does),
+    without the invisible joiners a person does not see."""
     renderer = MarkdownIt("commonmark")
-    return [renderer.render(source) for source in markdown_sources(app)]
+    return [renderer.render(source).replace(WORD_JOINER, "") for source in markdown_sources(app)]
 
 
 # Text a file or a user supplies, made of Markdown and HTML; and how it must render: literally, no link, image or bold.
