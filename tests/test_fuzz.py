@@ -11,7 +11,10 @@ import pytest
 from harness import fuzz
 
 SEED = 14
-COUNTS = {"idx": 60, "keras": 90, "runs": 96, "run_pages": 12, "image": 80, "canvas": 40, "query": 30, "form": 120, "password": 3, "nickname": 42, "race": 18, "disk": 15}
+COUNTS = {
+    "idx": 60, "keras": 90, "runs": 96, "run_pages": 12, "image": 80, "canvas": 40, "query": 30, "form": 120, "password": 3,
+    "nickname": 42, "race": 18, "disk": 15,
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", fuzz.KINDS)

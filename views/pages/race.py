@@ -9,7 +9,6 @@ While a digit is raced the player lives in a fragment, so a row costs the server
 rerun of the player alone.
 """
 
-import uuid
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -28,13 +27,13 @@ from views.parts import inputs, style
 from views.parts.class_wall import shared_wall
 from views.parts.models_in_use import active_model
 from views.parts.reports import model_report
+from views.parts.session import browser_id
 from views.players import race as race_player
 
 ROUND_KEY = "race_round"
 INBOX_KEY = "race_inbox"  # what the player just sent: [(name, payload), ...], acted on at the top of the run it starts
 ROUNDS_KEY = "race_rounds"  # the seeds of the rounds this session has dealt: a message for another round was lost
 LOST_KEY = "race_lost"  # set when the player spoke of a round this session never dealt: said once, at the top
-RACER_KEY = "race_racer"  # this browser session's anonymous id on the class wall, so that its results are limited
 INBOX_LIMIT = 8  # messages kept between two runs: a player sends one at a time, a forger gains nothing by more
 ROUNDS_REMEMBERED = 100
 LOST = "That round was lost when the server restarted, so a new round has started with ten other digits. Press Start when you are ready."
@@ -173,8 +172,8 @@ def score(game: Round) -> None:
     position = game.position
     result = game.digit.result(game.network_row(position), game.network_answer(position))
     game.results.append(result)
-    racer = st.session_state.setdefault(RACER_KEY, uuid.uuid4().hex)
-    if not shared_wall().record_race(result.label, result.student_row, result.network_row_for_wall, racer=racer):
+    # Limited per browser, all its tabs together (session.browser_id): an anonymous id, never shown.
+    if not shared_wall().record_race(result.label, result.student_row, result.network_row_for_wall, racer=browser_id()):
         game.unrecorded.add(position)
 
 
