@@ -134,7 +134,10 @@ def test_the_browser_is_sent_no_row_ahead_and_no_digit_before_the_right_guess(ap
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
-    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame if isinstance(frame, bytes) else frame.encode())))
+    page.on(
+        "websocket",
+        lambda socket: socket.on("framereceived", lambda frame: frames.append(frame if isinstance(frame, bytes) else frame.encode())),
+    )
     page.goto(f"{url}/race")
     wait_for_race(page, "seen.phase === 'ready'")
     page.keyboard.press("Enter")

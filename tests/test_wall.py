@@ -9,9 +9,9 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from classroom.wall import NICKNAME_LIMIT  # noqa: E402
-from model.samples import load_samples  # noqa: E402
 from harness.fuzz.case import FOREIGN_HOST  # noqa: E402
 from harness.fuzz.pages import injected_in, unescaped  # noqa: E402
+from model.samples import load_samples  # noqa: E402
 from tests.app_pages import TRICKY, TRICKY_HTML, markdown_sources, rendered, texts  # noqa: E402
 from tests.class_digits import picture, reading  # noqa: E402
 from views.parts.class_wall import shared_wall  # noqa: E402
