@@ -14,13 +14,14 @@ import re
 import threading
 import time
 import tomllib
-import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+
+from views.parts.session import browser_id, device_address
 
 ENV_VARIABLE = "ROW_READER_TRAINING_PASSWORD"
 SECRET_NAME = "training_password"
@@ -35,7 +36,6 @@ LONGEST_WAIT_S = 30.0
 WINDOW_S = 60.0
 WRONG_A_MINUTE = 20  # the server-wide cap: wrong passwords heard in WINDOW_S before addresses that sent them must wait
 FORGET_S = 600.0  # a session's slow-down is forgotten this long after its last wrong password
-GUESSER_KEY = "password_guesser"  # a random name for this browser session, which its slow-down is kept under
 
 
 @dataclass(frozen=True)
@@ -114,11 +114,12 @@ class WrongGuesses:
     Checking the right password always would not do either: whoever guesses learns from "accepted" at any pace,
     so the slow-down must hold back *checks*, not just the verdicts on wrong ones. Whose checks, then?
 
-    - Per browser session: after FREE_TRIES wrong passwords a session waits 1, 2, 4 ... up to 30 s before any
-      of its tries is checked, the right one too (else the waits would not slow it). A student flooding from one
-      tab gets about 8 guesses in the first minute and 2 a minute after; every other session is untouched.
-    - Server-wide: a fresh session (a reload, a new connection) starts clean, so sessions alone would let a
-      script multiply its guesses. So the whole server hears at most WRONG_A_MINUTE wrong passwords in WINDOW_S;
+    - Per browser (session.browser_id: every tab of one browser, or one session where there is no cookie): after
+      FREE_TRIES wrong passwords it waits 1, 2, 4 ... up to 30 s before any of its tries is checked, the right one
+      too (else the waits would not slow it). A student flooding from one browser gets about 8 guesses in the first
+      minute and 2 a minute after; every other browser is untouched.
+    - Server-wide: a script that sends no cookie is a fresh browser on every connection, so browsers alone would
+      let it multiply its guesses. So the whole server hears at most WRONG_A_MINUTE wrong passwords in WINDOW_S;
       past that, a try is checked only from an *address* (the connection's IP) that sent no wrong password in
       the window. Fresh sessions cannot tell the teacher from the guesser, and an address can: a student's device
       has one, and making fresh sessions does not change it. A teacher at another device, or at the server's own
@@ -212,7 +213,7 @@ def password_box(why: str = WATCH_RUNS) -> bool:
         return False
     if setting.password is None or unlocked():
         return True
-    session, address = _guesser(), client_address()
+    session, address = browser_id(), client_address()
     with st.form("unlock", border=False):
         typed = st.text_input("Training password", type="password", key="typed_password", help=why)
         if st.form_submit_button("Unlock"):
@@ -222,16 +223,10 @@ def password_box(why: str = WATCH_RUNS) -> bool:
     return False
 
 
-def _guesser() -> str:
-    """This browser session's name for the slow-down: random, kept in the session (a reload is a new one)."""
-    return st.session_state.setdefault(GUESSER_KEY, uuid.uuid4().hex)
-
-
 def client_address() -> str | None:
-    """The address this browser connects from, as the server's socket has it; None for the server's own computer
-    (Streamlit gives none for localhost) or where none is known."""
-    address = st.context.ip_address
-    return address if isinstance(address, str) else None
+    """The device this browser is on (session.device_address: None for the server's own computer); a name of its
+    own, so that tests stand in for it."""
+    return device_address()
 
 
 def _try_password(typed: str, password: str, session: str, address: str | None) -> None:

@@ -6,6 +6,7 @@ a few 28x28 images and an id, so that a class of thirty costs the server little.
 """
 
 import hashlib
+import ipaddress
 import urllib.parse
 import uuid
 
@@ -81,3 +82,13 @@ def _xsrf_token(cookie: str | None) -> bytes | None:
     if version != "2" or not mask_bytes or not masked_bytes:
         return cookie.encode()
     return bytes(byte ^ mask_bytes[i % len(mask_bytes)] for i, byte in enumerate(masked_bytes))
+
+
+def device_address() -> str | None:
+    """The network address of the device this browser is on, as the server's socket has it; None for the server's own
+    computer (the teacher's laptop, and any class simulated on it), in AppTest, or where none is known."""
+    address = st.context.ip_address
+    try:
+        return None if ipaddress.ip_address(address).is_loopback else address
+    except ValueError:  # None, or not an address
+        return None

@@ -1,30 +1,18 @@
 """Share with the class: the Read page's form that puts the digit just read on the class wall."""
 
-import ipaddress
-
 import streamlit as st
 
 from classroom.wall import NICKNAME_LIMIT, NicknameError, ShareRefused
 from model.xray import Reading
 from views.digit import Digit
 from views.parts.class_wall import shared_wall
-from views.parts.session import browser_id
+from views.parts.session import browser_id, device_address
 
 MEANT = [str(d) for d in range(10)]
 SHARE_BUTTON, NICKNAME_LABEL, MEANT_LABEL = "Share with the class", "Nickname (optional)", "The digit you meant (optional)"
 ON_THE_WALL = "on the class wall"  # in both answers to a share, new or already there
 NICKNAME_HELP = f"Shown under your digit on the class wall, at most {NICKNAME_LIMIT} characters. Leave it empty to share without a name."
 MEANT_HELP = "The wall counts a digit read as another one as misread."
-
-
-def _address() -> str:
-    """The network address of the device the browser is on, where Streamlit knows it: "" for the laptop itself (the
-    teacher's, and any class simulated on it) and in AppTest."""
-    address = st.context.ip_address
-    try:
-        return "" if ipaddress.ip_address(address).is_loopback else address
-    except ValueError:  # None, a MagicMock, or no address
-        return ""
 
 
 def share_form(digit: Digit, reading: Reading) -> None:
@@ -42,7 +30,7 @@ def share_form(digit: Digit, reading: Reading) -> None:
     drawn_as = digit.label if digit.label is not None else (int(meant) if meant is not None else None)
     try:
         on_wall, new = shared_wall().share(
-            digit.image, reading, nickname=nickname, drawn_as=drawn_as, sharer=browser_id(), address=_address()
+            digit.image, reading, nickname=nickname, drawn_as=drawn_as, sharer=browser_id(), address=device_address() or ""
         )
     except (NicknameError, ShareRefused) as error:
         st.error(str(error))
