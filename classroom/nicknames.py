@@ -74,7 +74,7 @@ def _looks_like(word: str) -> str:
     """The word with look-alike letters of other alphabets read as the Latin ones they imitate ("Теасher" -> "teacher")."""
     found = confusables.is_confusable(word, greedy=True, preferred_aliases=["latin"]) or []
     for each in found:
-        latin = [h["c"] for h in each["homoglyphs"] if unicodedata.name(h["c"], "").startswith("LATIN")]
+        latin = [h["c"] for h in each["homoglyphs"] if all(unicodedata.name(c, "").startswith("LATIN") for c in h["c"])]
         if latin:
             word = word.replace(each["character"], latin[0])
     return word.casefold()
