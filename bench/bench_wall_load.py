@@ -23,8 +23,10 @@ draw, so every wall is unchanged throughout. Per K it reports:
 - the server's CPU seconds over the lesson, and per second of it (2.0 is both
   cores of a 2-core machine);
 - what each open wall was sent per 10 s of the lesson (median over the
-  walls): KB, elements drawn, and runs of the wall's page or fragment; an
-  unchanged wall that costs nothing gets a few hundred bytes and no element;
+  walls): KB, elements drawn, runs of the wall's page or fragment finished,
+  and runs cut short by the next refresh (a server too busy to finish one in
+  2 s); an unchanged wall that costs nothing gets a few hundred bytes and no
+  element;
 - errors: a student's (no Prediction, an error on the page, a dropped
   connection), a wall's (an error on it, a run that failed, a wall that did
   not open or whose connection ended);
@@ -124,6 +126,7 @@ async def _case(side: Side, walls: int, show_all: bool, lesson: Lesson) -> dict:
         "wall_kb_per_10s": _median_of([s.bytes / 1000 * per_10s for s in sent], 1),
         "wall_elements_per_10s": _median_of([s.elements * per_10s for s in sent], 1),
         "wall_runs_per_10s": _median_of([(s.full_runs + s.fragment_runs) * per_10s for s in sent], 2),
+        "wall_runs_cut_short_per_10s": _median_of([s.interrupted * per_10s for s in sent], 2),
         "wall_reruns_asked": sum(s.reruns_asked for s in sent),
         "lesson_s": round(seconds, 1),
         "bench_cpu_s": round(client_cpu, 1),

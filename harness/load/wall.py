@@ -68,7 +68,7 @@ class ProtocolWall:
         self.traffic = Traffic()
         self.errors: list[str] = []
         self.headline: str | None = None  # as last drawn
-        self.last_run_pictures = 0  # pictures drawn by the last run that finished
+        self.most_pictures = 0  # the most pictures one finished run has drawn: it only grows, so it can be waited for
         self._run_pictures = 0
         self._page_hash = ""  # the page, as the server names it after the first run; later reruns name it so
         self._cached: set[str] = set()
@@ -87,14 +87,15 @@ class ProtocolWall:
         await self.wait_for(lambda: self.traffic.full_runs >= 1, timeout, "the wall's first run")
 
     async def show_all(self, timeout: float = RERUN_TIMEOUT_S) -> None:
-        """Press Show all, and wait until a run has drawn more pictures than the wall shows before it."""
+        """Press Show all, and wait until the wall has been sent more pictures since than any run drew before. Counted as
+        they come, not by runs finished: on a busy server each refresh may be cut short by the next one."""
         label = next((label for label in self._buttons if label.startswith(SHOW_ALL)), None)
         if label is None:
-            raise StudentError(f"the wall showed no {SHOW_ALL} button")
-        shown_before = self.last_run_pictures
+            raise StudentError(f"the wall showed no {SHOW_ALL} button (its headline: {self.headline}; {self.traffic})")
+        shown_before, pictures = self.most_pictures, self.traffic.pictures
         element_id, fragment_id = self._buttons[label]
         await self._ask({element_id: True}, fragment_id)
-        await self.wait_for(lambda: self.last_run_pictures > shown_before, timeout, f"the wall after {SHOW_ALL}")
+        await self.wait_for(lambda: self.traffic.pictures - pictures > shown_before, timeout, f"the wall after {SHOW_ALL}")
 
     async def wait_for(self, condition: Callable[[], object], timeout: float, what: str) -> None:
         """Until `condition()` holds, checked after every message; StudentError after `timeout` s or if the wall closed."""
@@ -230,7 +231,7 @@ class ProtocolWall:
             return
         else:
             self.errors.append(f"a run of the wall ended with {STATUS.Name(status)}")
-        self.last_run_pictures = self._run_pictures
+        self.most_pictures = max(self.most_pictures, self._run_pictures)
 
 
 def wall_count(headline: str | None) -> int | None:
