@@ -87,8 +87,9 @@ def _xsrf_token(cookie: str | None) -> bytes | None:
 def device_address() -> str | None:
     """The network address of the device this browser is on, as the server's socket has it; None for the server's own
     computer (the teacher's laptop, and any class simulated on it), in AppTest, or where none is known."""
-    address = st.context.ip_address
     try:
-        return None if ipaddress.ip_address(address).is_loopback else address
+        address = ipaddress.ip_address(st.context.ip_address)
     except ValueError:  # None, or not an address
         return None
+    address = getattr(address, "ipv4_mapped", None) or address  # a dual-stack server sees ::ffff:127.0.0.1
+    return None if address.is_loopback else str(address)
