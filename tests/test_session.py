@@ -22,6 +22,7 @@ def _context(monkeypatch, **context) -> None:
         ("127.0.0.1", None),  # the server's own computer is no student's device
         ("::ffff:127.0.0.1", None),  # as Streamlit reports it on a dual-stack machine (seen in the wall's browser test)
         ("::1", None),
+        ("127.0.0.2", "127.0.0.2"),  # chosen on purpose, as the benchmarks do to stand for another device
         (None, None),
         ("not an address", None),
     ],

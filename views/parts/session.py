@@ -21,6 +21,9 @@ MODEL_KEY = "model_id"  # the model this browser reads with, if it chose one on 
 SOURCE_KEY, SAMPLE_KEY = "source", "sample"  # the Read page's widgets for where the digit comes from, set from Look inside too
 KEEP_RECENT, KEEP_PICKED = 2, 12
 BROWSER_KEY = "browser_id"
+# A browser on the server's own computer comes from these. (Other loopback addresses, 127.0.0.2 ..., are only ever
+# chosen on purpose: the benchmarks use them to stand for students' devices.)
+THE_SERVER_ITSELF = ("127.0.0.1", "::1")
 XSRF_COOKIE = "_streamlit_xsrf"  # Streamlit's own, set once per browser: every tab of it sends the same token
 
 
@@ -92,4 +95,4 @@ def device_address() -> str | None:
     except ValueError:  # None, or not an address
         return None
     address = getattr(address, "ipv4_mapped", None) or address  # a dual-stack server sees ::ffff:127.0.0.1
-    return None if address.is_loopback else str(address)
+    return None if str(address) in THE_SERVER_ITSELF else str(address)
