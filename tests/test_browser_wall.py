@@ -88,7 +88,9 @@ async def _share(url: str, count: int, students: int, seed: int) -> int:
         try:
             for turn in range(drawings):
                 digit = "71"[(number + turn) % 2]
-                lean = 0.05 * (turn - drawings / 2) + 0.3 * seed  # a later seed slants its digits apart from the first ones
+                # Each student's digits slant their own way, and a later seed's apart from the first ones: one picture is
+                # one tile on the wall, whoever shares it, and a drawing moved on the canvas is the same picture.
+                lean = 0.05 * (turn - drawings / 2) + 0.011 * number + 0.3 * seed
                 await sharer.draw(digit, (rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05)), lean)
                 shared = await sharer.share(f"student {number}" if turn % 3 == 0 else "", meant="4" if turn % 5 == 4 else digit)
                 new += shared.new

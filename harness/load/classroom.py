@@ -77,7 +77,9 @@ async def _student(number: int, client: str, lesson: Lesson, url: str, browser, 
         for turn in range(lesson.digits):
             digit = "71"[(number + turn) % 2]
             shift = (rng.uniform(-0.03, 0.03), rng.uniform(-0.03, 0.03))
-            lean = LEAN_STEP * (turn // 2) * (-1) ** (turn // 2) if lesson.share else 0.0  # 0, -0.04, 0.08 ...
+            # Shared digits slant apart (0, -0.04, 0.08 ... and a little per student): one picture is one tile, whoever
+            # shares it, and a drawing moved on the canvas is the same picture once it is centred.
+            lean = LEAN_STEP * (turn // 2) * (-1) ** (turn // 2) + 0.011 * number if lesson.share else 0.0
             if client == PROTOCOL:
                 await asyncio.sleep(rng.uniform(0.5, 1.2))  # the pen moving; Chromium's mouse takes its own time
                 rerun = await student.draw(digit, shift, lean)
