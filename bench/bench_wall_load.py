@@ -204,7 +204,7 @@ def _ratios(results: list[dict]) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--walls", type=int, nargs="+", default=[0, 10, 20, 30], help="walls open, one case each (default: 0 10 20 30)")
+    parser.add_argument("--walls", type=int, nargs="*", default=[0, 10, 20, 30], help="walls open, one case each (default: 0 10 20 30)")
     parser.add_argument("--tiles", type=int, default=60, help="digits on the wall (default: 60)")
     parser.add_argument("--students", type=int, default=30, help="students drawing in every case (default: 30)")
     parser.add_argument("--digits", type=int, default=3, help="digits each student draws (default: 3)")

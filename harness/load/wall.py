@@ -34,6 +34,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from harness.load.drawing import varied_drawing
 from harness.load.protocol import RERUN_TIMEOUT_S, ProtocolStudent, StudentError
+from views.parts.wall_tiles import SHOWN_AT_ONCE
 
 WALL_PATH = "wall"  # the page's url_path in app.py
 HEADLINE = re.compile(r"^(\d+) digits?,")  # "60 digits, 2 misread or unsure"
@@ -68,8 +69,6 @@ class ProtocolWall:
         self.traffic = Traffic()
         self.errors: list[str] = []
         self.headline: str | None = None  # as last drawn
-        self.most_pictures = 0  # the most pictures one finished run has drawn: it only grows, so it can be waited for
-        self._run_pictures = 0
         self._page_hash = ""  # the page, as the server names it after the first run; later reruns name it so
         self._cached: set[str] = set()
         self._timers: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id -> (interval, its timer)
@@ -87,15 +86,18 @@ class ProtocolWall:
         await self.wait_for(lambda: self.traffic.full_runs >= 1, timeout, "the wall's first run")
 
     async def show_all(self, timeout: float = RERUN_TIMEOUT_S) -> None:
-        """Press Show all, and wait until the wall has been sent more pictures since than any run drew before. Counted as
-        they come, not by runs finished: on a busy server each refresh may be cut short by the next one."""
-        label = next((label for label in self._buttons if label.startswith(SHOW_ALL)), None)
-        if label is None:
-            raise StudentError(f"the wall showed no {SHOW_ALL} button (its headline: {self.headline}; {self.traffic})")
-        shown_before, pictures = self.most_pictures, self.traffic.pictures
+        """Press Show all, and wait until the wall has been sent more pictures since than it shows before Show all.
+        Counted as they come, not by runs finished: on a busy server each refresh may be cut short by the next one."""
+
+        def button() -> str | None:  # drawn by the first run that gets to it: on a busy server, a later one
+            return next((label for label in self._buttons if label.startswith(SHOW_ALL)), None)
+
+        await self.wait_for(button, timeout, f"the wall's {SHOW_ALL} button")
+        label = button()
+        pictures = self.traffic.pictures
         element_id, fragment_id = self._buttons[label]
         await self._ask({element_id: True}, fragment_id)
-        await self.wait_for(lambda: self.traffic.pictures - pictures > shown_before, timeout, f"the wall after {SHOW_ALL}")
+        await self.wait_for(lambda: self.traffic.pictures - pictures > SHOWN_AT_ONCE, timeout, f"the wall after {SHOW_ALL}")
 
     async def wait_for(self, condition: Callable[[], object], timeout: float, what: str) -> None:
         """Until `condition()` holds, checked after every message; StudentError after `timeout` s or if the wall closed."""
@@ -185,7 +187,6 @@ class ProtocolWall:
             self._page_hash = message.navigation.page_script_hash
         elif kind == "new_session":
             self._page_hash = self._page_hash or message.new_session.page_script_hash
-            self._run_pictures = 0
             if not message.metadata.run.fragment_ids:  # a whole page's run: the browser stops every timer
                 self._stop_timers()
         elif kind == "auto_rerun":
@@ -211,7 +212,6 @@ class ProtocolWall:
         kind = element.WhichOneof("type")
         if kind == "imgs":
             self.traffic.pictures += 1
-            self._run_pictures += 1
         elif kind == "heading" and HEADLINE.match(element.heading.body):
             self.headline = element.heading.body
         elif kind == "button":
@@ -228,10 +228,8 @@ class ProtocolWall:
             self.traffic.fragment_runs += 1
         elif status == STATUS.FINISHED_EARLY_FOR_RERUN:
             self.traffic.interrupted += 1
-            return
         else:
             self.errors.append(f"a run of the wall ended with {STATUS.Name(status)}")
-        self.most_pictures = max(self.most_pictures, self._run_pictures)
 
 
 def wall_count(headline: str | None) -> int | None:
