@@ -128,6 +128,7 @@ async def _case(side: Side, walls: int, show_all: bool, lesson: Lesson) -> dict:
         "wall_runs_per_10s": _median_of([(s.full_runs + s.fragment_runs) * per_10s for s in sent], 2),
         "wall_runs_cut_short_per_10s": _median_of([s.interrupted * per_10s for s in sent], 2),
         "wall_reruns_asked": sum(s.reruns_asked for s in sent),
+        "walls_asking_nothing": sum(not s.reruns_asked for s in sent),  # no refresh timer left: such a wall no longer updates
         "lesson_s": round(seconds, 1),
         "bench_cpu_s": round(client_cpu, 1),
         "server_rss_mb": round(rss_mb(side.pid)),
