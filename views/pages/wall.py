@@ -67,10 +67,8 @@ def wall_watch() -> None:
 
 
 def the_wall(presenter: bool) -> None:
-    """Everything shared: a line of switches, then the digits or the race results. The version is read first, so a
-    share made while the page is drawn is drawn by the next look."""
+    """Everything shared: a line of switches, then the digits or the race results."""
     wall = shared_wall()
-    st.session_state[DRAWN_KEY] = wall.version
     digits = wall.digits()
     with st.container(gap="small", key="wall"):
         view, order, show = _switches(digits)
@@ -126,9 +124,10 @@ def opened_reading(presenter: bool) -> None:
 def page() -> None:
     presenter = style.title_with_presenter_switch("Class wall", TAGLINE)
     st.html(wall_css(presenter))
+    st.session_state[DRAWN_KEY] = shared_wall().version  # before the digits: a share made meanwhile is the next look's
+    wall_watch()  # its timer first, so that nothing below that ends this run early leaves the wall without it
     opened_reading(presenter)
     the_wall(presenter)
-    wall_watch()
     if not presenter:
         st.caption(f"Shared digits live in the server's memory only, the latest {MAX_SHARED}, until the wall is cleared or the app stops.")
     wall_controls.teacher_controls()  # last: a closed expander's contents, laid out under it unseen, would lie under words after it
