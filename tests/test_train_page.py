@@ -523,6 +523,7 @@ def test_a_failed_runs_log_shows_only_its_own_lines_in_words_never_the_libraries
     app = open_train_page()
     assert not app.exception
     (log,) = [element.value for element in app.code]
+    assert app.code[0].proto.wrap_lines  # whole lines on a phone: no box to scroll sideways (axe: scrollable-region-focusable)
     assert log.splitlines() == [
         "Training preset 'morvan' on CPU (2 threads) into 20260101-120000-morvan",
         "Epoch 1 ended at step 47 of 141: 91.2% of the held-out digits read right",

@@ -143,7 +143,7 @@ def run_status(run: Run, may_change: bool) -> None:
         tail = run.log_tail()  # the run's own lines, in words: the libraries' stay in train.log on the server
         if tail:
             with st.expander("The end of the run's log", expanded=True):
-                st.code(tail, language=None)
+                st.code(tail, language=None, wrap_lines=True)  # its own lines, in words: read whole on a phone too
     resume = run.resumable and st.button("Resume from the last checkpoint", disabled=not may_change, key=f"resume-{run.id}")
     if resume and may_change:
         try:
