@@ -69,7 +69,7 @@ def test_a_nickname_over_twenty_characters_is_refused_with_the_count():
 
 
 def test_every_character_is_shown_or_refused_in_words_never_an_error():
-    """Sharing as "student 8" broke the Share button: the look-alikes of "8" include two-letter ones, which the check read as one."""
+    """Sharing as "student 8" broke Share: the look-alikes of "8" include two-letter ones, which the check read as one."""
     assert clean_nickname("student 8") == "student 8"
     for code in range(0x20, 0x3400):
         try:
