@@ -98,11 +98,7 @@ class ModelRegistry:
         if entry.problem:
             raise RegistryError(f"That model cannot be used: {entry.problem}")
         with run_folder.runs_locked(self.root):
-            self.write_default(model_id)
-
-    def write_default(self, model_id: str) -> None:
-        """default.json, without checks: for callers that hold the runs lock (deleting the default run)."""
-        atomic_write_json(self.root / DEFAULT_FILE, {"model": model_id, "set_at": time.time()})
+            atomic_write_json(self.root / DEFAULT_FILE, {"model": model_id, "set_at": time.time()})
 
 
 @functools.lru_cache(maxsize=ANSWERS_KEPT)
