@@ -103,15 +103,17 @@ NICKNAMES = ("Ana", "", "Sam", "Noor", "", "Leo", "Mia", "", "Kai", "Zoe", "", "
 
 
 def class_wall(browser, url: str, out: Path) -> None:
-    """Twelve gallery digits shared from the Read page (two misread), then the wall on a 1280x720 projector."""
+    """Twelve gallery digits shared from the Read page by twelve students (two misread; one browser shares once every few
+    seconds), then the wall on a 1280x720 projector."""
     samples = list(load_samples().values())
     shared = [s for s in samples if s.misread][:2] + [s for s in samples if not s.misread][::4][:10]
-    student = browser.new_page(viewport={"width": 1440, "height": 1000})
     for sample, nickname in zip(shared, NICKNAMES, strict=True):
+        student = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()  # a student each, as in class
         student.goto(f"{url}/?sample={sample.index}")
         student.get_by_label(NICKNAME_LABEL, exact=True).fill(nickname)
         student.get_by_role("button", name=SHARE_BUTTON).click()
         student.get_by_text(ON_THE_WALL).wait_for(timeout=60_000)
+        student.context.close()
     wall = browser.new_page(viewport={"width": 1280, "height": 720})
     wall.goto(f"{url}/wall?present=true")
     wall.get_by_text(f"{len(shared)} digits, ", exact=False).wait_for(timeout=60_000)
