@@ -19,10 +19,11 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-from classroom.nicknames import NICKNAME_LIMIT, NicknameError, clean_nickname
+from classroom.nicknames import clean_nickname
 from model.config import NUM_CLASSES, ROW_WIDTH, ROWS
 from model.insight import settled_row
 from model.xray import Reading
@@ -35,8 +36,6 @@ MAX_RACE_RESULTS = 3_000  # race digits remembered: thirty students, ten rounds 
 RACES_PER_BROWSER = 100  # race digits one browser adds to the class's table: ten rounds
 REMEMBERED_BROWSERS = 5_000  # browsers whose last share and race count are kept: a class many times over, bounded
 UNSURE_BELOW = 0.8  # an answer less sure than this counts as unsure on the wall
-
-__all__ = ["NICKNAME_LIMIT", "ClassWall", "NicknameError", "ShareRefused", "SharedDigit", "clean_nickname", "race_table"]
 
 
 class ShareRefused(ValueError):
@@ -82,6 +81,14 @@ def _as_uint8(image: np.ndarray) -> np.ndarray:
     return (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
 
 
+class _Origin(NamedTuple):
+    """Where a digit on the wall came from: kept beside it, never shown."""
+
+    sharer: str  # the browser, "" for nobody's
+    address: str | None  # the device's network address, where known
+    picture: bytes  # a fingerprint of its 28x28 picture
+
+
 class _Browsers:
     """Per browser: when it last shared and how many race results it added, for the REMEMBERED_BROWSERS latest."""
 
@@ -115,8 +122,7 @@ class ClassWall:
         self._share_gap_s = share_gap_s
         self._digits: deque[SharedDigit] = deque(maxlen=limit)
         self._races: deque[RaceResult] = deque(maxlen=race_limit)
-        self._sharers: dict[int, tuple[str, bytes]] = {}  # number -> (who, picture)
-        self._addresses: dict[int, str] = {}  # number -> the network address it came from, where known
+        self._origins: dict[int, _Origin] = {}  # number -> where each digit on the wall came from
         self._taken_off: set[bytes] = set()  # pictures the teacher took off: not shared again until the wall is cleared
         self._browsers = _Browsers()
         self._names_hidden = False
@@ -141,7 +147,7 @@ class ClassWall:
         nickname: str = "",
         drawn_as: int | None = None,
         sharer: str = "",
-        address: str = "",
+        address: str | None = None,
     ) -> tuple[SharedDigit, bool]:
         """Put a digit on the wall; (the digit, True), or (the one already there, False) if that picture is on it.
 
@@ -155,10 +161,11 @@ class ClassWall:
             raise ValueError("the digit meant is 0 to 9")
         fingerprint = hashlib.blake2b(pixels.tobytes(), digest_size=16).digest()
         with self._lock:
-            already = next((d for d in self._digits if self._sharers.get(d.number, ("", b""))[1] == fingerprint), None)
+            already = next((d for d in self._digits if self._origins[d.number].picture == fingerprint), None)
             if already is not None:
                 return already, False
-            self._refuse_share(sharer, address, fingerprint)
+            origin = _Origin(sharer, address, fingerprint)
+            self._refuse_share(origin)
             digit = SharedDigit(
                 number=self._next_number,
                 image=pixels,
@@ -172,9 +179,7 @@ class ClassWall:
             if len(self._digits) == self._digits.maxlen:
                 self._forget(self._digits[0].number)
             self._digits.append(digit)
-            self._sharers[digit.number] = (sharer, fingerprint)
-            if address:
-                self._addresses[digit.number] = address
+            self._origins[digit.number] = origin
             if sharer:
                 self._browsers.note(self._browsers.last_share, sharer, digit.shared_at)
             self._next_number += 1
@@ -183,21 +188,24 @@ class ClassWall:
 
     def _forget(self, number: int) -> bytes:
         """A digit leaves the wall: who shared it no longer counts it. Its picture's fingerprint (the lock held)."""
-        self._addresses.pop(number, None)
-        return self._sharers.pop(number, ("", b""))[1]
+        return self._origins.pop(number).picture
 
-    def _refuse_share(self, sharer: str, address: str, fingerprint: bytes) -> None:
+    def _shared_by(self, sharer: str) -> int:
+        """How many digits on the wall this browser shared (the lock held)."""
+        return sum(origin.sharer == sharer for origin in self._origins.values())
+
+    def _refuse_share(self, origin: _Origin) -> None:
         """ShareRefused, in words, if this share may not go on the wall now (the lock held)."""
-        if fingerprint in self._taken_off:
+        if origin.picture in self._taken_off:
             raise ShareRefused("The teacher took this digit off the wall, so it cannot be shared again. Draw another one!")
-        if address and sum(where == address for where in self._addresses.values()) >= TILES_PER_ADDRESS:
+        if origin.address and sum(o.address == origin.address for o in self._origins.values()) >= TILES_PER_ADDRESS:
             raise ShareRefused(f"This device has {TILES_PER_ADDRESS} digits on the class wall, the most one device may have.")
-        if not sharer:
+        if not origin.sharer:
             return
-        wait = self._browsers.last_share.get(sharer, -math.inf) + self._share_gap_s - self._clock()
+        wait = self._browsers.last_share.get(origin.sharer, -math.inf) + self._share_gap_s - self._clock()
         if wait > 0:
             raise ShareRefused(f"You shared a digit just now. Please wait {math.ceil(wait)} s before sharing the next one.")
-        if sum(who == sharer for who, _ in self._sharers.values()) >= TILES_PER_BROWSER:
+        if self._shared_by(origin.sharer) >= TILES_PER_BROWSER:
             raise ShareRefused(
                 f"You have {TILES_PER_BROWSER} digits on the class wall, the most one student may have. "
                 "Ask your teacher to take one off, or to clear the wall."
@@ -216,9 +224,10 @@ class ClassWall:
         """The teacher takes a digit off the wall for good (its picture cannot be shared again), or every digit of the
         browser that shared it; how many went."""
         with self._lock:
-            sharer = self._sharers.get(number, ("", b""))[0]
-            going = [d for d in self._digits if d.number == number or (everything_from_its_sharer and sharer and
-                                                                       self._sharers.get(d.number, ("", b""))[0] == sharer)]  # fmt: skip
+            if number not in self._origins:
+                return 0
+            sharer = self._origins[number].sharer if everything_from_its_sharer else ""
+            going = [d for d in self._digits if d.number == number or (sharer and self._origins[d.number].sharer == sharer)]
             for digit in going:
                 self._digits.remove(digit)
                 self._taken_off.add(self._forget(digit.number))
@@ -228,8 +237,8 @@ class ClassWall:
     def shared_by_the_same(self, number: int) -> int:
         """How many digits on the wall the browser that shared this one shared (1 if it is unknown)."""
         with self._lock:
-            sharer = self._sharers.get(number, ("", b""))[0]
-            return sum(who == sharer for who, _ in self._sharers.values()) if sharer else 1
+            origin = self._origins.get(number)
+            return self._shared_by(origin.sharer) if origin and origin.sharer else 1
 
     def hide_names(self, hidden: bool) -> None:
         """Hide every nickname on the wall, or show them again: the digits stay."""
@@ -244,8 +253,7 @@ class ClassWall:
             cleared = len(self._digits)
             self._digits.clear()
             self._races.clear()
-            self._sharers.clear()
-            self._addresses.clear()
+            self._origins.clear()
             self._taken_off.clear()
             self._browsers = _Browsers()
             self._version += 1

@@ -4,17 +4,15 @@ controls, clearing and race results (the nicknames' rules: tests/test_nicknames.
 import numpy as np
 import pytest
 
+from classroom.nicknames import NICKNAME_LIMIT, NicknameError, clean_nickname
 from classroom.wall import (
     MAX_SHARED,
-    NICKNAME_LIMIT,
     RACES_PER_BROWSER,
     SHARE_GAP_S,
     TILES_PER_ADDRESS,
     TILES_PER_BROWSER,
     ClassWall,
-    NicknameError,
     ShareRefused,
-    clean_nickname,
     race_table,
 )
 from tests.class_digits import picture, reading

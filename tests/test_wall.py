@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from classroom.wall import NICKNAME_LIMIT  # noqa: E402
+from classroom.nicknames import NICKNAME_LIMIT  # noqa: E402
 from harness.fuzz.case import FOREIGN_HOST  # noqa: E402
 from harness.fuzz.pages import injected_in, unescaped  # noqa: E402
 from model.samples import load_samples  # noqa: E402

@@ -148,7 +148,7 @@ def _run_nickname(case: Case, nickname: str, folder: Path) -> Outcome:
     import numpy as np
     from streamlit.testing.v1 import AppTest
 
-    from classroom.wall import NicknameError
+    from classroom.nicknames import NicknameError
     from model.xray import Reading
     from views.parts.class_wall import shared_wall
 

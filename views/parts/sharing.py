@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from classroom.wall import NICKNAME_LIMIT, NicknameError, ShareRefused
+from classroom.nicknames import NICKNAME_LIMIT, NicknameError
+from classroom.wall import ShareRefused
 from model.xray import Reading
 from views.digit import Digit
 from views.parts.class_wall import shared_wall
@@ -30,7 +31,7 @@ def share_form(digit: Digit, reading: Reading) -> None:
     drawn_as = digit.label if digit.label is not None else (int(meant) if meant is not None else None)
     try:
         on_wall, new = shared_wall().share(
-            digit.image, reading, nickname=nickname, drawn_as=drawn_as, sharer=browser_id(), address=device_address() or ""
+            digit.image, reading, nickname=nickname, drawn_as=drawn_as, sharer=browser_id(), address=device_address()
         )
     except (NicknameError, ShareRefused) as error:
         st.error(str(error))
