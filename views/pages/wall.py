@@ -24,7 +24,7 @@ from views.parts.wall_tiles import EVERY, NEWEST, OPEN_KEY, chosen, wall_headlin
 
 REFRESH_S = 2  # a shared digit is on every open wall within this
 DRAWN_KEY = "wall_version_drawn"  # the wall's version this page last drew
-VIEW_KEY = "wall_view"  # the switch between the digits and the race results: a widget's key, kept by the fragment's reruns
+VIEW_KEY = "wall_view"  # the switch between the digits and the race results: a widget's key, kept from run to run
 DIGITS, RACES = "Digits", "Race results"
 TAGLINE = "The digits the class shared, as the network read them. Open one to play its reading to the room."
 NOTHING_SHARED = "Nothing is shared yet. On the Read page, press Share with the class under a reading, and it appears here."

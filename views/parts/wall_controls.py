@@ -35,8 +35,9 @@ def take_off_button(number: int, on_done: Callable[[], None]) -> None:
                           on_click=st.session_state.update, kwargs={TAKE_OFF_KEY: (number, True)})  # fmt: skip
         return
     everything = asked[1]
-    what = f"all {wall.shared_by_the_same(number)} digits shared from the browser that shared number {number}" if everything \
-        else f"digit number {number}"  # fmt: skip
+    what = f"digit number {number}"
+    if everything:
+        what = f"all {wall.shared_by_the_same(number)} digits shared from the browser that shared number {number}"
     st.warning(f"Take {what} off the wall, for everyone? They cannot be shared again.")
     yes, no = st.columns(2)
     if yes.button("Yes, take it off", key="wall_take_off_yes", type="primary"):

@@ -73,8 +73,8 @@ def _open(number: int) -> None:
 
 
 @st.cache_data(max_entries=2 * MAX_SHARED, show_spinner=False)
-def tile_picture(number: int, image: bytes) -> bytes:
-    """A digit's picture as a PNG, made once per digit: the wall is drawn again for every phone that shows it."""
+def tile_picture(image: bytes) -> bytes:
+    """A digit's 28x28 picture (its bytes) as a PNG, made once: the wall is drawn again for every phone that shows it."""
     out = io.BytesIO()
     ink = np.frombuffer(image, np.uint8).reshape(ROWS, ROW_WIDTH) / 255
     Image.fromarray(pixelated(ink, 4)).save(out, format="PNG")
@@ -85,15 +85,13 @@ def _tile(digit: SharedDigit, presenter: bool, names: bool) -> None:
     read_as, *details = tile_words(digit)
     nickname = digit.nickname if names else ""
     by = f" by {nickname}" if nickname else ""
-    alt = f"Shared digit number {digit.number}{by}. {'. '.join(tile_words(digit))}."
+    alt = f"Shared digit number {digit.number}{by}. {'. '.join([read_as, *details])}."
     with st.container(border=True, key=f"tile-{digit.number}", gap="small"):
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-            picture = tile_picture(digit.number, digit.image.tobytes())
-            st.image(picture, width=PRESENTER_PICTURE if presenter else PICTURE, alt=alt)
+            st.image(tile_picture(digit.image.tobytes()), width=PRESENTER_PICTURE if presenter else PICTURE, alt=alt)
             st.markdown(f"{read_as.removesuffix(str(digit.answer))}**{digit.answer}**", width="content")  # the digit large
         st.markdown("  \n".join([*details, *([f"by {words.plain(nickname)}"] if nickname else [])]))
-        if st.button(f"Open #{digit.number}", key=f"open-{digit.number}", on_click=_open, args=(digit.number,)):
-            st.rerun(scope="app")  # a button in the wall's fragment reruns only the fragment: the reading opens over the page
+        st.button(f"Open #{digit.number}", key=f"open-{digit.number}", on_click=_open, args=(digit.number,))
 
 
 def tiles(shown: list[SharedDigit], presenter: bool, names: bool = True) -> None:
