@@ -19,6 +19,7 @@ LONGEST_TYPED = 50 * NICKNAME_LIMIT  # code points: room for accents and emoji, 
 MARKS_PER_CHARACTER = 2  # accents stacked on one letter: enough for every language, too few to spill over a tile
 # Letters and signs that draw nothing, though Unicode does not call them spaces: a name made of them looks empty.
 BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5\u2061\u2062\u2063\u2064\U0001d159\U0001d173")
+CANNOT_BE_SEEN = "A nickname needs letters or numbers that can be seen. Type one, or leave the box empty to share without a name."
 ZWJ, VARIATION_SELECTORS = "\u200d", frozenset("\ufe0e\ufe0f")
 # Words only the teacher may go by, in the languages the class speaks; compared after look-alike letters are undone.
 RESERVED = ("teacher", "admin", "老师", "老師", "教师", "先生", "row reader")
@@ -81,10 +82,10 @@ def _looks_like(word: str) -> str:
 
 
 def _refusal(nickname: str) -> str | None:
-    if not any(unicodedata.category(ch)[0] in "LNPS" and ch not in BLANK_LOOKING for ch in nickname):
-        return "A nickname needs letters or numbers that can be seen. Type one, or leave the box empty to share without a name."
-    if characters(nickname) > NICKNAME_LIMIT:
-        return f"A nickname is at most {NICKNAME_LIMIT} characters; this one has {characters(nickname)}."
+    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in nickname):  # blank-looking ones are spaces by now
+        return CANNOT_BE_SEEN
+    if (count := characters(nickname)) > NICKNAME_LIMIT:
+        return _too_long(count)
     words = [_without_marks(word) for word in nickname.split()]
     if any(confusables.is_dangerous(word) for word in words):
         return "A nickname cannot mix letters from different alphabets in one word. Please type it in one alphabet."
@@ -94,15 +95,22 @@ def _refusal(nickname: str) -> str | None:
     return None
 
 
+def _too_long(count: int) -> str:
+    return f"A nickname is at most {NICKNAME_LIMIT} characters; this one has {count:,}."
+
+
 def clean_nickname(text: str | None) -> str:
     """The nickname as it will be shown: spaces collapsed, invisible characters dropped; "" for none.
 
     NicknameError, in words, for one that is too long, looks empty, or pretends to be someone else."""
-    if len(str(text or "")) > LONGEST_TYPED:  # a paste of a book: refused before any work on it
-        raise NicknameError(f"A nickname is at most {NICKNAME_LIMIT} characters; this one has {len(str(text)):,}.")
-    nickname = unicodedata.normalize("NFC", " ".join(_few_marks(_visible(str(text or ""))).split()))
-    if not nickname and str(text or "").strip():
-        nickname = "\u3164"  # only invisible characters were typed: refused as a name that cannot be seen
-    if nickname and (problem := _refusal(nickname)):
+    typed = str(text or "")
+    if len(typed) > LONGEST_TYPED:  # a paste of a book: refused before any work on it
+        raise NicknameError(_too_long(len(typed)))
+    nickname = unicodedata.normalize("NFC", " ".join(_few_marks(_visible(typed)).split()))
+    if not nickname:
+        if typed.strip():  # only invisible characters were typed
+            raise NicknameError(CANNOT_BE_SEEN)
+        return ""
+    if problem := _refusal(nickname):
         raise NicknameError(problem)
     return nickname
