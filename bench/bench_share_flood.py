@@ -90,7 +90,7 @@ def on_wall(url: str, number: int) -> bool:
         wall = ProtocolWall(url)
         await wall.open()
         await wall.close()
-        return f"Open #{number}" in wall._buttons
+        return wall.has_button(f"Open #{number}")
 
     return asyncio.run(ask())
 

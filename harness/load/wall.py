@@ -119,6 +119,10 @@ class ProtocolWall:
         """Why the wall's connection ended, once it has; None while it is open."""
         return self._ended
 
+    def has_button(self, label: str) -> bool:
+        """Whether the wall as last drawn has a button of this label ("Open #12")."""
+        return label in self._buttons
+
     def counts(self) -> Traffic:
         return replace(self.traffic)
 
