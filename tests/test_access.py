@@ -151,15 +151,15 @@ def test_the_teacher_unlocks_at_once_while_a_student_floods_the_form(clock):
 
 
 def test_fresh_pages_from_one_address_are_held_to_the_cap_and_the_teacher_elsewhere_is_not(clock, monkeypatch):
-    """AppTest cannot seed a session's address, so client_address is stood in for, page by page."""
+    """AppTest cannot seed a session's address, so device_address is stood in for, page by page."""
     said = []
-    monkeypatch.setattr(access, "client_address", lambda: "10.0.0.7")
+    monkeypatch.setattr(access, "device_address", lambda: "10.0.0.7")
     for _ in range(WRONG_A_MINUTE + 5):
         said.append(shown(unlock(AppTest.from_function(unlock_page).run(), "cat")))
         clock.now += 1
     assert sum(words.startswith("That is not the training password.") for words in said) == WRONG_A_MINUTE
     assert all(words.startswith(TOO_MANY) for words in said[WRONG_A_MINUTE:]), said
-    monkeypatch.setattr(access, "client_address", lambda: None)  # the teacher, at the server's own computer
+    monkeypatch.setattr(access, "device_address", lambda: None)  # the teacher, at the server's own computer
     teacher = unlock(AppTest.from_function(unlock_page).run(), "owl")
     assert teacher.session_state["may_change"] is True
 

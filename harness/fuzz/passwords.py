@@ -68,7 +68,7 @@ def unlock_page():
 
 
 class _Browser:
-    """One tab in AppTest at an address (which AppTest cannot seed: client_address is stood in for)."""
+    """One tab in AppTest at an address (which AppTest cannot seed: device_address is stood in for)."""
 
     def __init__(self, address: str | None):
         from streamlit.testing.v1 import AppTest
@@ -79,7 +79,7 @@ class _Browser:
     def _run(self, run) -> None:
         from views.parts import access
 
-        with mock.patch.object(access, "client_address", return_value=self.address):
+        with mock.patch.object(access, "device_address", return_value=self.address):
             run()
 
     def unlock(self, typed: str) -> tuple[bool, list[str]]:

@@ -213,7 +213,7 @@ def password_box(why: str = WATCH_RUNS) -> bool:
         return False
     if setting.password is None or unlocked():
         return True
-    session, address = browser_id(), client_address()
+    session, address = browser_id(), device_address()  # None: the server's own computer
     with st.form("unlock", border=False):
         typed = st.text_input("Training password", type="password", key="typed_password", help=why)
         if st.form_submit_button("Unlock"):
@@ -221,12 +221,6 @@ def password_box(why: str = WATCH_RUNS) -> bool:
         elif wait := GUESSES.wait_s(session, address):
             st.warning(too_many_guesses(wait))
     return False
-
-
-def client_address() -> str | None:
-    """The device this browser is on (session.device_address: None for the server's own computer); a name of its
-    own, so that tests stand in for it."""
-    return device_address()
 
 
 def _try_password(typed: str, password: str, session: str, address: str | None) -> None:
