@@ -84,12 +84,13 @@ def test_a_link_to_a_sample_not_in_the_gallery_says_so_and_falls_back(wanted):
     assert not any("not in the gallery" in warning.value for warning in app.warning)  # another one chosen: said no more
 
 
-def test_presenter_mode_by_link_hides_controls_and_explanations():
+def test_presenter_mode_by_link_hides_controls_and_captions_but_keeps_what_am_i_looking_at():
     app = open_app(present="true", sample=str(CORRECT.index))
     assert not app.exception
     assert app.toggle(key="present").value is True
     assert prediction(app) == str(CORRECT.label)
-    assert not app.expander  # "What am I looking at?" is hidden
+    assert [e.label for e in app.expander] == ["What am I looking at?"]  # kept, closed, for the teacher to open
+    assert not app.caption  # the explanations under the reading are the teacher's to give
     assert not app.get("segmented_control") or all(c.key not in ("state", "layer") for c in app.segmented_control)
     assert all(pills.key != "gallery" for pills in app.get("pills"))  # nor the gallery
 
@@ -98,7 +99,8 @@ def test_presenter_mode_switched_in_the_page():
     app = open_app(sample=str(CORRECT.index))
     assert any(e.label == "What am I looking at?" for e in app.expander)
     app.toggle(key="present").set_value(True).run()
-    assert not app.expander
+    assert not app.caption
+    assert any(e.label == "What am I looking at?" for e in app.expander)
     app.toggle(key="present").set_value(False).run()
     assert any(e.label == "What am I looking at?" for e in app.expander)
 

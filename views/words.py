@@ -29,51 +29,119 @@ def chart_text(text) -> str:
     return html.escape(" ".join(str(text).split()), quote=False)
 
 
-TAGLINE = "An LSTM reads a handwritten digit one pixel row at a time, top to bottom, and changes its mind as it goes."
+TAGLINE = (
+    "An LSTM, a kind of neural network with a memory, reads a handwritten digit one row of pixels at a time, "
+    "from top to bottom. Watch it change its mind as it goes."
+)
 
 INVITE_DRAW = "Draw one digit, 0 to 9, on the white square. The network reads it as soon as you lift the pen."
 
 CAPTIONS = {
-    "seen": "What the model sees: your drawing cropped, shrunk to 20x20 and centred in 28x28, as MNIST digits are.",
+    "seen": "What the model sees: your drawing cut to its ink, shrunk to 20 by 20 pixels and put in the middle of 28 by 28, like the digits it learned from.",
     "digit": "Amber box: the row being read. Faded rows are not read yet.",
-    "state": "Each column is the network's state after one row; red is positive, blue negative.",
-    "gates": "Each column is one gate after one row; yellow is open (1), dark purple closed (0).",
+    "state": "Each column shows one number per unit after one row. Red is above zero, blue below.",
+    "gates": "Each column shows one gate of every unit after one row. Yellow is open (1), dark purple is shut (0).",
     "bars": "Bars: how sure the network is of each digit after the amber row.",
-    "lines": "Lines: each digit's probability row by row, so you can see when it knew.",
+    "lines": "Lines: how sure it is of each digit, row by row, so you can see when it knew.",
 }
+
+# Said under the reading's heading, where the hidden state and units first appear on the Read page.
+READING_INTRO = (
+    "The network reads the picture one row at a time. After each row it updates its memory: {units} numbers, "
+    "one for each of its units. We call this list the hidden state h. The middle picture shows it, one column per row."
+)
 
 # Each state the reading can show: (its panel's title, the hint under it). The gates come in the order of their buttons.
 STATES = {
     "hidden": ("Hidden state h", "h: what the network passes on to the next row (-1 to 1)"),
     "cell": ("Cell state c", "c: the network's long-term memory"),
-    "gate:input": ("Input gate", "input gate: 0 = closed, 1 = open"),
-    "gate:forget": ("Forget gate", "forget gate: 0 = closed, 1 = open"),
-    "gate:output": ("Output gate", "output gate: 0 = closed, 1 = open"),
+    "gate:input": ("Input gate", "input gate: 0 = shut, 1 = open"),
+    "gate:forget": ("Forget gate", "forget gate: 0 = shut, 1 = open"),
+    "gate:output": ("Output gate", "output gate: 0 = shut, 1 = open"),
     "gate:candidate": ("Candidate g", "g: the new content offered to the memory (-1 to 1)"),
 }
 
+WHAT_AM_I_LOOKING_AT_LABEL = "What am I looking at?"
 WHAT_AM_I_LOOKING_AT = {
     "Rows as time": (
         "The network never sees the whole picture at once. It reads the 28 rows of pixels one after another, "
-        "like words in a sentence: row 1 is step 1, row 28 is step 28. Each row is 28 numbers, one per pixel."
+        "the way you read the words of a sentence. Row 1 is step 1 and row 28 is step 28. Each row is 28 numbers, "
+        "one for each pixel's shade."
     ),
     "Hidden state h": (
-        "After each row the network keeps a list of 128 numbers between -1 and 1, its hidden state h. It is all it "
-        "passes on to the next row, so everything it has understood so far must fit in it. The final answer is "
-        "computed from h after the last row."
+        "After each row the network keeps a list of numbers between -1 and 1, one for each unit. This list is its "
+        "hidden state h. It is all it passes on to the next row, so all it has worked out so far must fit in it. "
+        "Its final answer comes from h after the last row."
     ),
     "Cell state c": (
-        "Inside each LSTM unit is a memory cell c. It can hold on to something for many rows, for example "
-        "'there was a loop at the top', which is what lets the network tell a 9 from a 4."
+        "Each unit also has a memory cell c. It can hold on to something for many rows, such as 'there was a "
+        "loop at the top'. That is how the network can tell a 9 from a 4."
     ),
     "Gates": (
-        "Three gates, each between 0 (closed) and 1 (open), decide at every row what to forget from memory "
-        "(forget gate), what new content g to write (input gate) and how much of the memory to show as h "
-        "(output gate)."
+        "Each unit has three gates. A gate is like a tap, from 0 (shut) to 1 (open). At every row the forget gate "
+        "picks what to drop from memory, the input gate what new content g to write, and the output gate how much "
+        "of the memory to show as h."
     ),
     "Probabilities": (
-        "After every row we ask the network: if you had to answer now, what would you say? Early on it is unsure "
-        "and often wrong; watch the lines to see the row at which one digit takes over."
+        "After every row we ask the network: if you had to answer now, what would you say? It answers with ten "
+        "probabilities, how sure it is of each digit, and they add up to 100%. Early on it is unsure and often "
+        "wrong. Watch the lines to see the row where one digit takes over."
+    ),
+}
+
+# The glossary, one tap away on every page (views/parts/glossary.py): each word in one or two plain sentences.
+GLOSSARY = {
+    "Neural network": (
+        "A program made of many small parts that learns from examples instead of being given rules. "
+        "Here it learned to read handwritten digits."
+    ),
+    "LSTM": (
+        "A kind of neural network that reads things in order, one piece at a time, and keeps a memory as it goes. "
+        "The letters stand for Long Short-Term Memory."
+    ),
+    "Model": "A trained network: all the numbers it learned, saved in a file. Each training run makes a new model.",
+    "Row": "One line of pixels across the picture. A picture is 28 rows of 28 pixels, and the network reads the top row first.",
+    "Hidden state h": (
+        "A list of numbers, one per unit, that the network passes from one row to the next. "
+        "It is the network's short note to itself about what it has seen so far."
+    ),
+    "Cell state c": (
+        "The network's longer memory. It can keep something, like 'there was a loop at the top', for many rows."
+    ),
+    "Gate": (
+        "A tap from 0 (shut) to 1 (open) that decides how much gets through. "
+        "Each unit has three: a forget gate, an input gate and an output gate."
+    ),
+    "Forget gate": "Decides how much of the old memory c to keep. At 0 the unit forgets, at 1 it keeps it all.",
+    "Input gate": "Decides how much of the new content g, made from this row, to write into the memory c.",
+    "Output gate": "Decides how much of the memory c to show as h, the part passed on to the next row.",
+    "Candidate g": "The new content a unit could write into its memory at this row, from -1 to 1.",
+    "Unit": (
+        "One small memory cell of the network, with its own h, c and gates. "
+        "The shipped network has 128 units in each layer, numbered from 0."
+    ),
+    "Layer": (
+        "A group of units side by side. In a network with two layers, "
+        "the second layer reads what the first one passes on, not the picture."
+    ),
+    "Probability": (
+        "How sure the network is, from 0% (sure it is not) to 100% (sure it is). "
+        "The ten digits' probabilities add up to 100%."
+    ),
+    "Training": (
+        "How the network learns. It reads thousands of digits whose answers are known, "
+        "and after each small batch it nudges its numbers to make fewer mistakes."
+    ),
+    "Epoch": "One pass of training through all 60,000 training digits. More epochs often mean fewer mistakes, up to a point.",
+    "MNIST": "A well-known set of 70,000 handwritten digits, each 28 by 28 pixels: 60,000 to train on and 10,000 to test with.",
+    "Test digits": (
+        "The 10,000 MNIST digits kept apart while the network trains. "
+        "It never learned from them, so they show how well it reads digits it has not seen."
+    ),
+    "Accuracy": "The share of digits read correctly. 99% means it gets 99 in every 100 right.",
+    "Confusion matrix": (
+        "A grid with a row for each true digit and a column for each answer. "
+        "It shows which digits the network mixes up."
     ),
 }
 
@@ -94,13 +162,13 @@ PRESETS = {
 
 INSIDE = {
     "tagline": (
-        "What {model} learned, measured on the 10,000 MNIST test digits it never trained on, "
-        "and how it treats the digit you examine. Draw on the Read page to examine your own."
+        "How well {model} reads, tried on 10,000 test digits it never saw while it learned, and what goes on "
+        "inside it. Pick a digit to look at, or draw your own on the Read page."
     ),
     "confusion": (
-        "Each row of the matrix is a true digit, each column the network's answer; the pale diagonal counts the "
-        "digits read correctly, the red cells the mistakes. The bars' axis starts near the worst digit, so small "
-        "differences show."
+        "Each row of the grid is the digit that was written, and each column is what the network said. The pale "
+        "squares on the diagonal count the digits it got right; the red squares are its mistakes. The bars start "
+        "near the worst digit, so small differences show."
     ),
     "early": (
         "Black (all digits): the share of all test digits read correctly if the network had to answer after that "
@@ -112,20 +180,37 @@ INSIDE = {
         "many numbers to two (a PCA). All start together at the blank top rows and part as the strokes come; the "
         "big numbers mark where each digit's paths end. Amber: your examined digit; press Play to watch it travel."
     ),
+    "units_intro": (
+        "The network's memory is made of small parts called units. Each unit holds one number of the hidden state h, "
+        "and that number changes after every row. Some units light up for one kind of digit. Pick a unit, or find "
+        "the units that light up most for a digit."
+    ),
+    "layers": "The units sit in {layers} layers. Layer 1 reads the picture; each layer above it reads what the one below passes on.",
+    "hunt": "These units light up most for that digit, and little for the others. Click one to look at it:",
     "unit": (
-        "One panel per true digit: the line is the unit's average h after each row, the band covers two thirds "
-        "of the test digits. Amber, dashed: your examined digit. Units that rise for only one or two digits "
-        "often track a loop or a stroke in a particular place."
+        "One small chart for each digit, 0 to 9. The line is this unit's h after each row, on average over the test "
+        "digits of that kind; the shaded band shows where most of them are. Amber, dashed: the digit you look at. "
+        "A unit that goes up for only one or two digits often watches for a loop or a stroke in one place."
+    ),
+    "unit_how": (
+        "The line is the mean of the unit's h over the test digits of one kind, after each row. The band is one "
+        "standard deviation either side of it, which covers about two thirds of them. The units found for a digit "
+        "are those whose mean h over the last 7 rows is furthest above the highest mean of any other digit."
     ),
     "rows": (
-        "Each row of the digit was blanked in turn and the whole digit read again. A long solid blue bar, to the "
-        "right, means the answer grows much less sure without that row; a red hatched bar, to the left, means the "
-        "row argued for another digit. Bars are in log-odds, so a change from 99.9% to 99% counts as much as one "
-        "from 50% to 9%."
+        "We hid each row in turn and let the network read the digit again. A long blue bar to the right means the "
+        "network is much less sure of its answer without that row: the row helped. A red striped bar to the left "
+        "means the row pointed to another digit."
+    ),
+    "rows_how": (
+        "Each row was set to blank ink and the digit read again. A bar is the change in the log-odds of the answer, "
+        "log(p / (1 - p)) for its probability p. On that scale a fall from 99.9% to 99% counts as much as one from "
+        "50% to 9%, so the rows that a very sure answer rests on still show."
     ),
     "compare": (
-        "Solid lines: reading A; dotted: reading B; each is named where it is highest (A: 7). Only digits that "
-        "reach 25% somewhere are drawn, in their usual colours. Click a reading in the legend to hide its lines."
+        "Solid lines: reading A. Dotted lines: reading B. Each line shows how sure the network is of one digit after "
+        "each row, and is named where it is highest (A: 7). Only digits that reach 25% at some row are drawn. "
+        "Click a reading in the legend to hide its lines."
     ),
 }
 

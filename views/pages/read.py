@@ -11,7 +11,8 @@ from views.parts.reading import show_answer, show_model_view, show_reading
 
 
 def explanations() -> None:
-    with st.expander("What am I looking at?"):
+    """What the reading shows, in plain words, closed by default: in presenter mode too, for the teacher to open."""
+    with st.expander(words.WHAT_AM_I_LOOKING_AT_LABEL, icon=":material/help:"):
         for topic, text in words.WHAT_AM_I_LOOKING_AT.items():
             st.markdown(f"**{topic}.** {text}")
 
@@ -65,10 +66,11 @@ def page() -> None:
         show_model_view(digit, presenter)
 
     st.header("The reading, row by row")
+    if not presenter:  # where h and units first appear on the page; on a projector the teacher says it
+        st.caption(words.READING_INTRO.format(units=reading.hidden.shape[-1]))
+    explanations()  # above the reading it explains, not at the foot of the page
     show_reading(digit, reading, presenter, autoplay=True)  # it comes to the student: a new digit plays once
     sharing.share_form(digit, reading)
-    if not presenter:
-        explanations()
 
 
 page()

@@ -7,13 +7,13 @@ any page opens in it. app.py reads it before the page runs; pages ask `is_on()`.
 
 import streamlit as st
 
-from views.parts import join
+from views.parts import glossary, join
 
 PRESENT_KEY = "present"  # the switch's key, and the address's ?present=
 ON_KEY = "presenter_on"  # the session's answer, which outlives the switch
 SWITCH_HELP = "Bigger type and fewer controls, for a projector. A page bar at the top moves between pages."
 
-# The page bar: every page and Join in one row that fits a 1280 px projector, each a big target reached with Tab.
+# The page bar: every page, Join and Words in one row that fits a 1280 px projector, each a big target reached with Tab.
 BAR_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
 .st-key-presenter-bar { flex-wrap: wrap; gap: 0.2rem 0.25rem !important; padding-bottom: 0.3rem; border-bottom: 2px solid #d0d3da; }
@@ -51,10 +51,11 @@ def switch(place=st) -> bool:
 
 
 def page_bar(pages: list) -> None:
-    """Presenter mode's own navigation: the pages, the join card, and the way out, in one row at the top."""
+    """Presenter mode's own navigation: the pages, the join card, the glossary, and the way out, in one row at the top."""
     st.html(BAR_CSS)
     with st.container(key="presenter-bar", horizontal=True, gap="small", vertical_alignment="center"):
         for page in pages:
             st.page_link(page, query_params={PRESENT_KEY: "true"})
         join.join_button()
+        glossary.glossary_button()
         switch()
