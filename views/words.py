@@ -37,7 +37,10 @@ TAGLINE = (
 INVITE_DRAW = "Draw one digit, 0 to 9, on the white square. The network reads it as soon as you lift the pen."
 
 CAPTIONS = {
-    "seen": "What the model sees: your drawing cut to its ink, shrunk to 20 by 20 pixels and put in the middle of 28 by 28, like the digits it learned from.",
+    "seen": (
+        "What the model sees: your drawing is cut to its ink and shrunk to 20 by 20 pixels. "
+        "Then it goes in the middle of 28 by 28, like the digits it learned from."
+    ),
     "digit": "Amber box: the row being read. Faded rows are not read yet.",
     "state": "Each column shows one number per unit after one row. Red is above zero, blue below.",
     "gates": "Each column shows one gate of every unit after one row. Yellow is open (1), dark purple is shut (0).",
@@ -105,9 +108,7 @@ GLOSSARY = {
         "A list of numbers, one per unit, that the network passes from one row to the next. "
         "It is the network's short note to itself about what it has seen so far."
     ),
-    "Cell state c": (
-        "The network's longer memory. It can keep something, like 'there was a loop at the top', for many rows."
-    ),
+    "Cell state c": ("The network's longer memory. It can keep something, like 'there was a loop at the top', for many rows."),
     "Gate": (
         "A tap from 0 (shut) to 1 (open) that decides how much gets through. "
         "Each unit has three: a forget gate, an input gate and an output gate."
@@ -121,12 +122,10 @@ GLOSSARY = {
         "The shipped network has 128 units in each layer, numbered from 0."
     ),
     "Layer": (
-        "A group of units side by side. In a network with two layers, "
-        "the second layer reads what the first one passes on, not the picture."
+        "A group of units side by side. In a network with two layers, the second layer reads what the first one passes on, not the picture."
     ),
     "Probability": (
-        "How sure the network is, from 0% (sure it is not) to 100% (sure it is). "
-        "The ten digits' probabilities add up to 100%."
+        "How sure the network is, from 0% (sure it is not) to 100% (sure it is). The ten digits' probabilities add up to 100%."
     ),
     "Training": (
         "How the network learns. It reads thousands of digits whose answers are known, "
@@ -139,10 +138,7 @@ GLOSSARY = {
         "It never learned from them, so they show how well it reads digits it has not seen."
     ),
     "Accuracy": "The share of digits read correctly. 99% means it gets 99 in every 100 right.",
-    "Confusion matrix": (
-        "A grid with a row for each true digit and a column for each answer. "
-        "It shows which digits the network mixes up."
-    ),
+    "Confusion matrix": ("A grid with a row for each true digit and a column for each answer. It shows which digits the network mixes up."),
 }
 
 TRAIN_TAGLINE = (
@@ -159,6 +155,9 @@ PRESETS = {
     "qiita": "raw rows into 1 x 128 units (about 1 min on 2 CPU cores)",
     "sesame": "3 x 256 units with dropout (about 30 min on 2 CPU cores)",
 }
+
+# Said where layers first appear, on a page read by a network of more than one layer.
+LAYERS = "The units sit in {layers} layers. Layer 1 reads the picture; each layer above it reads what the one below passes on."
 
 INSIDE = {
     "tagline": (
@@ -185,7 +184,7 @@ INSIDE = {
         "and that number changes after every row. Some units light up for one kind of digit. Pick a unit, or find "
         "the units that light up most for a digit."
     ),
-    "layers": "The units sit in {layers} layers. Layer 1 reads the picture; each layer above it reads what the one below passes on.",
+    "layers": LAYERS,
     "hunt": "These units light up most for that digit, and little for the others. Click one to look at it:",
     "unit": (
         "One small chart for each digit, 0 to 9. The line is this unit's h after each row, on average over the test "

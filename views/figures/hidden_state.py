@@ -289,7 +289,7 @@ def _mean_in_legend() -> dict:
         "y": [None],
         "mode": "lines",
         "line": {"color": TEXT, "width": 3},
-        "name": "mean of the test digits (band: one standard deviation)",
+        "name": "average of the test digits (band: where most of them are)",
         "hoverinfo": "skip",
     }
 

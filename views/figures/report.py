@@ -292,15 +292,15 @@ def row_importance_figure(image: np.ndarray, importance: RowImportance, *, font_
             "pattern": {"shape": np.where(against, "/", "").tolist(), "fillmode": "overlay", "fgcolor": "white", "size": 6},
         },
         "customdata": typed_array(np.stack([ROW_NUMBERS, importance.change], axis=1), "f8"),  # (rows=28, 2): row number, change in P
-        "hovertemplate": "row %{customdata[0]}: blanking it changes P(" + str(importance.digit) + ") by %{customdata[1]:+.1%}"
-        "<br>log-odds %{x:+.2f}<extra></extra>",
+        "hovertemplate": f"row %{{customdata[0]}}: without it, how sure it is of {importance.digit} changes by "
+        "%{customdata[1]:+.1%}<extra></extra>",
         "showlegend": False,
     }
     layout = copy.deepcopy(side_by_side_grid())
     digit_columns, digit_rows = digit_axes()
     layout["xaxis"].update(digit_columns)
     layout["yaxis"].update(digit_rows)
-    layout["xaxis2"].update(title={"text": "log-odds lost without it"}, zeroline=True, zerolinecolor="#111111")  # short: a phone
+    layout["xaxis2"].update(title={"text": "how much the row helped"}, zeroline=True, zerolinecolor="#111111")  # short: a phone
     layout.update(_layout(460, font_size, margin={"l": 10, "r": 10, "t": 40, "b": 10}, bargap=0.15))
     layout["annotations"] = [*layout.get("annotations", []), *_for_and_against(importance.digit, font_size)]
     data = [{**ink, "xaxis": "x", "yaxis": "y"}, {**bars, "xaxis": "x2", "yaxis": "y2"}]

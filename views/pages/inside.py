@@ -32,6 +32,7 @@ from views.parts import access, inputs, reports, session, style
 from views.parts.models_in_use import active_model, load_entry, reading_of, registry, run_manager
 from views.words import chart_text, plain
 
+HOW_IS_THIS_MADE = "How is this made?"  # the technical detail's closed box: what a student sees first has none
 REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE = "Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare"
 VIEWS = (REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE)
 NEEDS_REPORT = (REPORT, EARLY, MAP, UNITS)
@@ -72,6 +73,12 @@ def chart_font(presenter: bool) -> int:
 def explain(text: str, presenter: bool) -> None:
     """A view's explanation, under its chart: in presenter mode the teacher gives it instead."""
     if not presenter:
+        st.caption(text)
+
+
+def how_it_is_made(text: str) -> None:
+    """The technical detail, for the curious only: closed by default, in presenter mode too (the teacher may open it)."""
+    with st.expander(HOW_IS_THIS_MADE, icon=":material/science:"):
         st.caption(text)
 
 
@@ -161,7 +168,7 @@ def report_view(report: ModelReport, presenter: bool) -> None:
     cell = st.session_state.get(CELL_KEY) or worst_cell(report.confusion)
     charts = st.grid(2, min_column_width=REPORT_CHART_WIDTH, gap="medium")  # one above the other on a tablet or phone
     with charts.cell():
-        st.markdown("**Confusion matrix.** Click a cell to see its digits.")
+        st.markdown("**Confusion matrix**: what it said for each digit. Click a square to see those digits.")
         sized_chart(
             st, report_figures.confusion_figure(report.confusion, cell, font_size=chart_font(presenter)), "confusion",
             f"Confusion matrix of the {len(report.labels):,} test digits: the true digit down, the network's answer across, "
@@ -261,6 +268,9 @@ def unit_box(units: int) -> int:
 def unit_picker(report: ModelReport, reading: Reading, presenter: bool) -> tuple[int, int]:
     """The layer and unit to look at: chosen, typed, or one of the units most selective for a digit. Returns (layer, unit)."""
     layers, units = report.unit_mean.shape[0], report.unit_mean.shape[-1]
+    explain(words.INSIDE["units_intro"], presenter)  # where unit and layer first appear on the page
+    if layers > 1:
+        explain(words.INSIDE["layers"].format(layers=layers), presenter)
     pick, hunt = st.columns([2, 3], gap="large")
     with pick:
         layer = 0
@@ -271,9 +281,9 @@ def unit_picker(report: ModelReport, reading: Reading, presenter: bool) -> tuple
     with hunt:
         digits = [str(d) for d in range(10)]
         target = st.segmented_control(
-            "Find units that fire for", digits, default=str(reading.digit), key="inside_hunt", required=True, wrap=True
+            "Find the units that light up for", digits, default=str(reading.digit), key="inside_hunt", required=True, wrap=True
         )
-        explain("The units of this layer most selective for that digit. Click one to look at it:", presenter)
+        explain(words.INSIDE["hunt"], presenter)
         buttons = st.container(horizontal=True, gap="small")  # they wrap onto a second line on a phone
         for found in selective_units(report.unit_mean[layer], int(target)):
             buttons.button(unit_name(found), key=f"unit-{found}", on_click=_set_unit, args=(int(found),))
@@ -293,6 +303,7 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading, presenter: b
         f"for that digit's test digits, with {digit.name}'s",
     )  # fmt: skip
     explain(words.INSIDE["unit"], presenter)
+    how_it_is_made(words.INSIDE["unit_how"])
     st.markdown(f"**The test digits that drive {unit_name(unit)} highest**")
     thumbnails(report, report.driving_index[layer, unit], key="drive-", presenter=presenter)
 
@@ -314,6 +325,7 @@ def rows_view(loaded, digit: Digit, presenter: bool) -> None:
         if against:
             st.markdown(f"Rows that argue against {importance.digit} (bars left of zero): {', '.join(map(str, against[:8]))}.")
         explain(words.INSIDE["rows"], presenter)
+        how_it_is_made(words.INSIDE["rows_how"])
 
 
 def _two_digits(columns, loaded, choices: dict[str, Digit]) -> list[tuple[str, Digit, object]]:

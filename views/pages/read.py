@@ -67,7 +67,9 @@ def page() -> None:
 
     st.header("The reading, row by row")
     if not presenter:  # where h and units first appear on the page; on a projector the teacher says it
-        st.caption(words.READING_INTRO.format(units=reading.hidden.shape[-1]))
+        layers = reading.hidden.shape[0]
+        layered = f" {words.LAYERS.format(layers=layers)}" if layers > 1 else ""
+        st.caption(words.READING_INTRO.format(units=reading.hidden.shape[-1]) + layered)
     explanations()  # above the reading it explains, not at the foot of the page
     show_reading(digit, reading, presenter, autoplay=True)  # it comes to the student: a new digit plays once
     sharing.share_form(digit, reading)
