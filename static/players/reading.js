@@ -266,11 +266,15 @@ function playWhenSeen(player) {
 function layout(root, data, state, probs) {
   const panels = [digitPanel(data), mapPanel(data), barsPanel(data, probs, (row) => `Probabilities after row ${row}`), linesPanel(data, probs)];
   const ui = controls(state, data.key);
+  const names = ["digit", "state", "bars", "lines"];
+  const looked = names.indexOf(data.highlight); // the lesson's "look here"
+  if (looked >= 0) panels[looked].panel.classList.add("rr-look");
+  if (data.only) names.forEach((name, n) => { panels[n].panel.hidden = !data.only.includes(name); }); // the lesson's pair
   const status = make("p", { class: "rr-visually-hidden", "aria-live": "polite" });
   const keysHint = make("p", { class: "rr-keys", text: data.text.keys });
   root.style.setProperty("--rr-now", data.now);
   root.replaceChildren(
-    make("div", { class: "rr-grid" }, ...panels.map((p) => p.panel)),
+    make("div", { class: data.only ? "rr-grid rr-pair" : "rr-grid" }, ...panels.map((p) => p.panel)),
     ui.bar, // sticky on a phone: it must be the player's own child to stay under the thumb
     make("div", { class: "rr-more" }, ui.speeds, keysHint),
     status,

@@ -16,6 +16,7 @@ from views.figures.plotting import CLASS_COLOURS, DIVERGING, NOW_COLOUR
 from views.words import STATES
 
 VIRIDIS = [[0.0, "#440154"], [0.25, "#3b528b"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
+PANELS = ("digit", "state", "bars", "lines")  # the player's four panels, in the order it lays them out
 KEYS = "Keys: Space plays or pauses; ← and → go a row back or on; Home and End go to the first or last row."
 
 
@@ -64,13 +65,18 @@ def reading_spec(
     start_row: int = ROWS,
     presenter: bool = False,
     autoplay: bool = False,
+    highlight: str | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> dict:
     """What the player needs to draw and play one reading, for one state of one layer.
 
     `start_row` (1-28) is the row a new digit opens on; by default the whole reading, so the final answer is on
     screen at once. With `autoplay` a new digit plays once from the first row by itself, where the browser does not
-    ask for reduced motion.
+    ask for reduced motion. `highlight` frames one panel in amber, where the guided lesson points, and
+    `only` shows only some panels (the digit and the one a step talks about), bigger; both name PANELS.
     """
+    if highlight not in (None, *PANELS) or not set(only or ()) <= set(PANELS):
+        raise ValueError(f"highlight and only name the panels {PANELS}, got {highlight!r} and {only!r}")
     if not 1 <= start_row <= ROWS:
         raise ValueError(f"start_row must be 1-{ROWS}, got {start_row}")
     values = state_matrix(reading, state, layer)  # (units, steps)
@@ -81,6 +87,8 @@ def reading_spec(
         "presenter": presenter,
         "start_row": start_row,
         "autoplay": autoplay,
+        "highlight": highlight,
+        "only": list(only) if only else None,
         "image": base64_shades(image, 0.0, 1.0),
         "probs": base64_array(reading.step_probs),  # (steps, digits)
         "colours": list(CLASS_COLOURS),
