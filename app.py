@@ -22,6 +22,7 @@ prepare_environment()  # before any page imports Keras
 st.set_page_config(page_title="Row Reader", page_icon="✍️", layout="wide")
 pages = [
     st.Page("views/pages/read.py", title="Read", icon=":material/draw:", default=True),
+    st.Page("views/pages/lesson.py", title="Lesson", icon=":material/school:", url_path="lesson"),
     st.Page("views/pages/inside.py", title="Look inside", icon=":material/biotech:", url_path="inside"),
     st.Page("views/pages/race.py", title="Race", icon=":material/timer:", url_path="race"),
     st.Page("views/pages/wall.py", title="Class wall", icon=":material/groups:", url_path="wall"),

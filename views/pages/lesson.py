@@ -1,0 +1,139 @@
+"""The Lesson page: a guided tour of how the network reads, one step at a time, on a digit the class made.
+
+The teacher steps through it on the projector with Next and Back (or the arrow keys); a student can follow it on a
+phone. Each step (views/lesson_steps.py) is a few plain sentences, one question for the class, and the live view it
+talks about (views/parts/lesson_views.py), its part to look at framed in amber. The step is kept in the address
+(?step=3), so a link or a reload opens where the class is. The teacher's notes sit under each step, closed.
+"""
+
+import streamlit as st
+
+from model.insight import settled_row
+from model.storage import ModelLoadError
+from views import words
+from views.digit import Digit, sample_digit
+from views.lesson_steps import INTRO, STEPS, Step
+from views.parts import inputs, reports, screen, session, style
+from views.parts import presenter as presenter_mode
+from views.parts.class_wall import shared_wall
+from views.parts.lesson_views import VIEWS, Shown
+from views.parts.models_in_use import active_model, reading_of
+
+STEP_KEY = "step"  # the step shown (1-based), and the address's ?step=
+DIGIT_KEY = "lesson_digit"
+NUMBERS = [str(n) for n in range(1, len(STEPS) + 1)]
+WALL_DIGITS = 8  # the newest shared digits offered
+SIDE_BY_SIDE = 1100  # px of page: below it the view goes under the words, at the page's full width
+CSS = """<style>
+.st-key-lesson-question { border-left: 6px solid #1c5fb8; padding-left: 0.8rem; }
+.st-key-lesson-look-at { border-left: 6px solid #d97706; padding-left: 0.8rem; }
+.st-key-lesson-steps { flex-wrap: nowrap !important; }
+@media (max-width: 640px) { .st-key-lesson-steps kbd { display: none; } }  /* a phone has no arrow keys: room for the three */
+</style>"""
+
+
+def _move(by: int) -> None:
+    st.session_state[STEP_KEY] = min(max(st.session_state[STEP_KEY] + by, 1), len(STEPS))
+
+
+def _chosen(key: str) -> None:
+    st.session_state[STEP_KEY] = int(st.session_state[key])
+
+
+def current_step() -> int:
+    """The step (1-based) this browser is on; a link or a reload opens the step its address names."""
+    if STEP_KEY not in st.session_state:
+        named = str(st.query_params.get(STEP_KEY, "1")).strip()
+        st.session_state[STEP_KEY] = int(named) if named in NUMBERS else 1
+    return st.session_state[STEP_KEY]
+
+
+def step_bar(presenter: bool) -> int:
+    """Back, which step of how many, Next, on one line on every screen: the arrow keys press Back and Next.
+    Returns the step's index (0-based)."""
+    number = current_step()
+    chooser = f"lesson-step-{number}"  # a new box for each step, so that it never shows a step the page has left
+    with st.container(horizontal=True, gap="small", vertical_alignment="center", key="lesson-steps"):
+        st.button("Back", on_click=_move, args=(-1,), disabled=number == 1, shortcut="Left")
+        st.selectbox(
+            "Step", NUMBERS, index=number - 1, key=chooser, on_change=_chosen, args=(chooser,), label_visibility="collapsed",
+            format_func=lambda n: f"Step {n} of {len(STEPS)}", width=230 if presenter else 150,
+        )  # fmt: skip
+        st.button("Next", type="primary", on_click=_move, args=(1,), disabled=number == len(STEPS), shortcut="Right")
+    st.query_params[STEP_KEY] = str(number)  # so that a copied link, or a reload, opens this step
+    return number - 1
+
+
+def digit_choices(entry, loaded) -> dict[str, Digit]:
+    """The class's digits first (the last drawing here, then the wall's newest), then the shipped test digits,
+    the one that changes its mind latest first: the lesson is about changing one's mind."""
+    choices = {}
+    for position, digit in enumerate(session.recent_digits()):
+        choices[f"{'Your last digit' if position == 0 else 'Your digit before'}: {digit.name}"] = digit
+    for shared in reversed(shared_wall().digits()[-WALL_DIGITS:]):
+        name = f"class wall digit #{shared.number}"
+        choices[f"Class wall: digit #{shared.number}, read as {shared.answer}"] = Digit(
+            shared.ink, None, shared.drawn_as, name, ("wall", shared.number)
+        )
+    samples = [sample_digit(sample) for sample in inputs.gallery_read_by(entry, loaded).values()]
+    samples.sort(key=lambda digit: -settled_row(reading_of(loaded, digit.image).step_probs))
+    for digit in samples:
+        choices[f"Test digit: {digit.name}"] = digit
+    return choices
+
+
+def choose_digit(choices: dict[str, Digit], presenter: bool) -> Digit:
+    names = list(choices)
+    if st.session_state.get(DIGIT_KEY) not in names:
+        st.session_state[DIGIT_KEY] = names[0]
+    name = st.selectbox(
+        "The digit we follow", names, key=DIGIT_KEY, width=520 if presenter else 400,
+        help="Draw one on the Read page or share one to the class wall, and it is offered here first.",
+    )  # fmt: skip
+    return choices[name]
+
+
+def step_words(step: Step, number: int, presenter: bool) -> None:
+    """The step's title (on a projector the page's title: the page bar already says Lesson), its words and question."""
+    (st.title if presenter else st.subheader)(f"{number}. {step.title}", anchor=False)
+    st.markdown(step.says)
+    with st.container(key="lesson-question"):
+        st.markdown(f"**Question for the class:** {step.question}")
+    with st.container(key="lesson-look-at"):
+        st.markdown(f"**Look at:** {step.look_at}")
+
+
+def teacher_notes(step: Step) -> None:
+    """Closed on every screen, in presenter mode too: the class sees them only if the teacher opens them."""
+    with st.expander("Teacher's notes", icon=":material/school:"):
+        st.markdown(f"**How to run it.** {step.ask}")
+        st.markdown(f"**Answers to expect.** {step.expect}")
+
+
+def page() -> None:
+    width = screen.page_width()
+    presenter = presenter_mode.is_on()
+    if presenter:  # the page bar says Lesson: the step's title is the page's, to leave the projector's height to the step
+        style.apply(True)
+    else:
+        style.title_with_presenter_switch("Lesson", INTRO)
+    st.html(CSS)
+    try:
+        entry, loaded = active_model()
+    except ModelLoadError as error:
+        st.error(f"The network could not be loaded: {words.plain(error)}")
+        return
+    index = step_bar(presenter)
+    step = STEPS[index]
+    side_by_side = presenter or (width is not None and width >= SIDE_BY_SIDE)
+    words_place, view_place = st.columns([2, 3], gap="large") if side_by_side else (st.container(), st.container())
+    with words_place:
+        step_words(step, index + 1, presenter)
+        digit = choose_digit(digit_choices(entry, loaded), presenter)
+    shown = Shown(digit, reading_of(loaded, digit.image), loaded, reports.model_report(entry, loaded), presenter)
+    with view_place:
+        VIEWS[step.view](shown)
+    teacher_notes(step)
+
+
+page()

@@ -1,0 +1,187 @@
+"""The live view beside each step of the guided lesson (views/lesson_steps.py), on the digit the class chose.
+
+Each view is drawn from what the other pages already have: the reading player, the model report's charts, the
+class wall's race table, a training run's curves. The part each step talks about is framed in amber, as the
+reading player frames the row being read.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from classroom.wall import race_table
+from model.config import ROWS
+from model.insight import row_importance
+from model.report import ModelReport
+from model.storage import LoadedModel
+from model.xray import Reading
+from training import progress
+from views.digit import Digit
+from views.figures import lesson as lesson_figures
+from views.figures import report as report_figures
+from views.figures.plotting import PLOTLY_CONFIG, pixelated
+from views.figures.training import training_figure
+from views.figures.wall import race_spec, race_summary
+from views.parts.class_wall import shared_wall
+from views.parts.models_in_use import run_manager
+from views.players import reading as reading_player
+from views.players.reading_spec import reading_spec
+from views.words import chart_text
+
+EXAMPLE_RUN = Path(__file__).resolve().parents[2] / "model" / "weights" / "example-run"  # a `lesson` run's curves, shipped
+WRONG_SHOWN = 8  # the most confident mistakes: two rows on a projector, four on a phone
+FONT_SIZE, PRESENTER_FONT_SIZE = 15, 20
+NEEDS_REPORT = "This step needs the model's report. Open Look inside once to build it, then come back."
+# The frame round a chart the step points at: amber, the colour of every "look here", thick enough for the back of a room.
+LOOK_CSS = """<style>
+.st-key-lesson-look [data-testid="stPlotlyChart"], .st-key-lesson-look [data-testid="stImage"] {
+  outline: 4px solid #d97706; outline-offset: 4px; border-radius: 6px; }
+</style>"""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What every view is drawn from: the class's digit, its reading, the model and its report, and the screen."""
+
+    digit: Digit
+    reading: Reading
+    loaded: LoadedModel
+    report: ModelReport | None
+    presenter: bool
+
+    @property
+    def font(self) -> int:
+        return PRESENTER_FONT_SIZE if self.presenter else FONT_SIZE
+
+
+def chart(figure, key: str, alt: str) -> None:
+    """A chart the step points at, framed in amber."""
+    with st.container(key="lesson-look"):
+        st.html(LOOK_CSS)
+        st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, alt=alt)
+
+
+def rows_view(shown: Shown) -> None:
+    image = shown.digit.image
+    row = lesson_figures.busiest_row(image)
+    figure = lesson_figures.rows_figure(image, row, font_size=shown.font, height=420 if shown.presenter else 360)
+    chart(figure, "lesson-rows", f"{shown.digit.name} as 28 rows of 28 grey squares, with row {row} framed")
+    st.markdown(f"**Row {row}, as the network gets it:** {lesson_figures.row_numbers(image, row)}")
+
+
+def _player(shown: Shown, *, highlight: str, start_row: int, key: str) -> None:
+    """The reading player with only the digit and the panel the step talks about, that one framed; a key of its own
+    for each step, so that each opens on its own row."""
+    only = ("digit", "bars" if highlight == "digit" else highlight)
+    spec = reading_spec(
+        shown.digit.image, shown.reading, state="hidden", presenter=shown.presenter, start_row=start_row, highlight=highlight, only=only
+    )
+    reading_player.show(spec, key=key)
+
+
+def reading_view(shown: Shown) -> None:
+    _player(shown, highlight="digit", start_row=1, key="lesson-reading")
+
+
+def memory_view(shown: Shown) -> None:
+    _player(shown, highlight="state", start_row=ROWS, key="lesson-memory")
+
+
+def mind_view(shown: Shown) -> None:
+    _player(shown, highlight="lines", start_row=ROWS, key="lesson-mind")
+
+
+def gates_view(shown: Shown) -> None:
+    unit = lesson_figures.busiest_unit(shown.reading)
+    said = lesson_figures.gate_words(shown.reading, unit)
+    figure = lesson_figures.gate_figure(shown.reading, unit, font_size=shown.font, height=460 if shown.presenter else 420)
+    chart(figure, "lesson-gates", said)
+    st.markdown(said)
+
+
+def early_view(shown: Shown) -> None:
+    report, reading = shown.report, shown.reading
+    if report is None:
+        st.info(NEEDS_REPORT)
+        return
+    answer = reading.digit
+    chart(
+        report_figures.early_figure(
+            report.known_by_rows, report.class_known_by_rows,
+            digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=chart_text(shown.digit.name), font_size=shown.font,
+        ),
+        "lesson-early",
+        f"Lines: the share of test digits known after each number of rows, all digits and the {answer}s",
+    )  # fmt: skip
+    guess = int(report.blank_probs[-1].argmax())
+    st.markdown(f"On a blank picture it guesses **{guess}**. That guess does not count as knowing: it has read no ink.")
+
+
+def race_view(shown: Shown) -> None:
+    st.page_link("views/pages/race.py", label="Open the Race page", icon=":material/timer:")
+    table = race_table(shared_wall().race_results())
+    if not table:
+        st.info("No races yet. When the class races on the Race page, the results come here.")
+        return
+    summary = race_summary(table)
+    chart(race_spec(table, shown.presenter), "lesson-race", summary)
+    st.caption(summary)
+
+
+def _curves_run() -> tuple[list[dict], str]:
+    """The newest run with curves on this server, else the example run that ships; and whose they are, in words."""
+    for run in run_manager().runs():
+        records = run.progress()
+        if any(record.get("kind") == progress.BATCH for record in records):
+            return records, "The class's newest training run."
+    return progress.read_progress(EXAMPLE_RUN), "A short run made earlier: 3 epochs on a laptop, about a minute."
+
+
+def learn_view(shown: Shown) -> None:
+    records, whose = _curves_run()
+    figure = training_figure(
+        progress.training_curves(records), font_size=shown.font, height=420 if shown.presenter else 360, stacked=not shown.presenter
+    )
+    chart(
+        figure, "lesson-learn",
+        "Two charts of a training run by epoch, its loss and its accuracy: on the batches it learns from, on held-out "
+        "digits, and on the test set at the end",
+    )  # fmt: skip
+    st.caption(whose)
+
+
+def wrong_view(shown: Shown) -> None:
+    report = shown.report
+    if report is None:
+        st.info(NEEDS_REPORT)
+        return
+    wrong = report.misread[np.argsort(-report.confidence[report.misread], kind="stable")]
+    kept = [int(i) for i in wrong if report.image(int(i)) is not None][:WRONG_SHOWN]
+    with st.container(key="lesson-look"):
+        st.html(LOOK_CSS)
+        grid = st.grid(min_column_width=150 if shown.presenter else 100, gap="small")
+        for index in kept:
+            label, answer = int(report.labels[index]), int(report.predicted[index])
+            grid.image(
+                pixelated(report.image(index), 4 if shown.presenter else 3),
+                caption=f"a {label}, read as {answer}",
+                alt=f"Test digit {index}, a handwritten {label}, read as {answer}",
+            )
+
+
+def fool_view(shown: Shown) -> None:
+    st.page_link("views/pages/read.py", label="Draw on the Read page", icon=":material/draw:")
+    importance = row_importance(shown.loaded.weights, shown.digit.image)
+    chart(
+        report_figures.row_importance_figure(shown.digit.image, importance, font_size=shown.font),
+        "lesson-fool",
+        f"{shown.digit.name} beside one bar per row: how much the answer {importance.digit} rests on that row",
+    )
+
+
+VIEWS = {
+    "rows": rows_view, "reading": reading_view, "memory": memory_view, "mind": mind_view, "gates": gates_view,
+    "early": early_view, "race": race_view, "learn": learn_view, "wrong": wrong_view, "fool": fool_view,
+}  # fmt: skip
