@@ -69,9 +69,9 @@ def figure_builders() -> dict[str, Callable[[], go.Figure]]:
         "confusion": lambda: report_figures.confusion_figure(report.confusion, (4, 9)),
         "accuracy": lambda: report_figures.class_accuracy_figure(report.class_accuracy, report.confusion.sum(axis=1)),
         "early": lambda: report_figures.early_figure(
-            report.accuracy_by_rows, report.class_accuracy_by_rows, digit=7, digit_probs=reading.step_probs[:, 7]
+            report.known_by_rows, report.class_known_by_rows, digit=7, digit_probs=reading.step_probs[:, 7]
         ),
-        "map": lambda: hidden_state_figures.map_figure(report.map_paths, map_labels, report.projection.explained, current=path),
+        "map": lambda: hidden_state_figures.map_figure(report.map_paths, map_labels, current=path),
         "unit": lambda: hidden_state_figures.unit_figure(
             report.unit_mean[-1, :, :, 5], report.unit_std[-1, :, :, 5], title="unit 5", current=reading.hidden[-1][:, 5]
         ),

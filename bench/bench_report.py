@@ -33,12 +33,14 @@ if str(REPO_ROOT) not in sys.path:
 
 from model.insight import (  # noqa: E402
     MAX_PROJECTION_STATES,
-    accuracy_by_rows,
     balanced_choice,
+    blank_probabilities,
     class_moments,
     confusion_matrix,
     driving_digits,
+    first_ink_rows,
     fit_projection,
+    known_by_rows,
 )
 from model.mnist import load_mnist  # noqa: E402
 from model.report import (  # noqa: E402
@@ -86,7 +88,8 @@ def time_parts(weights, images: np.ndarray, labels: np.ndarray) -> dict[str, flo
             class_moments(layer_h, labels[batch])
         watch.lap("unit statistics")
     step_probs = np.concatenate(step_probs)
-    accuracy_by_rows(step_probs, labels)
+    known_by_rows(step_probs, labels, first_ink_rows(images))
+    blank_probabilities(weights)
     confusion_matrix(labels, step_probs[:, -1].argmax(axis=1))
     watch.lap("other")
     top_hidden = np.concatenate(top_hidden)

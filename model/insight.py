@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.config import NUM_CLASSES, ROWS
+from model.config import NUM_CLASSES, ROW_WIDTH, ROWS
 from model.weights import ReaderWeights
 from model.xray import step_probabilities
 
@@ -41,13 +41,43 @@ def _per_class_mean(values: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return np.divide(sums, counts.reshape(shape), out=np.full_like(sums, np.nan), where=counts.reshape(shape) > 0)
 
 
-def accuracy_by_rows(step_probs: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The accuracy if the network had to answer after reading only k rows, for k = 1..28.
+def first_ink_rows(images: np.ndarray) -> np.ndarray:
+    """The first row (0-27) of each image (n, 28, 28), or of one (28, 28), with any ink; 28 for a blank picture."""
+    inked = np.asarray(images).any(axis=-1)  # (..., 28)
+    return np.where(inked.any(axis=-1), inked.argmax(axis=-1), ROWS)
 
-    step_probs (n, 28, 10), labels (n,) -> overall (28,) and per class (10, 28), NaN for a class with no digits.
+
+def known_from(step_probs: np.ndarray, labels: np.ndarray, first_ink: np.ndarray) -> np.ndarray:
+    """The number of rows k (1-28) after which each digit is "known", or 29 if it never is.
+
+    Known after k rows: the answer is right after row k and stays right to row 28, and row k is at or after the
+    digit's first row of ink (first_ink, 0-27, from first_ink_rows). So a model that answers, say, 4 on blank rows
+    gets no credit for its 4s before it has read any of their ink. step_probs (n, 28, 10), labels (n,).
     """
-    correct = step_probs.argmax(axis=2) == np.asarray(labels)[:, None]  # (n, 28)
-    return correct.mean(axis=0), _per_class_mean(correct, np.asarray(labels))
+    wrong = np.asarray(step_probs).argmax(axis=-1) != np.asarray(labels)[:, None]  # (n, 28)
+    last_wrong = np.where(wrong.any(axis=1), ROWS - 1 - wrong[:, ::-1].argmax(axis=1), -1)  # row index, -1 if never
+    return np.maximum(last_wrong + 2, np.asarray(first_ink) + 1)  # 1-based; last_wrong = 27 gives 29: never known
+
+
+def known_by_rows(step_probs: np.ndarray, labels: np.ndarray, first_ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The share of digits known (known_from) after k rows, for k = 1..28: an honest "how early can it tell".
+
+    Returns overall (28,) and per class (10, 28), NaN for a class with no digits. Unlike the accuracy after k rows,
+    it never rises on blank rows, and after 28 rows it is the test accuracy (for digits with any ink).
+    """
+    known = known_from(step_probs, labels, first_ink)[:, None] <= np.arange(1, ROWS + 1)  # (n, 28)
+    return known.mean(axis=0), _per_class_mean(known, np.asarray(labels))
+
+
+def blank_probabilities(weights: ReaderWeights) -> np.ndarray:
+    """(28, 10) the reader's probabilities after each row of an all-blank picture: its guesses before it reads any ink."""
+    return step_probabilities(weights, np.zeros((1, ROWS, ROW_WIDTH), np.float32))[0]
+
+
+def blank_guesses(blank_probs: np.ndarray, rows: int) -> list[int]:
+    """The answers it gives over the first `rows` blank rows, in order, each once where it repeats: [2, 4, 6]."""
+    answers = np.asarray(blank_probs)[: max(rows, 1)].argmax(axis=-1)
+    return [int(a) for n, a in enumerate(answers) if n == 0 or a != answers[n - 1]]
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
@@ -96,6 +126,22 @@ def fit_projection(states: np.ndarray, max_states: int = MAX_PROJECTION_STATES) 
     total = (singular**2).sum()
     explained = variance / total if total > 0 else variance
     return StateProjection(mean.astype(np.float32), components.astype(np.float32), explained.astype(np.float32))
+
+
+def nearest_own_centre(points: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """How far apart the digits stay on a map: the share of points nearest the centre of their own digit's points.
+
+    points (m, 2), e.g. where each path on the hidden-state map ends, labels (m,); a digit's centre is the median
+    of its points. Returns the share over all points and per digit (10,), NaN for a digit with no points.
+    1.0: every digit's points lie nearest their own centre; near 0.1: the digits are all mixed up.
+    """
+    points, labels = np.asarray(points, np.float64), np.asarray(labels)
+    centres = np.full((NUM_CLASSES, points.shape[1]), np.inf)
+    for digit in np.unique(labels):
+        centres[digit] = np.median(points[labels == digit], axis=0)
+    distances = np.linalg.norm(points[:, None] - centres[None], axis=2)  # (m, 10); inf for a digit with no points
+    own = distances.argmin(axis=1) == labels
+    return float(own.mean()), _per_class_mean(own, labels)
 
 
 def class_moments(hidden: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -182,11 +228,16 @@ def selective_units(unit_mean: np.ndarray, digit: int, count: int = 5, last_rows
     return np.argsort(-(late[digit] - others), kind="stable")[:count]
 
 
-def settled_row(step_probs: np.ndarray) -> int:
-    """The row (1-28) from which the answer no longer changes: when the network "knew". step_probs (28, 10)."""
+def settled_row(step_probs: np.ndarray, image: np.ndarray | None = None) -> int:
+    """The row (1-28) from which the answer no longer changes: when the network "knew". step_probs (28, 10).
+
+    Given the (28, 28) image, it counts from the first row with ink: an answer fixed on blank rows was not read
+    from the digit, so it is not "settled after row 1".
+    """
     answers = np.asarray(step_probs).argmax(axis=-1)
     changed = np.flatnonzero(answers != answers[-1])
-    return int(changed[-1]) + 2 if len(changed) else 1
+    settled = int(changed[-1]) + 2 if len(changed) else 1
+    return settled if image is None else min(max(settled, int(first_ink_rows(image)) + 1), ROWS)
 
 
 def first_row_reaching(accuracy: np.ndarray, level: float) -> int | None:

@@ -4,10 +4,11 @@
     python -m model.report --model runs/x/model.keras --data-dir ../shared/mnist
 
 For a model X.keras the report is X.report.npz: accuracy, confusion matrix and misread digits,
-the accuracy after each row, a 2-D map of the top layer's states, and every unit's activity per
-class, with the few test images the page shows. So the "Look inside" page opens instantly, and
-also on a machine without MNIST. It records a fingerprint of the weights it was computed from:
-a model retrained in place makes its report stale, and load_report then returns None.
+how early each digit is known (never from blank rows), its guesses on a blank picture, a 2-D map
+of the top layer's states, and every unit's activity per class, with the few test images the page
+shows. So the "Look inside" page opens instantly, and also on a machine without MNIST. It records
+a fingerprint of the weights it was computed from: a model retrained in place makes its report
+stale, and load_report then returns None.
 """
 
 import argparse
@@ -31,19 +32,21 @@ from model.config import NUM_CLASSES, ROW_WIDTH, ROWS  # noqa: E402
 from model.files import atomic_write  # noqa: E402
 from model.insight import (  # noqa: E402
     StateProjection,
-    accuracy_by_rows,
     balanced_choice,
+    blank_probabilities,
     class_accuracy,
     class_moments,
     confusion_matrix,
     driving_digits,
+    first_ink_rows,
     fit_projection,
+    known_by_rows,
     mean_and_std,
 )
 from model.weights import ReaderWeights, weights_fingerprint  # noqa: E402
 from model.xray import replay_batches  # noqa: E402
 
-REPORT_VERSION = 1  # bump when the keys or their meaning change: older files are then rebuilt, never misread
+REPORT_VERSION = 2  # bump when the keys or their meaning change: older files are then rebuilt, never misread
 PROJECTION_DIGITS_PER_CLASS = 200  # the PCA sees 2,000 digits' states after every row (20,000 of the 56,000)
 MAP_DIGITS_PER_CLASS = 50  # 500 paths on the hidden-state map: clusters show, and the browser still draws it quickly
 DRIVING_DIGITS = 6  # per unit, for the unit inspector
@@ -62,8 +65,9 @@ class ModelReport:
     predicted: np.ndarray  # (n,) uint8: the answer after all 28 rows
     confidence: np.ndarray  # (n,) float32: the probability of that answer
     confusion: np.ndarray  # (10, 10) int64: row = true digit, column = answer
-    accuracy_by_rows: np.ndarray  # (28,) float32: accuracy answering after k = 1..28 rows
-    class_accuracy_by_rows: np.ndarray  # (10, 28) float32: the same per true digit
+    known_by_rows: np.ndarray  # (28,) float32: share of digits known after k = 1..28 rows (insight.known_by_rows)
+    class_known_by_rows: np.ndarray  # (10, 28) float32: the same per true digit
+    blank_probs: np.ndarray  # (28, 10) float32: the probabilities after each row of an all-blank picture, its guesses before reading
     projection: StateProjection  # PCA of the top layer's h
     map_index: np.ndarray  # (m,) int32: test indices of the digits on the hidden-state map, balanced over classes
     map_paths: np.ndarray  # (m, 28, 2) float32: their top-layer h after each row, projected
@@ -127,7 +131,7 @@ def build_report(weights: ReaderWeights, images: np.ndarray, labels: np.ndarray)
     top_hidden = np.concatenate(top_hidden)  # (len(projection_index), 28, units), in projection_index order
 
     predicted = step_probs[:, -1].argmax(axis=1).astype(np.uint8)
-    overall_by_rows, class_by_rows = accuracy_by_rows(step_probs, labels)
+    overall_known, class_known = known_by_rows(step_probs, labels, first_ink_rows(images))
     projection = fit_projection(top_hidden)
     on_map = balanced_choice(labels[projection_index], MAP_DIGITS_PER_CLASS)  # positions within projection_index
     map_index = projection_index[on_map]
@@ -141,8 +145,9 @@ def build_report(weights: ReaderWeights, images: np.ndarray, labels: np.ndarray)
         predicted=predicted,
         confidence=step_probs[:, -1].max(axis=1).astype(np.float32),
         confusion=confusion_matrix(labels, predicted),
-        accuracy_by_rows=overall_by_rows.astype(np.float32),
-        class_accuracy_by_rows=class_by_rows.astype(np.float32),
+        known_by_rows=overall_known.astype(np.float32),
+        class_known_by_rows=class_known.astype(np.float32),
+        blank_probs=blank_probabilities(weights).astype(np.float32),
         projection=projection,
         map_index=map_index.astype(np.int32),
         map_paths=projection.project(top_hidden[on_map]),
@@ -204,8 +209,9 @@ def _check_shapes(report: ModelReport, path: Path) -> None:
         "predicted": (n,),
         "confidence": (n,),
         "confusion": (NUM_CLASSES, NUM_CLASSES),
-        "accuracy_by_rows": (ROWS,),
-        "class_accuracy_by_rows": (NUM_CLASSES, ROWS),
+        "known_by_rows": (ROWS,),
+        "class_known_by_rows": (NUM_CLASSES, ROWS),
+        "blank_probs": (ROWS, NUM_CLASSES),
         "map_paths": (len(report.map_index), ROWS, 2),
         "unit_mean": (layers, NUM_CLASSES, ROWS, units),
         "unit_std": (layers, NUM_CLASSES, ROWS, units),

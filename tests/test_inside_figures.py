@@ -61,7 +61,7 @@ def test_class_accuracy_bars_say_how_many_were_missed():
 def test_early_figure_shows_all_digits_the_examined_digits_class_and_its_own_curve(shipped):
     _, report, _, reading = shipped
     figure = report_figures.early_figure(
-        report.accuracy_by_rows, report.class_accuracy_by_rows, digit=7, digit_probs=reading.step_probs[:, 7], digit_name="a seven"
+        report.known_by_rows, report.class_known_by_rows, digit=7, digit_probs=reading.step_probs[:, 7], digit_name="a seven"
     )
     spec = valid(figure)
     lines = [trace for trace in spec["data"] if trace["mode"] != "text"]
@@ -73,7 +73,7 @@ def test_early_figure_shows_all_digits_the_examined_digits_class_and_its_own_cur
 def test_early_figure_names_each_line_at_its_end_clear_of_the_others(shipped):
     _, report, _, reading = shipped
     spec = valid(
-        report_figures.early_figure(report.accuracy_by_rows, report.class_accuracy_by_rows, digit=7, digit_probs=reading.step_probs[:, 7])
+        report_figures.early_figure(report.known_by_rows, report.class_known_by_rows, digit=7, digit_probs=reading.step_probs[:, 7])
     )
     lines = {trace["legendgroup"]: trace for trace in spec["data"] if trace["mode"] != "text"}
     labels = [trace for trace in spec["data"] if trace["mode"] == "text"]
@@ -92,16 +92,64 @@ def test_early_figure_names_each_line_at_its_end_clear_of_the_others(shipped):
 def test_map_draws_every_path_and_animates_only_the_examined_digit(shipped):
     _, report, _, reading = shipped
     path = report.projection.project(reading.hidden[-1])
-    figure = hidden_state_figures.map_figure(report.map_paths, report.labels[report.map_index], report.projection.explained, current=path)
+    figure = hidden_state_figures.map_figure(report.map_paths, report.labels[report.map_index], current=path)
     spec = valid(figure)
-    assert len(spec["data"]) == NUM_CLASSES + 1
-    assert len(spec["frames"]) == ROWS and all(frame["traces"] == [NUM_CLASSES] for frame in spec["frames"])
+    assert len(spec["data"]) == 2 * NUM_CLASSES + 1  # each digit's paths, each digit's typical path, the examined digit's
+    assert len(spec["frames"]) == ROWS and all(frame["traces"] == [2 * NUM_CLASSES] for frame in spec["frames"])
     assert [len(frame["data"][0]["customdata"]) for frame in spec["frames"]] == list(range(1, ROWS + 1))  # one more row each frame
     assert all(frame["data"][0]["text"][-1] == "<b>this digit</b>" for frame in spec["frames"])  # named where it has got to
     assert len(figure.to_json()) < 400_000  # 500 paths as packed float32, not JSON numbers
-    assert "frames" not in valid(
-        hidden_state_figures.map_figure(report.map_paths, report.labels[report.map_index], report.projection.explained)
-    )
+    assert "frames" not in valid(hidden_state_figures.map_figure(report.map_paths, report.labels[report.map_index]))
+
+
+def map_lines(spec: dict) -> tuple[list[dict], list[dict]]:
+    """A map's faint traces (all of a digit's paths) and its typical paths, one each per digit."""
+    digits = [trace for trace in spec["data"] if trace.get("legendgroup", "").isdigit()]
+    return [t for t in digits if t["line"]["width"] == 1], [t for t in digits if t["line"]["width"] > 1]
+
+
+def test_map_draws_each_digits_typical_path_thick_over_its_faint_paths(shipped):
+    _, report, _, _ = shipped
+    labels = report.labels[report.map_index]
+    faint, typical = map_lines(valid(hidden_state_figures.map_figure(report.map_paths, labels)))
+    assert [t["name"] for t in typical] == [t["name"] for t in faint] == [str(d) for d in range(NUM_CLASSES)]
+    assert all(t.get("showlegend", True) for t in typical) and not any(t["showlegend"] for t in faint)  # the legend: one per digit
+    assert {t["opacity"] for t in faint} == {0.12}
+    for d, line in enumerate(typical):
+        np.testing.assert_allclose(unpacked(line["x"]), np.median(report.map_paths[labels == d, :, 0], axis=0), atol=1e-6)
+    every, _ = map_lines(valid(hidden_state_figures.map_figure(report.map_paths, labels, every_path=True)))
+    assert {t["opacity"] for t in every} == {0.35}
+
+
+def test_the_map_of_a_model_that_answers_4_on_blank_rows_stays_readable(shipped):
+    """Its typical paths are drawn and named at their ends, and its start note sits where all paths start."""
+    from model.report import build_report
+    from tests.random_models import blank_guesser, shipped_map_digits
+
+    loaded, _, _, _ = shipped
+    report = build_report(blank_guesser(loaded.weights, 4), *shipped_map_digits())
+    labels = report.labels[report.map_index]
+    spec = valid(hidden_state_figures.map_figure(report.map_paths, labels))
+    _, typical = map_lines(spec)
+    assert len(typical) == NUM_CLASSES
+    ends = {note["text"]: (note["x"], note["y"]) for note in spec["layout"]["annotations"] if note["text"].startswith("<b>")}
+    for d, line in enumerate(typical):
+        assert ends[f"<b>{d}</b>"] == pytest.approx((unpacked(line["x"])[-1], unpacked(line["y"])[-1]), abs=1e-5)
+
+
+def test_early_figure_of_a_model_that_answers_4_on_blank_rows_gives_its_4s_no_credit_before_ink(shipped):
+    from model.insight import first_ink_rows
+    from model.report import build_report
+    from tests.random_models import blank_guesser, shipped_map_digits
+
+    loaded, _, _, _ = shipped
+    images, labels = shipped_map_digits()
+    report = build_report(blank_guesser(loaded.weights, 4), images, labels)
+    spec = valid(report_figures.early_figure(report.known_by_rows, report.class_known_by_rows, digit=4))
+    fours = next(trace for trace in spec["data"] if trace["name"] == "all 4s")
+    blank_rows = first_ink_rows(images[labels == 4]).min()  # rows 1 to this are blank in every 4
+    assert blank_rows >= 2 and (unpacked(fours["y"])[:blank_rows] == 0).all()
+    assert unpacked(fours["y"])[-1] > 0.9
 
 
 def test_unit_figure_has_a_panel_per_digit_with_the_examined_digit_in_each(shipped):
@@ -175,12 +223,11 @@ def every_figure(shipped, font_size: int) -> dict:
         "confusion": report_figures.confusion_figure(report.confusion, (4, 9), font_size=font_size),
         "accuracy": report_figures.class_accuracy_figure(report.class_accuracy, report.confusion.sum(axis=1), font_size=font_size),
         "early": report_figures.early_figure(
-            report.accuracy_by_rows, report.class_accuracy_by_rows, digit=7, digit_probs=reading.step_probs[:, 7], font_size=font_size
+            report.known_by_rows, report.class_known_by_rows, digit=7, digit_probs=reading.step_probs[:, 7], font_size=font_size
         ),
         "map": hidden_state_figures.map_figure(
             report.map_paths,
             report.labels[report.map_index],
-            report.projection.explained,
             current=report.projection.project(reading.hidden[-1]),
             font_size=font_size,
         ),
@@ -237,9 +284,7 @@ def test_the_maps_names_stay_apart_on_a_phone_and_on_a_wide_screen(shipped, font
     loaded, report, _, _ = shipped
     for sample in load_samples().values():
         current = report.projection.project(read_digit(loaded.weights, sample.image).hidden[-1])
-        figure = hidden_state_figures.map_figure(
-            report.map_paths, report.labels[report.map_index], report.projection.explained, current=current, font_size=font_size
-        )
+        figure = hidden_state_figures.map_figure(report.map_paths, report.labels[report.map_index], current=current, font_size=font_size)
         layout = figure.to_dict()["layout"]
         names = [name_box(note, layout, LABEL_SIZE(note, font_size)) for note in layout["annotations"]]
         end = current[-1]

@@ -189,9 +189,10 @@ def chart_fonts(app: AppTest) -> list[int]:
 
 
 def explanations(app: AppTest) -> list[str]:
-    """The page's explanations (its tagline and each view's) that are on the page."""
+    """The page's explanations (its tagline and each view's) that are on the page; the technical detail in a closed
+    "How is this made?" box (INSIDE's "..._how") aside: it stays there for the teacher in presenter mode too."""
     shown = texts(app)
-    return [name for name, text in INSIDE.items() if max(re.split(r"\{\w+\}", text), key=len)[:60] in shown]
+    return [name for name, text in INSIDE.items() if not name.endswith("_how") and max(re.split(r"\{\w+\}", text), key=len)[:60] in shown]
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -264,3 +265,52 @@ def test_units_are_numbered_from_0_everywhere_as_keras_numbers_them(runs, no_mni
     examined = next(s for s in load_samples().values() if s.index == examined_index(app))
     amber = next(trace for trace in spec["data"] if trace.get("legendgroup") == "current")
     assert np.allclose(unpacked(amber["y"]), read_digit(load_model().weights, examined.image).hidden[top][:, unit], atol=1e-5)
+
+
+@pytest.fixture
+def blank_four_run(runs):
+    """A run whose model answers 4 on blank rows (the shipped one, its classifier's bias for 4 raised), with a report
+    built from the 500 real test digits the shipped report keeps."""
+    from model.report import build_report, save_report
+    from tests.random_models import blank_guesser_file, shipped_map_digits
+
+    run_id = "20260101-120000-morvan"
+    folder = finished_run(runs, run_id, DEFAULT_MODEL_PATH.read_bytes())
+    blank_guesser_file(DEFAULT_MODEL_PATH, folder / "model.keras", digit=4)
+    weights = load_model(folder / "model.keras").weights
+    save_report(build_report(weights, *shipped_map_digits()), report_path(folder / "model.keras"))
+    return run_id, weights
+
+
+def test_how_early_with_a_model_that_answers_4_on_blank_rows_says_it_is_guessing(blank_four_run, no_mnist):
+    from model.insight import first_ink_rows
+
+    run_id, weights = blank_four_run
+    app = open_inside("How early", model_id=run_id)
+    assert not app.exception, app.exception
+    shown = texts(app).replace("**", "")
+    assert "blank rows above your digit it answers 4, at most" in shown and "not counted as knowing" in shown
+    assert INSIDE["early"][:60] in shown  # the one sentence that says what "known" means
+    examined = next(s for s in load_samples().values() if s.index == examined_index(app))
+    settled = int(re.search(r"settled on that answer after row (\d+)", shown).group(1))
+    assert settled >= first_ink_rows(examined.image) + 1  # not "row 1": its blank rows do not count
+    assert read_digit(weights, examined.image).step_probs[: first_ink_rows(examined.image)].argmax(axis=1).tolist().count(4) > 0
+
+
+def test_the_map_with_a_model_that_answers_4_on_blank_rows_says_how_far_its_digits_overlap(blank_four_run, no_mnist):
+    run_id, _ = blank_four_run
+    app = open_inside("Hidden-state map", model_id=run_id)
+    assert not app.exception, app.exception
+    shown = texts(app)
+    assert re.search(r"The digits (end in groups of their own|mostly end in groups of their own|overlap a lot) on this map: \d+% of", shown)
+    assert "squeezes them into 2" in shown  # what the map cannot show
+    (closed,) = [box for box in app.expander if box.label == "How is this made?"]
+    assert not closed.proto.expanded and "PCA" in texts(closed)
+    outside = shown.replace(texts(closed), "")
+    assert "PCA" not in outside and "variation" not in outside  # the technical words only in the closed box
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    typical = [trace for trace in spec["data"] if trace.get("legendgroup", "").isdigit() and trace["line"]["width"] > 1]
+    assert len(typical) == 10
+    app.toggle(key="map_every_path").set_value(True).run()
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert {trace["opacity"] for trace in spec["data"] if trace.get("showlegend") is False} == {0.35}

@@ -7,15 +7,20 @@ import pytest
 
 from model.config import NUM_CLASSES, ROWS
 from model.insight import (
-    accuracy_by_rows,
     balanced_choice,
+    blank_guesses,
+    blank_probabilities,
     class_accuracy,
     class_moments,
     confusion_matrix,
     driving_digits,
+    first_ink_rows,
     first_row_reaching,
     fit_projection,
+    known_by_rows,
+    known_from,
     mean_and_std,
+    nearest_own_centre,
     row_importance,
     selective_units,
     settled_row,
@@ -33,6 +38,7 @@ from model.report import (
 from model.storage import DEFAULT_MODEL_PATH
 from model.weights import LstmWeights, ReaderWeights, weights_fingerprint
 from model.xray import hidden_states, read_digit, replay_batches, step_probabilities
+from tests.random_models import blank_guesser, shipped_map_digits
 
 SHIPPED_REPORT = report_path(DEFAULT_MODEL_PATH)
 
@@ -102,20 +108,34 @@ def test_replay_batches_and_hidden_states_agree_with_reading_one_digit_at_a_time
 # -- accuracy --
 
 
-def test_accuracy_after_k_rows_matches_a_direct_loop():
+def test_known_after_k_rows_matches_a_direct_loop():
+    """Known after k rows: right after row k and at every row after it, and row k at or after the first row of ink."""
     rng = np.random.default_rng(2)
     step_probs = softmax_noise(rng, (37, ROWS, NUM_CLASSES))
     labels = rng.choice([0, 1, 2, 3, 5, 6, 7, 8, 9], 37)  # no 4s: its row must be NaN
-    overall, per_class = accuracy_by_rows(step_probs, labels)
+    step_probs[:20, 9:, labels[:20]] = 2.0  # a third right from row 10 on, another third right from the start...
+    step_probs[np.arange(20, 30)[:, None], np.arange(ROWS), labels[20:30, None]] = 2.0
+    first_ink = rng.integers(0, 12, 37)  # ...but their ink starts anywhere from row 1 to 12
+    first_ink[0] = ROWS  # and one is blank
+    overall, per_class = known_by_rows(step_probs, labels, first_ink)
     assert overall.shape == (ROWS,) and per_class.shape == (NUM_CLASSES, ROWS)
-    for k in range(ROWS):
-        answers = [int(np.argmax(step_probs[i, k])) for i in range(len(labels))]
-        assert overall[k] == pytest.approx(np.mean([a == y for a, y in zip(answers, labels, strict=True)]))
-        for digit in range(NUM_CLASSES):
-            members = [a == digit for a, y in zip(answers, labels, strict=True) if y == digit]
-            if members:
-                assert per_class[digit, k] == pytest.approx(np.mean(members))
+    answers = step_probs.argmax(axis=2)
+    known = np.array([[k >= first_ink[i] and all(answers[i, k:] == labels[i]) for k in range(ROWS)] for i in range(37)])
+    np.testing.assert_allclose(overall, known.mean(axis=0))
+    assert 0 < overall[-1] < 1 and overall[0] < overall[12]  # some digits known, some never, and not before their ink
+    for digit in set(labels):
+        np.testing.assert_allclose(per_class[digit], known[labels == digit].mean(axis=0))
     assert np.isnan(per_class[4]).all()
+    never = known_from(step_probs, labels, first_ink)
+    assert never[0] == ROWS + 1 and set(never[20:30]) == set(first_ink[20:30] + 1)  # right all along: from its first ink
+
+
+def test_first_ink_rows():
+    images = np.zeros((3, ROWS, ROWS), np.uint8)
+    images[0, 5, 10] = images[0, 20] = 1
+    images[1, 0, 0] = 255
+    np.testing.assert_array_equal(first_ink_rows(images), [5, 0, ROWS])  # the last one is blank
+    assert first_ink_rows(images[0]) == 5
 
 
 def test_confusion_matrix_counts_every_digit_once():
@@ -237,6 +257,33 @@ def test_settled_row_is_where_the_answer_stops_changing():
     assert settled_row(probs) == ROWS
 
 
+def test_settled_row_counts_from_the_first_row_of_ink():
+    probs = np.full((ROWS, NUM_CLASSES), 0.05)
+    probs[:, 4] = 0.5  # 4 on every row, the blank ones too
+    image = np.zeros((ROWS, ROWS), np.float32)
+    image[6:20, 10:14] = 1.0  # ink from row 7
+    assert settled_row(probs) == 1 and settled_row(probs, image) == 7
+    probs[10:, 8] = 0.6  # a change after the ink starts still counts
+    assert settled_row(probs, image) == 11
+    assert settled_row(probs, np.zeros((ROWS, ROWS))) == ROWS  # a blank picture is never read
+
+
+def test_nearest_own_centre_tells_apart_digits_from_a_tangle():
+    rng = np.random.default_rng(4)
+    labels = np.repeat(np.arange(NUM_CLASSES), 30)
+    apart = np.stack([np.cos(labels), np.sin(labels)], axis=1) * 10 + rng.normal(0, 0.5, (300, 2))
+    share, per_digit = nearest_own_centre(apart, labels)
+    assert share == 1.0 and (per_digit == 1.0).all()
+    tangle = rng.normal(0, 1, (300, 2))
+    share, per_digit = nearest_own_centre(tangle, labels)
+    assert share < 0.4 and per_digit.shape == (NUM_CLASSES,)
+    mixed = apart.copy()
+    mixed[labels == 3] = apart[labels == 5]  # 3s end where 5s do
+    share, per_digit = nearest_own_centre(mixed, labels)
+    assert per_digit[3] + per_digit[5] == pytest.approx(1.0, abs=0.1) and per_digit[0] == 1.0
+    assert np.isnan(nearest_own_centre(apart[labels != 4], labels[labels != 4])[1][4])
+
+
 def test_first_row_reaching():
     accuracy = np.linspace(0.1, 1.0, ROWS)
     assert first_row_reaching(accuracy, 0.1) == 1
@@ -315,8 +362,8 @@ def test_report_round_trips_through_its_file(small_report, tmp_path):
     assert os.listdir(tmp_path) == ["tiny.report.npz"]  # no temporary file left behind
     loaded = read_report(path)
     assert loaded.fingerprint == small_report.fingerprint
-    for name in ("labels", "predicted", "confidence", "confusion", "accuracy_by_rows", "class_accuracy_by_rows", "map_index",
-                 "map_paths", "unit_mean", "unit_std", "driving_index", "image_index", "images"):  # fmt: skip
+    for name in ("labels", "predicted", "confidence", "confusion", "known_by_rows", "class_known_by_rows", "blank_probs",
+                 "map_index", "map_paths", "unit_mean", "unit_std", "driving_index", "image_index", "images"):  # fmt: skip
         np.testing.assert_array_equal(getattr(loaded, name), getattr(small_report, name), err_msg=name)
         assert getattr(loaded, name).dtype == getattr(small_report, name).dtype, name
     for name in ("mean", "components", "explained"):
@@ -410,8 +457,9 @@ def test_the_shipped_report_matches_the_shipped_model(shipped):
     assert load_report(DEFAULT_MODEL_PATH, shipped.weights) is not None
     assert len(report.labels) == 10_000
     assert report.test_accuracy == pytest.approx(shipped.metadata["test_accuracy"], abs=0.001)  # numpy replay vs Keras
-    assert report.accuracy_by_rows[-1] == pytest.approx(report.test_accuracy)
-    assert report.accuracy_by_rows[0] < 0.3  # one blank row says nothing
+    assert report.known_by_rows[-1] == pytest.approx(report.test_accuracy)  # every test digit has ink
+    assert report.known_by_rows[0] == 0  # one blank row says nothing
+    np.testing.assert_allclose(report.blank_probs, blank_probabilities(shipped.weights), atol=1e-6)
     assert np.bincount(report.labels[report.map_index], minlength=10).tolist() == [50] * 10
     assert report.image(int(report.misread[0])) is not None
 
@@ -429,3 +477,48 @@ def test_the_shipped_report_agrees_with_mnist(shipped, mnist_dir):
     on_map = report.map_index[:20]
     top = hidden_states(shipped.weights, mnist.x_test[on_map] / np.float32(255))[-1]
     np.testing.assert_allclose(report.projection.project(top), report.map_paths[:20], atol=1e-4)
+
+
+# -- a model that answers 4 on blank rows: no credit before ink --
+
+
+@pytest.fixture(scope="module")
+def real_digits():
+    return shipped_map_digits()
+
+
+@pytest.fixture(scope="module")
+def blank_four(shipped):
+    return blank_guesser(shipped.weights, 4)
+
+
+def test_a_model_that_answers_4_on_blank_rows_is_not_credited_with_reading_4s_there(blank_four, real_digits):
+    images, labels = real_digits
+    probs = step_probabilities(blank_four, images / np.float32(255))
+    assert np.mean(probs[:, -1].argmax(axis=1) == labels) > 0.95  # real digits still read right
+    assert blank_guesses(blank_probabilities(blank_four), ROWS) == [4]  # its guess on every blank row
+    ink, fours = first_ink_rows(images), labels == 4
+    assert (probs[fours, :4].argmax(axis=2) == 4).mean() > 0.95  # "right" about 4s after 4 blank rows, as the old measure said
+    late = fours & (ink >= 4)  # 4s whose ink starts at row 5 or later
+    assert late.sum() > 20 and (known_from(probs, labels, ink)[late] > 4).all()  # none known after row 4
+    _, per_class = known_by_rows(probs, labels, ink)
+    assert (per_class[4, : ink[fours].min()] == 0).all()  # no 4 is known before the first 4's ink
+    assert per_class[4, -1] == pytest.approx(np.mean(probs[fours, -1].argmax(axis=1) == 4))
+
+
+def test_settled_row_of_a_4_read_as_4_from_its_blank_rows_counts_from_its_ink(blank_four, real_digits):
+    images, labels = real_digits
+    fours = np.flatnonzero(labels == 4)
+    probs = step_probabilities(blank_four, images[fours] / np.float32(255))
+    ink = first_ink_rows(images[fours])
+    settled = np.array([settled_row(p, image) for p, image in zip(probs, images[fours], strict=True)])
+    assert (settled >= ink + 1).all()
+    assert any(settled_row(p) < row for p, row in zip(probs, ink + 1, strict=True))  # the old count said "settled" on blank rows
+
+
+def test_the_report_of_a_model_that_answers_4_on_blank_rows(blank_four, real_digits):
+    images, labels = real_digits
+    report = build_report(blank_four, images, labels)
+    assert blank_guesses(report.blank_probs, ROWS) == [4]
+    assert report.known_by_rows[0] == 0 and report.class_known_by_rows[4, 3] < 0.1
+    assert report.known_by_rows[-1] == pytest.approx(report.test_accuracy)

@@ -154,12 +154,11 @@ def figures() -> dict:
         "confusion": report_figures.confusion_figure(report.confusion, (4, 9)),
         "accuracy": report_figures.class_accuracy_figure(report.class_accuracy, report.confusion.sum(axis=1)),
         "early": report_figures.early_figure(
-            report.accuracy_by_rows, report.class_accuracy_by_rows, digit=7, digit_probs=reading.step_probs[:, 7]
+            report.known_by_rows, report.class_known_by_rows, digit=7, digit_probs=reading.step_probs[:, 7]
         ),
         "map": hidden_state_figures.map_figure(
             report.map_paths,
             report.labels[report.map_index],
-            report.projection.explained,
             current=report.projection.project(reading.hidden[-1]),
         ),
         "unit": hidden_state_figures.unit_figure(

@@ -170,14 +170,25 @@ INSIDE = {
         "near the worst digit, so small differences show."
     ),
     "early": (
-        "Black (all digits): the share of all test digits read correctly if the network had to answer after that "
-        "many rows. Coloured (7s, say): the same for one digit (click the legend to add others). Amber, dashed "
-        "(this digit): how sure the network is of its final answer for your examined digit, row by row."
+        "A digit counts as known from the row where the network's answer becomes right and stays right to the end, "
+        "but never before the network has seen some of the digit's ink. Black: all test digits. Coloured (7s, say): "
+        "one digit; click the legend to add others. Amber, dashed: how sure the network is of its answer for your "
+        "digit, row by row."
     ),
     "map": (
-        "Each thin line is one of {count} test digits: the network's hidden state h after each row, squeezed from "
-        "many numbers to two (a PCA). All start together at the blank top rows and part as the strokes come; the "
-        "big numbers mark where each digit's paths end. Amber: your examined digit; press Play to watch it travel."
+        "Each faint line is one of {count} test digits, and each thick line is the typical path of one digit. A line "
+        "shows how the network's memory (its hidden state) changes row by row. All start together on the blank top "
+        "rows and move apart as the strokes come; the big numbers mark where the typical paths end. Amber: your "
+        "digit; press Play to watch it travel. The memory holds {units} numbers, and this flat map squeezes them into "
+        "2. Digits far apart here are far apart for the network too, but digits that overlap here may still be apart "
+        "in its own numbers."
+    ),
+    "map_how": (
+        "The two directions come from a PCA (principal component analysis) of the top layer's h, fitted on 2,000 test "
+        "digits after every row. Direction 1 is the one along which the states vary most ({first:.0%} of the "
+        "variation), direction 2 the next ({second:.0%}); the rest is not shown. A digit's typical path is the "
+        "median of its paths after each row. The share under the map counts the paths that end nearer the median "
+        "end of their own digit than of any other digit, on this 2-D map."
     ),
     "units_intro": (
         "The network's memory is made of small parts called units. Each unit holds one number of the hidden state h, "

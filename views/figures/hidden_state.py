@@ -1,6 +1,6 @@
 """Figures of what the hidden state h holds, for the Look inside page: report arrays in, plotly specs out.
 
-The map of the top layer's h (each test digit a path through two PCA directions) and
+The map of the top layer's h (each test digit a path through two PCA directions, each digit's typical path on top) and
 one unit's h, row by row, per digit. They keep the reading's conventions
 (views/figures/plotting.py): one colour per digit, amber for the digit examined now, dark text, nothing to drag.
 """
@@ -77,31 +77,48 @@ def _paths_with_gaps(paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return gapped[:, 0], gapped[:, 1]
 
 
-def _digit_paths(paths: np.ndarray, labels: np.ndarray, font_size: int, ranges, placed: list[Label]) -> tuple[list[dict], list[dict]]:
-    """One faint trace per digit for all its paths (m, 28, 2), and a big label where its paths end (ranges: the axes'),
-    clear of the names `placed` already and of each other: one that would cover another is written above or below,
-    with a line to where its paths end."""
-    traces, labels_at_ends = [], []
+def _digit_paths(
+    paths: np.ndarray, labels: np.ndarray, font_size: int, ranges, placed: list[Label], every_path: bool
+) -> tuple[list[dict], list[dict]]:
+    """Each digit's paths (m, 28, 2) faint (plainer if `every_path`), then on top of them all each digit's typical path
+    (the median of its paths after every row), thick, with a big label where it ends (ranges: the axes'), clear of the
+    names `placed` already and of each other: one that would cover another is written above or below, with a line to
+    where its path ends. A weak model's paths tangle; its typical paths still read."""
+    faint, typical, labels_at_ends = [], [], []
     size = font_size + 13
     for d in range(NUM_CLASSES):
         mine = paths[labels == d]
         if not len(mine):
             continue
         x, y = _paths_with_gaps(mine)
-        traces.append(
+        group = {"legendgroup": str(d), "name": str(d)}  # a click on the digit in the legend hides all its lines
+        faint.append(
             {
                 "type": "scatter",
                 "x": typed_array(x),
                 "y": typed_array(y),
                 "mode": "lines",
-                "name": str(d),
                 "line": {"color": CLASS_COLOURS[d], "width": 1},
-                "opacity": 0.35,
+                "opacity": 0.35 if every_path else 0.12,
                 "hoverinfo": "skip",
-                "legendgroup": str(d),
+                "showlegend": False,
+                **group,
             }
         )
-        end = np.median(mine[:, -1], axis=0)
+        middle = np.median(mine, axis=0)  # (28, 2)
+        typical.append(
+            {
+                "type": "scatter",
+                "x": typed_array(middle[:, 0]),
+                "y": typed_array(middle[:, 1]),
+                "mode": "lines",
+                "line": {"color": CLASS_COLOURS[d], "width": 5},
+                "customdata": ROW_NUMBERS,
+                "hovertemplate": f"a typical {d} after row %{{customdata}}<extra></extra>",
+                **group,
+            }
+        )
+        end = middle[-1]
         label = _placed(Label(_on_axes(end, ranges), (0.0, 0.0), _text_half("0", size)), placed)
         placed.append(label)
         right, up = label.shift
@@ -116,7 +133,7 @@ def _digit_paths(paths: np.ndarray, labels: np.ndarray, font_size: int, ranges, 
                 "bgcolor": "rgba(255,255,255,0.75)",
             }
         )
-    return traces, labels_at_ends
+    return faint + typical, labels_at_ends
 
 
 def _on_axes(point, ranges) -> tuple[float, float]:
@@ -143,9 +160,9 @@ def _first_names(paths: np.ndarray, ranges, font_size: int, current=None) -> lis
     return [*names, _placed(Label(_on_axes(start, ranges), START_NOTE_SHIFT, _text_half(START_NOTE, font_size)), names)]
 
 
-def _map_layout(paths: np.ndarray, explained: np.ndarray, labels_at_ends: list[dict], font_size: int, ranges, start_shift) -> dict:
-    """Axes named by the share of variation each direction explains, and an arrow to where every path starts, its note
-    `start_shift` px (right, up) from there."""
+def _map_layout(paths: np.ndarray, labels_at_ends: list[dict], font_size: int, ranges, start_shift) -> dict:
+    """Two plain axes (the page says what they are, and how much they leave out, under "How is this made?") and an
+    arrow to where every path starts, its note `start_shift` px (right, up) from there."""
     x_range, y_range = ranges
     start = np.median(paths[:, 0], axis=0)
     right, up = start_shift
@@ -158,13 +175,9 @@ def _map_layout(paths: np.ndarray, explained: np.ndarray, labels_at_ends: list[d
         legend={"title": {"text": "digit"}, "itemsizing": "constant", "orientation": "h", "y": 1.02, "yanchor": "bottom"},
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         annotations=[*labels_at_ends, start_note],
-        xaxis={
-            "title": {"text": f"direction 1 ({explained[0]:.0%} of the variation)"},
-            "range": x_range,
-            "zeroline": False,
-            "showgrid": False,
-        },
-        yaxis={"title": {"text": f"direction 2 ({explained[1]:.0%})"}, "range": y_range, "zeroline": False, "showgrid": False},
+        # No numbers along the axes: they mean nothing on their own, and on a phone they ran into the axes' names.
+        xaxis={"title": {"text": "direction 1"}, "range": x_range, "zeroline": False, "showgrid": False, "showticklabels": False},
+        yaxis={"title": {"text": "direction 2"}, "range": y_range, "zeroline": False, "showgrid": False, "showticklabels": False},
     )
 
 
@@ -189,14 +202,15 @@ def _examined_path(current: np.ndarray, rows: int, name: str) -> dict:
 def map_figure(
     paths: np.ndarray,
     labels: np.ndarray,
-    explained: np.ndarray,
     *,
     current: np.ndarray | None = None,
     current_name: str = "this digit",
+    every_path: bool = False,
     frame_ms: int = 350,
     font_size: int = 15,
 ) -> ReadyFigure:
-    """Test digits' paths through the 2-D map of the top layer's h, one colour per digit, big labels where they end.
+    """Test digits' paths through the 2-D map of the top layer's h, one colour per digit: each digit's typical path
+    thick, with a big label where it ends, over its own paths, faint unless `every_path`.
 
     paths (m, 28, 2) and labels (m,); `current` (28, 2) is drawn on top in amber and, with Play,
     grows one row at a time (its trace is the last, and the frames carry only it).
@@ -204,8 +218,8 @@ def map_figure(
     ranges = _map_ranges(paths, current)
     placed = _first_names(paths, ranges, font_size, current)
     start_shift = placed[-1].shift
-    data, labels_at_ends = _digit_paths(paths, np.asarray(labels), font_size, ranges, placed)
-    layout = legible_and_still(_map_layout(paths, explained, labels_at_ends, font_size, ranges, start_shift), font_size)
+    data, labels_at_ends = _digit_paths(paths, np.asarray(labels), font_size, ranges, placed, every_path)
+    layout = legible_and_still(_map_layout(paths, labels_at_ends, font_size, ranges, start_shift), font_size)
     if current is None:
         return ReadyFigure({"data": data, "layout": layout})
     current = np.asarray(current, np.float32)

@@ -173,15 +173,15 @@ def _row_lines(values: np.ndarray, *, name: str, hover: str, line: dict, **extra
     }
 
 
-def _half_right_marker(accuracy_by_rows: np.ndarray) -> dict:
-    """A dotted line, with its note, at the first row after which half the test digits are read correctly (if any)."""
-    half = first_row_reaching(accuracy_by_rows, 0.5)
+def _half_known_marker(known_by_rows: np.ndarray) -> dict:
+    """A dotted line, with its note, at the first row after which half the test digits are known (if any)."""
+    half = first_row_reaching(known_by_rows, 0.5)
     if half is None:
         return {}
     at = {"xref": "x", "yref": "y domain"}
     shape = {"type": "line", "x0": half, "x1": half, "y0": 0, "y1": 1, "line": {"color": "#888888", "dash": "dot"}, **at}
     # At the foot of the line: after that row the curves climb, so the bottom right is empty (the top right holds the lines' names).
-    note = {"text": f"half right by row {half}", "x": half, "y": 0, "xanchor": "left", "yanchor": "bottom", "showarrow": False, **at}
+    note = {"text": f"half known by row {half}", "x": half, "y": 0, "xanchor": "left", "yanchor": "bottom", "showarrow": False, **at}
     return {"shapes": [shape], "annotations": [note]}
 
 
@@ -201,37 +201,38 @@ def _early_labels(lines: list[tuple[str, np.ndarray, dict]], digit: int | None) 
 
 
 def early_figure(
-    accuracy_by_rows: np.ndarray,
-    class_accuracy_by_rows: np.ndarray,
+    known_by_rows: np.ndarray,
+    class_known_by_rows: np.ndarray,
     *,
     digit: int | None = None,
     digit_probs: np.ndarray | None = None,
     digit_name: str = "this digit",
     font_size: int = 15,
 ) -> ReadyFigure:
-    """Accuracy if the network had to answer after k rows: all digits, each digit, and the digit examined now.
+    """The share of test digits known after k rows (model.insight.known_by_rows: right from there on, and never
+    before any ink): all digits, each digit, and how sure the network is of the digit examined now.
 
     Every digit's own line is in the legend; only `digit`'s is drawn at first, so the chart stays readable.
-    accuracy_by_rows (28,), class_accuracy_by_rows (10, 28); digit_probs (28,) is the examined digit's
+    known_by_rows (28,), class_known_by_rows (10, 28); digit_probs (28,) is the examined digit's
     probability of `digit` after each row.
     """
     lines = [  # (its label, its values (28,), its trace)
         (
             f"{d}s",
-            class_accuracy_by_rows[d],
+            class_known_by_rows[d],
             _row_lines(
-                class_accuracy_by_rows[d],
+                class_known_by_rows[d],
                 name=f"all {d}s",
-                hover=f"{d}s read correctly after row %{{x}}: %{{y:.0%}}",
+                hover=f"{d}s known after row %{{x}}: %{{y:.0%}}",
                 line={"color": CLASS_COLOURS[d], "width": 3 if d == digit else 1.5},
                 visible=True if d == digit else "legendonly",
             ),
         )
         for d in range(NUM_CLASSES)
     ]
-    hover = "all digits read correctly after row %{x}: %{y:.0%}"
-    all_digits = _row_lines(accuracy_by_rows, name="all test digits", hover=hover, line={"color": "#111111", "width": 5})
-    lines.append(("all digits", accuracy_by_rows, all_digits))
+    hover = "all digits known after row %{x}: %{y:.0%}"
+    all_digits = _row_lines(known_by_rows, name="all test digits", hover=hover, line={"color": "#111111", "width": 5})
+    lines.append(("all digits", known_by_rows, all_digits))
     if digit_probs is not None and digit is not None:
         examined = _row_lines(
             digit_probs,
@@ -249,8 +250,8 @@ def early_figure(
         legend={"orientation": "h", "y": _below_axis(-0.18, font_size)},
         margin={"l": 10, "r": 110, "t": 30, "b": 10},
         xaxis={"title": {"text": "rows read"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
-        yaxis={"title": {"text": "share read correctly  /  how sure"}, "range": [0, 1.03], **PERCENT},
-        **_half_right_marker(accuracy_by_rows),
+        yaxis={"title": {"text": "share known  /  how sure"}, "range": [0, 1.03], **PERCENT},
+        **_half_known_marker(known_by_rows),
     )
     return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})
 

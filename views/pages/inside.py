@@ -17,8 +17,17 @@ import math
 import numpy as np
 import streamlit as st
 
+from model.config import ROWS
 from model.files import finite_number
-from model.insight import first_row_reaching, row_importance, selective_units, settled_row
+from model.insight import (
+    blank_guesses,
+    first_ink_rows,
+    first_row_reaching,
+    nearest_own_centre,
+    row_importance,
+    selective_units,
+    settled_row,
+)
 from model.report import ModelReport
 from model.samples import Sample
 from model.storage import ModelLoadError
@@ -209,38 +218,55 @@ def early_view(report: ModelReport, digit: Digit, reading: Reading, presenter: b
     sized_chart(
         st,
         report_figures.early_figure(
-            report.accuracy_by_rows, report.class_accuracy_by_rows,
+            report.known_by_rows, report.class_known_by_rows,
             digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=chart_text(digit.name),
             font_size=chart_font(presenter),
         ),
         "early",
-        f"Lines: the share of test digits read correctly after each number of rows, all digits and the {answer}s, "
+        f"Lines: the share of test digits the network knows after each number of rows, all digits and the {answer}s, "
         f"and how sure the network is of {answer} for {digit.name}, row by row",
     )  # fmt: skip
-    half, most = first_row_reaching(report.accuracy_by_rows, 0.5), first_row_reaching(report.accuracy_by_rows, 0.9)
-    told = [f"Half of all test digits are read correctly after **{half} rows**" if half else "It never gets half the digits right early"]
+    half, most = first_row_reaching(report.known_by_rows, 0.5), first_row_reaching(report.known_by_rows, 0.9)
+    told = [f"It knows half of all test digits after **{half} rows**" if half else "It never knows half the test digits"]
     if most:
         told.append(f"nine in ten after **{most} rows**")
-    settled = settled_row(reading.step_probs)
+    settled = settled_row(reading.step_probs, digit.image)
     st.markdown(
         f"{', and '.join(told)}. Your examined digit ({plain(digit.name)}) is read as **{answer}**, "
         f"and the network settled on that answer after **row {settled}**."
+    )
+    blank = int(first_ink_rows(digit.image))  # the examined digit's blank rows at the top; none or all: a blank picture's
+    rows = blank if 0 < blank < ROWS else ROWS
+    where = f"the {rows} blank rows above your digit" if rows > 1 else "the blank row above your digit"
+    where = "a blank picture" if rows == ROWS else where
+    st.markdown(
+        f"Before it has read any ink it can only guess: on {where} it answers "
+        f"**{', then '.join(map(str, blank_guesses(report.blank_probs, rows)))}**, at most {report.blank_probs[:rows].max():.0%} sure. "
+        "A guess like that is not counted as knowing."
     )
     explain(words.INSIDE["early"], presenter)
 
 
 def map_view(report: ModelReport, digit: Digit, reading: Reading, presenter: bool) -> None:
-    path = report.projection.project(reading.hidden[-1])
+    labels, units = report.labels[report.map_index], report.projection.mean.shape[-1]
+    every = st.toggle("Show every digit's own path", key="map_every_path", help="Otherwise each digit's typical path stands out")
     st.plotly_chart(
         hidden_state_figures.map_figure(
-            report.map_paths, report.labels[report.map_index], report.projection.explained,
-            current=path, current_name=f"examined, read as {reading.digit}", font_size=chart_font(presenter),
+            report.map_paths, labels, current=report.projection.project(reading.hidden[-1]),
+            current_name=f"examined, read as {reading.digit}", every_path=every, font_size=chart_font(presenter),
         ),
         config=PLOTLY_CONFIG, key="map",
         alt=f"Map: the hidden state of {len(report.map_index)} test digits after each row, as paths in two dimensions, "
-        f"one colour per digit, with the path of {digit.name} on top",
+        f"one colour per digit, each digit's typical path thick, with the path of {digit.name} on top",
     )  # fmt: skip
-    explain(words.INSIDE["map"].format(count=len(report.map_index)), presenter)
+    share, per_digit = nearest_own_centre(report.map_paths[:, -1], labels)
+    mixed = [str(d) for d in np.argsort(np.nan_to_num(per_digit, nan=1.0), kind="stable")[:5] if per_digit[d] < 0.8]
+    told = f"{share:.0%} of these paths end closest to the middle of their own digit's group"
+    mix = f" {', '.join(mixed[:-1])} and {mixed[-1]} mix the most." if len(mixed) > 1 else f" {mixed[0]} mixes the most." if mixed else ""
+    how_apart = "end in groups of their own" if share >= 0.95 else "mostly end in groups of their own" if share >= 0.8 else "overlap a lot"
+    st.markdown(f"The digits {how_apart} on this map: {told}.{mix}")
+    explain(words.INSIDE["map"].format(count=len(report.map_index), units=units), presenter)
+    how_it_is_made(words.INSIDE["map_how"].format(first=report.projection.explained[0], second=report.projection.explained[1]))
 
 
 def unit_name(unit: int) -> str:
@@ -367,7 +393,7 @@ def compare_view(entry, loaded, digit: Digit | None, choices: dict[str, Digit], 
         readings.append((name, reading.step_probs))
         image_and_answer = column.container(horizontal=True, vertical_alignment="center", gap="medium")  # side by side on a phone too
         image_and_answer.image(pixelated(side_digit.image, 5 if presenter else 4), alt=f"{name}: {side_digit.name}")
-        settled = settled_row(reading.step_probs)
+        settled = settled_row(reading.step_probs, side_digit.image)
         if presenter:  # the note in its big type would push the answer under the digit: the row goes in the label
             metric(image_and_answer, f"{name} reads (settled after row {settled})", reading.digit, f"{reading.confidence:.0%} sure")
         else:
