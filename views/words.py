@@ -213,7 +213,7 @@ INSIDE = {
         "means the row pointed to another digit."
     ),
     "rows_how": (
-        "Each row was set to blank ink and the digit read again. A bar is the change in the log-odds of the answer, "
+        "Each row in turn was made blank (no ink at all) and the digit read again. A bar is the change in the log-odds of the answer, "
         "log(p / (1 - p)) for its probability p. On that scale a fall from 99.9% to 99% counts as much as one from "
         "50% to 9%, so the rows that a very sure answer rests on still show."
     ),

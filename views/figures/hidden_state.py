@@ -303,7 +303,7 @@ def _mean_in_legend() -> dict:
         "y": [None],
         "mode": "lines",
         "line": {"color": TEXT, "width": 3},
-        "name": "average of the test digits (band: where most of them are)",
+        "name": "average of the test digits (band: most of them)",
         "hoverinfo": "skip",
     }
 
