@@ -8,13 +8,12 @@ import streamlit as st
 from training.devices import prepare_environment
 from views.parts import glossary, presenter
 
-# The page-links row: on a wide screen only its glossary button, at the right (the page names are in the top bar).
+# The page-links row: on a wide screen only its glossary button, in the top bar beside its menu (the page names are
+# in that bar there); on a phone the page names and the button, as a row of links at the top of the page.
 PAGE_LINKS_CSS = """<style>
-.st-key-page-links { justify-content: flex-end; }
-.st-key-page-links [data-testid="stElementContainer"]:has([data-testid="stPageLink"]) { display: none; }
-@media (max-width: 767.98px) {
-  .st-key-page-links { justify-content: flex-start; }
-  .st-key-page-links [data-testid="stElementContainer"]:has([data-testid="stPageLink"]) { display: flex; }
+@media (min-width: 768px) {
+  .st-key-page-links { position: fixed; top: 0.6rem; right: 3.5rem; width: auto; z-index: 999991; }
+  .st-key-page-links [data-testid="stElementContainer"]:has([data-testid="stPageLink"]) { display: none; }
 }
 </style>"""
 
