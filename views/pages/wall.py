@@ -129,7 +129,7 @@ def page() -> None:
     opened_reading(presenter)
     the_wall(presenter)
     if not presenter:
-        st.caption(f"Shared digits live in the server's memory only, the latest {MAX_SHARED}, until the wall is cleared or the app stops.")
+        st.caption(f"The wall keeps the latest {MAX_SHARED} shared digits until the teacher clears it or the app stops, and no longer.")
     wall_controls.teacher_controls()  # last: a closed expander's contents, laid out under it unseen, would lie under words after it
 
 
