@@ -171,7 +171,7 @@ class ClassWall:
                 image=pixels,
                 answer=reading.digit,
                 confidence=reading.confidence,
-                settled_row=settled_row(reading.step_probs),
+                settled_row=settled_row(reading.step_probs, pixels),  # counted from its first ink
                 nickname=nickname,
                 drawn_as=drawn_as,
                 shared_at=self._clock(),

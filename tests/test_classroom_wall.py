@@ -179,3 +179,11 @@ def test_one_browser_adds_at_most_a_hundred_race_results_to_the_class_table():
     assert len(store.race_results()) == RACES_PER_BROWSER + 1
     store.clear()
     assert store.record_race(1, 1, 20, racer="a")
+
+
+def test_a_digit_is_settled_on_the_wall_from_its_first_ink_not_on_blank_rows_above_it():
+    """A reader that answers 4 from the first blank row on did not read a 4 there: its row counts from the ink."""
+    inked = picture(7)
+    inked[:9] = 0.0  # rows 1-9 blank, ink from row 10
+    shared, _ = ClassWall().share(inked, reading(4, 0.9, changes_at=1))
+    assert shared.settled_row == 10

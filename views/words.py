@@ -6,6 +6,8 @@ And plain(), for the words that are not ours: what a user or a file supplies is 
 import html
 import re
 
+from model.config import ROWS
+from model.insight import blank_guesses, first_ink_rows
 from training.devices import training_cores
 
 # Every ASCII punctuation character: CommonMark lets a backslash escape each, which turns off links, images, emphasis,
@@ -231,3 +233,17 @@ def cores_sentence(cores: int) -> str:
     if kept < cores:
         return f"training uses {kept} of its {cores} cores, at a lower priority, and leaves one to the class"
     return f"training uses {'both its cores' if cores == 2 else 'its one core'}, at a lower priority, so drawings come first"
+
+
+def guess_before_ink(blank_probs, image) -> str:
+    """What the network answers before it has read any ink, said as a guess that does not count: on the blank rows
+    above `image` (28 x 28), or on a blank picture where the digit has none. blank_probs is the report's (28, 10)."""
+    blank = int(first_ink_rows(image))
+    rows = blank if 0 < blank < ROWS else ROWS
+    where = f"the {rows} blank rows above your digit" if rows > 1 else "the blank row above your digit"
+    where = "a blank picture" if rows == ROWS else where
+    guesses = ", then ".join(map(str, blank_guesses(blank_probs, rows)))
+    return (
+        f"Before it has read any ink it can only guess: on {where} it answers **{guesses}**, at most "
+        f"{blank_probs[:rows].max():.0%} sure. A guess like that is not counted as knowing."
+    )

@@ -370,6 +370,7 @@ function onKey(player, event) {
   else if (event.key === "End") step(player, ROWS);
   else return;
   event.preventDefault();
+  event.stopPropagation(); // the player's keys: not also a page's shortcut (the lesson's Back and Next are ← and →)
 }
 
 function build(root, data) {

@@ -17,11 +17,8 @@ import math
 import numpy as np
 import streamlit as st
 
-from model.config import ROWS
 from model.files import finite_number
 from model.insight import (
-    blank_guesses,
-    first_ink_rows,
     first_row_reaching,
     nearest_own_centre,
     row_importance,
@@ -235,15 +232,7 @@ def early_view(report: ModelReport, digit: Digit, reading: Reading, presenter: b
         f"{', and '.join(told)}. Your examined digit ({plain(digit.name)}) is read as **{answer}**, "
         f"and the network settled on that answer after **row {settled}**."
     )
-    blank = int(first_ink_rows(digit.image))  # the examined digit's blank rows at the top; none or all: a blank picture's
-    rows = blank if 0 < blank < ROWS else ROWS
-    where = f"the {rows} blank rows above your digit" if rows > 1 else "the blank row above your digit"
-    where = "a blank picture" if rows == ROWS else where
-    st.markdown(
-        f"Before it has read any ink it can only guess: on {where} it answers "
-        f"**{', then '.join(map(str, blank_guesses(report.blank_probs, rows)))}**, at most {report.blank_probs[:rows].max():.0%} sure. "
-        "A guess like that is not counted as knowing."
-    )
+    st.markdown(words.guess_before_ink(report.blank_probs, digit.image))
     explain(words.INSIDE["early"], presenter)
 
 

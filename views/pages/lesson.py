@@ -76,7 +76,7 @@ def digit_choices(entry, loaded) -> dict[str, Digit]:
             shared.ink, None, shared.drawn_as, name, ("wall", shared.number)
         )
     samples = [sample_digit(sample) for sample in inputs.gallery_read_by(entry, loaded).values()]
-    samples.sort(key=lambda digit: -settled_row(reading_of(loaded, digit.image).step_probs))
+    samples.sort(key=lambda digit: -settled_row(reading_of(loaded, digit.image).step_probs, digit.image))
     for digit in samples:
         choices[f"Test digit: {digit.name}"] = digit
     return choices

@@ -79,7 +79,7 @@ class Round:
         return self.position >= race.ROUND_LENGTH
 
     def network_row(self, position: int) -> int:
-        return settled_row(self.step_probs[position])
+        return settled_row(self.step_probs[position], self.images[position])  # from its first ink: blank rows tell nothing
 
     def network_answer(self, position: int) -> int:
         return int(self.step_probs[position][-1].argmax())

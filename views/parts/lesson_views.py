@@ -18,6 +18,8 @@ from model.report import ModelReport
 from model.storage import LoadedModel
 from model.xray import Reading
 from training import progress
+from training.run_folder import RUNNING
+from views import words
 from views.digit import Digit
 from views.figures import lesson as lesson_figures
 from views.figures import report as report_figures
@@ -31,6 +33,7 @@ from views.players.reading_spec import reading_spec
 from views.words import chart_text
 
 EXAMPLE_RUN = Path(__file__).resolve().parents[2] / "model" / "weights" / "example-run"  # a `lesson` run's curves, shipped
+LIVE_S = 4  # seconds between two looks at a run that is learning, as often as the Train page redraws its curves
 WRONG_SHOWN = 8  # the most confident mistakes: two rows on a projector, four on a phone
 FONT_SIZE, PRESENTER_FONT_SIZE = 15, 20
 NEEDS_REPORT = "This step needs the model's report. Open Look inside once to build it, then come back."
@@ -115,8 +118,7 @@ def early_view(shown: Shown) -> None:
         "lesson-early",
         f"Lines: the share of test digits known after each number of rows, all digits and the {answer}s",
     )  # fmt: skip
-    guess = int(report.blank_probs[-1].argmax())
-    st.markdown(f"On a blank picture it guesses **{guess}**. That guess does not count as knowing: it has read no ink.")
+    st.markdown(words.guess_before_ink(report.blank_probs, shown.digit.image))
 
 
 def race_view(shown: Shown) -> None:
@@ -135,21 +137,32 @@ def _curves_run() -> tuple[list[dict], str]:
     for run in run_manager().runs():
         records = run.progress()
         if any(record.get("kind") == progress.BATCH for record in records):
-            return records, "The class's newest training run."
+            return records, "The class's newest training run" + (", learning now." if run.state == RUNNING else ".")
     return progress.read_progress(EXAMPLE_RUN), "A short run made earlier: 3 epochs on a laptop, about a minute."
 
 
-def learn_view(shown: Shown) -> None:
+def _curves(presenter: bool) -> None:
     records, whose = _curves_run()
     figure = training_figure(
-        progress.training_curves(records), font_size=shown.font, height=420 if shown.presenter else 360, stacked=not shown.presenter
-    )
+        progress.training_curves(records), font_size=PRESENTER_FONT_SIZE if presenter else FONT_SIZE,
+        height=420 if presenter else 360, stacked=not presenter,
+    )  # fmt: skip
     chart(
         figure, "lesson-learn",
         "Two charts of a training run by epoch, its loss and its accuracy: on the batches it learns from, on held-out "
         "digits, and on the test set at the end",
     )  # fmt: skip
     st.caption(whose)
+
+
+@st.fragment(run_every=LIVE_S)
+def _live_curves(presenter: bool) -> None:
+    """While a run learns, its curves are read again every few seconds, and only they are drawn again."""
+    _curves(presenter)
+
+
+def learn_view(shown: Shown) -> None:
+    (_live_curves if run_manager().active() is not None else _curves)(shown.presenter)
 
 
 def wrong_view(shown: Shown) -> None:
