@@ -188,6 +188,17 @@ def test_the_detail_behind_how_is_this_made_is_kept_for_the_curious(quiet_classr
     assert "small parts called units" in seen  # unit, said in plain words where it first appears
 
 
+@pytest.mark.parametrize("present", [False, True], ids=["standard", "presenter"])
+def test_every_lesson_step_is_in_plain_words(quiet_classroom, present):
+    from views.lesson_steps import STEPS
+
+    app = open_app(present).switch_page("views/pages/lesson.py").run()
+    for number in range(1, len(STEPS) + 1):
+        assert_plain(app, f"Lesson, step {number}")
+        if number < len(STEPS):
+            next(b for b in app.button if b.label == "Next").click().run()
+
+
 def race_to_the_end(app: AppTest) -> AppTest:
     """The first digit of the round raced: every row uncovered, then its true digit guessed."""
     game = app.session_state["race_round"]
