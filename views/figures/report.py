@@ -247,7 +247,7 @@ def early_figure(
     layout = _layout(
         480,
         font_size,
-        legend={"orientation": "h", "y": _below_axis(-0.18, font_size)},
+        legend={"orientation": "h", "y": _below_axis(-0.18, font_size), "yanchor": "top"},  # a legend that wraps grows down
         margin={"l": 10, "r": 110, "t": 30, "b": 10},
         xaxis={"title": {"text": "rows read"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
         yaxis={"title": {"text": "share known  /  how sure"}, "range": [0, 1.03], **PERCENT},

@@ -65,8 +65,8 @@ def step_bar(presenter: bool) -> int:
 
 
 def digit_choices(entry, loaded) -> dict[str, Digit]:
-    """The class's digits first (the last drawing here, then the wall's newest), then the shipped test digits,
-    the one that changes its mind latest first: the lesson is about changing one's mind."""
+    """The class's digits first (the last drawing here, then the wall's newest), then the shipped test digits it
+    reads right, the one that makes up its mind latest first: the lesson is about changing one's mind."""
     choices = {}
     for position, digit in enumerate(session.recent_digits()):
         choices[f"{'Your last digit' if position == 0 else 'Your digit before'}: {digit.name}"] = digit
@@ -75,7 +75,7 @@ def digit_choices(entry, loaded) -> dict[str, Digit]:
         choices[f"Class wall: digit #{shared.number}, read as {shared.answer}"] = Digit(
             shared.ink, None, shared.drawn_as, name, ("wall", shared.number)
         )
-    samples = [sample_digit(sample) for sample in inputs.gallery_read_by(entry, loaded).values()]
+    samples = [sample_digit(sample) for sample in inputs.gallery_read_by(entry, loaded).values() if not sample.misread]
     samples.sort(key=lambda digit: -settled_row(reading_of(loaded, digit.image).step_probs, digit.image))
     for digit in samples:
         choices[f"Test digit: {digit.name}"] = digit

@@ -43,10 +43,15 @@ def _switched() -> None:
     st.session_state[ON_KEY] = bool(st.session_state.get(PRESENT_KEY))
 
 
-def switch(place=st) -> bool:
-    """The "Presenter mode" switch, showing the session's state; returns it."""
+def switch(place=st, *, compact: bool = False) -> bool:
+    """The "Presenter mode" switch, showing the session's state; returns it. A `compact` one is the switch alone (its
+    name is still read out, and shown on hover), for the end of presenter mode's page bar, which it would push onto
+    a second line of a 1280 px projector."""
     st.session_state[PRESENT_KEY] = is_on()  # the switch shows the session's state, whichever page set it
-    place.toggle("Presenter mode", key=PRESENT_KEY, on_change=_switched, help=SWITCH_HELP)
+    place.toggle(
+        "Presenter mode", key=PRESENT_KEY, on_change=_switched, help=None if compact else SWITCH_HELP,
+        label_visibility="collapsed" if compact else "visible",
+    )  # fmt: skip
     return is_on()
 
 
@@ -58,4 +63,4 @@ def page_bar(pages: list) -> None:
             st.page_link(page, query_params={PRESENT_KEY: "true"})
         join.join_button()
         glossary.glossary_button()
-        switch()
+        switch(compact=True)
