@@ -6,6 +6,7 @@ tests/screenshots/, git-ignored).
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,8 @@ SHOWS = {
     "reading": (".rr-look.rr-digit", "The digit, read top to bottom"),
     "memory": (".rr-look.rr-state", "Hidden state h"),
     "mind": (".rr-look.rr-history", "Probabilities, row by row"),
-    "gates": (LOOK + " .js-plotly-plot", "forget gate is lowest after row"),
-    "early": (LOOK + " .js-plotly-plot", "On a blank picture it guesses"),
+    "gates": (LOOK + " .js-plotly-plot", "forgets most after row"),
+    "early": (LOOK + " .js-plotly-plot", "Before it has read any ink it can only guess"),
     "race": ("a[href*='race']", "No races yet"),
     "learn": (LOOK + " .js-plotly-plot", "A short run made earlier"),
     "wrong": (LOOK + " img", "read as"),
@@ -45,12 +46,18 @@ def app(tmp_path_factory):
         yield browser, url
 
 
-def open_lesson(browser, url: str, screen: str, address: str):
+@contextmanager
+def lesson_tab(app, screen: str, address: str):
+    """A tab of its own at one of the screens, opened at `address`, as a bookmark or a typed link opens it."""
+    browser, url = app
     context = browser.new_context(**layout.SCREENS[screen])
     page = context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(url + address)
-    return context, page
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def check_step(page, number: int, title_role: str) -> None:
@@ -71,9 +78,7 @@ def check_step(page, number: int, title_role: str) -> None:
 
 
 def test_teacher_steps_through_every_step_on_the_projector_with_the_arrow_keys(app):
-    browser, url = app
-    context, page = open_lesson(browser, url, "projector", "/lesson?present=true")
-    try:
+    with lesson_tab(app, "projector", "/lesson?present=true") as page:
         for number in range(1, len(STEPS) + 1):
             check_step(page, number, "h1")  # on a projector the step's title is the page's
             page.screenshot(path=SHOTS / f"lesson-step-{number}-projector.png")
@@ -85,16 +90,12 @@ def test_teacher_steps_through_every_step_on_the_projector_with_the_arrow_keys(a
         page.keyboard.press("ArrowLeft")
         check_step(page, len(STEPS) - 1, "h1")
         assert "step=9" in page.url  # a reload or a copied link opens the same step
-    finally:
-        context.close()
 
 
 def test_student_follows_on_a_phone_with_next(app):
     from playwright.sync_api import expect
 
-    browser, url = app
-    context, page = open_lesson(browser, url, "phone", "/lesson")
-    try:
+    with lesson_tab(app, "phone", "/lesson") as page:
         for number in range(1, len(STEPS) + 1):
             check_step(page, number, "h3")
             bar = page.locator(".st-key-lesson-steps")
@@ -105,14 +106,23 @@ def test_student_follows_on_a_phone_with_next(app):
             if number < len(STEPS):
                 next_.tap()
         expect(page.locator(".st-key-lesson-steps").get_by_role("button", name="Next")).to_be_disabled()
-    finally:
-        context.close()
+
+
+@pytest.mark.parametrize("screen", ["tablet", "desktop"])
+def test_every_step_fits_a_portrait_tablet_and_a_desktop(app, screen):
+    with lesson_tab(app, screen, "/lesson") as page:
+        for number in range(1, len(STEPS) + 1):
+            check_step(page, number, "h3")
+            assert layout.horizontal_overflow(page) == [], number
+            if screen == "tablet":
+                assert axe_violations(page) == [], number
+            page.screenshot(path=SHOTS / f"lesson-step-{number}-{screen}.png")
+            if number < len(STEPS):
+                page.locator(".st-key-lesson-steps").get_by_role("button", name="Next").click()
 
 
 def test_arrow_keys_inside_the_player_move_its_row_not_the_step(app):
-    browser, url = app
-    context, page = open_lesson(browser, url, "projector", "/lesson?step=4&present=true")
-    try:
+    with lesson_tab(app, "projector", "/lesson?step=4&present=true") as page:
         check_step(page, 4, "h1")
         assert reading_shown(page)["row"] == 28
         page.get_by_role("button", name="Row back").click()  # the player's own button: the player has the keys now
@@ -121,29 +131,19 @@ def test_arrow_keys_inside_the_player_move_its_row_not_the_step(app):
         page.keyboard.press("ArrowLeft")
         page.wait_for_function("(row) => Number(document.querySelector('.rr').dataset.row) === row - 1", arg=row)
         check_step(page, 4, "h1")
-    finally:
-        context.close()
 
 
 def test_an_address_opens_its_step_and_a_wrong_one_the_first(app):
-    browser, url = app
     for address, number in (("/lesson?step=7", 7), ("/lesson?step=99", 1), ("/lesson?step=%3Cb%3E", 1)):
-        context, page = open_lesson(browser, url, "desktop", address)
-        try:
+        with lesson_tab(app, "desktop", address) as page:
             check_step(page, number, "h3")
-        finally:
-            context.close()
 
 
 def test_teacher_notes_open_on_the_projector_only_when_asked(app):
     from playwright.sync_api import expect
 
-    browser, url = app
-    context, page = open_lesson(browser, url, "projector", "/lesson?step=6&present=true")
-    try:
+    with lesson_tab(app, "projector", "/lesson?step=6&present=true") as page:
         check_step(page, 6, "h1")
         page.get_by_text("Teacher's notes").click()
         expect(page.get_by_text("Answers to expect.")).to_be_visible()
         expect(page.locator("[data-testid=stMain]")).to_contain_text(STEPS[5].expect)
-    finally:
-        context.close()

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from model.insight import first_ink_rows
 from model.samples import load_samples
 from model.storage import load_model
 from model.xray import GATE_NAMES, read_digit
@@ -40,15 +41,24 @@ def test_the_rows_figure_frames_the_row_it_names(seven):
     assert spec["data"][0]["z"] == np.asarray(image).round(2).tolist()
 
 
-def test_the_gate_figure_follows_the_unit_whose_memory_moves_most(seven):
-    _, reading = seven
-    unit = lesson.busiest_unit(reading)
-    moves = np.ptp(reading.cell[-1], axis=0)
-    assert moves[unit] == moves.max()
+def test_the_gate_figure_follows_the_unit_whose_forget_gate_lets_go_of_most_memory_on_the_ink(seven):
+    image, reading = seven
+    unit = lesson.busiest_unit(reading, image)
+    ink = int(first_ink_rows(image))
+    cell, forget = reading.cell[-1], reading.gates[-1][:, GATE_NAMES.index("forget")]
+    let_go = np.abs(cell[ink:-1]) * (1 - forget[ink + 1 :])  # row t lets go of c after row t-1, from the ink on
+    assert let_go.max(axis=0).argmax() == unit
     spec = valid(lesson.gate_figure(reading, unit))
-    memory, forget, write = spec["data"]
-    assert np.allclose(memory["y"], reading.cell[-1][:, unit], atol=1e-3)
-    assert np.allclose(forget["y"], reading.gates[-1][:, GATE_NAMES.index("forget"), unit], atol=1e-3)
+    memory, forget_line, write = spec["data"]
+    assert np.allclose(memory["y"], cell[:, unit], atol=1e-3)
+    assert np.allclose(forget_line["y"], forget[:, unit], atol=1e-3)
     assert np.allclose(write["y"], reading.gates[-1][:, GATE_NAMES.index("input"), unit], atol=1e-3)
-    low = int(reading.gates[-1][:, GATE_NAMES.index("forget"), unit].argmin()) + 1
-    assert f"lowest after row {low} " in lesson.gate_words(reading, unit)
+    row = ink + 1 + int(let_go[:, unit].argmax())  # 0-based
+    said = lesson.gate_words(reading, image, unit)
+    assert f"forgets most after row {row + 1}:" in said
+    assert abs(cell[row - 1, unit]) > abs(cell[row, unit])  # it did let go: the memory shrank there
+
+
+def test_nothing_counts_as_forgotten_on_the_blank_rows_above_the_ink(seven):
+    image, reading = seven
+    assert not lesson.forgetting(reading, image)[: int(first_ink_rows(image))].any()

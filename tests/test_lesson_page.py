@@ -81,6 +81,18 @@ def test_a_digit_shared_to_the_wall_is_the_one_the_lesson_follows(runs):
     assert any(option.startswith("Test digit") for option in chosen.options)  # the shipped digits, after the class's
 
 
+def test_the_digit_chosen_is_kept_through_the_steps_that_do_not_ask_for_it(runs):
+    app = open_lesson()
+    second = app.selectbox(key="lesson_digit").options[1]
+    app.selectbox(key="lesson_digit").set_value(second).run()
+    app.selectbox(key="lesson-step-1").set_value("7").run()  # the race: no digit box
+    assert not [box for box in app.selectbox if box.key == "lesson_digit"]
+    for _ in range(3):
+        button(app, "Next").click().run()
+    assert title(app) == f"10. {STEPS[9].title}"
+    assert app.selectbox(key="lesson_digit").value == second
+
+
 @pytest.mark.parametrize("present", [False, True])
 def test_the_teachers_notes_are_there_and_closed(runs, present):
     app = open_lesson("3", present=present)

@@ -7,6 +7,7 @@ Look inside and Train figures.
 import numpy as np
 
 from model.config import ROWS
+from model.insight import first_ink_rows
 from model.xray import GATE_NAMES, Reading
 from views.figures.plotting import INK, NOW_COLOUR, PAPER, ROW_NUMBERS, TEXT, ReadyFigure, base_layout, digit_axes, legible_and_still
 
@@ -46,10 +47,20 @@ def rows_figure(image: np.ndarray, row: int, *, font_size: int = 15, height: int
     return ReadyFigure({"data": [heatmap], "layout": legible_and_still(layout, font_size)})
 
 
-def busiest_unit(reading: Reading, layer: int = -1) -> int:
-    """The unit of a layer whose memory cell moves most while reading this digit: the one worth following."""
+def forgetting(reading: Reading, image: np.ndarray, layer: int = -1) -> np.ndarray:
+    """(28, units): how much each unit's memory the forget gate let go at each row, |c before| x (1 - f); 0 above
+    the digit's first ink, where the gates only idle on blank rows."""
     cell = np.asarray(reading.cell[layer])  # (28, units)
-    return int(np.ptp(cell, axis=0).argmax())
+    forget = np.asarray(reading.gates[layer])[:, GATE_NAMES.index("forget")]  # (28, units)
+    let_go = np.zeros_like(cell)
+    let_go[1:] = np.abs(cell[:-1]) * (1 - forget[1:])
+    let_go[: int(first_ink_rows(image))] = 0.0
+    return let_go
+
+
+def busiest_unit(reading: Reading, image: np.ndarray, layer: int = -1) -> int:
+    """The unit worth following on this digit: the one whose forget gate lets go of the most memory at one row."""
+    return int(forgetting(reading, image, layer).max(axis=0).argmax())
 
 
 def gate_figure(reading: Reading, unit: int, layer: int = -1, *, font_size: int = 15, height: int = 420) -> ReadyFigure:
@@ -79,13 +90,13 @@ def gate_figure(reading: Reading, unit: int, layer: int = -1, *, font_size: int 
     return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})
 
 
-def gate_words(reading: Reading, unit: int, layer: int = -1) -> str:
-    """The figure in words: where the forget gate closes most, and what the memory did there; for a screen reader too."""
+def gate_words(reading: Reading, image: np.ndarray, unit: int, layer: int = -1) -> str:
+    """The figure in words: the row where the unit's forget gate let go of most memory, and what the memory did there;
+    for a screen reader too."""
     cell = np.asarray(reading.cell[layer])[:, unit]
     forget = np.asarray(reading.gates[layer])[:, GATE_NAMES.index("forget"), unit]
-    low = int(forget.argmin())
-    before = float(cell[low - 1]) if low else 0.0
+    row = int(forgetting(reading, image, layer)[:, unit].argmax())  # 0-based; at least 1, where there is a row before
     return (
-        f"Unit {unit}'s forget gate is lowest after row {low + 1} ({forget[low]:.2f}): its memory went from "
-        f"{before:.2f} to {cell[low]:.2f} there, and ends at {cell[-1]:.2f} after row {ROWS}."
+        f"Unit {unit} forgets most after row {row + 1}: its forget gate is at {forget[row]:.2f}, and its memory goes "
+        f"from {cell[row - 1]:.2f} to {cell[row]:.2f}. After row {ROWS} it holds {cell[-1]:.2f}."
     )

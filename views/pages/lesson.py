@@ -16,11 +16,11 @@ from views.lesson_steps import INTRO, STEPS, Step
 from views.parts import inputs, reports, screen, session, style
 from views.parts import presenter as presenter_mode
 from views.parts.class_wall import shared_wall
-from views.parts.lesson_views import VIEWS, Shown
+from views.parts.lesson_views import VIEWS, WITHOUT_THE_DIGIT, Shown
 from views.parts.models_in_use import active_model, reading_of
 
 STEP_KEY = "step"  # the step shown (1-based), and the address's ?step=
-DIGIT_KEY = "lesson_digit"
+DIGIT_KEY, KEPT_KEY = "lesson_digit", "lesson_digit_kept"  # the box, and its choice kept while the box is away
 NUMBERS = [str(n) for n in range(1, len(STEPS) + 1)]
 WALL_DIGITS = 8  # the newest shared digits offered
 SIDE_BY_SIDE = 1100  # px of page: below it the view goes under the words, at the page's full width
@@ -82,14 +82,21 @@ def digit_choices(entry, loaded) -> dict[str, Digit]:
     return choices
 
 
-def choose_digit(choices: dict[str, Digit], presenter: bool) -> Digit:
+def choose_digit(choices: dict[str, Digit], presenter: bool, shown: bool = True) -> Digit:
+    """The digit the lesson follows, kept from step to step (in a key of its own: a box left out of a step, as it is
+    from the steps that do not use it, loses its own)."""
     names = list(choices)
+    kept = st.session_state.get(KEPT_KEY)
+    kept = kept if kept in names else names[0]
+    if not shown:
+        return choices[kept]
     if st.session_state.get(DIGIT_KEY) not in names:
-        st.session_state[DIGIT_KEY] = names[0]
+        st.session_state[DIGIT_KEY] = kept
     name = st.selectbox(
         "The digit we follow", names, key=DIGIT_KEY, width=520 if presenter else 400,
         help="Draw one on the Read page or share one to the class wall, and it is offered here first.",
     )  # fmt: skip
+    st.session_state[KEPT_KEY] = name
     return choices[name]
 
 
@@ -129,7 +136,7 @@ def page() -> None:
     words_place, view_place = st.columns([2, 3], gap="large") if side_by_side else (st.container(), st.container())
     with words_place:
         step_words(step, index + 1, presenter)
-        digit = choose_digit(digit_choices(entry, loaded), presenter)
+        digit = choose_digit(digit_choices(entry, loaded), presenter, shown=step.view not in WITHOUT_THE_DIGIT)
     shown = Shown(digit, reading_of(loaded, digit.image), loaded, reports.model_report(entry, loaded), presenter)
     with view_place:
         VIEWS[step.view](shown)

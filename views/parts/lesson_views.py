@@ -97,8 +97,8 @@ def mind_view(shown: Shown) -> None:
 
 
 def gates_view(shown: Shown) -> None:
-    unit = lesson_figures.busiest_unit(shown.reading)
-    said = lesson_figures.gate_words(shown.reading, unit)
+    unit = lesson_figures.busiest_unit(shown.reading, shown.digit.image)
+    said = lesson_figures.gate_words(shown.reading, shown.digit.image, unit)
     figure = lesson_figures.gate_figure(shown.reading, unit, font_size=shown.font, height=460 if shown.presenter else 420)
     chart(figure, "lesson-gates", said)
     st.markdown(said)
@@ -193,6 +193,8 @@ def fool_view(shown: Shown) -> None:
         f"{shown.digit.name} beside one bar per row: how much the answer {importance.digit} rests on that row",
     )
 
+
+WITHOUT_THE_DIGIT = ("race", "learn", "wrong")  # views of the class's races, a run, the test set: no digit to choose
 
 VIEWS = {
     "rows": rows_view, "reading": reading_view, "memory": memory_view, "mind": mind_view, "gates": gates_view,
