@@ -34,8 +34,8 @@ def race_spec(table: dict[int, tuple[int, float, float]], presenter: bool = Fals
         barmode="group",
         xaxis={"title": {"text": "Digit raced (how many times)"}, "type": "category"},
         yaxis={"title": {"text": "Rows needed"}, "range": [0, ROWS + 3], "tickvals": [0, 7, 14, 21, 28]},
-        legend={"orientation": "h", "y": 1.12, "x": 0},
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},  # above the plot, clear of the bars' numbers
+        margin={"l": 10, "r": 10, "t": round(font_size * 2.4), "b": 10},
     )
     data = [bars("The class, on average", 1, CLASS_COLOUR), bars("The network, on average", 2, NETWORK_COLOUR)]
     return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})

@@ -41,6 +41,8 @@ NEEDS_REPORT = "This step needs the model's report. Open Look inside once to bui
 LOOK_CSS = """<style>
 .st-key-lesson-look [data-testid="stPlotlyChart"], .st-key-lesson-look [data-testid="stImage"] {
   outline: 4px solid #d97706; outline-offset: 4px; border-radius: 6px; }
+.st-key-lesson-fool-box { flex: 0 0 auto !important; height: 460px; }
+@media (max-width: 640px) { .st-key-lesson-fool-box { height: 260px; } }
 </style>"""
 
 
@@ -59,11 +61,13 @@ class Shown:
         return PRESENTER_FONT_SIZE if self.presenter else FONT_SIZE
 
 
-def chart(figure, key: str, alt: str) -> None:
-    """A chart the step points at, framed in amber."""
+def chart(figure, key: str, alt: str, *, sized: bool = False) -> None:
+    """A chart the step points at, framed in amber; a `sized` one takes the height LOOK_CSS gives its box on this
+    screen (a figure keeps the height it is given, and the digit beside the bars is small on a phone)."""
     with st.container(key="lesson-look"):
         st.html(LOOK_CSS)
-        st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, alt=alt)
+        place = st.container(key=f"{key}-box") if sized else st
+        place.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, alt=alt, height="stretch" if sized else "content")
 
 
 def rows_view(shown: Shown) -> None:
@@ -191,6 +195,7 @@ def fool_view(shown: Shown) -> None:
         report_figures.row_importance_figure(shown.digit.image, importance, font_size=shown.font),
         "lesson-fool",
         f"{shown.digit.name} beside one bar per row: how much the answer {importance.digit} rests on that row",
+        sized=True,
     )
 
 
