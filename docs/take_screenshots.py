@@ -1,5 +1,6 @@
 """Take the README's screenshots: the main view, a phone, presenter mode and its join card, a sample mid-reading, Look
-inside, the class wall, a race on a phone, the Train page mid-run.
+inside, the class wall, a race on a phone, every step of the guided lesson on a projector and a phone, the Train page
+mid-run.
 
 Tabs ask for reduced motion, so that a reading is pictured where it was put, not where its playing by itself got to.
 
@@ -27,9 +28,11 @@ from harness.browser import (  # noqa: E402
     wait_for_training,
     wait_until_settled,
 )
+from harness.layout import SCREENS  # noqa: E402
 from harness.race import race_one_digit, wait_for_race  # noqa: E402
 from harness.server import streamlit_server  # noqa: E402
 from model.samples import load_samples  # noqa: E402
+from views.lesson_steps import STEPS  # noqa: E402
 from views.parts.sharing import NICKNAME_LABEL, ON_THE_WALL, SHARE_BUTTON  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -67,6 +70,7 @@ def main() -> None:
         join_card(browser, url, out)
         class_wall(browser, url, out)
         race_on_a_phone(browser, url, out)
+        lesson(browser, url, out)  # after the wall and the race: it follows the class's newest digit, and shows its races
         if os.environ.get("MNIST_DIR"):
             train_page(browser, out)
     print(f"screenshots in {out}")
@@ -119,6 +123,26 @@ def class_wall(browser, url: str, out: Path) -> None:
     wall.get_by_text(f"{len(shared)} digits, ", exact=False).wait_for(timeout=60_000)
     wait_until_settled(wall)
     wall.screenshot(path=out / "wall-projector.png")
+
+
+def lesson(browser, url: str, out: Path) -> None:
+    """Every step of the guided lesson on a 1280x720 projector in presenter mode, stepped with the arrow keys, and on
+    a phone, scrolled to the step's question and view."""
+    projector = browser.new_page(viewport={"width": 1280, "height": 720}, reduced_motion=STILL)
+    phone = browser.new_context(**SCREENS["phone"], reduced_motion=STILL).new_page()
+    projector.goto(f"{url}/lesson?present=true")
+    for number, step in enumerate(STEPS, start=1):
+        projector.get_by_role("heading", name=f"{number}. {step.title}", exact=True).wait_for(timeout=60_000)
+        wait_until_settled(projector)
+        projector.screenshot(path=out / f"lesson-{number}-projector.png")
+        projector.keyboard.press("ArrowRight")
+        phone.goto(f"{url}/lesson?step={number}")
+        phone.get_by_role("heading", name=f"{number}. {step.title}", exact=True).wait_for(timeout=60_000)
+        wait_until_settled(phone)
+        phone.locator(".st-key-lesson-question").evaluate("box => box.scrollIntoView({block: 'start'})")
+        phone.screenshot(path=out / f"lesson-{number}-phone.png")
+    projector.close()
+    phone.context.close()
 
 
 def race_on_a_phone(browser, url: str, out: Path) -> None:
