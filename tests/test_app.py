@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from harness.drawn_digits import draw_seven  # noqa: E402
 from model.samples import load_samples  # noqa: E402
-from tests.app_pages import prediction  # noqa: E402
+from tests.app_pages import prediction, texts  # noqa: E402
 
 SAMPLES = load_samples()
 MISREAD = next(s for s in SAMPLES.values() if s.misread)
@@ -46,7 +46,18 @@ def test_a_shared_link_opens_that_sample_and_shows_the_truth_beside_the_predicti
     assert app.segmented_control(key="source").value == "Samples"
     assert app.selectbox(key="sample").value == MISREAD.index
     assert prediction(app) == str(MISREAD.predicted)
-    assert f"true digit {MISREAD.label}" in app.metric[0].delta
+    assert f"true digit {MISREAD.label}" in texts(app)
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["plain", "presenter"])
+def test_the_answers_note_is_short_enough_to_be_read_whole(present):
+    """A metric's note is cut short where it runs past one line ("100% sure · true d..." at a projector's type in
+    presenter mode): it says how sure, and the true digit has a line of its own."""
+    query = {"sample": str(MISREAD.index)} | ({"present": "true"} if present else {})
+    app = open_app(**query)
+    note = next(m for m in app.metric if m.label == "Prediction").delta
+    assert note.endswith("% sure") and len(note) <= len("100% sure"), note
+    assert f"true digit {MISREAD.label}" in texts(app).splitlines()
 
 
 def test_choosing_another_sample_reads_it_and_updates_the_link():

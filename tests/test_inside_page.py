@@ -93,7 +93,7 @@ def test_a_chosen_confusion_cell_shows_its_digits_and_one_can_be_read_on_the_rea
     assert app.segmented_control(key="source").value == "Samples"
     assert app.selectbox(key="sample").value == wrong
     prediction = next(m for m in app.metric if m.label == "Prediction")
-    assert prediction.value == str(answer) and f"true digit {true_digit}" in prediction.delta
+    assert prediction.value == str(answer) and f"true digit {true_digit}" in texts(app)
 
 
 def test_the_digit_last_read_on_the_read_page_is_the_one_examined(runs, no_mnist):

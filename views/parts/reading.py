@@ -40,10 +40,11 @@ def show_model_view(digit: Digit, presenter: bool) -> None:
 
 
 def show_answer(digit: Digit, reading: Reading, presenter: bool) -> None:
-    verdict = f"{reading.confidence:.0%} sure"
+    """The answer, how sure, and the true digit where it is known: on a line of its own, as a metric's note is cut
+    short where it does not fit one line (at presenter mode's type in a projector's column)."""
+    st.metric("Prediction", reading.digit, f"{reading.confidence:.0%} sure", delta_arrow="off", delta_color="off")
     if digit.label is not None:
-        verdict += f" · true digit {digit.label}"
-    st.metric("Prediction", reading.digit, verdict, delta_arrow="off", delta_color="off")
+        st.markdown(f"true digit {digit.label}")
     reading_player.show(answer_spec(reading.step_probs[-1], presenter=presenter), key="answer")
 
 
