@@ -267,6 +267,30 @@ def test_units_are_numbered_from_0_everywhere_as_keras_numbers_them(runs, no_mni
     assert np.allclose(unpacked(amber["y"]), read_digit(load_model().weights, examined.image).hidden[top][:, unit], atol=1e-5)
 
 
+def test_units_opens_on_a_unit_that_lights_up_for_the_digit_and_keeps_a_typed_one(runs, no_mnist):
+    """Unit 0 means nothing for most models: the view opens on the first unit suggested for the examined digit's
+    answer, follows the suggestions while none is chosen, and keeps a unit once one is typed."""
+    from model.insight import selective_units
+
+    app = open_inside("Units")
+    top = SHIPPED_REPORT.unit_mean.shape[0] - 1
+    answer = int(app.segmented_control(key="inside_hunt").value)
+    first = int(selective_units(SHIPPED_REPORT.unit_mean[top], answer)[0])
+    assert first != 0  # else this test could not tell the suggestion from the old unit 0
+    assert app.number_input(key="inside_unit").value == first
+    assert f"The test digits that drive unit {first} highest" in texts(app)
+    other = (answer + 1) % 10
+    app.segmented_control(key="inside_hunt").set_value(str(other)).run()
+    suggested = int(selective_units(SHIPPED_REPORT.unit_mean[top], other)[0])
+    assert app.number_input(key="inside_unit").value == suggested  # nothing chosen yet: it follows the suggestions
+    typed = 3.0 if suggested != 3 else 4.0
+    app.number_input(key="inside_unit").set_value(typed).run()
+    app.segmented_control(key="inside_hunt").set_value(str(answer)).run()
+    assert not app.exception, app.exception
+    assert app.number_input(key="inside_unit").value == typed  # a typed unit is kept
+    assert f"The test digits that drive unit {int(typed)} highest" in texts(app)
+
+
 @pytest.fixture
 def blank_four_run(runs):
     """A run whose model answers 4 on blank rows (the shipped one, its classifier's bias for 4 raised), with a report

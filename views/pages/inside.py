@@ -47,6 +47,7 @@ THUMBNAIL_WIDTH = 104  # px: the narrowest a test digit's cell gets, so that a p
 PRESENTER_THUMBNAIL_WIDTH = 170  # px: room for its caption in presenter mode's type, on two or three lines
 CELL_KEY = "inside_cell"  # (true digit, answer) of the confusion cell whose digits are shown
 UNIT_KEY = "inside_unit"  # the unit the Units view looks at
+UNIT_CHOSEN_KEY = "inside_unit_chosen"  # set once a unit is typed or picked: until then the box follows the suggestions
 # The charts' type: the smallest text they derive from it (the map's row numbers) is 4 px less, so presenter mode's
 # is 16 px, as the page's smallest words are there (its base type is 24 px).
 FONT_SIZE, PRESENTER_FONT_SIZE = 16, 20
@@ -266,22 +267,31 @@ def unit_name(unit: int) -> str:
 
 def _set_unit(unit: int) -> None:
     st.session_state[UNIT_KEY] = float(unit)
+    _unit_chosen()
 
 
-def unit_box(units: int) -> int:
-    """The unit to look at, typed. A float box: an integer one raises on NaN sent over the websocket before the page runs;
-    this one turns NaN, infinity or a unit out of range into the nearest unit, or the first."""
+def _unit_chosen() -> None:
+    st.session_state[UNIT_CHOSEN_KEY] = True
+
+
+def unit_box(units: int, suggested: int) -> int:
+    """The unit to look at, typed. Until one is typed or picked it is `suggested` (one that lights up for the digit
+    hunted), not unit 0, which means nothing for most models. A float box: an integer one raises on NaN sent over the
+    websocket before the page runs; this one turns NaN, infinity or a unit out of range into the nearest unit, or the first."""
     kept = st.session_state.get(UNIT_KEY)
-    if kept is not None:
+    if kept is None or not st.session_state.get(UNIT_CHOSEN_KEY):
+        st.session_state[UNIT_KEY] = float(suggested)
+    else:
         finite = finite_number(kept)
         st.session_state[UNIT_KEY] = float(min(max(int(kept), 0), units - 1)) if finite else 0.0
     label, numbering = f"Unit (0 to {units - 1})", f"Units are numbered from 0 to {units - 1}, as Keras and the Read page number them."
-    unit = st.number_input(label, 0.0, float(units - 1), key=UNIT_KEY, step=1.0, format="%d", help=numbering)
+    unit = st.number_input(label, 0.0, float(units - 1), key=UNIT_KEY, step=1.0, format="%d", help=numbering, on_change=_unit_chosen)
     return min(max(int(unit), 0), units - 1) if math.isfinite(unit) else 0
 
 
 def unit_picker(report: ModelReport, reading: Reading, presenter: bool) -> tuple[int, int]:
-    """The layer and unit to look at: chosen, typed, or one of the units most selective for a digit. Returns (layer, unit)."""
+    """The layer and unit to look at: chosen, typed, or one of the units most selective for a digit (the first of them
+    until one is typed or picked). Returns (layer, unit)."""
     layers, units = report.unit_mean.shape[0], report.unit_mean.shape[-1]
     explain(words.INSIDE["units_intro"], presenter)  # where unit and layer first appear on the page
     if layers > 1:
@@ -292,7 +302,6 @@ def unit_picker(report: ModelReport, reading: Reading, presenter: bool) -> tuple
         if layers > 1:
             names = [f"{n + 1}{' (top)' if n == layers - 1 else ''}" for n in range(layers)]
             layer = names.index(st.segmented_control("Layer", names, default=names[-1], key="inside_layer", required=True))
-        unit = unit_box(units)
     with hunt:
         digits = [str(d) for d in range(10)]
         target = st.segmented_control(
@@ -300,8 +309,11 @@ def unit_picker(report: ModelReport, reading: Reading, presenter: bool) -> tuple
         )
         explain(words.INSIDE["hunt"], presenter)
         buttons = st.container(horizontal=True, gap="small")  # they wrap onto a second line on a phone
-        for found in selective_units(report.unit_mean[layer], int(target)):
-            buttons.button(unit_name(found), key=f"unit-{found}", on_click=_set_unit, args=(int(found),))
+        found_units = [int(found) for found in selective_units(report.unit_mean[layer], int(target))]
+        for found in found_units:
+            buttons.button(unit_name(found), key=f"unit-{found}", on_click=_set_unit, args=(found,))
+    with pick:  # under the layer, beside the suggestions it starts from
+        unit = unit_box(units, found_units[0])
     return layer, unit
 
 
