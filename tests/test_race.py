@@ -56,6 +56,16 @@ def test_the_charts_words_are_dark_or_large_and_bold(presenter):
             assert contrast_on_white(font["color"]) >= 3 and font.get("size", 0) >= LARGE_BOLD_PX, font
 
 
+def test_the_networks_row_is_said_to_be_where_its_answer_stopped_changing_with_how_sure_it_was():
+    """The chart's "network: row 12" is not "sure at row 12": its answer was on top from there on, here only 45% sure."""
+    probs = np.full((ROWS, 10), 0.02, np.float32)
+    probs[:, 7] = np.linspace(0.1, 0.95, ROWS)
+    probs[:11, 1] = 0.6  # the rival on top up to row 11: 7 from row 12 on
+    sentence = race_figures.network_row_sentence(probs, 12, 7)
+    assert "where its answer stopped changing, however sure it was then" in sentence
+    assert f"After row 12 it said 7, and was {probs[11, 7]:.0%} sure." in sentence
+
+
 def test_rows_past_28_stretch_the_axis():
     spec = race_figures.race_figure(curves(), 7, student_row=34, network_row=17).to_dict()
     assert spec["layout"]["xaxis"]["range"][1] >= 34
@@ -165,6 +175,8 @@ def test_a_finished_digit_shows_who_knew_when_and_reaches_the_wall(wall):
     assert verdict.startswith(f"You knew at row 11 (row 9, +{race.PENALTY_ROWS} for a wrong guess)")
     if game.network_answer(0) == label:
         assert f"the network at row {network_row}." in verdict
+    sure = game.step_probs[0][network_row - 1, game.network_answer(0)]
+    assert f"After row {network_row} it said {game.network_answer(0)}, and was {sure:.0%} sure." in texts(app)
     assert len(app.get("plotly_chart")) == 1 and app.get("plotly_chart")[0].proto.alt.strip()
     results = wall.race_results()
     assert [(r.label, r.student_row) for r in results] == [(label, 11)]

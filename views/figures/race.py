@@ -108,3 +108,13 @@ def race_figure_alt(step_probs: np.ndarray, label: int, student_row: int, networ
         f"You knew at row {student_row}; the network settled at row {network_row}, {label} at {at_network[label]:.0%} "
         f"and {rival} at {at_network[rival]:.0%}; after all {ROWS} rows {label} at {step_probs[-1, label]:.0%}."
     )
+
+
+def network_row_sentence(step_probs: np.ndarray, network_row: int, answer: int) -> str:
+    """What the network's row means, with how sure it was there: its answer was on top from that row on, but perhaps
+    only just ("network: row 16" could be read as "sure at row 16")."""
+    sure = float(np.asarray(step_probs)[min(network_row, ROWS) - 1, answer])
+    return (
+        f"The network's row is where its answer stopped changing, however sure it was then. "
+        f"After row {network_row} it said {answer}, and was {sure:.0%} sure."
+    )

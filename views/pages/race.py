@@ -208,6 +208,7 @@ def show_result(game: Round, presenter: bool) -> None:
     position, result = game.position, game.results[-1]
     with st.container(key="race-verdict"):
         st.header(race.result_sentence(result), anchor=False)
+    st.markdown(race_figures.network_row_sentence(game.step_probs[position], result.network_row, result.network_answer))
     if position in game.unrecorded:
         st.info(TABLE_FULL)
     curve, player = st.columns([3, 2], gap="medium")
