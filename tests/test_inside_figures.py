@@ -83,10 +83,10 @@ def test_early_figure_names_each_line_at_its_end_clear_of_the_others(shipped):
         assert label.get("visible", True) == line.get("visible", True) and label["textfont"]["color"] == line["line"]["color"]
         assert label["x"] == [ROWS + 0.5]  # just right of the last row
     shown = {label["text"][0]: label["y"][0] for label in labels if label.get("visible", True) is True}
-    assert set(shown) == {"<b>7s</b>", "<b>all digits</b>", "<b>this digit</b>"}
+    assert set(shown) == {"<b>7s</b>", "<b>all<br>digits</b>", "<b>this<br>digit</b>"}  # two words in two lines
     heights = sorted(shown.values())
     assert min(np.diff(heights)) >= report_figures.LABEL_GAP - 1e-9  # the three lines all end near 100%; their names do not
-    assert shown["<b>this digit</b>"] == pytest.approx(reading.step_probs[-1, 7], abs=1e-6)  # the examined digit's sits at its end
+    assert shown["<b>this<br>digit</b>"] == pytest.approx(reading.step_probs[-1, 7], abs=1e-6)  # the examined digit's sits at its end
 
 
 def test_map_draws_every_path_and_animates_only_the_examined_digit(shipped):
@@ -207,7 +207,8 @@ def test_compare_names_each_line_where_it_peaks_apart_even_where_the_peaks_meet(
     spec = valid(report_figures.compare_figure([("A: a seven", seven), ("B: a one", sure)]))
     labels = {t["text"][0]: t for t in spec["data"] if t["mode"] == "text"}
     lines = {t["name"]: t for t in spec["data"] if t["mode"] == "lines" and t.get("showlegend") is False}
-    assert set(labels) == {f"<b>{name}</b>" for name in lines}  # every line named, "A: 7" and so on
+    contending = {name for name, line in lines.items() if unpacked(line["y"]).max() >= 0.25}
+    assert set(labels) == {f"<b>{name}</b>" for name in contending}  # every line that contends named, "A: 7" and so on
     seven = labels["<b>A: 7</b>"]
     assert seven["x"] == [ROWS] and seven["legendgroup"] == "A: a seven"  # the answer peaks at the end; hidden with its reading
     placed = [(label["x"][0], label["y"][0]) for label in labels.values()]
@@ -272,8 +273,54 @@ def test_every_figures_text_follows_its_font_size(shipped, name):
 def test_the_confusion_matrix_counts_grow_with_the_type(shipped):
     _, report, _, _ = shipped
     for font_size in (16, 20):
-        cells = report_figures.confusion_figure(report.confusion, font_size=font_size).to_dict()["data"][:2]
-        assert {heatmap["textfont"]["size"] for heatmap in cells} == {font_size - 3}  # 13 px beside the page's 16, 17 on a projector
+        diagonal, misread = report_figures.confusion_figure(report.confusion, font_size=font_size).to_dict()["data"][:2]
+        assert misread["textfont"]["size"] == font_size - 3  # 13 px beside the page's 16, 17 on a projector
+        assert diagonal["textfont"]["size"] == font_size - 4  # "1132" in 12 px, 16 on a projector: it fits a phone's cell
+
+
+def test_the_confusion_matrix_writes_four_digit_counts_smaller_but_readable():
+    """13 px "1132" spills out of a phone's 25 px cells; 12 px fits, and no count is smaller than MIN_TEXT_PX."""
+    counts = np.diag([1132, 980, *[900] * 8]) + np.ones((NUM_CLASSES, NUM_CLASSES), int) - np.eye(NUM_CLASSES, dtype=int)
+    diagonal, misread = report_figures.confusion_figure(counts, font_size=16).to_dict()["data"][:2]
+    assert diagonal["textfont"]["size"] == report_figures.MIN_TEXT_PX < misread["textfont"]["size"]
+    small = report_figures.confusion_figure(np.diag([900] * NUM_CLASSES), font_size=16).to_dict()["data"][0]
+    assert small["textfont"]["size"] == 13  # three digits keep the larger type
+
+
+def test_how_early_leaves_a_phone_a_wide_plot_and_keeps_its_note_inside(shipped):
+    """On a 390 px phone the plot had ~150 px beside 110 px of names, six crowded x ticks and a note running past it."""
+    _, report, _, reading = shipped
+    for font_size in (16, 20):
+        figure = report_figures.early_figure(
+            report.known_by_rows, report.class_known_by_rows, digit=7, digit_probs=reading.step_probs[:, 7], font_size=font_size
+        )
+        layout = valid(figure)["layout"]
+        assert layout["margin"]["r"] <= 60 and "dtick" not in layout["xaxis"]
+        assert layout["xaxis"]["tickvals"] == [1, 7, 14, 21, 28]  # five row numbers, the first and the last among them
+        names = [line for t in figure.to_dict()["data"] if t["mode"] == "text" for line in t["text"][0][3:-4].split("<br>")]
+        assert max(map(len, names)) <= 6  # "this / digit", "all / digits": each line fits the margin
+        (note,) = layout["annotations"]
+        half = note["x"]
+        assert (note["y"], note["yanchor"], note["yref"]) == (1, "top", "y domain")  # inside the plot, at its top
+        assert note["xanchor"] == ("right" if half >= ROWS / 2 else "left")  # on the wider side of the dotted line
+        assert max(len(line) for line in note["text"].split("<br>")) <= 12
+
+
+def test_compare_names_no_flat_line_and_moves_names_up_off_the_tangle():
+    """A digit that contends in one reading only is flat in the other: its name there was written at row 1, on the
+    axis. Names that meet move up, above their peaks, not down into the lines near 0%."""
+    rows = np.arange(1, ROWS + 1)
+    bump = lambda row, height: 0.08 + (height - 0.08) * np.exp(-(((rows - row) / 1.5) ** 2))  # noqa: E731
+    a, b = np.full((ROWS, NUM_CLASSES), 0.08), np.full((ROWS, NUM_CLASSES), 0.08)
+    a[:, 5], a[:, 7], a[:, 0] = bump(6, 0.32), bump(7, 0.26), np.linspace(0.1, 1.0, ROWS)
+    b[:, 5], b[:, 2], b[:, 1], b[:, 0] = bump(6, 0.37), bump(9, 0.32), bump(8, 0.26), np.linspace(0.1, 1.0, ROWS)
+    spec = valid(report_figures.compare_figure([("A: one", a), ("B: two", b)]))
+    labels = {t["text"][0][3:-4]: (t["x"][0], t["y"][0]) for t in spec["data"] if t["mode"] == "text"}
+    assert set(labels) == {"A: 5", "A: 7", "A: 0", "B: 5", "B: 2", "B: 1", "B: 0"}  # no "A: 2", "A: 1": flat in A
+    peaks = {"A: 5": 0.32, "A: 7": 0.26, "B: 5": 0.37, "B: 2": 0.32, "B: 1": 0.26}
+    assert all(labels[name][1] >= peak - 0.01 for name, peak in peaks.items())  # over their lines, not under them
+    for (x1, y1), (x2, y2) in itertools.combinations(labels.values(), 2):
+        assert abs(x1 - x2) >= report_figures.LABEL_ROWS or abs(y1 - y2) >= report_figures.LABEL_GAP - 1e-9
 
 
 @pytest.mark.parametrize("font_size", [16, 20])

@@ -27,7 +27,6 @@ from views.figures.plotting import (
     app_template,
     base_layout,
     digit_axes,
-    label_heights,
     legible_and_still,
     line_label,
     subplot_layout,
@@ -41,6 +40,8 @@ DASHES = ("solid", "dot")  # first and second reading in the comparison
 # digit's colour (7 or more from each); both 4.5:1 or more on white, and 46 or more apart in CIEDE2000 for any vision.
 FOR_COLOUR, AGAINST_COLOUR = "#00429d", "#dc2626"
 LABEL_GAP = 0.1  # between labels at the lines' ends, on a 0-100% axis: 29 px on a 300 px plot, clear of a 24 px line of LABEL_PX
+EARLY_LABELS_PX = 60  # the margin right of How early's plot: its lines' names in two short lines, "all / digits"
+EARLY_TICKS = {"tickvals": [1, 7, 14, 21, 28]}  # rows, as ROW_TICKS numbers a digit's: five fit the ~200 px plot of a phone
 LABEL_ROWS = 5  # how many rows across a label such as "A: 7" may take: 3 on a wide chart of 28 rows, 5 on a phone
 
 
@@ -55,18 +56,26 @@ def _below_axis(y: float, font_size: int) -> float:
     return y * max(font_size, 16) / 16
 
 
+def _count_font(counts: np.ndarray, font_size: int) -> dict:
+    """The type of the counts on a heatmap's cells, stated, as plotly.js would shrink them to fit small cells: 13 px
+    beside 16 px type; 12 px where a count has four digits ("1132" on the diagonal), which 13 px spills out of a
+    phone's 25 px cells. Never under MIN_TEXT_PX, and 4 px under the page's type at most."""
+    smaller = 4 if np.max(counts, initial=0) >= 1000 else 3
+    return {"size": max(MIN_TEXT_PX, font_size - smaller), "color": CELL_TEXT}
+
+
 def _confusion_traces(counts: np.ndarray, font_size: int) -> list[dict]:
     """The diagonal, the misreadings, and an invisible clickable marker on every cell. counts (true digit, answer)."""
     on_diagonal = np.eye(NUM_CLASSES, dtype=bool)
     misread = np.where(on_diagonal | (counts == 0), np.nan, counts.astype(np.float64))  # blank cells let the mistakes stand out
     text = np.where(counts > 0, counts.astype(str), "")
     cell = {"type": "heatmap", "x": DIGITS, "y": DIGITS, "xgap": 2, "ygap": 2, "hoverinfo": "skip", "texttemplate": "%{text}"}
-    # Stated, as plotly.js would shrink the numbers to fit small cells: 13 px beside 16 px type, as a phone's cells hold "1132".
-    cell["textfont"] = {"size": max(MIN_TEXT_PX + 1, font_size - 3), "color": CELL_TEXT}
+    cell["textfont"] = _count_font(counts[~on_diagonal], font_size)
     true_digit, answer = np.divmod(np.arange(NUM_CLASSES * NUM_CLASSES), NUM_CLASSES)
     return [
         {
             **cell,
+            "textfont": _count_font(counts[on_diagonal], font_size),
             "z": np.where(on_diagonal, 1.0, np.nan).tolist(),
             "text": np.where(on_diagonal, text, "").tolist(),
             "colorscale": [[0, RIGHT], [1, RIGHT]],
@@ -173,30 +182,64 @@ def _row_lines(values: np.ndarray, *, name: str, hover: str, line: dict, **extra
     }
 
 
-def _half_known_marker(known_by_rows: np.ndarray) -> dict:
-    """A dotted line, with its note, at the first row after which half the test digits are known (if any)."""
+def _half_known_marker(known_by_rows: np.ndarray, font_size: int) -> dict:
+    """A dotted line, with its note, at the first row after which half the test digits are known (if any).
+
+    The note sits inside the plot at its top, on the side of the line with more room (left from row 14 on), in two
+    short lines on a white ground, so that it never runs past the plot on a phone nor hides behind a line.
+    """
     half = first_row_reaching(known_by_rows, 0.5)
     if half is None:
         return {}
     at = {"xref": "x", "yref": "y domain"}
     shape = {"type": "line", "x0": half, "x1": half, "y0": 0, "y1": 1, "line": {"color": "#888888", "dash": "dot"}, **at}
-    # At the foot of the line: after that row the curves climb, so the bottom right is empty (the top right holds the lines' names).
-    note = {"text": f"half known by row {half}", "x": half, "y": 0, "xanchor": "left", "yanchor": "bottom", "showarrow": False, **at}
+    side = "right" if half >= ROWS / 2 else "left"  # the note's anchor: it lies left of the line when that is the wider side
+    note = {
+        "text": f"half known<br>by row {half}",
+        "x": half,
+        "y": 1,
+        "xanchor": side,
+        "yanchor": "top",
+        "align": side,
+        "xshift": -4 if side == "right" else 4,
+        "bgcolor": "rgba(255,255,255,0.85)",
+        "font": {"size": max(MIN_TEXT_PX, font_size - 2)},
+        "showarrow": False,
+        **at,
+    }
     return {"shapes": [shape], "annotations": [note]}
 
 
+def _spread(ends, lines, low: float, high: float, *, at=None, width: float = np.inf, rising: bool = False) -> list[float]:
+    """label_heights for names of one or two lines: each as near its line's end as it can be, clear by LABEL_GAP a
+    line of those placed before it less than `width` across from it (`at`: each label's x). `rising`: a name moves
+    up rather than down where it can, off the tangle of lines under it."""
+    at = [0.0] * len(ends) if at is None else at
+    placed: list[tuple[float, float, float]] = []  # (x, height, half the label's height)
+    for end, count, x in zip(ends, lines, at, strict=True):
+        half, end = count * LABEL_GAP / 2, float(np.clip(end, low, high))
+        near = [(p, h) for across, p, h in placed if abs(across - x) < width]
+        candidates = [end, *(p + side * (h + half) for p, h in near for side in (-1, 1))]
+        free = [c for c in candidates if low - 1e-9 <= c <= high + 1e-9 and all(abs(c - p) >= h + half - 1e-9 for p, h in near)]
+        free = [c for c in free if c >= end - 1e-9] or free if rising else free
+        placed.append((x, min(free, key=lambda c: abs(c - end)) if free else end, half))
+    return [height for _, height, _ in placed]
+
+
 def _early_labels(lines: list[tuple[str, np.ndarray, dict]], digit: int | None) -> list[dict]:
-    """Each line's name at its end. The lines drawn at first (the examined digit's, its answer's, all digits') get the
-    places nearest their ends, then the rest."""
+    """Each line's name at its end, a two-word name in two lines so that the margin beside the plot stays narrow
+    (EARLY_LABELS_PX). The lines drawn at first (the examined digit's, its answer's, all digits') get the places
+    nearest their ends, then the rest."""
     shown = [n for n in (NUM_CLASSES + 1, digit, NUM_CLASSES) if n is not None and n < len(lines)]
     order = shown + [n for n in range(len(lines)) if n not in shown]
-    heights = label_heights([float(lines[n][1][-1]) for n in order], LABEL_GAP, low=0.0, high=1.03)
+    names = [lines[n][0].replace(" ", "<br>") for n in order]
+    heights = _spread([float(lines[n][1][-1]) for n in order], [name.count("<br>") + 1 for name in names], low=0.0, high=1.03)
     labels = []
-    for n, height in zip(order, heights, strict=True):
-        label, _, trace = lines[n]
+    for n, name, height in zip(order, names, heights, strict=True):
+        _, _, trace = lines[n]
         trace["legendgroup"] = trace["name"]  # a click on the legend hides a line and its label together
         visible = {"visible": trace["visible"]} if "visible" in trace else {}
-        labels.append(line_label(label, ROWS + 0.5, height, trace["line"]["color"], legendgroup=trace["name"], **visible))
+        labels.append(line_label(name, ROWS + 0.5, height, trace["line"]["color"], legendgroup=trace["name"], **visible))
     return labels
 
 
@@ -248,10 +291,10 @@ def early_figure(
         480,
         font_size,
         legend={"orientation": "h", "y": _below_axis(-0.18, font_size), "yanchor": "top"},  # a legend that wraps grows down
-        margin={"l": 10, "r": 110, "t": 30, "b": 10},
-        xaxis={"title": {"text": "rows read"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
+        margin={"l": 10, "r": EARLY_LABELS_PX, "t": 40, "b": 10},
+        xaxis={"title": {"text": "rows read"}, "range": [0.5, ROWS + 0.5], **EARLY_TICKS},
         yaxis={"title": {"text": "share known  /  how sure"}, "range": [0, 1.03], **PERCENT},
-        **_half_known_marker(known_by_rows),
+        **_half_known_marker(known_by_rows, font_size),
     )
     return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})
 
@@ -312,8 +355,9 @@ def compare_figure(readings: list[tuple[str, np.ndarray]], *, font_size: int = 1
     """Two readings' probabilities row by row on one chart: solid for the first, dotted for the second.
 
     Only digits that reach `threshold` in either reading are drawn, so the chart shows the contest, not ten flat lines.
-    Each line is named where it peaks ("A: 7"), which for the answer is its end and for a digit that lost is where
-    it stood highest, not at 0% beside all the others; the legend names the readings, and a click on one hides its lines.
+    Each line that reaches `threshold` is named where it peaks ("A: 7"), which for the answer is its end and for a
+    digit that lost is where it stood highest, not at 0% beside all the others; names that would cover each other
+    are moved apart; the legend names the readings, and a click on one hides its lines.
     readings: (name, step_probs (28, 10)) each; a name such as "A: test digit #947" is shortened to "A" at the lines' ends.
     """
     contenders = sorted({int(d) for _, probs in readings for d in np.flatnonzero(np.asarray(probs).max(axis=0) >= threshold)})
@@ -327,18 +371,20 @@ def compare_figure(readings: list[tuple[str, np.ndarray]], *, font_size: int = 1
             line = {**style, "color": CLASS_COLOURS[d]}
             hover = f"{name}, after row %{{x}}: {d} with %{{y:.0%}}"
             data.append(_row_lines(values, name=f"{short}: {d}", hover=hover, line=line, legendgroup=name, showlegend=False))
+            if values.max() < threshold:  # flat in this reading (it contends in the other): named by no label at row 1
+                continue
             peak = int(np.argmax(values[::-1]))  # the last row where it stands highest
             labels.append((f"{short}: {d}", ROWS - peak, float(values[-1 - peak]), CLASS_COLOURS[d], name))
     labels.sort(key=lambda label: -label[2])  # the highest placed first: they move least
     rows, peaks = [label[1] for label in labels], [label[2] for label in labels]
-    heights = label_heights(peaks, LABEL_GAP, low=0.0, high=1.1, at=rows, width=LABEL_ROWS)
+    heights = _spread(peaks, [1] * len(peaks), 0.0, 1.03, at=rows, width=LABEL_ROWS, rising=True)
     for (text, row, _, colour, group), height in zip(labels, heights, strict=True):
         data.append(line_label(text, row, height, colour, legendgroup=group, textposition="top center"))
     layout = _layout(
         440,
         font_size,
         legend={"orientation": "h", "y": _below_axis(-0.2, font_size)},
-        margin={"l": 10, "r": 30, "t": 50, "b": 10},  # room above for a name at 110%
+        margin={"l": 10, "r": 30, "t": 50, "b": 10},  # room above for a name at 103%, written over its point
         xaxis={"title": {"text": "after row"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
         yaxis={"title": {"text": "probability"}, "range": [0, 1.03], **PERCENT},
     )
