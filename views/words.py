@@ -31,10 +31,7 @@ def chart_text(text) -> str:
     return html.escape(" ".join(str(text).split()), quote=False)
 
 
-TAGLINE = (
-    "An LSTM, a kind of neural network with a memory, reads a handwritten digit one row of pixels at a time, "
-    "from top to bottom. Watch it change its mind as it goes."
-)
+TAGLINE = "An LSTM, a network with memory, reads a digit one pixel row at a time. Watch it change its mind."  # 2 lines on a phone
 
 INVITE_DRAW = "Draw one digit, 0 to 9, on the white square. The network reads it as soon as you lift the pen."
 
