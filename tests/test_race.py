@@ -258,3 +258,14 @@ def test_ten_digits_give_the_score_and_the_lesson(wall):
     assert [r.label for r in wall.race_results()] == game.labels
     app.button(key="race-new-round").click().run()
     assert app.session_state["race_round"] is not game and not app.header  # a new round, racing its first digit
+
+
+def test_a_misread_digits_chart_draws_the_networks_own_answer():
+    """A 4 the network ends up reading as 6, after leaning to 1 early on more than it ever leans to 6."""
+    probs = np.full((28, 10), 0.01, np.float32)
+    probs[:10, 1] = 0.9  # a strong early lean to 1
+    probs[20:, 6] = 0.6  # the answer at the end: 6, never as sure as the 1 was
+    probs[20:, 4] = 0.3
+    assert race_figures.strongest_rival(probs, 4) == 6
+    probs[20:, 6], probs[20:, 4] = 0.3, 0.6  # read right: the rival is the strongest lean, 1
+    assert race_figures.strongest_rival(probs, 4) == 1

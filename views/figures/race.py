@@ -1,5 +1,6 @@
-"""The Race page's chart: the network's probability of the true digit, and of its strongest rival, row by row,
-with the rows where the student and the network knew. Plain plotly.js specs (views/figures/plotting.py)."""
+"""The Race page's chart: the network's probability of the true digit, and of its strongest rival (its answer, where it
+misread the digit), row by row, with the rows where the student and the network knew. Plain plotly.js specs
+(views/figures/plotting.py)."""
 
 import numpy as np
 
@@ -24,10 +25,18 @@ NETWORK_LINE = {"color": TEXT, "width": 3, "dash": "dot"}
 
 
 def strongest_rival(step_probs: np.ndarray, label: int) -> int:
-    """The other digit the network leaned to most, at any row: the one the student raced against too."""
+    """The other digit the network leaned to most, at any row: the one the student raced against too. Where the
+    network misread the digit, its own answer: the result's words speak of it, so its line is drawn."""
+    answer = int(np.asarray(step_probs)[-1].argmax())
+    if answer != label:
+        return answer
     peaks = np.asarray(step_probs, np.float64).max(axis=0)
     peaks[label] = -1.0
     return int(peaks.argmax())
+
+
+def _rival_role(step_probs: np.ndarray, rival: int) -> str:
+    return "the network's answer" if int(np.asarray(step_probs)[-1].argmax()) == rival else "its strongest rival"
 
 
 def _probability_line(step_probs: np.ndarray, digit: int, *, name: str, dash: str = "solid", width: float = 4) -> dict:
@@ -77,7 +86,7 @@ def race_figure(step_probs: np.ndarray, label: int, student_row: int, network_ro
     font_size = 20 if presenter else 15
     lines = [
         _probability_line(step_probs, label, name=f"{label}, the true digit"),
-        _probability_line(step_probs, rival, name=f"{rival}, its strongest rival", dash="dash", width=3),
+        _probability_line(step_probs, rival, name=f"{rival}, {_rival_role(step_probs, rival)}", dash="dash", width=3),
     ]
     ends = label_heights([float(step_probs[-1, label]), float(step_probs[-1, rival])], LABEL_GAP, low=0.0, high=1.0)
     names = [
@@ -104,7 +113,7 @@ def race_figure_alt(step_probs: np.ndarray, label: int, student_row: int, networ
     rival = strongest_rival(step_probs, label)
     at_network = step_probs[min(network_row, ROWS) - 1]
     return (
-        f"How sure the network was after each row: of {label}, the true digit, and of {rival}, its strongest rival. "
+        f"How sure the network was after each row: of {label}, the true digit, and of {rival}, {_rival_role(step_probs, rival)}. "
         f"You knew at row {student_row}; the network settled at row {network_row}, {label} at {at_network[label]:.0%} "
         f"and {rival} at {at_network[rival]:.0%}; after all {ROWS} rows {label} at {step_probs[-1, label]:.0%}."
     )
