@@ -65,13 +65,13 @@ def check_step(page, number: int, title_role: str) -> None:
     from playwright.sync_api import expect
 
     step = STEPS[number - 1]
-    expect(page.get_by_role("heading", name=f"{number}. {step.title}", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{number}. {step.title}", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     wait_until_settled(page)
     main = page.locator("[data-testid=stMain]")
     for words in (step.says, step.question, step.look_at):
         expect(main).to_contain_text(words)
     selector, words = SHOWS[step.view]
-    expect(page.locator(selector).first).to_be_visible()
+    expect(page.locator(selector).first).to_be_visible(timeout=PAGE_TIMEOUT_MS)  # a player draws once its code is in
     expect(main).to_contain_text(words)
     expect(page.get_by_text("Answers to expect.")).not_to_be_visible()  # the teacher's notes, closed
     assert page.locator(f"[data-testid=stMain] {title_role}").first.inner_text().startswith(f"{number}."), title_role

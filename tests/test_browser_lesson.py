@@ -118,7 +118,7 @@ def draw_and_watch(page, who: str, digit: str, shift: tuple[float, float]) -> st
     wait_until_settled(page)
     page.evaluate(WATCH_PLAYING)
     draw_digit(page, digit, shift, touch=who != "laptop")
-    expect(page.locator(METRIC_VALUE)).to_be_visible()
+    expect(page.locator(METRIC_VALUE)).to_be_visible(timeout=PAGE_TIMEOUT_MS)  # a busy server may take a while
     wait_until_settled(page)
     answer = page.locator(METRIC_VALUE).inner_text()
     if who == "phone":

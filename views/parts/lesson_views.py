@@ -41,8 +41,12 @@ NEEDS_REPORT = "This step needs the model's report. Open Look inside once to bui
 LOOK_CSS = """<style>
 .st-key-lesson-look [data-testid="stPlotlyChart"], .st-key-lesson-look [data-testid="stImage"] {
   outline: 4px solid #d97706; outline-offset: 4px; border-radius: 6px; }
-.st-key-lesson-fool-box { flex: 0 0 auto !important; height: 460px; }
-@media (max-width: 640px) { .st-key-lesson-fool-box { height: 260px; } }
+.st-key-lesson-fool-box, .st-key-lesson-early-box { flex: 0 0 auto !important; height: 460px; }
+.st-key-lesson-early-box { height: 520px; }
+@media (max-width: 640px) {
+  .st-key-lesson-fool-box { height: 260px; }
+  .st-key-lesson-early-box { height: 640px; }  /* its legend takes several lines under the chart */
+}
 </style>"""
 
 
@@ -121,6 +125,7 @@ def early_view(shown: Shown) -> None:
         ),
         "lesson-early",
         f"Lines: the share of test digits known after each number of rows, all digits and the {answer}s",
+        sized=True,
     )  # fmt: skip
     st.markdown(words.guess_before_ink(report.blank_probs, shown.digit.image))
 
