@@ -97,7 +97,7 @@ def test_student_follows_on_a_phone_with_next(app):
 
     with lesson_tab(app, "phone", "/lesson") as page:
         for number in range(1, len(STEPS) + 1):
-            check_step(page, number, "h3")
+            check_step(page, number, "h2")
             bar = page.locator(".st-key-lesson-steps")
             back, next_ = bar.get_by_role("button", name="Back"), bar.get_by_role("button", name="Next")
             assert abs(back.bounding_box()["y"] - next_.bounding_box()["y"]) < 4, "Back and Next on one line"
@@ -112,7 +112,7 @@ def test_student_follows_on_a_phone_with_next(app):
 def test_every_step_fits_a_portrait_tablet_and_a_desktop(app, screen):
     with lesson_tab(app, screen, "/lesson") as page:
         for number in range(1, len(STEPS) + 1):
-            check_step(page, number, "h3")
+            check_step(page, number, "h2")
             assert layout.horizontal_overflow(page) == [], number
             if screen == "tablet":
                 assert axe_violations(page) == [], number
@@ -136,7 +136,7 @@ def test_arrow_keys_inside_the_player_move_its_row_not_the_step(app):
 def test_an_address_opens_its_step_and_a_wrong_one_the_first(app):
     for address, number in (("/lesson?step=7", 7), ("/lesson?step=99", 1), ("/lesson?step=%3Cb%3E", 1)):
         with lesson_tab(app, "desktop", address) as page:
-            check_step(page, number, "h3")
+            check_step(page, number, "h2")
 
 
 def test_teacher_notes_open_on_the_projector_only_when_asked(app):

@@ -34,7 +34,7 @@ def open_lesson(step: str | None = None, present: bool = False) -> AppTest:
 
 
 def title(app: AppTest) -> str:
-    return [h.value for h in (*app.title, *app.subheader) if h.value[:1].isdigit()][0]
+    return [h.value for h in (*app.title, *app.header) if h.value[:1].isdigit()][0]
 
 
 def button(app: AppTest, label: str):

@@ -102,7 +102,7 @@ def choose_digit(choices: dict[str, Digit], presenter: bool, shown: bool = True)
 
 def step_words(step: Step, number: int, presenter: bool) -> None:
     """The step's title (on a projector the page's title: the page bar already says Lesson), its words and question."""
-    (st.title if presenter else st.subheader)(f"{number}. {step.title}", anchor=False)
+    (st.title if presenter else st.header)(f"{number}. {step.title}", anchor=False)  # under the page's h1: an h2
     st.markdown(step.says)
     with st.container(key="lesson-question"):
         st.markdown(f"**Question for the class:** {step.question}")
