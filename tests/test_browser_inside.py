@@ -134,7 +134,7 @@ def test_the_model_report_and_a_click_on_a_confusion_cell(page):
     ("view", "shows"),
     [
         ("How early", re.compile(r"settled on that answer after row \d+")),
-        ("Hidden-state map", re.compile(r"Each thin line is one of 500 test digits")),
+        ("Hidden-state map", re.compile(r"Each faint line is one of 500 test digits")),
         ("Units", re.compile(r"The test digits that drive unit \d+ highest")),
         ("Row importance", re.compile(r"The rows it leans on most")),
         ("Compare", re.compile(r"A reads")),

@@ -290,7 +290,7 @@ def early_figure(
     layout = _layout(
         480,
         font_size,
-        legend={"orientation": "h", "y": _below_axis(-0.18, font_size), "yanchor": "top"},  # a legend that wraps grows down
+        legend={"orientation": "h", "y": _below_axis(-0.2, font_size)},  # clear of "rows read" under the taller top margin
         margin={"l": 10, "r": EARLY_LABELS_PX, "t": 40, "b": 10},
         xaxis={"title": {"text": "rows read"}, "range": [0.5, ROWS + 0.5], **EARLY_TICKS},
         yaxis={"title": {"text": "share known  /  how sure"}, "range": [0, 1.03], **PERCENT},
