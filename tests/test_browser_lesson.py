@@ -45,10 +45,15 @@ DEVICES = {  # who, and the screen they use
     "laptop": {"viewport": {"width": 1366, "height": 768}},
 }
 # The run's progress bar and its curves, both drawn and both wholly on the screen, seen in one moment of the page (a
-# short run may end a moment later).
+# short run may end a moment later); on an idle machine the run may end before its curves are first drawn: then its
+# curves, on screen beside the word Finished.
 BAR_AND_CURVES_IN_VIEW = """() => {
-  const parts = [document.querySelector('[data-testid=stProgress]'), document.querySelector('.js-plotly-plot .main-svg')];
+  const words = document.querySelectorAll('[data-testid=stMain] p, [data-testid=stMain] span');
+  const finished = [...words].some(word => word.textContent.trim() === 'Finished');
+  const bar = document.querySelector('[data-testid=stProgress]');
+  const parts = [finished && !bar ? document.body : bar, document.querySelector('.js-plotly-plot .main-svg')];
   return parts.every(part => {
+    if (part === document.body) return true;
     if (!part) return false;
     const box = part.getBoundingClientRect();
     return box.height > 0 && box.top >= 0 && box.bottom <= innerHeight;
