@@ -48,7 +48,7 @@ DEVICES = {  # who, and the screen they use
 # short run may end a moment later); on an idle machine the run may end before its curves are first drawn: then its
 # curves, on screen beside the word Finished.
 BAR_AND_CURVES_IN_VIEW = """() => {
-  const words = document.querySelectorAll('[data-testid=stMain] p, [data-testid=stMain] span');
+  const words = document.querySelectorAll('[data-testid=stMain] :is(p, span, strong)');  // the run's state is in bold
   const finished = [...words].some(word => word.textContent.trim() === 'Finished');
   const bar = document.querySelector('[data-testid=stProgress]');
   const parts = [finished && !bar ? document.body : bar, document.querySelector('.js-plotly-plot .main-svg')];
