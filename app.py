@@ -5,8 +5,9 @@ streamlit run app.py
 
 import streamlit as st
 
+from i18n import _
 from training.devices import prepare_environment
-from views.parts import glossary, presenter
+from views.parts import glossary, language, presenter
 
 # The page-links row: on a wide screen only its glossary button, in the top bar beside its menu (the page names are
 # in that bar there); on a phone the page names and the button, as a row of links at the top of the page.
@@ -24,14 +25,15 @@ PAGE_LINKS_CSS = """<style>
 
 prepare_environment()  # before any page imports Keras
 st.set_page_config(page_title="Row Reader", page_icon="✍️", layout="wide")
+language.choose()  # before any word is drawn
 pages = [
-    st.Page("views/pages/read.py", title="Read", icon=":material/draw:", default=True),
-    st.Page("views/pages/lesson.py", title="Lesson", icon=":material/school:", url_path="lesson"),
-    st.Page("views/pages/inside.py", title="Look inside", icon=":material/biotech:", url_path="inside"),
-    st.Page("views/pages/race.py", title="Race", icon=":material/timer:", url_path="race"),
-    st.Page("views/pages/wall.py", title="Class wall", icon=":material/groups:", url_path="wall"),
-    st.Page("views/pages/train.py", title="Train", icon=":material/monitoring:", url_path="train"),
-    st.Page("views/pages/about.py", title="About", icon=":material/info:", url_path="about"),
+    st.Page("views/pages/read.py", title=_("Read"), icon=":material/draw:", default=True),
+    st.Page("views/pages/lesson.py", title=_("Lesson"), icon=":material/school:", url_path="lesson"),
+    st.Page("views/pages/inside.py", title=_("Look inside"), icon=":material/biotech:", url_path="inside"),
+    st.Page("views/pages/race.py", title=_("Race"), icon=":material/timer:", url_path="race"),
+    st.Page("views/pages/wall.py", title=_("Class wall"), icon=":material/groups:", url_path="wall"),
+    st.Page("views/pages/train.py", title=_("Train"), icon=":material/monitoring:", url_path="train"),
+    st.Page("views/pages/about.py", title=_("About"), icon=":material/info:", url_path="about"),
 ]
 presenting = presenter.is_on()
 page = st.navigation(pages, position="hidden" if presenting else "top")
@@ -44,4 +46,5 @@ else:  # below 768 px Streamlit folds the page names into a menu button; a phone
         for each in pages:
             st.page_link(each)
         glossary.glossary_button()  # on every screen: the row's links show on a phone only
+        language.picker()
 page.run()

@@ -7,7 +7,7 @@ any page opens in it. app.py reads it before the page runs; pages ask `is_on()`.
 
 import streamlit as st
 
-from views.parts import glossary, join
+from views.parts import glossary, join, language
 
 PRESENT_KEY = "present"  # the switch's key, and the address's ?present=
 ON_KEY = "presenter_on"  # the session's answer, which outlives the switch
@@ -63,4 +63,5 @@ def page_bar(pages: list) -> None:
             st.page_link(page, query_params={PRESENT_KEY: "true"})
         join.join_button()
         glossary.glossary_button()
+        language.picker()
         switch(compact=True)
