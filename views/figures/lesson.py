@@ -6,6 +6,7 @@ Look inside and Train figures.
 
 import numpy as np
 
+from i18n import _, number
 from model.config import ROWS
 from model.insight import first_ink_rows
 from model.xray import GATE_NAMES, Reading
@@ -40,7 +41,7 @@ def rows_figure(image: np.ndarray, row: int, *, font_size: int = 15, height: int
     ]  # fmt: skip
     heatmap = {
         "type": "heatmap", "z": np.asarray(image, np.float32).round(2).tolist(), "zmin": 0, "zmax": 1, "colorscale": INK,
-        "showscale": False, "hovertemplate": "row %{y}<br>value %{z:.1f}<extra></extra>", "y": list(range(ROWS)),
+        "showscale": False, "hovertemplate": _("row %{y}<br>value %{z:.1f}") + "<extra></extra>", "y": list(range(ROWS)),
     }  # fmt: skip
     layout = base_layout(height, font_size, xaxis=columns, yaxis=rows, shapes=[*grid, box], margin={"l": 10, "r": 10, "t": 10, "b": 10})
     layout["paper_bgcolor"] = PAPER
@@ -69,11 +70,11 @@ def gate_figure(reading: Reading, unit: int, layer: int = -1, *, font_size: int 
     gates = np.asarray(reading.gates[layer])[:, :, unit]  # (28, 4)
     forget, write = gates[:, GATE_NAMES.index("forget")], gates[:, GATE_NAMES.index("input")]
     data = [
-        {"type": "scatter", "mode": "lines+markers", "x": ROW_NUMBERS, "y": cell.round(3).tolist(), "name": "memory cell c",
+        {"type": "scatter", "mode": "lines+markers", "x": ROW_NUMBERS, "y": cell.round(3).tolist(), "name": _("memory cell c"),
          "line": {"color": MEMORY_COLOUR, "width": 3}, "marker": {"size": 6}, "xaxis": "x", "yaxis": "y"},
-        {"type": "scatter", "mode": "lines+markers", "x": ROW_NUMBERS, "y": forget.round(3).tolist(), "name": "forget gate (1 = keep)",
+        {"type": "scatter", "mode": "lines+markers", "x": ROW_NUMBERS, "y": forget.round(3).tolist(), "name": _("forget gate (1 = keep)"),
          "line": {"color": FORGET_COLOUR, "width": 5}, "marker": {"size": 8}, "xaxis": "x2", "yaxis": "y2"},
-        {"type": "scatter", "mode": "lines", "x": ROW_NUMBERS, "y": write.round(3).tolist(), "name": "input gate (1 = write)",
+        {"type": "scatter", "mode": "lines", "x": ROW_NUMBERS, "y": write.round(3).tolist(), "name": _("input gate (1 = write)"),
          "line": {"color": INPUT_COLOUR, "width": 2, "dash": "dash"}, "xaxis": "x2", "yaxis": "y2"},
     ]  # fmt: skip
     reach = max(float(np.abs(cell).max()), 0.1) * 1.1
@@ -83,9 +84,9 @@ def gate_figure(reading: Reading, unit: int, layer: int = -1, *, font_size: int 
         legend={"orientation": "h", "y": -0.2, "x": 0},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={**ticks, "anchor": "y", "domain": [0, 1], "showticklabels": False},
-        yaxis={"domain": [0.58, 1], "range": [-reach, reach], "title": {"text": "memory"}, "zeroline": True},
-        xaxis2={**ticks, "anchor": "y2", "domain": [0, 1], "title": {"text": "row read"}},
-        yaxis2={"domain": [0, 0.46], "range": [-0.05, 1.05], "title": {"text": "gate"}, "tickvals": [0, 0.5, 1]},
+        yaxis={"domain": [0.58, 1], "range": [-reach, reach], "title": {"text": _("memory")}, "zeroline": True},
+        xaxis2={**ticks, "anchor": "y2", "domain": [0, 1], "title": {"text": _("row read")}},
+        yaxis2={"domain": [0, 0.46], "range": [-0.05, 1.05], "title": {"text": _("gate")}, "tickvals": [0, 0.5, 1]},
     )  # fmt: skip
     return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})
 
@@ -96,7 +97,10 @@ def gate_words(reading: Reading, image: np.ndarray, unit: int, layer: int = -1) 
     cell = np.asarray(reading.cell[layer])[:, unit]
     forget = np.asarray(reading.gates[layer])[:, GATE_NAMES.index("forget"), unit]
     row = int(forgetting(reading, image, layer)[:, unit].argmax())  # 0-based; at least 1, where there is a row before
-    return (
-        f"Unit {unit} forgets most after row {row + 1}: its forget gate is at {forget[row]:.2f}, and its memory goes "
-        f"from {cell[row - 1]:.2f} to {cell[row]:.2f}. After row {ROWS} it holds {cell[-1]:.2f}."
-    )
+    return _(
+        "Unit {unit} forgets most after row {row}: its forget gate is at {forget}, and its memory goes from {before} to "
+        "{after}. After row {rows} it holds {end}."
+    ).format(
+        unit=unit, row=row + 1, forget=number(forget[row], 2), before=number(cell[row - 1], 2), after=number(cell[row], 2),
+        rows=ROWS, end=number(cell[-1], 2),
+    )  # fmt: skip

@@ -8,11 +8,12 @@ talks about (views/parts/lesson_views.py), its part to look at framed in amber. 
 
 import streamlit as st
 
+from i18n import _
 from model.insight import settled_row
 from model.storage import ModelLoadError
 from views import words
 from views.digit import Digit, sample_digit
-from views.lesson_steps import INTRO, STEPS, Step
+from views.lesson_steps import STEPS, Step, intro
 from views.parts import inputs, reports, screen, session, style
 from views.parts import presenter as presenter_mode
 from views.parts.class_wall import shared_wall
@@ -54,50 +55,54 @@ def step_bar(presenter: bool) -> int:
     number = current_step()
     chooser = f"lesson-step-{number}"  # a new box for each step, so that it never shows a step the page has left
     with st.container(horizontal=True, gap="small", vertical_alignment="center", key="lesson-steps"):
-        st.button("Back", on_click=_move, args=(-1,), disabled=number == 1, shortcut="Left")
+        st.button(_("Back"), key="lesson-back", on_click=_move, args=(-1,), disabled=number == 1, shortcut="Left")
         st.selectbox(
-            "Step", NUMBERS, index=number - 1, key=chooser, on_change=_chosen, args=(chooser,), label_visibility="collapsed",
-            format_func=lambda n: f"Step {n} of {len(STEPS)}", width=230 if presenter else 150,
+            _("Step"), NUMBERS, index=number - 1, key=chooser, on_change=_chosen, args=(chooser,), label_visibility="collapsed",
+            format_func=lambda n: _("Step {number} of {count}").format(number=n, count=len(STEPS)), width=230 if presenter else 150,
         )  # fmt: skip
-        st.button("Next", type="primary", on_click=_move, args=(1,), disabled=number == len(STEPS), shortcut="Right")
+        st.button(_("Next"), key="lesson-next", type="primary", on_click=_move, args=(1,), disabled=number == len(STEPS), shortcut="Right")
     st.query_params[STEP_KEY] = str(number)  # so that a copied link, or a reload, opens this step
     return number - 1
 
 
-def digit_choices(entry, loaded) -> dict[str, Digit]:
+def digit_choices(entry, loaded) -> dict[str, tuple[str, Digit]]:
     """The class's digits first (the last drawing here, then the wall's newest), then the shipped test digits it
-    reads right, the one that makes up its mind latest first: the lesson is about changing one's mind."""
+    reads right, the one that makes up its mind latest first: the lesson is about changing one's mind. Each is kept
+    under a name in English, which stays when the reader changes language, with the words the box shows for it."""
     choices = {}
     for position, digit in enumerate(session.recent_digits()):
-        choices[f"{'Your last digit' if position == 0 else 'Your digit before'}: {digit.name}"] = digit
+        if position == 0:
+            choices[f"Your last digit: {digit.name}"] = (_("Your last digit: {name}").format(name=digit.name), digit)
+        else:
+            choices[f"Your digit before: {digit.name}"] = (_("Your digit before: {name}").format(name=digit.name), digit)
     for shared in reversed(shared_wall().digits()[-WALL_DIGITS:]):
-        name = f"class wall digit #{shared.number}"
-        choices[f"Class wall: digit #{shared.number}, read as {shared.answer}"] = Digit(
-            shared.ink, None, shared.drawn_as, name, ("wall", shared.number)
-        )
+        name = _("class wall digit #{number}").format(number=shared.number)
+        shown = _("Class wall: digit #{number}, read as {answer}").format(number=shared.number, answer=shared.answer)
+        digit = Digit(shared.ink, None, shared.drawn_as, name, ("wall", shared.number))
+        choices[f"Class wall: digit #{shared.number}, read as {shared.answer}"] = (shown, digit)
     samples = [sample_digit(sample) for sample in inputs.gallery_read_by(entry, loaded).values() if not sample.misread]
     samples.sort(key=lambda digit: -settled_row(reading_of(loaded, digit.image).step_probs, digit.image))
     for digit in samples:
-        choices[f"Test digit: {digit.name}"] = digit
+        choices[f"Test digit: {digit.name}"] = (_("Test digit: {name}").format(name=digit.name), digit)
     return choices
 
 
-def choose_digit(choices: dict[str, Digit], presenter: bool, shown: bool = True) -> Digit:
+def choose_digit(choices: dict[str, tuple[str, Digit]], presenter: bool, shown: bool = True) -> Digit:
     """The digit the lesson follows, kept from step to step (in a key of its own: a box left out of a step, as it is
     from the steps that do not use it, loses its own)."""
     names = list(choices)
     kept = st.session_state.get(KEPT_KEY)
     kept = kept if kept in names else names[0]
     if not shown:
-        return choices[kept]
+        return choices[kept][1]
     if st.session_state.get(DIGIT_KEY) not in names:
         st.session_state[DIGIT_KEY] = kept
     name = st.selectbox(
-        "The digit we follow", names, key=DIGIT_KEY, width=520 if presenter else 400,
-        help="Draw one on the Read page or share one to the class wall, and it is offered here first.",
+        _("The digit we follow"), names, key=DIGIT_KEY, width=520 if presenter else 400, format_func=lambda name: choices[name][0],
+        help=_("Draw one on the Read page or share one to the class wall, and it is offered here first."),
     )  # fmt: skip
     st.session_state[KEPT_KEY] = name
-    return choices[name]
+    return choices[name][1]
 
 
 def step_words(step: Step, number: int, presenter: bool) -> None:
@@ -105,16 +110,16 @@ def step_words(step: Step, number: int, presenter: bool) -> None:
     (st.title if presenter else st.header)(f"{number}. {step.title}", anchor=False)  # under the page's h1: an h2
     st.markdown(step.says)
     with st.container(key="lesson-question"):
-        st.markdown(f"**Question for the class:** {step.question}")
+        st.markdown(_("**Question for the class:** {question}").format(question=step.question))
     with st.container(key="lesson-look-at"):
-        st.markdown(f"**Look at:** {step.look_at}")
+        st.markdown(_("**Look at:** {look_at}").format(look_at=step.look_at))
 
 
 def teacher_notes(step: Step) -> None:
     """Closed on every screen, in presenter mode too: the class sees them only if the teacher opens them."""
-    with st.expander("Teacher's notes", icon=":material/school:"):
-        st.markdown(f"**How to run it.** {step.ask}")
-        st.markdown(f"**Answers to expect.** {step.expect}")
+    with st.expander(_("Teacher's notes"), icon=":material/school:"):
+        st.markdown(_("**How to run it.** {ask}").format(ask=step.ask))
+        st.markdown(_("**Answers to expect.** {expect}").format(expect=step.expect))
 
 
 def page() -> None:
@@ -123,15 +128,15 @@ def page() -> None:
     if presenter:  # the page bar says Lesson: the step's title is the page's, to leave the projector's height to the step
         style.apply(True)
     else:
-        style.title_with_presenter_switch("Lesson", INTRO)
+        style.title_with_presenter_switch(_("Lesson"), intro())
     st.html(CSS)
     try:
         entry, loaded = active_model()
     except ModelLoadError as error:
-        st.error(f"The network could not be loaded: {words.plain(error)}")
+        st.error(_("The network could not be loaded: {error}").format(error=words.plain(error)))
         return
     index = step_bar(presenter)
-    step = STEPS[index]
+    step = STEPS[index].in_words()
     side_by_side = presenter or (width is not None and width >= SIDE_BY_SIDE)
     words_place, view_place = st.columns([2, 3], gap="large") if side_by_side else (st.container(), st.container())
     with words_place:

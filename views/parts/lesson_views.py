@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from classroom.wall import race_table
+from i18n import N_, _
 from model.config import ROWS
 from model.insight import row_importance
 from model.report import ModelReport
@@ -36,7 +37,7 @@ EXAMPLE_RUN = Path(__file__).resolve().parents[2] / "model" / "weights" / "examp
 LIVE_S = 4  # seconds between two looks at a run that is learning, as often as the Train page redraws its curves
 WRONG_SHOWN = 8  # the most confident mistakes: two rows on a projector, four on a phone
 FONT_SIZE, PRESENTER_FONT_SIZE = 15, 20
-NEEDS_REPORT = "This step needs the model's report. Open Look inside once to build it, then come back."
+NEEDS_REPORT = N_("This step needs the model's report. Open Look inside once to build it, then come back.")
 # The frame round a chart the step points at: amber, the colour of every "look here", thick enough for the back of a room.
 LOOK_CSS = """<style>
 .st-key-lesson-look [data-testid="stPlotlyChart"], .st-key-lesson-look [data-testid="stImage"] {
@@ -78,8 +79,10 @@ def rows_view(shown: Shown) -> None:
     image = shown.digit.image
     row = lesson_figures.busiest_row(image)
     figure = lesson_figures.rows_figure(image, row, font_size=shown.font, height=420 if shown.presenter else 360)
-    chart(figure, "lesson-rows", f"{shown.digit.name} as 28 rows of 28 grey squares, with row {row} framed")
-    st.markdown(f"**Row {row}, as the network gets it:** {lesson_figures.row_numbers(image, row)}")
+    alt = _("{name} as 28 rows of 28 grey squares, with row {row} framed").format(name=shown.digit.name, row=row)
+    chart(figure, "lesson-rows", alt)
+    numbers = lesson_figures.row_numbers(image, row)
+    st.markdown(_("**Row {row}, as the network gets it:** {numbers}").format(row=row, numbers=numbers))
 
 
 def _player(shown: Shown, *, highlight: str, start_row: int, key: str) -> None:
@@ -115,7 +118,7 @@ def gates_view(shown: Shown) -> None:
 def early_view(shown: Shown) -> None:
     report, reading = shown.report, shown.reading
     if report is None:
-        st.info(NEEDS_REPORT)
+        st.info(_(NEEDS_REPORT))
         return
     answer = reading.digit
     chart(
@@ -124,17 +127,17 @@ def early_view(shown: Shown) -> None:
             digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=chart_text(shown.digit.name), font_size=shown.font,
         ),
         "lesson-early",
-        f"Lines: the share of test digits known after each number of rows, all digits and the {answer}s",
+        _("Lines: the share of test digits known after each number of rows, all digits and the {digit}s").format(digit=answer),
         sized=True,
     )  # fmt: skip
     st.markdown(words.guess_before_ink(report.blank_probs, shown.digit.image))
 
 
 def race_view(shown: Shown) -> None:
-    st.page_link("views/pages/race.py", label="Open the Race page", icon=":material/timer:")
+    st.page_link("views/pages/race.py", label=_("Open the Race page"), icon=":material/timer:")
     table = race_table(shared_wall().race_results())
     if not table:
-        st.info("No races yet. When the class races on the Race page, the results come here.")
+        st.info(_("No races yet. When the class races on the Race page, the results come here."))
         return
     summary = race_summary(table)
     chart(race_spec(table, shown.presenter), "lesson-race", summary)
@@ -146,8 +149,9 @@ def _curves_run() -> tuple[list[dict], str]:
     for run in run_manager().runs():
         records = run.progress()
         if any(record.get("kind") == progress.BATCH for record in records):
-            return records, "The class's newest training run" + (", learning now." if run.state == RUNNING else ".")
-    return progress.read_progress(EXAMPLE_RUN), "A short run made earlier: 3 epochs on a laptop, about a minute."
+            learning = run.state == RUNNING
+            return records, _("The class's newest training run, learning now.") if learning else _("The class's newest training run.")
+    return progress.read_progress(EXAMPLE_RUN), _("A short run made earlier: 3 epochs on a laptop, about a minute.")
 
 
 def _curves(presenter: bool) -> None:
@@ -158,8 +162,10 @@ def _curves(presenter: bool) -> None:
     )  # fmt: skip
     chart(
         figure, "lesson-learn",
-        "Two charts of a training run by epoch, its loss and its accuracy: on the batches it learns from, on held-out "
-        "digits, and on the test set at the end",
+        _(
+            "Two charts of a training run by epoch, its loss and its accuracy: on the batches it learns from, on held-out "
+            "digits, and on the test set at the end"
+        ),
     )  # fmt: skip
     st.caption(whose)
 
@@ -177,7 +183,7 @@ def learn_view(shown: Shown) -> None:
 def wrong_view(shown: Shown) -> None:
     report = shown.report
     if report is None:
-        st.info(NEEDS_REPORT)
+        st.info(_(NEEDS_REPORT))
         return
     wrong = report.misread[np.argsort(-report.confidence[report.misread], kind="stable")]
     kept = [int(i) for i in wrong if report.image(int(i)) is not None][:WRONG_SHOWN]
@@ -188,18 +194,20 @@ def wrong_view(shown: Shown) -> None:
             label, answer = int(report.labels[index]), int(report.predicted[index])
             grid.image(
                 pixelated(report.image(index), 4 if shown.presenter else 3),
-                caption=f"a {label}, read as {answer}",
-                alt=f"Test digit {index}, a handwritten {label}, read as {answer}",
+                caption=_("a {label}, read as {answer}").format(label=label, answer=answer),
+                alt=_("Test digit {index}, a handwritten {label}, read as {answer}").format(index=index, label=label, answer=answer),
             )
 
 
 def fool_view(shown: Shown) -> None:
-    st.page_link("views/pages/read.py", label="Draw on the Read page", icon=":material/draw:")
+    st.page_link("views/pages/read.py", label=_("Draw on the Read page"), icon=":material/draw:")
     importance = row_importance(shown.loaded.weights, shown.digit.image)
     chart(
         report_figures.row_importance_figure(shown.digit.image, importance, font_size=shown.font),
         "lesson-fool",
-        f"{shown.digit.name} beside one bar per row: how much the answer {importance.digit} rests on that row",
+        _("{name} beside one bar per row: how much the answer {digit} rests on that row").format(
+            name=shown.digit.name, digit=importance.digit
+        ),
         sized=True,
     )
 
