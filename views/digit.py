@@ -5,10 +5,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from i18n import N_, _
 from model.preprocess import Preprocessed
 from model.samples import Sample
 
-DRAW, SAMPLES, UPLOAD = "Draw", "Samples", "Upload"
+# Where a digit comes from: a widget's option values, kept in English; shown as `format_func=lambda source: _(source)`.
+DRAW, SAMPLES, UPLOAD = N_("Draw"), N_("Samples"), N_("Upload")
 SOURCES = (DRAW, SAMPLES, UPLOAD)
 
 
@@ -17,7 +19,7 @@ class Digit:
     image: np.ndarray  # (28, 28) float32 ink in [0, 1]: what the network reads
     prepared: Preprocessed | None  # how a drawing or photo became `image`; None for MNIST samples
     label: int | None = None  # the true digit, when it is known
-    name: str = "this digit"  # how the Look inside page calls it
+    name: str = N_("this digit")  # how the Look inside page calls it, in the reader's language where it is made
     origin: tuple = ()  # where it came from: strokes added to one canvas keep the same origin, though each is a new digit
 
 
@@ -29,4 +31,5 @@ def image_key(image: np.ndarray) -> str:
 
 
 def sample_digit(sample: Sample) -> Digit:
-    return Digit(sample.image, None, sample.label, f"test digit #{sample.index} (a {sample.label})", (SAMPLES, sample.index))
+    name = _("test digit #{index} (a {label})").format(index=sample.index, label=sample.label)
+    return Digit(sample.image, None, sample.label, name, (SAMPLES, sample.index))

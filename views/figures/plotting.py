@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from i18n import _
 from model.config import NUM_CLASSES, ROWS
 
 # One colour per digit, the same in the bars, the lines and their legend, chosen by measurement to stay apart for
@@ -21,6 +22,9 @@ from model.config import NUM_CLASSES, ROWS
 CLASS_COLOURS = ("#006648", "#c07fad", "#346cc0", "#c3315b", "#27a686", "#9781fd", "#653869", "#773215", "#8b6100", "#4b02d3")
 NOW_COLOUR = "#d97706"  # amber, 3.2:1 on white
 TEXT = "#31333f"  # every word on a chart: Streamlit's body text, 12.5:1 on white (its chart theme's grey is 3.7:1)
+# Streamlit's own (the page's body font, served by this server), then the device's: Chinese and Japanese characters,
+# which Source Sans has not, are drawn in the device's own sans-serif font. Nothing is fetched from another host.
+FONT_FAMILY = '"Source Sans", sans-serif'
 MIN_TEXT_PX = 12  # no chart text that carries meaning is smaller
 LABEL_PX = 19  # a line's name at its end, bold: large text by WCAG's measure, so its line's colour (3:1) may write it
 PAPER = "rgba(0,0,0,0)"
@@ -82,7 +86,8 @@ def app_template() -> dict:
 
 
 def legible_and_still(layout: dict, font_size: int) -> dict:
-    """The layout with dark text wherever the page's theme would grey it, and nothing to drag or zoom; returns it.
+    """The layout with dark text wherever the page's theme would grey it, in a font that falls back to the device's
+    own sans-serif for Chinese and Japanese, and nothing to drag or zoom; returns it.
 
     st.plotly_chart merges Streamlit's theme into layout.template (it adds one to a figure without): grey
     #808495, 3.7:1 on white, for tick labels, axis titles, the legend's title and the base font, in 12 px.
@@ -93,7 +98,7 @@ def legible_and_still(layout: dict, font_size: int) -> dict:
     """
     small = max(MIN_TEXT_PX, font_size - 2)
     dark = {"color": TEXT}
-    layout["font"] = {**layout.get("font", {}), **dark}
+    layout["font"] = {"family": FONT_FAMILY, **layout.get("font", {}), **dark}
     layout["dragmode"] = False
     layout["hoverlabel"] = {**layout.get("hoverlabel", {}), "font": {**layout.get("hoverlabel", {}).get("font", {}), **dark}}
     legend = layout.setdefault("legend", {})
@@ -161,7 +166,7 @@ def digit_axes() -> tuple[dict, dict]:
     columns = {"showticklabels": False, "constrain": "domain", "showgrid": False}
     rows = {
         "range": [ROWS - 0.5, -0.5],
-        "title": {"text": "row"},
+        "title": {"text": _("row")},
         "scaleanchor": "x",
         "constrain": "domain",
         "showgrid": False,
@@ -184,8 +189,8 @@ def animation_settings(frame_ms: int, *, redraw: bool, from_current: bool) -> tu
 def play_pause(play: dict, still: dict) -> list[dict]:
     """The Play and Pause buttons of an animation."""
     return [
-        {"label": "▶ Play", "method": "animate", "args": [None, play]},
-        {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
+        {"label": _("▶ Play"), "method": "animate", "args": [None, play]},
+        {"label": _("❚❚ Pause"), "method": "animate", "args": [[None], still]},
     ]
 
 
@@ -213,7 +218,8 @@ def rows_slider(active: int, still: dict, font_size: int, *, x: float, y: float)
         "y": y,
         "yanchor": "top",
         "pad": {"t": 0},
-        "currentvalue": {"prefix": "Rows read: ", "suffix": f" of {ROWS}", "font": {"size": font_size + 1}},
+        # plotly.js writes prefix, the row, suffix: "Rows read: 7 of 28" (the only words it lets a slider say)
+        "currentvalue": {"prefix": _("Rows read: "), "suffix": _(" of {rows}").format(rows=ROWS), "font": {"size": font_size + 1}},
         "steps": [{"label": str(row), "method": "animate", "args": [[str(row)], still]} for row in ROW_NUMBERS],
         "font": {"size": max(MIN_TEXT_PX, font_size - 4)},
     }
