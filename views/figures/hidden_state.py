@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from i18n import N_, _
 from model.config import NUM_CLASSES, ROWS
 from views.encoding import typed_array
 from views.figures.plotting import (
@@ -28,11 +29,12 @@ from views.figures.plotting import (
     rows_slider,
     subplot_layout,
 )
+from views.figures.report import filled
 
 # The map's plot area in px, narrowest and widest across (a phone, a wide screen) and lowest and highest (its legend
 # takes one line or four): names written on it are kept apart on every one of them.
 MAP_PLOT_WIDTHS, MAP_PLOT_HEIGHTS = (250, 1900), (300, 420)
-START_NOTE, CURRENT_NOTE = "start (blank rows)", "this digit"
+START_NOTE, CURRENT_NOTE = N_("start (blank rows)"), N_("this digit")  # each shown in the reader's language
 START_NOTE_SHIFT = (60, 40)  # px right and up from where the paths start: the note's place at its arrow's end
 
 
@@ -67,8 +69,10 @@ def _placed(label: Label, placed: list[Label]) -> Label:
 
 
 def _text_half(text: str, size: float) -> tuple[float, float]:
-    """Half the width and height (px) of a line of text in the page's sans-serif at `size` px, measured generously."""
-    return 0.3 * size * len(text) + 2, 0.65 * size
+    """Half the width and height (px) of a line of text in the page's sans-serif at `size` px, measured generously: a
+    Chinese or Japanese character is about a whole em wide, nearly twice a Latin letter."""
+    widths = sum(1.7 if ord(character) >= 0x2E80 else 1.0 for character in text)
+    return 0.3 * size * widths + 2, 0.65 * size
 
 
 def _paths_with_gaps(paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +118,7 @@ def _digit_paths(
                 "mode": "lines",
                 "line": {"color": CLASS_COLOURS[d], "width": 5},
                 "customdata": ROW_NUMBERS,
-                "hovertemplate": f"a typical {d} after row %{{customdata}}<extra></extra>",
+                "hovertemplate": filled(_("a typical {digit} after row %{customdata}"), digit=d) + "<extra></extra>",
                 **group,
             }
         )
@@ -154,10 +158,10 @@ def _first_names(paths: np.ndarray, ranges, font_size: int, current=None) -> lis
     and the note where the paths start, moved up or down if the examined digit ends there. The note's is the last."""
     names = []
     if current is not None:
-        half = _text_half(CURRENT_NOTE, LABEL_PX)
+        half = _text_half(_(CURRENT_NOTE), LABEL_PX)
         names.append(Label(_on_axes(np.asarray(current)[-1], ranges), (8 + half[0], 8 + half[1]), half))
     start = np.median(paths[:, 0], axis=0)
-    return [*names, _placed(Label(_on_axes(start, ranges), START_NOTE_SHIFT, _text_half(START_NOTE, font_size)), names)]
+    return [*names, _placed(Label(_on_axes(start, ranges), START_NOTE_SHIFT, _text_half(_(START_NOTE), font_size)), names)]
 
 
 def _map_layout(paths: np.ndarray, labels_at_ends: list[dict], font_size: int, ranges, start_shift) -> dict:
@@ -166,18 +170,18 @@ def _map_layout(paths: np.ndarray, labels_at_ends: list[dict], font_size: int, r
     x_range, y_range = ranges
     start = np.median(paths[:, 0], axis=0)
     right, up = start_shift
-    start_note = {"x": float(start[0]), "y": float(start[1]), "text": START_NOTE, "arrowhead": 2, "ax": right, "ay": -up}
+    start_note = {"x": float(start[0]), "y": float(start[1]), "text": _(START_NOTE), "arrowhead": 2, "ax": right, "ay": -up}
     return base_layout(
         680,
         font_size,
         showlegend=True,
         # The legend above the map, not beside it: on a phone the map needs the whole width.
-        legend={"title": {"text": "digit"}, "itemsizing": "constant", "orientation": "h", "y": 1.02, "yanchor": "bottom"},
+        legend={"title": {"text": _("digit")}, "itemsizing": "constant", "orientation": "h", "y": 1.02, "yanchor": "bottom"},
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         annotations=[*labels_at_ends, start_note],
         # No numbers along the axes: they mean nothing on their own, and on a phone they ran into the axes' names.
-        xaxis={"title": {"text": "direction 1"}, "range": x_range, "zeroline": False, "showgrid": False, "showticklabels": False},
-        yaxis={"title": {"text": "direction 2"}, "range": y_range, "zeroline": False, "showgrid": False, "showticklabels": False},
+        xaxis={"title": {"text": _("direction 1")}, "range": x_range, "zeroline": False, "showgrid": False, "showticklabels": False},
+        yaxis={"title": {"text": _("direction 2")}, "range": y_range, "zeroline": False, "showgrid": False, "showticklabels": False},
     )
 
 
@@ -191,11 +195,11 @@ def _examined_path(current: np.ndarray, rows: int, name: str) -> dict:
         "line": {"color": NOW_COLOUR, "width": 5},
         "marker": {"size": [6] * (rows - 1) + [16], "color": NOW_COLOUR, "line": {"color": "#111111", "width": 1.5}},
         "name": name,
-        "text": [""] * (rows - 1) + [f"<b>{CURRENT_NOTE}</b>"],
+        "text": [""] * (rows - 1) + [f"<b>{_(CURRENT_NOTE)}</b>"],
         "textposition": "top right",
         "textfont": {"color": TEXT, "size": LABEL_PX},
         "customdata": ROW_NUMBERS[:rows],
-        "hovertemplate": "after row %{customdata}<extra></extra>",
+        "hovertemplate": _("after row %{customdata}") + "<extra></extra>",
     }
 
 
@@ -204,7 +208,7 @@ def map_figure(
     labels: np.ndarray,
     *,
     current: np.ndarray | None = None,
-    current_name: str = "this digit",
+    current_name: str | None = None,
     every_path: bool = False,
     frame_ms: int = 350,
     font_size: int = 15,
@@ -215,6 +219,7 @@ def map_figure(
     paths (m, 28, 2) and labels (m,); `current` (28, 2) is drawn on top in amber and, with Play,
     grows one row at a time (its trace is the last, and the frames carry only it).
     """
+    current_name = _(CURRENT_NOTE) if current_name is None else current_name
     ranges = _map_ranges(paths, current)
     placed = _first_names(paths, ranges, font_size, current)
     start_shift = placed[-1].shift
@@ -242,7 +247,7 @@ def small_multiples_grid() -> dict:
         cols=5,
         shared_xaxes=True,
         shared_yaxes=True,
-        subplot_titles=[f"{d}s" for d in range(NUM_CLASSES)],
+        subplot_titles=[f"{d}s" for d in range(NUM_CLASSES)],  # in English: _unit_layout names them in the reader's language
         horizontal_spacing=0.02,
         vertical_spacing=0.14,
     )
@@ -273,7 +278,7 @@ def _unit_panel(d: int, mean: np.ndarray, std: np.ndarray, current: np.ndarray |
             "mode": "lines",
             "line": {"color": colour, "width": 3},
             "showlegend": False,
-            "hovertemplate": f"{d}s after row %{{x}}: mean %{{y:.2f}}<extra></extra>",
+            "hovertemplate": filled(_("{digit}s after row %{x}: mean %{y:.2f}"), digit=d) + "<extra></extra>",
             **axes,
         },
     ]
@@ -288,7 +293,7 @@ def _unit_panel(d: int, mean: np.ndarray, std: np.ndarray, current: np.ndarray |
                 "name": current_name,
                 "showlegend": d == 0,
                 "legendgroup": "current",
-                "hovertemplate": "this digit after row %{x}: %{y:.2f}<extra></extra>",
+                "hovertemplate": _("this digit after row %{x}: %{y:.2f}") + "<extra></extra>",
                 **axes,
             }
         )
@@ -303,7 +308,7 @@ def _mean_in_legend() -> dict:
         "y": [None],
         "mode": "lines",
         "line": {"color": TEXT, "width": 3},
-        "name": "average of the test digits (band: most of them)",
+        "name": _("average of the test digits (band: most of them)"),
         "hoverinfo": "skip",
     }
 
@@ -316,7 +321,8 @@ def _unit_layout(title: str, font_size: int) -> dict:
             axis.update(range=[-1.05, 1.05], tickvals=[-1, 0, 1], zeroline=True, zerolinecolor="#bbbbbb", showgrid=False)
         elif name.startswith("xaxis"):
             axis.update(range=[1, ROWS], tickvals=[10, 20], tickangle=0, showgrid=False)  # two: a phone's panels are 60 px wide
-    for annotation in layout["annotations"]:
+    for digit, annotation in enumerate(layout["annotations"]):  # the panels' titles, in order
+        annotation["text"] = _("{digit}s").format(digit=digit)
         annotation["font"] = {"size": font_size + 1}
     layout.update(
         base_layout(
@@ -336,13 +342,14 @@ def unit_figure(
     *,
     title: str,
     current: np.ndarray | None = None,
-    current_name: str = "this digit",
+    current_name: str | None = None,
     font_size: int = 15,
 ) -> ReadyFigure:
     """One unit across the rows, one small panel per digit: the class mean with a band of one standard deviation.
 
     mean, std (10, 28); `current` (28,) is the examined digit's own h, drawn in every panel in amber.
     """
+    current_name = _(CURRENT_NOTE) if current_name is None else current_name
     mean, std = np.asarray(mean, np.float32), np.asarray(std, np.float32)
     data = [trace for d in range(NUM_CLASSES) for trace in _unit_panel(d, mean[d], std[d], current, current_name)]
     data.append(_mean_in_legend())

@@ -11,6 +11,7 @@ import functools
 
 import numpy as np
 
+from i18n import _, ngettext, percent
 from model.config import NUM_CLASSES, ROWS
 from model.insight import RowImportance, first_row_reaching
 from views.encoding import typed_array
@@ -43,6 +44,14 @@ LABEL_GAP = 0.1  # between labels at the lines' ends, on a 0-100% axis: 29 px on
 EARLY_LABELS_PX = 60  # the margin right of How early's plot: its lines' names in two short lines, "all / digits"
 EARLY_TICKS = {"tickvals": [1, 7, 14, 21, 28]}  # rows, as ROW_TICKS numbers a digit's: five fit the ~200 px plot of a phone
 LABEL_ROWS = 5  # how many rows across a label such as "A: 7" may take: 3 on a wide chart of 28 rows, 5 on a phone
+
+
+def filled(template: str, **values) -> str:
+    """A translated plotly template with our own {names} filled in, leaving plotly's %{x} and %{y:.0%} to plotly.js
+    (str.format would take those for ours)."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", str(value))
+    return template
 
 
 def _layout(height: int, font_size: int, **extra) -> dict:
@@ -95,11 +104,14 @@ def _confusion_traces(counts: np.ndarray, font_size: int) -> list[dict]:
             "x": [DIGITS[a] for a in answer],
             "y": [DIGITS[t] for t in true_digit],
             "customdata": np.stack([true_digit, answer], axis=1).tolist(),
-            "text": [f"{counts[t, a]} digits" for t, a in zip(true_digit, answer, strict=True)],
+            "text": [
+                ngettext("{count} digit", "{count} digits", int(counts[t, a])).format(count=counts[t, a])
+                for t, a in zip(true_digit, answer, strict=True)
+            ],
             "mode": "markers",
             "marker": {"size": 30, "symbol": "square", "color": "rgba(0,0,0,0)"},
             "showlegend": False,
-            "hovertemplate": "true %{y}, read as %{x}: %{text}<br>click to see them<extra></extra>",
+            "hovertemplate": _("true %{y}, read as %{x}: %{text}<br>click to see them") + "<extra></extra>",
         },
     ]
 
@@ -128,9 +140,9 @@ def confusion_figure(confusion: np.ndarray, selected: tuple[int, int] | None = N
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         clickmode="event+select",
         dragmode=False,
-        xaxis={"title": {"text": "read as"}, "side": "top", "type": "category", "showgrid": False, "tickvals": DIGITS},
+        xaxis={"title": {"text": _("read as")}, "side": "top", "type": "category", "showgrid": False, "tickvals": DIGITS},
         yaxis={
-            "title": {"text": "true digit"},
+            "title": {"text": _("true digit")},
             "autorange": "reversed",
             "type": "category",
             "showgrid": False,
@@ -153,17 +165,20 @@ def class_accuracy_figure(accuracy: np.ndarray, counts: np.ndarray, *, font_size
         "x": typed_array(accuracy, "f8"),
         "orientation": "h",  # across, so that each label has a line of its own at a size a room can read
         "marker": {"color": list(CLASS_COLOURS)},
-        "text": [f"{a:.1%}, {m} wrong" if np.isfinite(a) else "none" for a, m in zip(accuracy, missed, strict=True)],
+        "text": [
+            _("{accuracy}, {count} wrong").format(accuracy=percent(a, 1), count=m) if np.isfinite(a) else _("none")
+            for a, m in zip(accuracy, missed, strict=True)
+        ],
         "textposition": "outside",
         "cliponaxis": False,
-        "hovertemplate": "digit %{y}: %{x:.2%} read correctly<extra></extra>",
+        "hovertemplate": _("digit %{y}: %{x:.2%} read correctly") + "<extra></extra>",
     }
     layout = _layout(
         400,
         font_size,
         margin={"l": 10, "r": round(9.5 * font_size), "t": 10, "b": 10},  # room for "99.8%, 2 wrong" beside the longest bar
-        xaxis={"range": [floor, 1.0], "title": {"text": f"read correctly (axis from {floor:.0%})"}, **PERCENT},
-        yaxis={"type": "category", "autorange": "reversed", "title": {"text": "true digit"}},
+        xaxis={"range": [floor, 1.0], "title": {"text": _("read correctly (axis from {floor})").format(floor=percent(floor))}, **PERCENT},
+        yaxis={"type": "category", "autorange": "reversed", "title": {"text": _("true digit")}},
     )
     return ReadyFigure({"data": [bars], "layout": legible_and_still(layout, font_size)})
 
@@ -195,7 +210,7 @@ def _half_known_marker(known_by_rows: np.ndarray, font_size: int) -> dict:
     shape = {"type": "line", "x0": half, "x1": half, "y0": 0, "y1": 1, "line": {"color": "#888888", "dash": "dot"}, **at}
     side = "right" if half >= ROWS / 2 else "left"  # the note's anchor: it lies left of the line when that is the wider side
     note = {
-        "text": f"half known<br>by row {half}",
+        "text": _("half known<br>by row {row}").format(row=half),
         "x": half,
         "y": 1,
         "xanchor": side,
@@ -249,7 +264,7 @@ def early_figure(
     *,
     digit: int | None = None,
     digit_probs: np.ndarray | None = None,
-    digit_name: str = "this digit",
+    digit_name: str | None = None,
     font_size: int = 15,
 ) -> ReadyFigure:
     """The share of test digits known after k rows (model.insight.known_by_rows: right from there on, and never
@@ -259,41 +274,42 @@ def early_figure(
     known_by_rows (28,), class_known_by_rows (10, 28); digit_probs (28,) is the examined digit's
     probability of `digit` after each row.
     """
+    digit_name = _("this digit") if digit_name is None else digit_name
     lines = [  # (its label, its values (28,), its trace)
         (
-            f"{d}s",
+            _("{digit}s").format(digit=d),
             class_known_by_rows[d],
             _row_lines(
                 class_known_by_rows[d],
-                name=f"all {d}s",
-                hover=f"{d}s known after row %{{x}}: %{{y:.0%}}",
+                name=_("all {digit}s").format(digit=d),
+                hover=filled(_("{digit}s known after row %{x}: %{y:.0%}"), digit=d),
                 line={"color": CLASS_COLOURS[d], "width": 3 if d == digit else 1.5},
                 visible=True if d == digit else "legendonly",
             ),
         )
         for d in range(NUM_CLASSES)
     ]
-    hover = "all digits known after row %{x}: %{y:.0%}"
-    all_digits = _row_lines(known_by_rows, name="all test digits", hover=hover, line={"color": "#111111", "width": 5})
-    lines.append(("all digits", known_by_rows, all_digits))
+    hover = _("all digits known after row %{x}: %{y:.0%}")
+    all_digits = _row_lines(known_by_rows, name=_("all test digits"), hover=hover, line={"color": "#111111", "width": 5})
+    lines.append((_("all digits"), known_by_rows, all_digits))
     if digit_probs is not None and digit is not None:
         examined = _row_lines(
             digit_probs,
-            name=f"{digit_name}: how sure it is of {digit}",
-            hover=f"after row %{{x}}: {digit} with %{{y:.0%}}",
+            name=_("{name}: how sure it is of {digit}").format(name=digit_name, digit=digit),
+            hover=filled(_("after row %{x}: {digit} with %{y:.0%}"), digit=digit),
             line={"color": NOW_COLOUR, "width": 4, "dash": "dash"},
             mode="lines+markers",
             marker={"size": 7},
         )
-        lines.append(("this digit", digit_probs, examined))
+        lines.append((_("this digit"), digit_probs, examined))
     data = [trace for _, _, trace in lines] + _early_labels(lines, digit)
     layout = _layout(
         480,
         font_size,
         legend={"orientation": "h", "y": _below_axis(-0.2, font_size)},  # clear of "rows read" under the taller top margin
         margin={"l": 10, "r": EARLY_LABELS_PX, "t": 40, "b": 10},
-        xaxis={"title": {"text": "rows read"}, "range": [0.5, ROWS + 0.5], **EARLY_TICKS},
-        yaxis={"title": {"text": "share known  /  how sure"}, "range": [0, 1.03], **PERCENT},
+        xaxis={"title": {"text": _("rows read")}, "range": [0.5, ROWS + 0.5], **EARLY_TICKS},
+        yaxis={"title": {"text": _("share known  /  how sure")}, "range": [0, 1.03], **PERCENT},
         **_half_known_marker(known_by_rows, font_size),
     )
     return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})
@@ -313,8 +329,20 @@ def _for_and_against(digit: int, font_size: int) -> list[dict]:
     at = {"xref": "x2 domain", "yref": "y2 domain", "y": 1.0, "yanchor": "bottom", "showarrow": False}
     size = max(MIN_TEXT_PX, font_size - 3)
     return [
-        {"text": f"<b>◀ against {digit}</b>", "x": 0.0, "xanchor": "left", "font": {"color": AGAINST_COLOUR, "size": size}, **at},
-        {"text": f"<b>for {digit} ▶</b>", "x": 1.0, "xanchor": "right", "font": {"color": FOR_COLOUR, "size": size}, **at},
+        {
+            "text": _("<b>◀ against {digit}</b>").format(digit=digit),
+            "x": 0.0,
+            "xanchor": "left",
+            "font": {"color": AGAINST_COLOUR, "size": size},
+            **at,
+        },
+        {
+            "text": _("<b>for {digit} ▶</b>").format(digit=digit),
+            "x": 1.0,
+            "xanchor": "right",
+            "font": {"color": FOR_COLOUR, "size": size},
+            **at,
+        },
     ]
 
 
@@ -336,15 +364,17 @@ def row_importance_figure(image: np.ndarray, importance: RowImportance, *, font_
             "pattern": {"shape": np.where(against, "/", "").tolist(), "fillmode": "overlay", "fgcolor": "white", "size": 6},
         },
         "customdata": typed_array(np.stack([ROW_NUMBERS, importance.change], axis=1), "f8"),  # (rows=28, 2): row number, change in P
-        "hovertemplate": f"row %{{customdata[0]}}: without it, how sure it is of {importance.digit} changes by "
-        "%{customdata[1]:+.1%}<extra></extra>",
+        "hovertemplate": filled(
+            _("row %{customdata[0]}: without it, how sure it is of {digit} changes by %{customdata[1]:+.1%}"), digit=importance.digit
+        )
+        + "<extra></extra>",
         "showlegend": False,
     }
     layout = copy.deepcopy(side_by_side_grid())
     digit_columns, digit_rows = digit_axes()
     layout["xaxis"].update(digit_columns)
     layout["yaxis"].update(digit_rows)
-    layout["xaxis2"].update(title={"text": "how much the row helped"}, zeroline=True, zerolinecolor="#111111")  # short: a phone
+    layout["xaxis2"].update(title={"text": _("how much the row helped")}, zeroline=True, zerolinecolor="#111111")  # short: a phone
     layout.update(_layout(460, font_size, margin={"l": 10, "r": 10, "t": 40, "b": 10}, bargap=0.15))
     layout["annotations"] = [*layout.get("annotations", []), *_for_and_against(importance.digit, font_size)]
     data = [{**ink, "xaxis": "x", "yaxis": "y"}, {**bars, "xaxis": "x2", "yaxis": "y2"}]
@@ -369,7 +399,7 @@ def compare_figure(readings: list[tuple[str, np.ndarray]], *, font_size: int = 1
         for d in contenders:
             values = np.asarray(probs)[:, d]
             line = {**style, "color": CLASS_COLOURS[d]}
-            hover = f"{name}, after row %{{x}}: {d} with %{{y:.0%}}"
+            hover = filled(_("{name}, after row %{x}: {digit} with %{y:.0%}"), name=name, digit=d)
             data.append(_row_lines(values, name=f"{short}: {d}", hover=hover, line=line, legendgroup=name, showlegend=False))
             if values.max() < threshold:  # flat in this reading (it contends in the other): named by no label at row 1
                 continue
@@ -378,14 +408,14 @@ def compare_figure(readings: list[tuple[str, np.ndarray]], *, font_size: int = 1
     labels.sort(key=lambda label: -label[2])  # the highest placed first: they move least
     rows, peaks = [label[1] for label in labels], [label[2] for label in labels]
     heights = _spread(peaks, [1] * len(peaks), 0.0, 1.03, at=rows, width=LABEL_ROWS, rising=True)
-    for (text, row, _, colour, group), height in zip(labels, heights, strict=True):
+    for (text, row, _peak, colour, group), height in zip(labels, heights, strict=True):
         data.append(line_label(text, row, height, colour, legendgroup=group, textposition="top center"))
     layout = _layout(
         440,
         font_size,
         legend={"orientation": "h", "y": _below_axis(-0.2, font_size)},
         margin={"l": 10, "r": 30, "t": 50, "b": 10},  # room above for a name at 103%, written over its point
-        xaxis={"title": {"text": "after row"}, "range": [0.5, ROWS + 0.5], "dtick": 3},
-        yaxis={"title": {"text": "probability"}, "range": [0, 1.03], **PERCENT},
+        xaxis={"title": {"text": _("after row")}, "range": [0.5, ROWS + 0.5], "dtick": 3},
+        yaxis={"title": {"text": _("probability")}, "range": [0, 1.03], **PERCENT},
     )
     return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})

@@ -17,6 +17,8 @@ import math
 import numpy as np
 import streamlit as st
 
+import i18n
+from i18n import N_, _, ngettext, number, percent
 from model.files import finite_number
 from model.insight import (
     first_row_reaching,
@@ -30,16 +32,20 @@ from model.samples import Sample
 from model.storage import ModelLoadError
 from model.xray import Reading, read_digit
 from views import words
-from views.digit import Digit, sample_digit
+from views.digit import Digit
 from views.figures import hidden_state as hidden_state_figures
 from views.figures import report as report_figures
 from views.figures.plotting import PLOTLY_CONFIG, pixelated
-from views.parts import access, inputs, reports, session, style
+from views.parts import access, reports, session, style
+from views.parts.examined import choose_digit, digit_choices, digit_name
 from views.parts.models_in_use import active_model, load_entry, reading_of, registry, run_manager
 from views.words import chart_text, plain
 
-HOW_IS_THIS_MADE = "How is this made?"  # the technical detail's closed box: what a student sees first has none
-REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE = "Model report", "How early", "Hidden-state map", "Units", "Row importance", "Compare"
+HOW_IS_THIS_MADE = N_("How is this made?")  # the technical detail's closed box: what a student sees first has none
+# The views' names, kept in English as the view's value (and the address's ?view=); each shown in the reader's language.
+REPORT, EARLY, MAP, UNITS = N_("Model report"), N_("How early"), N_("Hidden-state map"), N_("Units")
+ROWS_VIEW, COMPARE = N_("Row importance"), N_("Compare")
+TWO_DIGITS, TWO_MODELS = N_("Two digits, one model"), N_("Two models, one digit")
 VIEWS = (REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE)
 NEEDS_REPORT = (REPORT, EARLY, MAP, UNITS)
 THUMBNAIL_SCALE, PRESENTER_THUMBNAIL_SCALE = 3, 4
@@ -83,9 +89,9 @@ def explain(text: str, presenter: bool) -> None:
         st.caption(text)
 
 
-def how_it_is_made(text: str) -> None:
+def how_it_is_made(text: str, key: str) -> None:
     """The technical detail, for the curious only: closed by default, in presenter mode too (the teacher may open it)."""
-    with st.expander(HOW_IS_THIS_MADE, icon=":material/science:"):
+    with st.expander(_(HOW_IS_THIS_MADE), icon=":material/science:", key=f"how-{key}"):
         st.caption(text)
 
 
@@ -100,22 +106,9 @@ def metric(place, label: str, value, note: str, **metric_args) -> None:
     place.metric(label, value, note, delta_arrow="off", delta_color="off", **metric_args)
 
 
-def digit_choices() -> dict[str, Digit]:
-    """The digits one can examine: the last ones read on the Read page, then the shipped gallery."""
-    choices = {}
-    for position, digit in enumerate(session.recent_digits()):
-        choices[f"{'Your last digit' if position == 0 else 'The one before'}: {digit.name}"] = digit
-    for sample in inputs.gallery().values():
-        choices[f"Test digit {sample.title}"] = sample_digit(sample)
-    return choices
-
-
-def choose_digit(column, label: str, key: str, choices: dict[str, Digit], default: int = 0, **selectbox_args) -> Digit:
-    names = list(choices)
-    if st.session_state.get(key) not in names:
-        st.session_state[key] = names[min(default, len(names) - 1)]
-    name = column.selectbox(label, names, key=key, persist_state="page", **selectbox_args)  # kept while a view in presenter mode hides it
-    return choices[name]
+def listed(items) -> str:
+    """Numbers in a list, as the reader's language separates them: "1, 2, 3"; "1、2、3"."""
+    return ("、" if i18n.current() in ("zh", "ja") else ", ").join(map(str, items))
 
 
 def thumbnails(report: ModelReport, indices, key: str = "", presenter: bool = False) -> None:
@@ -131,14 +124,17 @@ def thumbnails(report: ModelReport, indices, key: str = "", presenter: bool = Fa
         if image is None:
             continue
         label, answer = int(report.labels[index]), int(report.predicted[index])
-        note = f"read as {answer}" if answer != label else "read correctly"
+        said = {"index": index, "label": label, "answer": answer, "confidence": percent(report.confidence[index])}
+        if answer != label:
+            caption = _("#{index}: a {label}, read as {answer} ({confidence})")
+            alt = _("Test digit {index}, a handwritten {label}, read as {answer}")
+        else:
+            caption = _("#{index}: a {label}, read correctly ({confidence})")
+            alt = _("Test digit {index}, a handwritten {label}, read correctly")
         with grid.cell():
-            st.image(
-                pixelated(image, scale),
-                caption=f"#{index}: a {label}, {note} ({report.confidence[index]:.0%})",
-                alt=f"Test digit {index}, a handwritten {label}, {note}",
-            )
-            if st.button("Read it", key=f"read-test-{key}{index}", help=f"Open test digit {index} on the Read page"):
+            st.image(pixelated(image, scale), caption=caption.format(**said), alt=alt.format(**said))
+            reads = _("Open test digit {index} on the Read page").format(index=index)
+            if st.button(_("Read it"), key=f"read-test-{key}{index}", help=reads):
                 session.read_on_read_page(Sample(index, label, answer, image))
 
 
@@ -157,16 +153,18 @@ def report_numbers(report: ModelReport, presenter: bool) -> None:
     """Test accuracy, how many were misread and the hardest digit: three big numbers, or on a projector one sentence,
     which leaves the charts in view."""
     hardest = int(np.nanargmin(report.class_accuracy))
+    accuracy, count = percent(report.test_accuracy, 2), number(len(report.labels))
+    hardest_accuracy = percent(report.class_accuracy[hardest], 1)
     if presenter:
-        st.markdown(
-            f"It reads **{report.test_accuracy:.2%}** of the {len(report.labels):,} test digits correctly and misreads "
-            f"**{len(report.misread)}**; the hardest digit is **{hardest}** ({report.class_accuracy[hardest]:.1%} right)."
-        )
+        told = _("It reads **{accuracy}** of the {count} test digits correctly and misreads **{misread}**; the hardest "
+                 "digit is **{hardest}** ({hardest_accuracy} right).")  # fmt: skip
+        misread = len(report.misread)
+        st.markdown(told.format(accuracy=accuracy, count=count, misread=misread, hardest=hardest, hardest_accuracy=hardest_accuracy))
         return
     numbers = st.grid(3, min_column_width=200)  # one above the other on a phone, where a note would be cut short
-    metric(numbers, "Test accuracy", f"{report.test_accuracy:.2%}", f"of {len(report.labels):,} digits it never trained on")
-    metric(numbers, "Misread", f"{len(report.misread)}", "test digits")
-    metric(numbers, "Hardest digit", f"{hardest}", f"{report.class_accuracy[hardest]:.1%} read correctly")
+    metric(numbers, _("Test accuracy"), accuracy, _("of {count} digits it never trained on").format(count=count))
+    metric(numbers, _("Misread"), f"{len(report.misread)}", _("test digits"))
+    metric(numbers, _("Hardest digit"), f"{hardest}", _("{accuracy} read correctly").format(accuracy=hardest_accuracy))
 
 
 def report_view(report: ModelReport, presenter: bool) -> None:
@@ -175,94 +173,105 @@ def report_view(report: ModelReport, presenter: bool) -> None:
     cell = st.session_state.get(CELL_KEY) or worst_cell(report.confusion)
     charts = st.grid(2, min_column_width=REPORT_CHART_WIDTH, gap="medium")  # one above the other on a tablet or phone
     with charts.cell():
-        st.markdown("**Confusion matrix**: what it said for each digit. Click a square to see those digits.")
+        st.markdown(_("**Confusion matrix**: what it said for each digit. Click a square to see those digits."))
         sized_chart(
             st, report_figures.confusion_figure(report.confusion, cell, font_size=chart_font(presenter)), "confusion",
-            f"Confusion matrix of the {len(report.labels):,} test digits: the true digit down, the network's answer across, "
-            "the count in every cell",
+            _("Confusion matrix of the {count} test digits: the true digit down, the network's answer across, "
+              "the count in every cell").format(count=number(len(report.labels))),
             on_select=_pick_cell, selection_mode="points",
         )  # fmt: skip
     with charts.cell():
-        st.markdown("**Each digit, read correctly.**")
+        st.markdown(_("**Each digit, read correctly.**"))
         counts = report.confusion.sum(axis=1)
         st.plotly_chart(
             report_figures.class_accuracy_figure(report.class_accuracy, counts, font_size=chart_font(presenter)), config=PLOTLY_CONFIG,
-            alt=f"Bars: the share of each digit's test digits read correctly, lowest for {hardest} "
-            f"({report.class_accuracy[hardest]:.1%})",
+            alt=_("Bars: the share of each digit's test digits read correctly, lowest for {digit} ({accuracy})")
+            .format(digit=hardest, accuracy=percent(report.class_accuracy[hardest], 1)),
         )  # fmt: skip
-        explain(words.INSIDE["confusion"], presenter)
+        explain(_(words.INSIDE["confusion"]), presenter)
 
     true_digit, answer = cell
     in_cell = np.flatnonzero((report.labels == true_digit) & (report.predicted == answer))
     kept = [i for i in in_cell if report.image(i) is not None]
-    heading = f"{true_digit}s read as {answer}" if true_digit != answer else f"{true_digit}s read correctly"
-    st.header(f"{heading}: {len(in_cell)} test digits")
+    if true_digit != answer:
+        heading = ngettext("{digit}s read as {answer}: {count} test digit", "{digit}s read as {answer}: {count} test digits", len(in_cell))
+    else:
+        heading = ngettext("{digit}s read correctly: {count} test digit", "{digit}s read correctly: {count} test digits", len(in_cell))
+    st.header(heading.format(digit=true_digit, answer=answer, count=len(in_cell)))
     if not len(in_cell):
-        st.info("No test digit is in this cell. Click another one.")
+        st.info(_("No test digit is in this cell. Click another one."))
     else:
         if len(kept) < len(in_cell):
-            st.caption(f"The report keeps {len(kept)} of them to show.")
+            st.caption(_("The report keeps {kept} of them to show.").format(kept=len(kept)))
         thumbnails(report, kept[:16], key="cell-", presenter=presenter)
 
     wrong = report.misread[np.argsort(-report.confidence[report.misread], kind="stable")]
-    st.header(f"All {len(wrong)} misread digits")
-    explain("The most confident mistakes first.", presenter)
-    show_all = st.toggle("Show them all", key="all_misread") if len(wrong) > 16 else True
+    st.header(_("All {count} misread digits").format(count=len(wrong)))
+    explain(_("The most confident mistakes first."), presenter)
+    show_all = st.toggle(_("Show them all"), key="all_misread") if len(wrong) > 16 else True
     thumbnails(report, wrong if show_all else wrong[:16], key="wrong-", presenter=presenter)
 
 
 def early_view(report: ModelReport, digit: Digit, reading: Reading, presenter: bool) -> None:
-    answer = reading.digit
+    answer, name = reading.digit, digit_name(digit)
     sized_chart(
         st,
         report_figures.early_figure(
             report.known_by_rows, report.class_known_by_rows,
-            digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=chart_text(digit.name),
+            digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=chart_text(name),
             font_size=chart_font(presenter),
         ),
         "early",
-        f"Lines: the share of test digits the network knows after each number of rows, all digits and the {answer}s, "
-        f"and how sure the network is of {answer} for {digit.name}, row by row",
+        _("Lines: the share of test digits the network knows after each number of rows, all digits and the {answer}s, "
+          "and how sure the network is of {answer} for {name}, row by row").format(answer=answer, name=name),
     )  # fmt: skip
     half, most = first_row_reaching(report.known_by_rows, 0.5), first_row_reaching(report.known_by_rows, 0.9)
-    told = [f"It knows half of all test digits after **{half} rows**" if half else "It never knows half the test digits"]
-    if most:
-        told.append(f"nine in ten after **{most} rows**")
+    if half and most:
+        known = _("It knows half of all test digits after **{half} rows**, and nine in ten after **{most} rows**.")
+    else:
+        known = _("It knows half of all test digits after **{half} rows**.") if half else _("It never knows half the test digits.")
     settled = settled_row(reading.step_probs, digit.image)
-    st.markdown(
-        f"{', and '.join(told)}. Your examined digit ({plain(digit.name)}) is read as **{answer}**, "
-        f"and the network settled on that answer after **row {settled}**."
-    )
+    examined = _("Your examined digit ({name}) is read as **{answer}**, and the network settled on that answer after **row {settled}**.")
+    examined = examined.format(name=plain(name), answer=answer, settled=settled)
+    st.markdown(f"{known.format(half=half, most=most)} {examined}")
     st.markdown(words.guess_before_ink(report.blank_probs, digit.image))
-    explain(words.INSIDE["early"], presenter)
+    explain(_(words.INSIDE["early"]), presenter)
 
 
 def map_view(report: ModelReport, digit: Digit, reading: Reading, presenter: bool) -> None:
     labels, units = report.labels[report.map_index], report.projection.mean.shape[-1]
-    every = st.toggle("Show every digit's own path", key="map_every_path", help="Otherwise each digit's typical path stands out")
+    every = st.toggle(_("Show every digit's own path"), key="map_every_path", help=_("Otherwise each digit's typical path stands out"))
     st.plotly_chart(
         hidden_state_figures.map_figure(
             report.map_paths, labels, current=report.projection.project(reading.hidden[-1]),
-            current_name=f"examined, read as {reading.digit}", every_path=every, font_size=chart_font(presenter),
+            current_name=_("examined, read as {digit}").format(digit=reading.digit), every_path=every, font_size=chart_font(presenter),
         ),
         config=PLOTLY_CONFIG, key="map",
-        alt=f"Map: the hidden state of {len(report.map_index)} test digits after each row, as paths in two dimensions, "
-        f"one colour per digit, each digit's typical path thick, with the path of {digit.name} on top",
+        alt=_("Map: the hidden state of {count} test digits after each row, as paths in two dimensions, one colour per "
+              "digit, each digit's typical path thick, with the path of {name} on top")
+        .format(count=len(report.map_index), name=digit_name(digit)),
     )  # fmt: skip
     share, per_digit = nearest_own_centre(report.map_paths[:, -1], labels)
     mixed = [str(d) for d in np.argsort(np.nan_to_num(per_digit, nan=1.0), kind="stable")[:5] if per_digit[d] < 0.8]
-    told = f"{share:.0%} of these paths end closest to the middle of their own digit's group"
-    mix = f" {', '.join(mixed[:-1])} and {mixed[-1]} mix the most." if len(mixed) > 1 else f" {mixed[0]} mixes the most." if mixed else ""
-    how_apart = "end in groups of their own" if share >= 0.95 else "mostly end in groups of their own" if share >= 0.8 else "overlap a lot"
-    st.markdown(f"The digits {how_apart} on this map: {told}.{mix}")
-    explain(words.INSIDE["map"].format(count=len(report.map_index), units=units), presenter)
-    how_it_is_made(words.INSIDE["map_how"].format(first=report.projection.explained[0], second=report.projection.explained[1]))
+    told = (
+        _("The digits end in groups of their own on this map: {share} of these paths end closest to the middle of their own digit's group.")
+        if share >= 0.95 else
+        _("The digits mostly end in groups of their own on this map: {share} of these paths end closest to the middle of "
+          "their own digit's group.") if share >= 0.8 else
+        _("The digits overlap a lot on this map: {share} of these paths end closest to the middle of their own digit's group.")
+    )  # fmt: skip
+    mix = _("{digits} and {last} mix the most.") if len(mixed) > 1 else _("{last} mixes the most.") if mixed else ""
+    mix = mix.format(digits=listed(mixed[:-1]), last=mixed[-1]) if mixed else ""
+    st.markdown(f"{told.format(share=percent(share))} {mix}".strip())
+    explain(_(words.INSIDE["map"]).format(count=len(report.map_index), units=units), presenter)
+    explained = report.projection.explained
+    how_it_is_made(_(words.INSIDE["map_how"]).format(first=explained[0], second=explained[1]), "map")
 
 
 def unit_name(unit: int) -> str:
     """A unit as the page names it everywhere (box, buttons, chart, alt text): numbered from 0, as Keras indexes it,
     and as the Read page's state map numbers it."""
-    return f"unit {int(unit)}"
+    return _("unit {unit}").format(unit=int(unit))
 
 
 def _set_unit(unit: int) -> None:
@@ -284,7 +293,8 @@ def unit_box(units: int, suggested: int) -> int:
     else:
         finite = finite_number(kept)
         st.session_state[UNIT_KEY] = float(min(max(int(kept), 0), units - 1)) if finite else 0.0
-    label, numbering = f"Unit (0 to {units - 1})", f"Units are numbered from 0 to {units - 1}, as Keras and the Read page number them."
+    label = _("Unit (0 to {last})").format(last=units - 1)
+    numbering = _("Units are numbered from 0 to {last}, as Keras and the Read page number them.").format(last=units - 1)
     unit = st.number_input(label, 0.0, float(units - 1), key=UNIT_KEY, step=1.0, format="%d", help=numbering, on_change=_unit_chosen)
     return min(max(int(unit), 0), units - 1) if math.isfinite(unit) else 0
 
@@ -293,21 +303,23 @@ def unit_picker(report: ModelReport, reading: Reading, presenter: bool) -> tuple
     """The layer and unit to look at: chosen, typed, or one of the units most selective for a digit (the first of them
     until one is typed or picked). Returns (layer, unit)."""
     layers, units = report.unit_mean.shape[0], report.unit_mean.shape[-1]
-    explain(words.INSIDE["units_intro"], presenter)  # where unit and layer first appear on the page
+    explain(_(words.INSIDE["units_intro"]), presenter)  # where unit and layer first appear on the page
     if layers > 1:
-        explain(words.INSIDE["layers"].format(layers=layers), presenter)
+        explain(_(words.INSIDE["layers"]).format(layers=layers), presenter)
     pick, hunt = st.columns([2, 3], gap="large")
     with pick:
         layer = 0
         if layers > 1:
-            names = [f"{n + 1}{' (top)' if n == layers - 1 else ''}" for n in range(layers)]
-            layer = names.index(st.segmented_control("Layer", names, default=names[-1], key="inside_layer", required=True))
+            names = [f"{n + 1}{' (top)' if n == layers - 1 else ''}" for n in range(layers)]  # the values: English, as before
+            shown = {name: _("{layer} (top)").format(layer=n + 1) if n == layers - 1 else name for n, name in enumerate(names)}
+            chosen = st.segmented_control(_("Layer"), names, default=names[-1], key="inside_layer", required=True, format_func=shown.get)
+            layer = names.index(chosen)
     with hunt:
         digits = [str(d) for d in range(10)]
         target = st.segmented_control(
-            "Find the units that light up for", digits, default=str(reading.digit), key="inside_hunt", required=True, wrap=True
+            _("Find the units that light up for"), digits, default=str(reading.digit), key="inside_hunt", required=True, wrap=True
         )
-        explain(words.INSIDE["hunt"], presenter)
+        explain(_(words.INSIDE["hunt"]), presenter)
         buttons = st.container(horizontal=True, gap="small")  # they wrap onto a second line on a phone
         found_units = [int(found) for found in selective_units(report.unit_mean[layer], int(target))]
         for found in found_units:
@@ -322,16 +334,16 @@ def units_view(report: ModelReport, digit: Digit, reading: Reading, presenter: b
     st.plotly_chart(
         hidden_state_figures.unit_figure(
             report.unit_mean[layer, :, :, unit], report.unit_std[layer, :, :, unit],
-            title=f"Layer {layer + 1}, {unit_name(unit)}: its h after each row",  # short enough for a phone
-            current=reading.hidden[layer][:, unit], current_name=chart_text(digit.name), font_size=chart_font(presenter),
+            title=_("Layer {layer}, unit {unit}: its h after each row").format(layer=layer + 1, unit=unit),  # short enough for a phone
+            current=reading.hidden[layer][:, unit], current_name=chart_text(digit_name(digit)), font_size=chart_font(presenter),
         ),
         config=PLOTLY_CONFIG, key="unit",
-        alt=f"Ten small charts, one per digit: the mean h of {unit_name(unit)} in layer {layer + 1} after each row "
-        f"for that digit's test digits, with {digit.name}'s",
+        alt=_("Ten small charts, one per digit: the mean h of unit {unit} in layer {layer} after each row for that digit's "
+              "test digits, with the line of {name}").format(unit=unit, layer=layer + 1, name=digit_name(digit)),
     )  # fmt: skip
-    explain(words.INSIDE["unit"], presenter)
-    how_it_is_made(words.INSIDE["unit_how"])
-    st.markdown(f"**The test digits that drive {unit_name(unit)} highest**")
+    explain(_(words.INSIDE["unit"]), presenter)
+    how_it_is_made(_(words.INSIDE["unit_how"]), "unit")
+    st.markdown(_("**The test digits that drive unit {unit} highest**").format(unit=unit))
     thumbnails(report, report.driving_index[layer, unit], key="drive-", presenter=presenter)
 
 
@@ -340,25 +352,27 @@ def rows_view(loaded, digit: Digit, presenter: bool) -> None:
     figure_column, text_column = st.columns([2, 1], gap="medium")
     sized_chart(
         figure_column, report_figures.row_importance_figure(digit.image, importance, font_size=chart_font(presenter)), "importance",
-        f"{digit.name} beside one bar per row: how much the answer {importance.digit} rests on that row",
+        _("{name} beside one bar per row: how much the answer {answer} rests on that row")
+        .format(name=digit_name(digit), answer=importance.digit),
     )  # fmt: skip
     support = -importance.log_odds_change
     top = [int(r) + 1 for r in np.argsort(-support, kind="stable")[:3] if support[r] > 0]
     with text_column:
-        metric(st, "Answer", importance.digit, f"{importance.probability:.1%} sure")
+        metric(st, _("Answer"), importance.digit, _("{probability} sure").format(probability=percent(importance.probability, 1)))
         if top:
-            st.markdown(f"The rows it leans on most: **{', '.join(map(str, top))}**.")
+            st.markdown(_("The rows it leans on most: **{rows}**.").format(rows=listed(top)))
         against = [int(r) + 1 for r in np.flatnonzero(support < 0)]
         if against:
-            st.markdown(f"Rows that argue against {importance.digit} (bars left of zero): {', '.join(map(str, against[:8]))}.")
-        explain(words.INSIDE["rows"], presenter)
-        how_it_is_made(words.INSIDE["rows_how"])
+            told = _("Rows that argue against {digit} (bars left of zero): {rows}.")
+            st.markdown(told.format(digit=importance.digit, rows=listed(against[:8])))
+        explain(_(words.INSIDE["rows"]), presenter)
+        how_it_is_made(_(words.INSIDE["rows_how"]), "rows")
 
 
-def _two_digits(columns, loaded, choices: dict[str, Digit]) -> list[tuple[str, Digit, object]]:
+def _two_digits(columns, loaded, choices: dict[str, tuple[str, Digit]]) -> list[tuple[str, Digit, object]]:
     sides = []
     for column, name, default in zip(columns, "AB", (0, 1), strict=True):
-        digit = choose_digit(column, f"Digit {name}", f"compare_{name}", choices, default)
+        digit = choose_digit(column, _("Digit {name}").format(name=name), f"compare_{name}", choices, default)
         sides.append((name, digit, loaded.weights))
     return sides
 
@@ -367,23 +381,23 @@ def _two_models(columns, entry, digit: Digit) -> list[tuple[str, Digit, object]]
     usable = {e.id: e for e in registry().models() if not e.problem}
     ids = list(usable)
     if len(ids) < 2:
-        st.info("Only the shipped model is here. Train another on the Train page to compare the two.")
+        st.info(_("Only the shipped model is here. Train another on the Train page to compare the two."))
     defaults = (ids.index(entry.id) if entry.id in ids else 0, next((n for n, i in enumerate(ids) if i != entry.id), 0))
     sides = []
     for column, name, default in zip(columns, "AB", defaults, strict=True):
-        label = f"Model {name}"
+        label = _("Model {name}").format(name=name)
         chosen = usable[column.selectbox(label, ids, index=default, format_func=lambda i: usable[i].label, key=f"compare_model_{name}")]
         model = load_entry(chosen)
         if isinstance(model, str):
-            column.error(f"That model cannot be used: {plain(model)}")
+            column.error(_("That model cannot be used: {problem}").format(problem=plain(model)))
             return []
         sides.append((name, digit, model.weights))
     return sides
 
 
-def compare_view(entry, loaded, digit: Digit | None, choices: dict[str, Digit], presenter: bool) -> None:
-    modes = ["Two digits, one model", "Two models, one digit"]
-    mode = st.segmented_control("Compare", modes, default=modes[0], key="compare_mode", required=True)
+def compare_view(entry, loaded, digit: Digit | None, choices: dict[str, tuple[str, Digit]], presenter: bool) -> None:
+    modes = [TWO_DIGITS, TWO_MODELS]
+    mode = st.segmented_control(_("Compare"), modes, default=modes[0], key="compare_mode", required=True, format_func=_)
     if digit is None and mode == modes[1]:  # presenter mode asks for the digit to examine only where it is used
         digit = examined_digit(choices, presenter)
     columns = st.columns(2, gap="large")
@@ -393,40 +407,43 @@ def compare_view(entry, loaded, digit: Digit | None, choices: dict[str, Digit], 
         reading = read_digit(weights, side_digit.image)
         readings.append((name, reading.step_probs))
         image_and_answer = column.container(horizontal=True, vertical_alignment="center", gap="medium")  # side by side on a phone too
-        image_and_answer.image(pixelated(side_digit.image, 5 if presenter else 4), alt=f"{name}: {side_digit.name}")
-        settled = settled_row(reading.step_probs, side_digit.image)
+        image_and_answer.image(pixelated(side_digit.image, 5 if presenter else 4), alt=f"{name}: {digit_name(side_digit)}")
+        said = {"name": name, "row": settled_row(reading.step_probs, side_digit.image), "confidence": percent(reading.confidence)}
         if presenter:  # the note in its big type would push the answer under the digit: the row goes in the label
-            metric(image_and_answer, f"{name} reads (settled after row {settled})", reading.digit, f"{reading.confidence:.0%} sure")
+            label, note = _("{name} reads (settled after row {row})"), _("{confidence} sure")
         else:
-            metric(image_and_answer, f"{name} reads", reading.digit, f"{reading.confidence:.0%} sure, settled after row {settled}")
+            label, note = _("{name} reads"), _("{confidence} sure, settled after row {row}")
+        metric(image_and_answer, label.format(**said), reading.digit, note.format(**said))
     if readings:
         st.plotly_chart(
             report_figures.compare_figure(readings, font_size=chart_font(presenter)), config=PLOTLY_CONFIG, key="compare",
-            alt="Lines: each digit's probability after every row, solid for reading A, dotted for reading B",
+            alt=_("Lines: each digit's probability after every row, solid for reading A, dotted for reading B"),
         )  # fmt: skip
-        explain(words.INSIDE["compare"], presenter)
+        explain(_(words.INSIDE["compare"]), presenter)
 
 
 def missing_report(entry) -> None:
-    st.warning(f"There is no report yet for {plain(entry.label)}. It needs one pass over the 10,000 MNIST test digits (about 10 s).")
+    missing = _("There is no report yet for {model}. It needs one pass over the {count} MNIST test digits (about 10 s).")
+    st.warning(missing.format(model=plain(entry.label), count=number(10_000)))
     may_build = access.unlocked()  # it starts a process that writes beside the model: a teacher's control, as training is
-    locked_note = None if may_build else "Locked by the training password: unlock it on the Train page."
-    pressed = st.button("Build the report now", icon=":material/analytics:", key="build_report", disabled=not may_build, help=locked_note)
+    locked_note = None if may_build else _("Locked by the training password: unlock it on the Train page.")
+    build = _("Build the report now")
+    pressed = st.button(build, icon=":material/analytics:", key="build_report", disabled=not may_build, help=locked_note)
     if pressed and access.unlocked():  # a press forged past the disabled button is dropped here
-        with st.spinner("Reading the 10,000 test digits..."):
+        with st.spinner(_("Reading the {count} test digits...").format(count=number(10_000))):
             problem = run_manager().build_report(entry.path)
         if problem:
-            st.error(f"The report could not be built: {plain(problem)}")
+            st.error(_("The report could not be built: {problem}").format(problem=plain(problem)))
         else:
             st.rerun()
 
 
-def examined_digit(choices: dict[str, Digit], presenter: bool) -> Digit:
+def examined_digit(choices: dict[str, tuple[str, Digit]], presenter: bool) -> Digit:
     """The digit to examine, chosen from `choices`, beside its picture."""
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
     width = PRESENTER_CHOOSER_WIDTH if presenter else CHOOSER_WIDTH
-    digit = choose_digit(row, "The digit to examine", "inside_digit", choices, width=width)
-    row.image(pixelated(digit.image, 3 if presenter else 2), alt=f"The digit examined: {digit.name}")
+    digit = choose_digit(row, _("The digit to examine"), "inside_digit", choices, width=width)
+    row.image(pixelated(digit.image, 3 if presenter else 2), alt=_("The digit examined: {name}").format(name=digit_name(digit)))
     return digit
 
 
@@ -449,16 +466,18 @@ def page() -> None:
     try:
         entry, loaded = active_model()
     except ModelLoadError as error:
-        style.title_with_presenter_switch("Look inside", words.INSIDE["tagline"].format(model="the network"))
-        st.error(f"The network could not be loaded: {plain(error)}")
+        style.title_with_presenter_switch(_("Look inside"), _(words.INSIDE["tagline"]).format(model=_("the network")))
+        st.error(_("The network could not be loaded: {problem}").format(problem=plain(error)))
         return
-    model = "the shipped model" if entry.shipped else plain(entry.label)
-    presenter = style.title_with_presenter_switch("Look inside", words.INSIDE["tagline"].format(model=model))
+    model = _("the shipped model") if entry.shipped else plain(entry.label)
+    presenter = style.title_with_presenter_switch(_("Look inside"), _(words.INSIDE["tagline"]).format(model=model))
     st.html(CHART_BOXES_CSS)
     report = reports.model_report(entry, loaded)
     choices = digit_choices()
     digit = None if presenter else examined_digit(choices, presenter)  # on a projector: after the views, where one is used
-    view = st.segmented_control("View", VIEWS, default=REPORT, key="view", required=True, bind="query-params", label_visibility="collapsed")
+    view = st.segmented_control(
+        _("View"), VIEWS, default=REPORT, key="view", required=True, bind="query-params", label_visibility="collapsed", format_func=_
+    )
     if digit is None and view not in (REPORT, COMPARE):
         digit = examined_digit(choices, presenter)
     show_view(view, entry, loaded, report, digit, choices, presenter)
