@@ -54,11 +54,12 @@ def step_bar(presenter: bool) -> int:
     Returns the step's index (0-based)."""
     number = current_step()
     chooser = f"lesson-step-{number}"  # a new box for each step, so that it never shows a step the page has left
+    named = {n: _("Step {number} of {count}").format(number=n, count=len(STEPS)) for n in NUMBERS}  # in this run's language
     with st.container(horizontal=True, gap="small", vertical_alignment="center", key="lesson-steps"):
         st.button(_("Back"), key="lesson-back", on_click=_move, args=(-1,), disabled=number == 1, shortcut="Left")
         st.selectbox(
             _("Step"), NUMBERS, index=number - 1, key=chooser, on_change=_chosen, args=(chooser,), label_visibility="collapsed",
-            format_func=lambda n: _("Step {number} of {count}").format(number=n, count=len(STEPS)), width=230 if presenter else 150,
+            format_func=named.get, width=230 if presenter else 150,
         )  # fmt: skip
         st.button(_("Next"), key="lesson-next", type="primary", on_click=_move, args=(1,), disabled=number == len(STEPS), shortcut="Right")
     st.query_params[STEP_KEY] = str(number)  # so that a copied link, or a reload, opens this step
