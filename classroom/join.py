@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import segno
 
+from i18n import N_
+
 WILDCARDS = {"", "0.0.0.0", "::"}  # noqa: S104  # Streamlit listens on every interface when server.address is unset or one of these
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 
@@ -17,7 +19,7 @@ LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 @dataclass(frozen=True)
 class JoinAddress:
     url: str | None  # what students type or scan; None when no student device can reach this server
-    problem: str | None = None  # why not, and what the teacher can do
+    problem: str | None = None  # why not, and what the teacher can do: in English, marked; shown through i18n._
 
 
 def lan_address() -> str | None:
@@ -52,17 +54,19 @@ def join_address(listen: str | None, port: int, base_path: str | None, lan: str 
     `port` under `base_path`, on a machine whose local-network address is `lan`."""
     listen = (listen or "").strip()
     if listen.startswith("unix://"):
-        return JoinAddress(None, "This server listens on a Unix socket, so students' devices cannot reach it directly.")
+        return JoinAddress(None, N_("This server listens on a Unix socket, so students' devices cannot reach it directly."))
     if _is_loopback(listen):
         return JoinAddress(
             None,
-            "This server listens only on this computer (localhost), so students' devices cannot reach it. "
-            "Stop it and start it again with --server.address 0.0.0.0, as the About page shows.",
+            N_(
+                "This server listens only on this computer (localhost), so students' devices cannot reach it. "
+                "Stop it and start it again with --server.address 0.0.0.0, as the About page shows."
+            ),
         )
     host = lan if listen in WILDCARDS else listen
     if not host:
         return JoinAddress(
-            None, "This computer is not on a network. Connect it to the classroom Wi-Fi, the same one as the students' devices."
+            None, N_("This computer is not on a network. Connect it to the classroom Wi-Fi, the same one as the students' devices.")
         )
     path = (base_path or "").strip("/")
     return JoinAddress(f"{'https' if https else 'http'}://{_host(host)}:{port}/{path + '/' if path else ''}")

@@ -14,19 +14,21 @@ import unicodedata
 import regex
 from confusable_homoglyphs import confusables
 
+from i18n import N_, _, number
+
 NICKNAME_LIMIT = 20  # characters, as people count them
 LONGEST_TYPED = 50 * NICKNAME_LIMIT  # code points: room for accents and emoji, and no more
 MARKS_PER_CHARACTER = 2  # accents stacked on one letter: enough for every language, too few to spill over a tile
 # Letters and signs that draw nothing, though Unicode does not call them spaces: a name made of them looks empty.
 BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5\u2061\u2062\u2063\u2064\U0001d159\U0001d173")
-CANNOT_BE_SEEN = "A nickname needs letters or numbers that can be seen. Type one, or leave the box empty to share without a name."
+CANNOT_BE_SEEN = N_("A nickname needs letters or numbers that can be seen. Type one, or leave the box empty to share without a name.")
 ZWJ, VARIATION_SELECTORS = "\u200d", frozenset("\ufe0e\ufe0f")
 # Words only the teacher may go by, in the languages the class speaks; compared after look-alike letters are undone.
 RESERVED = ("teacher", "admin", "老师", "老師", "教师", "先生", "row reader")
 
 
 class NicknameError(ValueError):
-    """A nickname that cannot go on the wall; the message says why, in words for a student."""
+    """A nickname that cannot go on the wall; the message says why, in words for a student, in their language."""
 
 
 def _is_pictograph(ch: str) -> bool:
@@ -83,20 +85,20 @@ def _looks_like(word: str) -> str:
 
 def _refusal(nickname: str) -> str | None:
     if not any(unicodedata.category(ch)[0] in "LNPS" for ch in nickname):  # blank-looking ones are spaces by now
-        return CANNOT_BE_SEEN
+        return _(CANNOT_BE_SEEN)
     if (count := characters(nickname)) > NICKNAME_LIMIT:
         return _too_long(count)
     words = [_without_marks(word) for word in nickname.split()]
     if any(confusables.is_dangerous(word) for word in words):
-        return "A nickname cannot mix letters from different alphabets in one word. Please type it in one alphabet."
+        return _("A nickname cannot mix letters from different alphabets in one word. Please type it in one alphabet.")
     seen = " ".join(_looks_like(word) for word in words)
     if any(reserved in seen for reserved in RESERVED):
-        return "That nickname is kept for the teacher. Please choose another one."
+        return _("That nickname is kept for the teacher. Please choose another one.")
     return None
 
 
 def _too_long(count: int) -> str:
-    return f"A nickname is at most {NICKNAME_LIMIT} characters; this one has {count:,}."
+    return _("A nickname is at most {limit} characters; this one has {count}.").format(limit=NICKNAME_LIMIT, count=number(count))
 
 
 def clean_nickname(text: str | None) -> str:
@@ -109,7 +111,7 @@ def clean_nickname(text: str | None) -> str:
     nickname = unicodedata.normalize("NFC", " ".join(_few_marks(_visible(typed)).split()))
     if not nickname:
         if typed.strip():  # only invisible characters were typed
-            raise NicknameError(CANNOT_BE_SEEN)
+            raise NicknameError(_(CANNOT_BE_SEEN))
         return ""
     if problem := _refusal(nickname):
         raise NicknameError(problem)

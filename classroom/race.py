@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from i18n import N_, _, ngettext, number
 from model.config import NUM_CLASSES, ROWS
 
 ROUND_LENGTH = 10  # digits in a round
@@ -24,15 +25,16 @@ MISREAD_CHANCE = 0.3  # a round holds one digit the network misreads this often 
 MOST_OF_ONE_DIGIT = 2  # no digit comes up more than twice in a round: by the end, guessing by elimination does not pay
 
 WON, DRAWN, LOST = "won", "drawn", "lost"
+VERDICT_WORDS = {WON: N_("won"), DRAWN: N_("drawn"), LOST: N_("lost")}  # a verdict as a results table shows it, translated
 RIGHT, WRONG, REFUSED, REPEATED = "right", "wrong", "refused", "repeated"  # what became of a guess
 ROW, GUESS, NEXT, RESUME = "row", "guess", "next", "resume"  # what a player sends (read_message)
 MAX_MESSAGE_NUMBER = 2**31  # a player numbers its messages from 1; the server says back the latest it heard
 MAX_ROUND_ID = 2**32  # a round's seed
 
-LESSON = (
+LESSON = N_(
     "What it teaches: a network reading rows commits to an answer only when the rows so far rule the other digits "
     "out, just as you did. A 1 and a 7 share their top; a 4 and a 9 part only near the bottom."
-)
+)  # shown through i18n._
 
 
 @dataclass(frozen=True)
@@ -129,28 +131,41 @@ def score_digit(label: int, guesses: list[tuple[int, int]], network_row: int, ne
     )
 
 
-def _rows(n: int) -> str:
-    return f"{n} row" if n == 1 else f"{n} rows"
-
-
-def student_words(result: DigitResult) -> str:
-    """The student's part of the sentence ("You knew at row 14"), with the penalty spelled out when there was one."""
-    if not result.wrong_guesses:
-        return f"You knew at row {result.student_row}"
+def _knew(result: DigitResult) -> str:
+    """Who knew when, the student first, in one sentence: "You knew at row 14 (row 12, +2 for a wrong guess), the
+    network at row 17." (the penalty spelled out when there was one), or, where the network misread the digit, that it
+    never did."""
+    rows = {"row": result.student_row, "network_row": result.network_row, "label": result.label, "answer": result.network_answer}
     wrong = len(result.wrong_guesses)
-    guesses = "a wrong guess" if wrong == 1 else f"{wrong} wrong guesses"
-    return f"You knew at row {result.student_row} (row {result.guessed_at}, +{result.penalty} for {guesses})"
+    if result.network_misread and not wrong:
+        sentence = _(
+            "You knew at row {row}; the network never did: it read this {label} as a {answer} (its answer settled at row {network_row})."
+        )
+    elif result.network_misread:
+        sentence = ngettext(
+            "You knew at row {row} (row {guessed}, +{penalty} for a wrong guess); the network never did: it read this "
+            "{label} as a {answer} (its answer settled at row {network_row}).",
+            "You knew at row {row} (row {guessed}, +{penalty} for {count} wrong guesses); the network never did: it read "
+            "this {label} as a {answer} (its answer settled at row {network_row}).",
+            wrong,
+        )
+    elif not wrong:
+        sentence = _("You knew at row {row}, the network at row {network_row}.")
+    else:
+        sentence = ngettext(
+            "You knew at row {row} (row {guessed}, +{penalty} for a wrong guess), the network at row {network_row}.",
+            "You knew at row {row} (row {guessed}, +{penalty} for {count} wrong guesses), the network at row {network_row}.",
+            wrong,
+        )
+    return sentence.format(**rows, guessed=result.guessed_at, penalty=result.penalty, count=wrong)
+
+
+OUTCOMES = {WON: N_("You won this one."), DRAWN: N_("A draw."), LOST: N_("The network won this one.")}
 
 
 def result_sentence(result: DigitResult) -> str:
     """Who knew when, and who won: "You knew at row 14 (row 12, +2 for a wrong guess), the network at row 17. ..." """
-    if result.network_misread:
-        return (
-            f"{student_words(result)}; the network never did: it read this {result.label} as a "
-            f"{result.network_answer} (its answer settled at row {result.network_row}). You won this one."
-        )
-    outcome = {WON: "You won this one.", DRAWN: "A draw.", LOST: "The network won this one."}[result.verdict]
-    return f"{student_words(result)}, the network at row {result.network_row}. {outcome}"
+    return f"{_knew(result)} {_(OUTCOMES[result.verdict])}"
 
 
 @dataclass(frozen=True)
@@ -177,14 +192,16 @@ def round_score(results: list[DigitResult]) -> RoundScore:
 
 def score_sentence(score: RoundScore) -> str:
     """Who took the round, then the counts and the mean rows: "... You won 6, drew 1 and lost 3. You needed ..." """
-    counts = f"You won {score.won}, drew {score.drawn} and lost {score.lost}."
-    means = f"You needed {score.student_mean:.1f} rows on average, the network {score.network_mean:.1f}."
+    counts = _("You won {won}, drew {drawn} and lost {lost}.").format(won=score.won, drawn=score.drawn, lost=score.lost)
+    means = _("You needed {rows} rows on average, the network {network_rows}.").format(
+        rows=number(score.student_mean, 1), network_rows=number(score.network_mean, 1)
+    )
     if score.won > score.lost:
-        overall = "You beat the network!"
+        overall = _("You beat the network!")
     elif score.won < score.lost:
-        overall = "The network took this round."
+        overall = _("The network took this round.")
     else:
-        overall = "A tie."
+        overall = _("A tie.")
     return f"{overall} {counts} {means}"
 
 

@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from classroom.nicknames import clean_nickname
+from i18n import _
 from model.config import NUM_CLASSES, ROW_WIDTH, ROWS
 from model.insight import settled_row
 from model.xray import Reading
@@ -39,7 +40,8 @@ UNSURE_BELOW = 0.8  # an answer less sure than this counts as unsure on the wall
 
 
 class ShareRefused(ValueError):
-    """A share the wall does not take from this browser now; the message says why and what to do, in words."""
+    """A share the wall does not take from this browser now; the message says why and what to do, in words, in the
+    sharer's language."""
 
 
 @dataclass(frozen=True)
@@ -197,18 +199,24 @@ class ClassWall:
     def _refuse_share(self, origin: _Origin) -> None:
         """ShareRefused, in words, if this share may not go on the wall now (the lock held)."""
         if origin.picture in self._taken_off:
-            raise ShareRefused("The teacher took this digit off the wall, so it cannot be shared again. Draw another one!")
+            raise ShareRefused(_("The teacher took this digit off the wall, so it cannot be shared again. Draw another one!"))
         if origin.address and sum(o.address == origin.address for o in self._origins.values()) >= TILES_PER_ADDRESS:
-            raise ShareRefused(f"This device has {TILES_PER_ADDRESS} digits on the class wall, the most one device may have.")
+            raise ShareRefused(
+                _("This device has {count} digits on the class wall, the most one device may have.").format(count=TILES_PER_ADDRESS)
+            )
         if not origin.sharer:
             return
         wait = self._browsers.last_share.get(origin.sharer, -math.inf) + self._share_gap_s - self._clock()
         if wait > 0:
-            raise ShareRefused(f"You shared a digit just now. Please wait {math.ceil(wait)} s before sharing the next one.")
+            raise ShareRefused(
+                _("You shared a digit just now. Please wait {seconds} s before sharing the next one.").format(seconds=math.ceil(wait))
+            )
         if self._shared_by(origin.sharer) >= TILES_PER_BROWSER:
             raise ShareRefused(
-                f"You have {TILES_PER_BROWSER} digits on the class wall, the most one student may have. "
-                "Ask your teacher to take one off, or to clear the wall."
+                _(
+                    "You have {count} digits on the class wall, the most one student may have. "
+                    "Ask your teacher to take one off, or to clear the wall."
+                ).format(count=TILES_PER_BROWSER)
             )
 
     def digits(self) -> list[SharedDigit]:

@@ -12,6 +12,8 @@
 // while the race is not on screen (the student on another page, the tab hidden) and goes on from the same row when it
 // is back. A tab that was racing a round and is handed another it did not ask for (a server restart gave it a fresh
 // session) names the old round to the server ("resume"), which says in words that it was lost.
+// Every word it shows or says is the server's, in the reader's language (data.words, views/players/race.py
+// player_words), each {placeholder} filled in here: nothing a person reads is written in this file.
 
 import { ROWS, decode, make, paint } from "./shared.js";
 
@@ -26,6 +28,11 @@ function fresh(key) {
   // judged: guesses already announced; seq: the last message's number; pending: the message awaiting its answer.
   return { key, phase: "ready", started: false, due: 0, pausedAt: null, timer: null, released: 0, judged: 0,
     seq: 0, pending: null, queue: [], resend: null, race: null };
+}
+
+// The server's words for `name`, with each {placeholder} filled in from `values`.
+function words(data, name, values = {}) {
+  return String(data.words[name]).replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
 }
 
 function typing(target) {
@@ -59,9 +66,9 @@ function digitBoard() {
   return { board, canvas, cover, now };
 }
 
-function keypad() {
+function keypad(data) {
   const keys = [];
-  const pad = make("div", { class: "race-keys", role: "group", "aria-label": "Which digit is it?", tabindex: "-1" });
+  const pad = make("div", { class: "race-keys", role: "group", "aria-label": words(data, "which"), tabindex: "-1" });
   for (let digit = 0; digit < 10; digit++) {
     const button = make("button", { type: "button", class: "race-key", "aria-keyshortcuts": String(digit), "data-digit": String(digit) },
       make("span", { class: "race-key-digit", text: String(digit) }), make("span", { class: "race-key-mark", "aria-hidden": "true" }));
@@ -76,17 +83,16 @@ function layout(root, data) {
     ...digitBoard(),
     rowText: make("p", { class: "race-row" }),
     penaltyText: make("p", { class: "race-penalty" }),
-    start: make("button", { type: "button", class: "race-action", "aria-keyshortcuts": "Enter Space" }, "Start"),
+    start: make("button", { type: "button", class: "race-action", "aria-keyshortcuts": "Enter Space" }, words(data, "start")),
     next: make("button", { type: "button", class: "race-action", "aria-keyshortcuts": "Enter" },
-      data.position + 1 < data.count ? "Next digit" : "See your score"),
-    ...keypad(),
+      words(data, data.position + 1 < data.count ? "next" : "score")),
+    ...keypad(data),
     message: make("p", { class: "race-message" }),
     live: make("p", { class: "race-live", "aria-live": "polite" }),
-    help: make("p", { class: "race-help",
-      text: `Tap the digit, or press its key, as soon as you know it. A wrong guess adds ${data.penalty} rows; keep going.` }),
+    help: make("p", { class: "race-help", text: words(data, "help", { penalty: data.penalty }) }),
   };
   root.replaceChildren(
-    make("p", { class: "race-progress", text: `Digit ${data.position + 1} of ${data.count}` }),
+    make("p", { class: "race-progress", text: words(data, "progress", { position: data.position + 1, count: data.count }) }),
     make("div", { class: "race-body" },
       make("div", { class: "race-left" }, ui.board, ui.rowText),
       make("div", { class: "race-right" }, ui.help, ui.start, ui.keypad, ui.penaltyText, ui.message, ui.next)),
@@ -132,14 +138,14 @@ function paintRows(race) {
 }
 
 function showRows(race) {
-  const { root, state, ui } = race;
+  const { root, state, data, ui } = race;
   const row = shownRows(race);
   ui.cover.style.height = `${((ROWS - row) / ROWS) * 100}%`;
   ui.now.style.top = `${((row - 1) / ROWS) * 100}%`;
   ui.now.hidden = row < 1 || row >= ROWS && state.phase !== "racing";
-  ui.rowText.textContent = row < 1 ? `Covered: ${ROWS} rows to go` : `Row ${row} of ${ROWS}`;
-  ui.board.setAttribute("aria-label", row >= ROWS ? "The whole digit, all 28 rows uncovered."
-    : row < 1 ? "The digit, still covered." : `The digit, rows 1 to ${row} of ${ROWS} uncovered, the rest covered.`);
+  ui.rowText.textContent = row < 1 ? words(data, "covered", { rows: ROWS }) : words(data, "row", { row, rows: ROWS });
+  ui.board.setAttribute("aria-label", row >= ROWS ? words(data, "whole", { rows: ROWS })
+    : row < 1 ? words(data, "still_covered") : words(data, "partly", { row, rows: ROWS }));
   root.dataset.row = row;
 }
 
@@ -154,11 +160,12 @@ function showKeys(race) {
     button.classList.toggle("race-correct", isRight);
     button.classList.toggle("race-asking", asked.has(digit));
     button.querySelector(".race-key-mark").textContent = isWrong ? "✗" : isRight ? "✓" : "";
-    button.setAttribute("aria-label", isWrong ? `${digit}: wrong` : isRight ? `${digit}: right` : String(digit));
+    button.setAttribute("aria-label", isWrong ? words(data, "key_wrong", { digit }) : isRight ? words(data, "key_right", { digit }) : String(digit));
     button.disabled = state.phase !== "racing" || isWrong || asked.has(digit);
   });
   const penalty = wrong.length * data.penalty;
-  ui.penaltyText.textContent = penalty ? `+${penalty} rows for ${wrong.length === 1 ? "a wrong guess" : `${wrong.length} wrong guesses`}` : "";
+  const penaltyWords = wrong.length === 1 ? "penalty_one" : "penalty_many";
+  ui.penaltyText.textContent = penalty ? words(data, penaltyWords, { penalty, count: wrong.length }) : "";
 }
 
 function showPhase(race) {
@@ -172,9 +179,9 @@ function showPhase(race) {
   for (const part of [ui.keypad, ui.rowText, ui.penaltyText, ui.message]) part.hidden = scored;
   if (state.phase === "done") {
     const [, row] = data.guesses[data.guesses.length - 1];
-    ui.message.textContent = data.done ? "" : `Right: it is a ${data.label}, at row ${row}.`;
+    ui.message.textContent = data.done ? "" : words(data, "right", { label: data.label, row });
   } else if (state.phase === "racing" && data.released >= ROWS) {
-    ui.message.textContent = "All 28 rows are uncovered: which digit is it?";
+    ui.message.textContent = words(data, "all_uncovered", { rows: ROWS });
   } else {
     ui.message.textContent = "";
   }
@@ -189,13 +196,14 @@ function announce(race, arrived) {
   const [digit, row, verdict] = verdicts[verdicts.length - 1] || [];
   if (verdict === "right") {
     const wrong = wrongGuesses(race).length;
-    say(race, `Right: it is a ${data.label}, at row ${row}${wrong ? `, plus ${wrong * data.penalty} rows for wrong guesses` : ""}.`);
+    say(race, wrong ? words(data, "right_penalty", { label: data.label, row, penalty: wrong * data.penalty })
+      : words(data, "right", { label: data.label, row }));
   } else if (verdict === "wrong") {
-    say(race, `Not ${digit}: ${data.penalty} rows added. Keep going.`);
+    say(race, words(data, "not", { digit, penalty: data.penalty }));
   } else if (arrived && data.released === ROWS) {
-    say(race, "All 28 rows are uncovered: which digit is it?");
+    say(race, words(data, "all_uncovered", { rows: ROWS }));
   } else if (arrived && data.released % ANNOUNCE_EVERY === 0) {
-    say(race, `Row ${data.released} of ${ROWS}.`);
+    say(race, words(data, "row_said", { row: data.released, rows: ROWS }));
   }
 }
 
@@ -247,7 +255,7 @@ function begin(race) {
   Object.assign(state, { started: true, phase: "starting", due: performance.now() });
   racing = { round: data.round, position: data.position };
   showPhase(race);
-  say(race, `Digit ${data.position + 1} of ${data.count}: uncovering, row 1 of ${ROWS}. Press a digit key or tap a digit.`);
+  say(race, words(data, "begin", { position: data.position + 1, count: data.count, rows: ROWS }));
   if (ui.keypad.getBoundingClientRect().bottom > window.innerHeight) root.scrollIntoView({ block: "start" }); // digit and buttons in view
   ui.keypad.focus({ preventScroll: true });
   send(race, "row", { row: 1 });
@@ -320,7 +328,7 @@ function acknowledge(race) {
   state.pending = null;
   clearTimeout(state.resend);
   if (answered.name === "guess" && !data.guesses.some(([d]) => d === answered.payload.digit) && state.phase === "racing") {
-    say(race, `Your guess ${answered.payload.digit} did not reach the race in time: guess again.`);
+    say(race, words(data, "late", { digit: answered.payload.digit }));
   }
   if (state.phase === "done") state.queue = [];
   if (state.queue.length) transmit(race, state.queue.shift());
@@ -342,6 +350,7 @@ function rememberRound(race) {
 function build(root, data, state) {
   root.dataset.key = data.key;
   root.dataset.done = String(data.done);
+  root.dataset.language = data.language;
   const race = { root, data, state, ui: layout(root, data), painted: null, setTriggerValue: null };
   state.race = race;
   race.ui.keys.forEach((button, digit) => button.addEventListener("click", () => guess(race, digit)));
@@ -382,7 +391,8 @@ export default function ({ parentElement, data, setTriggerValue }) {
   root.style.setProperty("--race-now", data.now);
   const state = kept.get(data.key) || fresh(data.key);
   kept.set(data.key, state);
-  const built = state.race && state.race.root === root && root.dataset.key === data.key && root.dataset.done === String(data.done);
+  const built = state.race && state.race.root === root && root.dataset.key === data.key && root.dataset.done === String(data.done)
+    && root.dataset.language === data.language; // a new language: its words, built again
   const race = built ? state.race : build(root, data, state);
   Object.assign(race, { data, setTriggerValue });
   active = { root, state, key: (event) => onKey(race, event) };

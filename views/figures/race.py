@@ -4,6 +4,7 @@ misread the digit), row by row, with the rows where the student and the network 
 
 import numpy as np
 
+from i18n import _, percent
 from model.config import ROWS
 from views.encoding import typed_array
 from views.figures.plotting import (
@@ -35,8 +36,14 @@ def strongest_rival(step_probs: np.ndarray, label: int) -> int:
     return int(peaks.argmax())
 
 
-def _rival_role(step_probs: np.ndarray, rival: int) -> str:
-    return "the network's answer" if int(np.asarray(step_probs)[-1].argmax()) == rival else "its strongest rival"
+def _is_answer(step_probs: np.ndarray, rival: int) -> bool:
+    return int(np.asarray(step_probs)[-1].argmax()) == rival
+
+
+def _rival_name(step_probs: np.ndarray, rival: int) -> str:
+    if _is_answer(step_probs, rival):
+        return _("{digit}, the network's answer").format(digit=rival)
+    return _("{digit}, its strongest rival").format(digit=rival)
 
 
 def _probability_line(step_probs: np.ndarray, digit: int, *, name: str, dash: str = "solid", width: float = 4) -> dict:
@@ -48,19 +55,23 @@ def _probability_line(step_probs: np.ndarray, digit: int, *, name: str, dash: st
         "legendgroup": name,
         "mode": "lines",
         "line": {"color": CLASS_COLOURS[digit], "width": width, "dash": dash},
-        "hovertemplate": f"after row %{{x}}: {digit} with %{{y:.0%}}<extra></extra>",
+        "hovertemplate": _("after row {row}: {digit} with {probability}").format(row="%{x}", digit=digit, probability="%{y:.0%}")
+        + "<extra></extra>",
     }
 
 
 def _row_marks(student_row: int, network_row: int, right: float, font_size: int) -> dict:
     """A line at each side's row, named above the plot on a line of its own (so rows next to each other stay readable),
     the name leaning into the plot near its right end."""
-    marks = [("you", student_row, STUDENT_LINE, 2), ("network", network_row, NETWORK_LINE, 1)]
+    marks = [
+        (_("you: row {row}").format(row=student_row), student_row, STUDENT_LINE, 2),
+        (_("network: row {row}").format(row=network_row), network_row, NETWORK_LINE, 1),
+    ]
     at = {"xref": "x", "yref": "y domain"}
     shapes = [{"type": "line", "x0": row, "x1": row, "y0": 0, "y1": 1, "line": line, **at} for _, row, line, _ in marks]
     annotations = [
         {
-            "text": f"<b>{who}: row {row}</b>",
+            "text": f"<b>{who}</b>",
             "x": row,
             "y": 1,
             "xanchor": "right" if row > 0.6 * right else "left",
@@ -85,8 +96,8 @@ def race_figure(step_probs: np.ndarray, label: int, student_row: int, network_ro
     rival = strongest_rival(step_probs, label)
     font_size = 20 if presenter else 15
     lines = [
-        _probability_line(step_probs, label, name=f"{label}, the true digit"),
-        _probability_line(step_probs, rival, name=f"{rival}, {_rival_role(step_probs, rival)}", dash="dash", width=3),
+        _probability_line(step_probs, label, name=_("{digit}, the true digit").format(digit=label)),
+        _probability_line(step_probs, rival, name=_rival_name(step_probs, rival), dash="dash", width=3),
     ]
     ends = label_heights([float(step_probs[-1, label]), float(step_probs[-1, rival])], LABEL_GAP, low=0.0, high=1.0)
     names = [
@@ -100,8 +111,8 @@ def race_figure(step_probs: np.ndarray, label: int, student_row: int, network_ro
         template=app_template(),
         legend={"orientation": "h", "y": -0.42 if presenter else -0.38, "x": 0},
         margin={"l": 10, "r": 30, "t": round(font_size * 2.9), "b": 10},
-        xaxis={"title": {"text": "rows uncovered"}, "range": [0.5, right], "dtick": 4 if right < 33 else 6},
-        yaxis={"title": {"text": "how sure the network is"}, "range": [0, 1.04], **PERCENT},
+        xaxis={"title": {"text": _("rows uncovered")}, "range": [0.5, right], "dtick": 4 if right < 33 else 6},
+        yaxis={"title": {"text": _("how sure the network is")}, "range": [0, 1.04], **PERCENT},
         **_row_marks(student_row, network_row, right, font_size),
     )
     return ReadyFigure({"data": [*lines, *names], "layout": legible_and_still(layout, font_size)})
@@ -112,10 +123,28 @@ def race_figure_alt(step_probs: np.ndarray, label: int, student_row: int, networ
     step_probs = np.asarray(step_probs)
     rival = strongest_rival(step_probs, label)
     at_network = step_probs[min(network_row, ROWS) - 1]
-    return (
-        f"How sure the network was after each row: of {label}, the true digit, and of {rival}, {_rival_role(step_probs, rival)}. "
-        f"You knew at row {student_row}; the network settled at row {network_row}, {label} at {at_network[label]:.0%} "
-        f"and {rival} at {at_network[rival]:.0%}; after all {ROWS} rows {label} at {step_probs[-1, label]:.0%}."
+    if _is_answer(step_probs, rival):
+        lines = _("How sure the network was after each row: of {label}, the true digit, and of {rival}, the network's answer.")
+    else:
+        lines = _("How sure the network was after each row: of {label}, the true digit, and of {rival}, its strongest rival.")
+    rows = _(
+        "You knew at row {row}; the network settled at row {network_row}, {label} at {label_probability} and {rival} at "
+        "{rival_probability}; after all {rows} rows {label} at {last_probability}."
+    )
+    return " ".join(
+        [
+            lines.format(label=label, rival=rival),
+            rows.format(
+                row=student_row,
+                network_row=network_row,
+                label=label,
+                rival=rival,
+                label_probability=percent(float(at_network[label])),
+                rival_probability=percent(float(at_network[rival])),
+                rows=ROWS,
+                last_probability=percent(float(step_probs[-1, label])),
+            ),
+        ]
     )
 
 
@@ -123,7 +152,11 @@ def network_row_sentence(step_probs: np.ndarray, network_row: int, answer: int) 
     """What the network's row means, with how sure it was there: its answer was on top from that row on, but perhaps
     only just ("network: row 16" could be read as "sure at row 16")."""
     sure = float(np.asarray(step_probs)[min(network_row, ROWS) - 1, answer])
-    return (
-        f"The network's row is where its answer stopped changing, however sure it was then. "
-        f"After row {network_row} it said {answer}, and was {sure:.0%} sure."
+    return " ".join(
+        [
+            _("The network's row is where its answer stopped changing, however sure it was then."),
+            _("After row {row} it said {answer}, and was {probability} sure.").format(
+                row=network_row, answer=answer, probability=percent(sure)
+            ),
+        ]
     )

@@ -1,5 +1,6 @@
 """The class wall's race chart: per digit, the rows the class needed against the network's. Data in, figure spec out."""
 
+from i18n import _, ngettext, number
 from model.config import NUM_CLASSES, ROWS
 from views.figures.plotting import ReadyFigure, base_layout, legible_and_still
 
@@ -25,19 +26,19 @@ def race_spec(table: dict[int, tuple[int, float, float]], presenter: bool = Fals
             "textposition": "outside",
             "cliponaxis": False,
             "marker": {"color": colour},
-            "hovertemplate": f"{name}: row %{{y}}<extra></extra>",
+            "hovertemplate": _("{name}: row {row}").format(name=name, row="%{y}") + "<extra></extra>",
         }
 
     layout = base_layout(
         PRESENTER_HEIGHT if presenter else HEIGHT,
         font_size,
         barmode="group",
-        xaxis={"title": {"text": "Digit raced (how many times)"}, "type": "category"},
-        yaxis={"title": {"text": "Rows needed"}, "range": [0, ROWS + 3], "tickvals": [0, 7, 14, 21, 28]},
+        xaxis={"title": {"text": _("Digit raced (how many times)")}, "type": "category"},
+        yaxis={"title": {"text": _("Rows needed")}, "range": [0, ROWS + 3], "tickvals": [0, 7, 14, 21, 28]},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},  # above the plot, clear of the bars' numbers
         margin={"l": 10, "r": 10, "t": round(font_size * 2.4), "b": 10},
     )
-    data = [bars("The class, on average", 1, CLASS_COLOUR), bars("The network, on average", 2, NETWORK_COLOUR)]
+    data = [bars(_("The class, on average"), 1, CLASS_COLOUR), bars(_("The network, on average"), 2, NETWORK_COLOUR)]
     return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})
 
 
@@ -46,5 +47,9 @@ def race_summary(table: dict[int, tuple[int, float, float]]) -> str:
     races = sum(count for count, _, _ in table.values())
     class_rows = sum(count * mean for count, mean, _ in table.values()) / races
     network_rows = sum(count * mean for count, _, mean in table.values()) / races
-    raced = f"{races} digit{'s' if races != 1 else ''} raced"
-    return f"{raced}: the class knew after {class_rows:.1f} rows on average, the network after {network_rows:.1f}."
+    summary = ngettext(
+        "{count} digit raced: the class knew after {class_rows} rows on average, the network after {network_rows}.",
+        "{count} digits raced: the class knew after {class_rows} rows on average, the network after {network_rows}.",
+        races,
+    )
+    return summary.format(count=races, class_rows=number(class_rows, 1), network_rows=number(network_rows, 1))

@@ -16,6 +16,7 @@ import numpy as np
 import streamlit as st
 
 from classroom import race
+from i18n import N_, _, number
 from model.config import ROWS
 from model.insight import settled_row
 from model.storage import ModelLoadError
@@ -36,15 +37,17 @@ ROUNDS_KEY = "race_rounds"  # the seeds of the rounds this session has dealt: a 
 LOST_KEY = "race_lost"  # set when the player spoke of a round this session never dealt: said once, at the top
 INBOX_LIMIT = 8  # messages kept between two runs: a player sends one at a time, a forger gains nothing by more
 ROUNDS_REMEMBERED = 100
-LOST = "That round was lost when the server restarted, so a new round has started with ten other digits. Press Start when you are ready."
-TABLE_FULL = (
+LOST = N_(
+    "That round was lost when the server restarted, so a new round has started with ten other digits. Press Start when you are ready."
+)
+TABLE_FULL = N_(
     "The class table already holds all the results it takes from one browser, so this one was not added to it. "
     "Your own results are all here."
 )
-TAGLINE = "A digit is uncovered one row at a time. Name it before the network is sure of it."
+TAGLINE = N_("A digit is uncovered one row at a time. Name it before the network is sure of it.")
 # The verdict is a heading (h2, under the page's title) but no bigger than a phone's screen has room for.
 CSS = "<style>.st-key-race-verdict h2 { font-size: clamp(1.3rem, 5vw, 1.8rem); line-height: 1.3; }</style>"
-ANONYMOUS = "Each digit's rows, yours and the network's, go to the class wall anonymously: no name, nothing else about you."
+ANONYMOUS = N_("Each digit's rows, yours and the network's, go to the class wall anonymously: no name, nothing else about you.")
 
 
 @dataclass
@@ -52,7 +55,7 @@ class Round:
     """One student's round, kept in their session: ten digits, and what the network read after each row of each."""
 
     seed: int
-    model: str  # the model it was chosen for, named for a sentence ("the shipped model", a run's label)
+    model: str | None  # the run it was chosen for, by its label; None for the shipped model (named in the reader's language)
     labels: list[int]
     images: np.ndarray  # (10, 28, 28) float32 ink
     step_probs: np.ndarray  # (10, 28, 10)
@@ -101,13 +104,13 @@ def new_round(seed: int | None = None) -> Round | None:
     try:
         entry, loaded = active_model()
     except ModelLoadError as error:
-        st.error(f"The network could not be loaded, so there is nothing to race: {words.plain(error)}")
+        st.error(_("The network could not be loaded, so there is nothing to race: {error}").format(error=words.plain(error)))
         return None
     seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed
     pool, images = candidates(entry, loaded)
     chosen = race.choose_round(pool, seed)
     pictures = np.stack([images[c.index] for c in chosen])
-    named = "the shipped model" if entry.shipped else entry.label
+    named = None if entry.shipped else entry.label
     dealt = st.session_state.setdefault(ROUNDS_KEY, [])
     dealt[:] = [*dealt[-(ROUNDS_REMEMBERED - 1) :], seed]
     return Round(seed, named, [c.label for c in chosen], pictures, step_probabilities(loaded.weights, pictures))
@@ -210,7 +213,7 @@ def show_result(game: Round, presenter: bool) -> None:
         st.header(race.result_sentence(result), anchor=False)
     st.markdown(race_figures.network_row_sentence(game.step_probs[position], result.network_row, result.network_answer))
     if position in game.unrecorded:
-        st.info(TABLE_FULL)
+        st.info(_(TABLE_FULL))
     curve, player = st.columns([3, 2], gap="medium")
     with curve:
         figure = race_figures.race_figure(
@@ -225,30 +228,31 @@ def show_result(game: Round, presenter: bool) -> None:
 def tally(game: Round) -> None:
     if game.results:
         score = race.round_score(game.results)
-        st.caption(f"So far: you won {score.won}, drew {score.drawn} and lost {score.lost}.")
+        st.caption(_("So far: you won {won}, drew {drawn} and lost {lost}.").format(won=score.won, drawn=score.drawn, lost=score.lost))
 
 
 def show_score(game: Round) -> None:
     score = race.round_score(game.results)
-    st.header("Your score", anchor=False)
+    st.header(_("Your score"), anchor=False)
     st.markdown(f"**{race.score_sentence(score)}**")
-    st.markdown(race.LESSON)
+    st.markdown(_(race.LESSON))
+    never = _("never (read as {answer})")
     st.table(
         [
             {
-                "Digit": str(r.label),
-                "You: rows": str(r.student_row),
-                "Network: rows": f"never (read as {r.network_answer})" if r.network_misread else str(r.network_row),
-                "Result": r.verdict,
+                _("Digit"): str(r.label),
+                _("You: rows"): str(r.student_row),
+                _("Network: rows"): never.format(answer=r.network_answer) if r.network_misread else str(r.network_row),
+                _("Result"): _(race.VERDICT_WORDS[r.verdict]),
             }
             for r in game.results
         ]
     )
-    st.button("New round", key="race-new-round", type="primary", on_click=start_new_round)
+    st.button(_("New round"), key="race-new-round", type="primary", on_click=start_new_round)
 
 
 def page() -> None:
-    presenter = style.title_with_presenter_switch("Race the network", TAGLINE)
+    presenter = style.title_with_presenter_switch(_("Race the network"), _(TAGLINE))
     st.html(CSS)
     game = st.session_state.get(ROUND_KEY)
     if game is None:
@@ -258,7 +262,7 @@ def page() -> None:
         st.session_state[ROUND_KEY] = game
     take_messages(game)
     if st.session_state.pop(LOST_KEY, False):
-        st.warning(LOST)
+        st.warning(_(LOST))
     if game.over:
         show_score(game)
     elif game.racing:
@@ -267,10 +271,20 @@ def page() -> None:
     else:
         show_result(game, presenter)
     if not game.over:
-        st.button("New round", key="race-new-round", on_click=start_new_round, help="Ten other digits, from the start.")
-    st.caption(ANONYMOUS)
+        st.button(_("New round"), key="race-new-round", on_click=start_new_round, help=_("Ten other digits, from the start."))
+    st.caption(_(ANONYMOUS))
     if not presenter:
-        st.caption(f"Digits from the MNIST test set, read by {words.plain(game.model)}. A row every {race.ROW_SECONDS} s, out of {ROWS}.")
+        st.caption(source_words(game))
+
+
+def source_words(game: Round) -> str:
+    """Where the digits come from, which model reads them and how fast the rows come."""
+    pace = {"seconds": number(race.ROW_SECONDS, 2), "rows": ROWS}
+    if game.model is None:
+        return _("Digits from the MNIST test set, read by the shipped model. A row every {seconds} s, out of {rows}.").format(**pace)
+    return _("Digits from the MNIST test set, read by {model}. A row every {seconds} s, out of {rows}.").format(
+        model=words.plain(game.model), **pace
+    )
 
 
 page()

@@ -4,7 +4,10 @@ import html
 
 import streamlit as st
 
+import i18n
 from classroom.join import JoinAddress, join_address, lan_address, qr_png
+from i18n import _
+from views.parts.language import ADDRESS_KEY
 
 CARD_CSS = """<style>
 .rr-join-address { font-family: "Source Code Pro", ui-monospace, monospace; font-size: 2rem; font-weight: 700;
@@ -28,19 +31,26 @@ def this_servers_address() -> JoinAddress:
     )
 
 
+def in_language(url: str, language: str) -> str:
+    """The address that opens the app in `language`: with ?lang= where it is not English, so that a class joins in
+    the teacher's language (views/parts/language.py reads it)."""
+    return url if language == i18n.DEFAULT else f"{url}?{ADDRESS_KEY}={language}"
+
+
 def card(key: str = "join-card") -> None:
     """The address in big type beside its QR code; or why students cannot join yet, and what to do."""
     address = this_servers_address()
     with st.container(key=key):
         if address.url is None:
-            st.warning(address.problem)
+            st.warning(_(address.problem))
             return
+        url = in_language(address.url, i18n.current())
         st.html(CARD_CSS)
         code, words = st.columns([2, 3], gap="medium", vertical_alignment="center")  # one above the other on a phone
-        code.image(qr_png(address.url), width=QR_WIDTH, alt=f"QR code of the address {address.url}")
-        words.markdown("On your phone or tablet, open this address, or scan the code with the camera:")
-        words.html(f'<p class="rr-join-address">{html.escape(address.url)}</p>')
-        words.caption("On the same Wi-Fi as this computer. If the page does not open, its firewall may block the port.")
+        code.image(qr_png(url), width=QR_WIDTH, alt=_("QR code of the address {address}").format(address=url))
+        words.markdown(_("On your phone or tablet, open this address, or scan the code with the camera:"))
+        words.html(f'<p class="rr-join-address">{html.escape(url)}</p>')
+        words.caption(_("On the same Wi-Fi as this computer. If the page does not open, its firewall may block the port."))
 
 
 OPEN_KEY = "join_open"  # the card stays open over whatever reruns the page meanwhile, until it is closed
@@ -53,8 +63,8 @@ def _close() -> None:
 def join_button() -> None:
     """Join: the card, over the page, one click from anywhere in presenter mode."""
     st.button(
-        "Join", icon=":material/qr_code_2:", key="join", help="The address and QR code students open",
+        _("Join"), icon=":material/qr_code_2:", key="join", help=_("The address and QR code students open"),
         on_click=lambda: st.session_state.update({OPEN_KEY: True}),
     )  # fmt: skip
     if st.session_state.get(OPEN_KEY):
-        st.dialog("Join the class", width="large", on_dismiss=_close)(card)("join-dialog")
+        st.dialog(_("Join the class"), width="large", on_dismiss=_close)(card)("join-dialog")

@@ -7,7 +7,8 @@ row when it is due ("row"); a slow server costs no student a row, as the race is
 it arrives. Each guess goes to the server ("guess"), which judges it; "next" asks for the next digit; "resume" tells
 a fresh session which round this tab was racing, so that a round lost to a restart is said. The player numbers its
 messages and the server says back the latest it heard, so a message lost on the way is sent again. Its code
-(static/players/race.js and .css) is fetched once by each browser, as the reading player's is.
+(static/players/race.js and .css) is fetched once by each browser, as the reading player's is; every word it shows or
+says comes in its data (`player_words`), in the session's language.
 """
 
 from collections.abc import Callable
@@ -15,7 +16,9 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
+import i18n
 from classroom.race import GUESS, NEXT, RESUME, RIGHT, ROW, WRONG, DigitRace
+from i18n import _, ngettext
 from model.config import ROWS
 from views.encoding import base64_shades
 from views.figures.plotting import NOW_COLOUR
@@ -23,6 +26,36 @@ from views.players.loader import static_loader
 
 MESSAGES = (ROW, GUESS, NEXT, RESUME)
 _player = st.components.v2.component("row_reader.race_player", js=static_loader("race"), isolate_styles=False)
+
+
+def player_words() -> dict[str, str]:
+    """Every word the player shows or says, in the session's language; race.js fills in each {placeholder}. Where a count
+    changes the words, both forms go ("_one" for 1, "_many" for more), as English needs two and the player counts."""
+    wrong_guesses = ("+{penalty} rows for a wrong guess", "+{penalty} rows for {count} wrong guesses")
+    return {
+        "which": _("Which digit is it?"),
+        "start": _("Start"),
+        "next": _("Next digit"),
+        "score": _("See your score"),
+        "help": _("Tap the digit, or press its key, as soon as you know it. A wrong guess adds {penalty} rows; keep going."),
+        "progress": _("Digit {position} of {count}"),
+        "covered": _("Covered: {rows} rows to go"),
+        "row": _("Row {row} of {rows}"),
+        "whole": _("The whole digit, all {rows} rows uncovered."),
+        "still_covered": _("The digit, still covered."),
+        "partly": _("The digit, rows 1 to {row} of {rows} uncovered, the rest covered."),
+        "key_wrong": _("{digit}: wrong"),
+        "key_right": _("{digit}: right"),
+        "penalty_one": ngettext(*wrong_guesses, 1),
+        "penalty_many": ngettext(*wrong_guesses, 2),
+        "right": _("Right: it is a {label}, at row {row}."),
+        "right_penalty": _("Right: it is a {label}, at row {row}, plus {penalty} rows for wrong guesses."),
+        "not": _("Not {digit}: {penalty} rows added. Keep going."),
+        "all_uncovered": _("All {rows} rows are uncovered: which digit is it?"),
+        "row_said": _("Row {row} of {rows}."),
+        "begin": _("Digit {position} of {count}: uncovering, row 1 of {rows}. Press a digit key or tap a digit."),
+        "late": _("Your guess {digit} did not reach the race in time: guess again."),
+    }
 
 
 def race_spec(
@@ -45,6 +78,8 @@ def race_spec(
         "presenter": bool(presenter),
         "done": bool(done),
         "now": NOW_COLOUR,
+        "words": player_words(),
+        "language": i18n.current(),
     }
 
 
