@@ -2,6 +2,8 @@
 question and teacher's notes, its step bar and its figure in that language, and in English with no ?lang; the lesson's
 figures and the sentence built from one unit's numbers read in the language set."""
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,6 +16,7 @@ from views.lesson_steps import STEPS
 from views.parts.class_wall import shared_wall
 
 LESSON_PAGE = "views/pages/lesson.py"
+DOCS = Path(__file__).parents[1] / "docs"
 WORDS = ("title", "says", "question", "look_at", "ask", "expect")
 
 
@@ -133,3 +136,16 @@ def test_the_lessons_figures_and_the_units_sentence_read_in_the_language_set(lan
     assert said in sentence and "{" not in sentence
     rows = lesson_figures.rows_figure(sample.image, 10).to_dict()
     assert rows["data"][0]["hovertemplate"].endswith("<extra></extra>")
+
+
+@pytest.mark.parametrize("chosen", ["zh", "ja"])
+def test_the_lesson_plan_in_each_language_follows_the_steps_as_the_page_words_them(chosen):
+    plan = (DOCS / f"lesson-plan.{chosen}.md").read_text(encoding="utf-8")
+    others = {"en": "(lesson-plan.md)", "zh": "(lesson-plan.zh.md)", "ja": "(lesson-plan.ja.md)"}
+    first_line = plan.splitlines()[0]
+    assert all(link in first_line for language, link in others.items() if language != chosen)  # the other versions
+    steps = [in_language(chosen, number) for number in range(1, len(STEPS) + 1)]
+    places = [plan.find(f"## {number}. {step.title}") for number, step in enumerate(steps, start=1)]
+    assert -1 not in places and places == sorted(places)
+    for step in steps:
+        assert step.says in plan and step.question in plan and step.expect in plan, step.view
