@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageFilter, UnidentifiedImageError
 from PIL.JpegImagePlugin import JpegImageFile
 
+from i18n import _
 from model.strokes import erode
 
 FIELD = 28  # the MNIST image
@@ -92,13 +93,13 @@ def _open_file(path) -> io.BufferedReader:
     try:
         return open(path, "rb")
     except FileNotFoundError:
-        raise ImageError("no such file") from None
+        raise ImageError(_("no such file")) from None
     except IsADirectoryError:
-        raise ImageError("it is a folder, not an image") from None
+        raise ImageError(_("it is a folder, not an image")) from None
     except PermissionError:
-        raise ImageError("it may not be read (no permission)") from None
+        raise ImageError(_("it may not be read (no permission)")) from None
     except OSError:
-        raise ImageError("it cannot be opened") from None
+        raise ImageError(_("it cannot be opened")) from None
 
 
 def _decode(file, largest_side: int | None = None) -> np.ndarray:
@@ -117,13 +118,15 @@ def _decode(file, largest_side: int | None = None) -> np.ndarray:
     except ImageError:
         raise
     except UnidentifiedImageError:
-        raise ImageError("it is not a picture we can read (PNG or JPEG)") from None
+        raise ImageError(_("it is not a picture we can read (PNG or JPEG)")) from None
     except Image.DecompressionBombError:
-        raise ImageError(f"it claims to be far larger than the {MAX_PIXELS // 1_000_000} million pixels we read") from None
+        raise ImageError(
+            _("it claims to be far larger than the {millions} million pixels we read").format(millions=MAX_PIXELS // 1_000_000)
+        ) from None
     except MemoryError:
-        raise ImageError("it is too large to read") from None
+        raise ImageError(_("it is too large to read")) from None
     except Exception:  # noqa: BLE001  Pillow's decoders raise many kinds of error on damaged files; each means the same here
-        raise ImageError("it is damaged or cut short") from None
+        raise ImageError(_("it is damaged or cut short")) from None
 
 
 def _check_size(image: Image.Image, largest_side: int | None = None) -> None:
@@ -131,9 +134,13 @@ def _check_size(image: Image.Image, largest_side: int | None = None) -> None:
     if largest_side is not None and max(width, height) > largest_side:
         raise LargerThanAsked(f"it is {width}x{height} pixels, more than {largest_side} on a side")
     if width * height > MAX_PIXELS:
-        raise ImageError(f"it is {width}x{height} pixels, more than the {MAX_PIXELS // 1_000_000} million we read; make it smaller")
+        raise ImageError(
+            _("it is {width}x{height} pixels, more than the {millions} million we read; make it smaller").format(
+                width=width, height=height, millions=MAX_PIXELS // 1_000_000
+            )
+        )
     if width < 1 or height < 1:
-        raise ImageError("it is damaged or cut short")
+        raise ImageError(_("it is damaged or cut short"))
 
 
 def _byte_count(file) -> int | None:
@@ -163,7 +170,7 @@ def _fewest_bytes(image: Image.Image) -> int:
 def _check_body(file_bytes: int | None, fewest_bytes: int) -> None:
     """Refuse a file too short to hold the pixels its header claims: cut short, or forged, it would read as blank rows."""
     if file_bytes is not None and file_bytes < fewest_bytes:
-        raise ImageError("it is damaged or cut short")
+        raise ImageError(_("it is damaged or cut short"))
 
 
 def _reduction(width: int, height: int) -> int:
@@ -190,11 +197,17 @@ def _check_decoding_cost(image: Image.Image) -> None:
     per_pixel = _bytes_per_pixel(image.mode)
     if width * height * per_pixel > MAX_DECODED_BYTES:
         limit = MAX_DECODED_BYTES // per_pixel / 1_000_000
-        kind = "colour" if per_pixel > 1 else "grey"
-        raise ImageError(
-            f"it is {width}x{height} pixels, more than the {limit:.0f} million we read in a {kind} {image.format} picture; "
-            "make it smaller, or save it as JPEG"
-        )
+        if per_pixel > 1:
+            message = _(
+                "it is {width}x{height} pixels, more than the {millions} million we read in a colour {kind} picture; "
+                "make it smaller, or save it as JPEG"
+            )
+        else:
+            message = _(
+                "it is {width}x{height} pixels, more than the {millions} million we read in a grey {kind} picture; "
+                "make it smaller, or save it as JPEG"
+            )
+        raise ImageError(message.format(width=width, height=height, millions=f"{limit:.0f}", kind=image.format))
 
 
 def _array_mode(image: Image.Image) -> str:
@@ -288,7 +301,7 @@ def _to_mnist_pen(crop: np.ndarray) -> tuple[np.ndarray, str | None]:
 def _grow(seeds: np.ndarray, allowed: np.ndarray, steps: int) -> np.ndarray:
     """seeds grown into the allowed pixels that touch them (eight neighbours), at most `steps` pixels far."""
     grown = seeds & allowed
-    for _ in range(steps):
+    for _step in range(steps):
         padded = np.pad(grown, 1)
         wider = grown.copy()
         for row in range(3):
@@ -334,11 +347,11 @@ def preprocess(image: np.ndarray) -> Preprocessed:
     ink, inverted = to_ink(image)
     mask = ink > INK_THRESHOLD
     if mask.sum() < MIN_INK_PIXELS:
-        return Preprocessed(None, ink, None, None, inverted, "Nothing drawn yet.")
+        return Preprocessed(None, ink, None, None, inverted, _("Nothing drawn yet."))
     rows, cols = np.nonzero(mask)
     extent = max(np.ptp(rows), np.ptp(cols)) + 1
     if extent < MIN_EXTENT * max(ink.shape):
-        return Preprocessed(None, ink, None, None, inverted, "The drawing is too small to be a digit.")
+        return Preprocessed(None, ink, None, None, inverted, _("The drawing is too small to be a digit."))
     rows, cols = np.nonzero(_with_faint_joins(ink, mask, int(extent)))
     top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
     crop = ink[top:bottom, left:right] / ink.max()  # faint pencil or grey ink becomes full strength

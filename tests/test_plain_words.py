@@ -35,7 +35,7 @@ MAX_GRADE = 9  # Flesch-Kincaid: a school-year-8 reader
 SKIPPED_ELEMENTS = {"html", "empty", "space", "bidi_component"}
 SKIPPED_FIELDS = {"id", "form_id", "url", "component_name", "js_content", "css_content", "json", "spec", "format", "icon", "data", "key"}
 CHART_WORDS = {"text", "name", "hovertemplate", "title", "ticktext"}  # a plotly spec's keys whose strings are shown
-PLAYER_WORDS = {"text", "title", "explain"}  # a player's data's keys whose strings are shown
+PLAYER_WORDS = {"text", "title", "explain", "words"}  # a player's data's keys whose strings are shown
 
 
 def proto_words(message: Message):

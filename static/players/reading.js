@@ -3,11 +3,12 @@
 // Streamlit calls the default export with a new `data` whenever the script sends one (a new digit, another state or
 // layer); playing, stepping and the speed never go back to the server. The row shown, whether it plays and the speed
 // are kept per player key, so choosing another state or layer for the same digit keeps the row a teacher paused on.
-// Layout follows the player's own width (CSS container queries in reading.css).
+// Layout follows the player's own width (CSS container queries in reading.css). Every word it shows or says comes in
+// data.words, in the reader's language (views/players/reading_spec.py): here are only the numbers put into them.
 
-import { ROWS, decode, ink, make, paint } from "./shared.js";
+import { ROWS, decode, fill, ink, make, paint } from "./shared.js";
 
-const SPEEDS = { Slow: 700, Normal: 350, Fast: 120 }; // milliseconds per row
+const SPEEDS = { Slow: 700, Normal: 350, Fast: 120 }; // milliseconds per row, by the speeds' ids (their names: words.speeds)
 const LABEL_FROM = 0.15; // a line is named at its end from this probability on
 const LABELLED = 4; // and at most this many, the most likely
 const kept = new Map(); // player key -> {digest, row, playing, speed, waiting}: outlives a remount of the element
@@ -31,8 +32,13 @@ function colourAt(stops, t) {
   return hexToRgb(stops[0][1]);
 }
 
-function percent(p) {
-  return `${Math.round(p * 100)}%`;
+function percent(words, p) {
+  return fill(words.percent, { value: Math.round(p * 100) });
+}
+
+// "7: 92%, 1: 5%": digits and their probabilities, as the reader's language lists them.
+function listed(words, pairs) {
+  return pairs.map(([digit, p]) => fill(words.list_item, { digit, percent: percent(words, p) })).join(words.list_separator);
 }
 
 function ticks(values, position, className) {
@@ -66,6 +72,7 @@ function rowMarks(along, breadth) {
 }
 
 function digitPanel(data) {
+  const words = data.words;
   const canvas = make("canvas", { class: "rr-pixels" });
   const image = decode(data.image, Uint8Array);
   paint(canvas, ROWS, ROWS, ink(image));
@@ -73,19 +80,19 @@ function digitPanel(data) {
   const box = make("div", { class: "rr-plot rr-square", role: "img" }, canvas, marks.overlay);
   const rows = ticks(ROW_TICKS.map((r) => [r, String(r)]), (r) => `top: ${((r - 0.5) / ROWS) * 100}%`, "rr-yticks");
   const panel = make("figure", { class: "rr-panel rr-digit" },
-    make("figcaption", { class: "rr-title", text: data.text.digit }),
-    make("div", { class: "rr-frame" }, make("div", { class: "rr-ytitle", "aria-hidden": "true", text: "row" }), rows, box));
+    make("figcaption", { class: "rr-title", text: words.digit_title }),
+    make("div", { class: "rr-frame" }, make("div", { class: "rr-ytitle", "aria-hidden": "true", text: words.row_axis }), rows, box));
   return {
     panel,
     show(row) {
       marks.show(row);
-      box.setAttribute("aria-label", `The digit as the network reads it: 28 rows of 28 pixels, row ${row} being read, the rows below it not read yet.`);
+      box.setAttribute("aria-label", fill(words.digit_label, { row }));
     },
   };
 }
 
 function mapPanel(data) {
-  const map = data.map;
+  const map = data.map, words = data.words;
   const units = map.units;
   const values = decode(map.values, Uint8Array); // (units, rows), 0-255 from map.low to map.high
   const canvas = make("canvas", { class: "rr-pixels" });
@@ -103,22 +110,23 @@ function mapPanel(data) {
   const panel = make("figure", { class: "rr-panel rr-state" },
     make("figcaption", { class: "rr-title", text: map.title }),
     make("div", { class: "rr-frame" },
-      make("div", { class: "rr-ytitle", "aria-hidden": "true", text: "unit" }),
+      make("div", { class: "rr-ytitle", "aria-hidden": "true", text: words.unit_axis }),
       ticks(unitTicks, (u) => `top: ${((u + 0.5) / units) * 100}%`, "rr-yticks"),
       box,
       ticks(ROW_TICKS.map((r) => [r, String(r)]), (r) => `left: ${((r - 0.5) / ROWS) * 100}%`, "rr-xticks"),
-      make("div", { class: "rr-xtitle", "aria-hidden": "true", text: "after row" })),
+      make("div", { class: "rr-xtitle", "aria-hidden": "true", text: words.after_row_axis })),
     scale);
   return {
     panel,
     show(row) {
       marks.show(row);
-      box.setAttribute("aria-label", `${map.title}: each column is the state after one row, ${map.explain}; shown up to row ${row}.`);
+      box.setAttribute("aria-label", fill(words.map_label, { title: map.title, explain: map.explain, row }));
     },
   };
 }
 
 function barsPanel(data, probs, title) {
+  const words = data.words;
   const bars = [], values = [];
   const chart = make("div", { class: "rr-bars", role: "img" });
   for (let digit = 0; digit < 10; digit++) {
@@ -139,7 +147,7 @@ function barsPanel(data, probs, title) {
       heading.textContent = title(row);
       p.forEach((v, digit) => {
         bars[digit].style.height = `${Math.max(v * 100, 0.5)}%`;
-        values[digit].textContent = v >= 0.05 ? percent(v) : "";
+        values[digit].textContent = v >= 0.05 ? percent(words, v) : "";
         values[digit].style.bottom = `${v * 100}%`;
         values[digit].style.visibility = "visible";
       });
@@ -152,13 +160,14 @@ function barsPanel(data, probs, title) {
         if (clash) values[digit].style.visibility = "hidden";
         else placed.push(box);
       }
-      const ranked = [...p].map((v, d) => [v, d]).sort((a, b) => b[0] - a[0]).filter(([v], i) => i === 0 || v >= 0.01);
-      chart.setAttribute("aria-label", `${title(row)}: ${ranked.map(([v, d]) => `${d}: ${percent(v)}`).join(", ")}; the others under 1%.`);
+      const ranked = [...p].map((v, d) => [d, v]).sort((a, b) => b[1] - a[1]).filter(([, v], i) => i === 0 || v >= 0.01);
+      chart.setAttribute("aria-label", fill(words.bars_label, { title: title(row), list: listed(words, ranked) }));
     },
   };
 }
 
 function linesPanel(data, probs) {
+  const words = data.words;
   const plot = make("svg:svg", { viewBox: `0 0 ${ROWS} 100`, preserveAspectRatio: "none", class: "rr-lines-svg", "aria-hidden": "true" });
   for (const level of [0, 50, 100]) {
     plot.append(make("svg:line", { x1: 0, x2: ROWS, y1: 100 - level, y2: 100 - level, class: "rr-gridline", "vector-effect": "non-scaling-stroke" }));
@@ -173,12 +182,12 @@ function linesPanel(data, probs) {
   const labels = make("div", { class: "rr-line-labels", "aria-hidden": "true" });
   const box = make("div", { class: "rr-plot rr-lines", role: "img" }, plot, labels);
   const panel = make("figure", { class: "rr-panel rr-history" },
-    make("figcaption", { class: "rr-title", text: data.text.lines }),
+    make("figcaption", { class: "rr-title", text: words.lines_title }),
     make("div", { class: "rr-frame" },
-      ticks([[0, "0%"], [50, "50%"], [100, "100%"]], (v) => `top: ${100 - v}%`, "rr-yticks rr-percent"),
+      ticks([0, 50, 100].map((v, n) => [v, words.percent_ticks[n]]), (v) => `top: ${100 - v}%`, "rr-yticks rr-percent"),
       box,
       ticks(ROW_TICKS.map((r) => [r, String(r)]), (r) => `left: ${((r - 0.5) / ROWS) * 100}%`, "rr-xticks"),
-      make("div", { class: "rr-xtitle", "aria-hidden": "true", text: "after row" })));
+      make("div", { class: "rr-xtitle", "aria-hidden": "true", text: words.after_row_axis })));
   return {
     panel,
     show(row) {
@@ -207,29 +216,29 @@ function linesPanel(data, probs) {
         style: `left: ${((row - 0.5) / ROWS) * 100}%; top: ${y * 100}%; color: ${data.colours[digit]}`,
         text: String(digit),
       })));
-      const ranked = ends.map(({ digit }) => `${digit}: ${percent(probs[(row - 1) * 10 + digit])}`);
-      box.setAttribute("aria-label", `Each digit's probability after every row up to row ${row}; now ${ranked.join(", ")}.`);
+      const ranked = ends.map(({ digit }) => [digit, probs[(row - 1) * 10 + digit]]);
+      box.setAttribute("aria-label", fill(words.lines_label, { row, list: listed(words, ranked) }));
     },
   };
 }
 
 // --- the controls ---------------------------------------------------------------------------------------------------
 
-function controls(state, key) {
+function controls(state, key, words) {
   const back = make("button", { type: "button", class: "rr-button", "aria-keyshortcuts": "ArrowLeft" },
-    make("span", { "aria-hidden": "true", text: "◀ " }), "Row back");
+    make("span", { "aria-hidden": "true", text: "◀ " }), words.row_back);
   const play = make("button", { type: "button", class: "rr-button rr-play", "aria-keyshortcuts": "Space" });
   const on = make("button", { type: "button", class: "rr-button", "aria-keyshortcuts": "ArrowRight" },
-    "Row on", make("span", { "aria-hidden": "true", text: " ▶" }));
-  const slider = make("input", { type: "range", min: 1, max: ROWS, step: 1, class: "rr-slider", "aria-label": "Rows read" });
+    words.row_on, make("span", { "aria-hidden": "true", text: " ▶" }));
+  const slider = make("input", { type: "range", min: 1, max: ROWS, step: 1, class: "rr-slider", "aria-label": words.slider_label });
   const rowText = make("span", { class: "rr-row-text" });
-  const speeds = make("fieldset", { class: "rr-speed" }, make("legend", { text: "Speed" }));
+  const speeds = make("fieldset", { class: "rr-speed" }, make("legend", { text: words.speed }));
   for (const name of Object.keys(SPEEDS)) {
     const input = make("input", { type: "radio", name: `${key}-speed`, value: name });
     input.checked = name === state.speed;
-    speeds.append(make("label", {}, input, make("span", { text: name })));
+    speeds.append(make("label", {}, input, make("span", { text: words.speeds[name] })));
   }
-  const bar = make("div", { class: "rr-controls", role: "group", "aria-label": "Play the reading" },
+  const bar = make("div", { class: "rr-controls", role: "group", "aria-label": words.controls_label },
     make("div", { class: "rr-buttons" }, back, play, on),
     make("label", { class: "rr-slider-label" }, rowText, slider));
   return { bar, back, play, on, slider, rowText, speeds };
@@ -264,14 +273,14 @@ function playWhenSeen(player) {
 }
 
 function layout(root, data, state, probs) {
-  const panels = [digitPanel(data), mapPanel(data), barsPanel(data, probs, (row) => `Probabilities after row ${row}`), linesPanel(data, probs)];
-  const ui = controls(state, data.key);
+  const panels = [digitPanel(data), mapPanel(data), barsPanel(data, probs, (row) => fill(data.words.bars_after, { row })), linesPanel(data, probs)];
+  const ui = controls(state, data.key, data.words);
   const names = ["digit", "state", "bars", "lines"];
   const looked = names.indexOf(data.highlight); // the lesson's "look here"
   if (looked >= 0) panels[looked].panel.classList.add("rr-look");
   if (data.only) names.forEach((name, n) => { panels[n].panel.hidden = !data.only.includes(name); }); // the lesson's pair
   const status = make("p", { class: "rr-visually-hidden", "aria-live": "polite" });
-  const keysHint = make("p", { class: "rr-keys", text: data.text.keys });
+  const keysHint = make("p", { class: "rr-keys", text: data.words.keys });
   root.style.setProperty("--rr-now", data.now);
   root.replaceChildren(
     make("div", { class: data.only ? "rr-grid rr-pair" : "rr-grid" }, ...panels.map((p) => p.panel)),
@@ -285,7 +294,7 @@ function layout(root, data, state, probs) {
 function announce(player, row) {
   const p = player.probs.subarray((row - 1) * 10, row * 10);
   const best = p.indexOf(Math.max(...p));
-  player.status.textContent = `After row ${row} of ${ROWS}: most likely ${best}, ${percent(p[best])}.`;
+  player.status.textContent = fill(player.words.announce, { row, rows: ROWS, digit: best, percent: percent(player.words, p[best]) });
 }
 
 function show(player, row, { quiet = false } = {}) {
@@ -293,8 +302,8 @@ function show(player, row, { quiet = false } = {}) {
   state.row = Math.min(Math.max(row, 1), ROWS);
   panels.forEach((panel) => panel.show(state.row));
   ui.slider.value = state.row;
-  ui.slider.setAttribute("aria-valuetext", `${state.row} of ${ROWS}`);
-  ui.rowText.textContent = `Rows read: ${state.row} of ${ROWS}`;
+  ui.slider.setAttribute("aria-valuetext", fill(player.words.slider_value, { row: state.row, rows: ROWS }));
+  ui.rowText.textContent = fill(player.words.rows_read, { row: state.row, rows: ROWS });
   root.dataset.row = state.row;
   if (!quiet) announce(player, state.row);
 }
@@ -302,7 +311,8 @@ function show(player, row, { quiet = false } = {}) {
 function setPlaying(player, playing) {
   player.state.playing = playing;
   player.root.dataset.playing = playing;
-  player.ui.play.replaceChildren(make("span", { "aria-hidden": "true", text: playing ? "❚❚ " : "▶ " }), playing ? "Pause" : "Play");
+  const words = player.words;
+  player.ui.play.replaceChildren(make("span", { "aria-hidden": "true", text: playing ? "❚❚ " : "▶ " }), playing ? words.pause : words.play);
   clearTimeout(player.timer);
   if (playing) player.timer = setTimeout(() => tick(player), SPEEDS[player.state.speed]);
 }
@@ -376,7 +386,7 @@ function onKey(player, event) {
 function build(root, data) {
   const { state, sayAnswer } = restore(data);
   const probs = decode(data.probs, Float32Array); // (rows, 10)
-  const player = { root, state, probs, timer: null, ...layout(root, data, state, probs) };
+  const player = { root, state, probs, words: data.words, timer: null, ...layout(root, data, state, probs) };
   current.set(root, player);
   listen(player);
   show(player, state.row, { quiet: true });
@@ -387,7 +397,7 @@ function build(root, data) {
 
 function buildAnswer(root, data) {
   const probs = decode(data.probs, Float32Array);
-  const bars = barsPanel(data, probs, () => data.text.bars);
+  const bars = barsPanel(data, probs, () => data.words.answer_title);
   root.replaceChildren(bars.panel);
   bars.show(probs.length / 10);
 }

@@ -15,6 +15,12 @@ export function make(tag, attributes = {}, ...children) {
   return element;
 }
 
+// A template of the server's words ("Rows read: {row} of {rows}") with its named places filled: the words come in the
+// reader's language from the spec (views/players/reading_spec.py), only the numbers from here. An unknown place stays.
+export function fill(template, values = {}) {
+  return String(template).replace(/\{(\w+)\}/g, (place, name) => (name in values ? String(values[name]) : place));
+}
+
 // One of the base64 arrays in the server's specs (views/encoding.py) as a typed array.
 export function decode(base64, Type = Uint8Array) {
   const text = atob(base64);

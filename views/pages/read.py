@@ -2,41 +2,54 @@
 
 import streamlit as st
 
+from i18n import N_, _, percent
 from model.storage import ModelLoadError
 from views import words
-from views.digit import DRAW, SAMPLES, SOURCES
+from views.digit import DRAW, SAMPLES, SOURCES, UPLOAD
 from views.parts import inputs, screen, session, sharing, style
 from views.parts.models_in_use import active_model, reading_of
-from views.parts.reading import show_answer, show_model_view, show_reading
+from views.parts.reading import sentences, show_answer, show_model_view, show_reading
+
+SOURCE_NAMES = {DRAW: N_("Draw"), SAMPLES: N_("Samples"), UPLOAD: N_("Upload")}  # the inputs' ids, as the page names them
 
 
 def explanations() -> None:
     """What the reading shows, in plain words, closed by default: in presenter mode too, for the teacher to open."""
-    with st.expander(words.WHAT_AM_I_LOOKING_AT_LABEL, icon=":material/help:"):
+    with st.expander(_(words.WHAT_AM_I_LOOKING_AT_LABEL), icon=":material/help:"):
         for topic, text in words.WHAT_AM_I_LOOKING_AT.items():
-            st.markdown(f"**{topic}.** {text}")
+            # TRANSLATORS: a topic in bold, then what it means.
+            st.markdown(_("**{topic}.** {text}").format(topic=_(topic), text=_(text)))
 
 
 def reading_with(entry) -> str:
     """Which run's model reads, named as text: its name comes from the run's files."""
     accuracy = entry.metadata.get("test_accuracy")
     known = isinstance(accuracy, float) and 0 <= accuracy <= 1
-    return f"Reading with {words.plain(entry.label)}" + (f" ({accuracy:.2%} test accuracy)." if known else ".")
+    if known:
+        return _("Reading with {model} ({accuracy} test accuracy).").format(model=words.plain(entry.label), accuracy=percent(accuracy, 2))
+    return _("Reading with {model}.").format(model=words.plain(entry.label))
 
 
 def page() -> None:
     width = screen.page_width()
-    presenter = style.title_with_presenter_switch("Row Reader", words.TAGLINE)
+    presenter = style.title_with_presenter_switch("Row Reader", _(words.TAGLINE))
 
     try:
         entry, loaded = active_model()  # read from disk once per server, then shared
     except ModelLoadError as error:
-        st.error(f"The network could not be loaded: {words.plain(error)}")
+        st.error(_("The network could not be loaded: {reason}").format(reason=words.plain(error)))
         return
     samples = {**inputs.gallery_read_by(entry, loaded), **session.picked_samples()}
     inputs.sample_from_link(samples)
     source = st.segmented_control(
-        "Digit", SOURCES, default=DRAW, key=session.SOURCE_KEY, required=True, label_visibility="collapsed", persist_state="session"
+        _("Digit"),
+        SOURCES,
+        default=DRAW,
+        key=session.SOURCE_KEY,
+        required=True,
+        label_visibility="collapsed",
+        persist_state="session",
+        format_func=lambda source: _(SOURCE_NAMES[source]),
     )  # kept while one looks inside or trains, so coming back shows the same kind of digit
     if source != SAMPLES:
         st.query_params.pop("sample", None)
@@ -65,11 +78,11 @@ def page() -> None:
     with seen_column:
         show_model_view(digit, presenter)
 
-    st.header("The reading, row by row")
+    st.header(_("The reading, row by row"))
     if not presenter:  # where h and units first appear on the page; on a projector the teacher says it
         layers = reading.hidden.shape[0]
-        layered = f" {words.LAYERS.format(layers=layers)}" if layers > 1 else ""
-        st.caption(words.READING_INTRO.format(units=reading.hidden.shape[-1]) + layered)
+        intro = _(words.READING_INTRO).format(units=reading.hidden.shape[-1])
+        st.caption(sentences(intro, _(words.LAYERS).format(layers=layers)) if layers > 1 else intro)
     explanations()  # above the reading it explains, not at the foot of the page
     show_reading(digit, reading, presenter, autoplay=True)  # it comes to the student: a new digit plays once
     sharing.share_form(digit, reading)

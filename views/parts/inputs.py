@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
+from i18n import N_, _
 from model.files import finite_number
 from model.preprocess import ImageError, LargerThanAsked, Preprocessed, prepare_picture
 from model.samples import Sample, load_samples
@@ -19,9 +20,10 @@ from views import words
 from views.digit import DRAW, SAMPLES, UPLOAD, Digit, sample_digit
 from views.figures.plotting import pixelated
 from views.parts import style
+from views.parts.reading import sentences
 from views.parts.session import SAMPLE_KEY, SOURCE_KEY
 
-MISREAD = "Misread"
+MISREAD = N_("Misread")  # the gallery's option for the misread digits: kept in English, shown with _()
 BRUSH, PRESENTER_BRUSH = 26, 28  # pixels on a canvas of its full size (views/parts/style.py)
 BRUSH_RANGE = (8, 48)  # the Brush slider's ends
 THUMBNAIL_WIDTH = 96  # pixels: a gallery digit with its caption and "Read it" under it
@@ -69,7 +71,7 @@ def _clear_canvas() -> None:
 
 def _prepared_digit(prepared: Preprocessed, invite: str, name: str, origin: tuple) -> Digit | None:
     if prepared.is_empty:
-        st.info(f"{prepared.empty_reason} {invite}")
+        st.info(sentences(prepared.empty_reason, invite))  # the reason is in the reader's language (model/preprocess.py)
         return None
     return Digit(prepared.image, prepared, name=name, origin=origin)
 
@@ -103,7 +105,7 @@ def read_canvas(result) -> Preprocessed | None:
     try:
         png = result.image_bytes
     except (AttributeError, TypeError, ValueError):  # no canvas result, a number, "data:image/png,xyz", bad base64
-        raise ImageError("it is not a picture") from None
+        raise ImageError(_("it is not a picture")) from None
     return canvas_picture(png)
 
 
@@ -182,10 +184,10 @@ def draw(presenter: bool, size: int) -> Digit | None:
     restored = kept.restored if kept is not None else None
     result = _canvas(size, brush * size // full_size, key, restored)  # the same stroke on a smaller canvas
     under_canvas = st.container(horizontal=True)  # one row, so that on a phone the answer comes soon after the canvas
-    under_canvas.button("Clear the canvas", on_click=_clear_canvas, icon=":material/delete:", key="clear")
+    under_canvas.button(_("Clear the canvas"), on_click=_clear_canvas, icon=":material/delete:", key="clear")
     if not presenter:
-        with under_canvas.popover("Brush", icon=":material/brush:"):
-            st.slider("Brush width", *BRUSH_RANGE, BRUSH, step=2, key="brush", help="Thicker strokes look more like MNIST's.")
+        with under_canvas.popover(_("Brush"), icon=":material/brush:", key="brush-popover"):
+            st.slider(_("Brush width"), *BRUSH_RANGE, BRUSH, step=2, key="brush", help=_("Thicker strokes look more like MNIST's."))
     try:
         prepared = read_canvas(result)
         if prepared is None and restored is not None:  # put back, and not yet sent again by the new canvas
@@ -193,12 +195,12 @@ def draw(presenter: bool, size: int) -> Digit | None:
         else:
             _keep(result, generation, size, kept)
     except ImageError as error:
-        st.warning(f"The drawing could not be read: {error}. Clear the canvas and draw again.")
+        st.warning(_("The drawing could not be read: {reason}. Clear the canvas and draw again.").format(reason=error))
         prepared = None
     if prepared is None:
-        st.info(words.INVITE_DRAW)
+        st.info(_(words.INVITE_DRAW))
         return None
-    return _prepared_digit(prepared, words.INVITE_DRAW, "your drawing", (DRAW, generation))
+    return _prepared_digit(prepared, _(words.INVITE_DRAW), _("your drawing"), (DRAW, generation))
 
 
 def _choose_sample(index: int) -> None:
@@ -206,7 +208,7 @@ def _choose_sample(index: int) -> None:
 
 
 LINK_MISSED_KEY = "sample_link_missed"  # the sample shown instead of one a link asked for that is not in the gallery
-LINK_MISSED = "The link asks for a sample that is not in the gallery, so the first sample is shown instead."
+LINK_MISSED = N_("The link asks for a sample that is not in the gallery, so the first sample is shown instead.")
 
 
 def sample_from_link(samples: dict[int, Sample]) -> None:
@@ -214,7 +216,7 @@ def sample_from_link(samples: dict[int, Sample]) -> None:
     opens the gallery on its first sample, saying so until another is chosen."""
     missed = st.session_state.get(LINK_MISSED_KEY)
     if missed is not None and st.session_state.get(SAMPLE_KEY) == missed and st.session_state.get(SOURCE_KEY) == SAMPLES:
-        st.warning(LINK_MISSED)  # what the link holds is not shown: it would be rendered as Markdown
+        st.warning(_(LINK_MISSED))  # what the link holds is not shown: it would be rendered as Markdown
         return
     st.session_state.pop(LINK_MISSED_KEY, None)
     if SAMPLE_KEY in st.session_state or "sample" not in st.query_params:
@@ -223,9 +225,16 @@ def sample_from_link(samples: dict[int, Sample]) -> None:
     index = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) <= 6 else None  # "²" is a digit too
     if index not in samples:
         index = st.session_state[LINK_MISSED_KEY] = next(iter(samples))
-        st.warning(LINK_MISSED)
+        st.warning(_(LINK_MISSED))
     st.session_state[SAMPLE_KEY] = index
     st.session_state[SOURCE_KEY] = SAMPLES
+
+
+def sample_title(sample: Sample) -> str:
+    """A gallery digit's name: its number in the MNIST test set, its digit, and the model's answer where it misreads."""
+    if sample.misread:
+        return _("#{index}: {digit}, read as {answer}").format(index=sample.index, digit=sample.label, answer=sample.predicted)
+    return f"#{sample.index}: {sample.label}"
 
 
 def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:
@@ -234,18 +243,23 @@ def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:
         st.session_state[SAMPLE_KEY] = next(iter(samples))
     if not presenter:
         shown = st.pills(  # pills wrap onto a second line in a narrow column, where a segmented control is cut off
-            "Gallery", [str(d) for d in range(10)] + [MISREAD], default=str(samples[st.session_state[SAMPLE_KEY]].label), key="gallery"
+            _("Gallery"),
+            [str(d) for d in range(10)] + [MISREAD],
+            default=str(samples[st.session_state[SAMPLE_KEY]].label),
+            key="gallery",
+            format_func=lambda option: _(option) if option == MISREAD else option,
         )
         chosen = [s for s in samples.values() if (s.misread if shown == MISREAD else str(s.label) == shown)]
         thumbnails = st.container(horizontal=True, gap="small")  # as many side by side as fit, wrapping, at any width
         for sample in chosen:
             with thumbnails.container(width=THUMBNAIL_WIDTH, gap="small"):
-                st.image(pixelated(sample.image, 3), caption=sample.title, alt=f"Test digit {sample.title}")
-                st.button("Read it", key=f"read-{sample.index}", on_click=_choose_sample, args=(sample.index,))
+                title = sample_title(sample)
+                st.image(pixelated(sample.image, 3), caption=title, alt=_("Test digit {title}").format(title=title))
+                st.button(_("Read it"), key=f"read-{sample.index}", on_click=_choose_sample, args=(sample.index,))
     index = st.selectbox(
-        "Sample digit (its number in the MNIST test set)",
+        _("Sample digit (its number in the MNIST test set)"),
         list(samples),
-        format_func=lambda i: samples[i].title,
+        format_func=lambda i: sample_title(samples[i]),
         key=SAMPLE_KEY,
         persist_state="session",
     )
@@ -254,13 +268,14 @@ def pick_sample(samples: dict[int, Sample], presenter: bool) -> Digit:
 
 
 def upload() -> Digit | None:
-    file = st.file_uploader("A PNG or JPEG of one digit", type=["png", "jpg", "jpeg"], key="upload")
+    file = st.file_uploader(_("A PNG or JPEG of one digit"), type=["png", "jpg", "jpeg"], key="upload")
     if file is None:
-        st.info("Upload a photo or scan of one handwritten digit, dark on light or light on dark.")
+        st.info(_("Upload a photo or scan of one handwritten digit, dark on light or light on dark."))
         return None
     try:
         prepared = prepare_picture(file.getvalue())
     except ImageError as error:
-        st.error(f"That file could not be read as an image: {error}.")
+        st.error(_("That file could not be read as an image: {reason}.").format(reason=error))
         return None
-    return _prepared_digit(prepared, "Try a picture with one clear digit in it.", f"your picture {file.name}", (UPLOAD, file.file_id))
+    name = _("your picture {file_name}").format(file_name=file.name)
+    return _prepared_digit(prepared, _("Try a picture with one clear digit in it."), name, (UPLOAD, file.file_id))

@@ -10,6 +10,7 @@ session; a model that fails to load is reported and skipped, never fatal.
 import numpy as np
 import streamlit as st
 
+from i18n import _
 from model.files import file_stamp
 from model.storage import LoadedModel, ModelLoadError, load_model
 from model.xray import Reading, read_digit
@@ -33,7 +34,10 @@ def run_manager() -> RunManager:
     return RunManager()
 
 
-@st.cache_resource(max_entries=MODELS_KEPT, show_spinner="Loading the network...")
+_asked: set[tuple] = set()  # the model files this server has read once: the first reading shows a spinner
+
+
+@st.cache_resource(max_entries=MODELS_KEPT, show_spinner=False)  # its spinner is load_entry's, in the reader's language
 def _load(path: str, stamp: tuple) -> LoadedModel | str:
     """The model, or why it cannot be used (a string, so that the failure is kept too)."""
     try:
@@ -47,8 +51,14 @@ def load_entry(entry: ModelEntry) -> LoadedModel | str:
         return entry.problem
     stamp = file_stamp(entry.path)
     if stamp is None:  # deleted between listing and loading
-        return "The model file is missing: it was deleted or moved."
-    return _load(str(entry.path), stamp)
+        return _("The model file is missing: it was deleted or moved.")
+    key = (str(entry.path), stamp)
+    if key in _asked:  # read before, so kept: no spinner, which would put one more element on the page
+        return _load(*key)
+    with st.spinner(_("Loading the network...")):
+        loaded = _load(*key)
+    _asked.add(key)
+    return loaded
 
 
 def active_model() -> tuple[ModelEntry, LoadedModel]:
@@ -60,9 +70,9 @@ def active_model() -> tuple[ModelEntry, LoadedModel]:
         loaded = load_entry(entry)
         if isinstance(loaded, LoadedModel):
             return entry, loaded
-        st.warning(f"The chosen model cannot be used, so the shipped one reads instead: {plain(loaded)}")
+        st.warning(_("The chosen model cannot be used, so the shipped one reads instead: {reason}").format(reason=plain(loaded)))
     elif wanted != SHIPPED:
-        st.warning("The chosen model is no longer there, so the shipped one reads instead.")
+        st.warning(_("The chosen model is no longer there, so the shipped one reads instead."))
     if wanted != SHIPPED:  # a choice of the shipped model is kept: the server's default may change meanwhile
         session.forget_model_choice()
     shipped = models.model(SHIPPED)

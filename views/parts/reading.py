@@ -2,49 +2,67 @@
 
 import streamlit as st
 
+from i18n import N_, _, percent
 from model.xray import Reading
 from views import words
+from views.digit import Digit
 from views.figures.plotting import pixelated
-from views.parts.inputs import Digit
 from views.players import reading as reading_player
 from views.players.reading_spec import answer_spec, reading_spec
 
-STATE_CHOICES = {"h (hidden)": "hidden", "c (cell)": "cell", "gates": None}
+STATE_CHOICES = {N_("h (hidden)"): "hidden", N_("c (cell)"): "cell", N_("gates"): None}  # shown with _(), kept in English
 STEP_WIDTH = 112  # pixels: each picture of "How your picture became 28 x 28", with its caption under it
-STROKE_CHANGES = {"thickened": "thin strokes thickened to MNIST's pen width", "thinned": "thick strokes thinned to MNIST's pen width"}
-GATE_CHOICES = {title: key for key, (title, _) in words.STATES.items() if key.startswith("gate:")}
+STROKE_CHANGES = {
+    "thickened": N_("thin strokes thickened to MNIST's pen width"),
+    "thinned": N_("thick strokes thinned to MNIST's pen width"),
+}
+GATE_CHOICES = {title: key for key, (title, _hint) in words.STATES.items() if key.startswith("gate:")}  # English titles, shown with _()
+TOP = " (top)"  # the top layer's option ends so; its words are translated where shown
+
+
+def _translated(option: str) -> str:
+    return _(option)
+
+
+def _layer_name(option: str) -> str:
+    """A layer's option ("2 (top)") as the reader's language says it."""
+    return _("{layer} (top)").format(layer=option.removesuffix(TOP)) if option.endswith(TOP) else option
 
 
 def show_model_view(digit: Digit, presenter: bool) -> None:
     """What the model sees, and for drawings how they became 28x28."""
     st.image(
         pixelated(digit.image, 8 if presenter else 6),
-        caption="What the model sees: 28 x 28 pixels",
-        alt=f"{digit.name.capitalize()} as the network sees it: 28 by 28 grey pixels",
+        caption=_("What the model sees: 28 x 28 pixels"),
+        alt=_("{digit} as the network sees it: 28 by 28 grey pixels").format(digit=digit.name[:1].upper() + digit.name[1:]),
     )
     prepared = digit.prepared
     if prepared is None or presenter:
         return
     steps = (
-        (pixelated(prepared.crop, 1), "cropped to the ink"),
-        *([(pixelated(prepared.restroked, 1), STROKE_CHANGES[prepared.stroke_change])] if prepared.restroked is not None else []),
-        (pixelated(prepared.boxed, 5), "shrunk to fit 20 x 20"),
-        (pixelated(prepared.image, 4), "centred in 28 x 28"),
+        (pixelated(prepared.crop, 1), _("cropped to the ink")),
+        *([(pixelated(prepared.restroked, 1), _(STROKE_CHANGES[prepared.stroke_change]))] if prepared.restroked is not None else []),
+        (pixelated(prepared.boxed, 5), _("shrunk to fit 20 x 20")),
+        (pixelated(prepared.image, 4), _("centred in 28 x 28")),
     )
-    with st.expander("How your picture became 28 x 28"), st.container(horizontal=True, gap="medium"):
+    with st.expander(_("How your picture became 28 x 28")), st.container(horizontal=True, gap="medium"):
         for step, (image, caption) in enumerate(steps, start=1):  # side by side where they fit, else wrapped: never on top of each other
             with st.container(width=STEP_WIDTH):
                 st.image(
-                    image, caption=f"{step}. {caption}", width=STEP_WIDTH, alt=f"Step {step} of how your picture became 28 by 28: {caption}"
+                    image,
+                    caption=_("{step}. {caption}").format(step=step, caption=caption),
+                    width=STEP_WIDTH,
+                    alt=_("Step {step} of how your picture became 28 by 28: {caption}").format(step=step, caption=caption),
                 )
 
 
 def show_answer(digit: Digit, reading: Reading, presenter: bool) -> None:
     """The answer, how sure, and the true digit where it is known: on a line of its own, as a metric's note is cut
     short where it does not fit one line (at presenter mode's type in a projector's column)."""
-    st.metric("Prediction", reading.digit, f"{reading.confidence:.0%} sure", delta_arrow="off", delta_color="off")
+    sure = _("{percent} sure").format(percent=percent(reading.confidence))
+    st.metric(_("Prediction"), reading.digit, sure, delta_arrow="off", delta_color="off")
     if digit.label is not None:
-        st.markdown(f"true digit {digit.label}")
+        st.markdown(_("true digit {digit}").format(digit=digit.label))
     reading_player.show(answer_spec(reading.step_probs[-1], presenter=presenter), key="answer")
 
 
@@ -52,15 +70,20 @@ def _reading_controls(layers: int) -> tuple[str, int]:
     """Which state of which layer the map shows: each change reruns the script, and the player keeps its row."""
     state_column, layer_column = st.columns([3, 2])
     with state_column:
-        shown = st.segmented_control("State shown", list(STATE_CHOICES), default="h (hidden)", key="state", required=True)
+        shown = st.segmented_control(
+            _("State shown"), list(STATE_CHOICES), default="h (hidden)", key="state", required=True, format_func=_translated
+        )
         state = STATE_CHOICES[shown]
         if state is None:
-            gate = st.segmented_control("Gate", list(GATE_CHOICES), default="Forget gate", key="gate", required=True)
+            gate = st.segmented_control(
+                _("Gate"), list(GATE_CHOICES), default="Forget gate", key="gate", required=True, format_func=_translated
+            )
             state = GATE_CHOICES[gate]
     layer = layers - 1
     if layers > 1:
-        names = [f"{n + 1}{' (top)' if n == layers - 1 else ''}" for n in range(layers)]
-        layer = names.index(layer_column.segmented_control("Layer", names, default=names[-1], key="layer", required=True))
+        names = [f"{n + 1}{TOP if n == layers - 1 else ''}" for n in range(layers)]
+        chosen = layer_column.segmented_control(_("Layer"), names, default=names[-1], key="layer", required=True, format_func=_layer_name)
+        layer = names.index(chosen)
     return state, layer
 
 
@@ -73,8 +96,15 @@ def show_reading(digit: Digit, reading: Reading, presenter: bool, *, autoplay: b
     reading_player.show(spec, key="reading")
     if presenter:
         return
-    state_caption = words.CAPTIONS["gates" if state.startswith("gate:") and state != "gate:candidate" else "state"]
+    state_caption = _(words.CAPTIONS["gates" if state.startswith("gate:") and state != "gate:candidate" else "state"])
     captions = st.columns(3)
-    captions[0].caption(words.CAPTIONS["digit"])
-    captions[1].caption(f"{state_caption} {words.STATES[state][1]}.")
-    captions[2].caption(f"{words.CAPTIONS['bars']} {words.CAPTIONS['lines']}")
+    captions[0].caption(_(words.CAPTIONS["digit"]))
+    # TRANSLATORS: a caption, then a state's hint ("h: what the network passes on ..."), ended as a sentence.
+    captions[1].caption(_("{caption} {hint}.").format(caption=state_caption, hint=_(words.STATES[state][1])))
+    captions[2].caption(sentences(_(words.CAPTIONS["bars"]), _(words.CAPTIONS["lines"])))
+
+
+def sentences(first: str, then: str) -> str:
+    """Two whole sentences one after the other, as the reader's language writes them (no space between in Chinese)."""
+    # TRANSLATORS: two whole sentences one after the other; Chinese and Japanese put no space between them.
+    return _("{sentence} {next_sentence}").format(sentence=first, next_sentence=then)

@@ -4,10 +4,14 @@ The player draws and plays the reading itself, so playing never reruns the scrip
 carries each array once, small: the digit and the state map as bytes (0-255), the
 probabilities after every row as float32, all base64; the player works out every row's
 picture from them.
+
+Every word the player shows comes in the spec's `words`, in the reader's language (i18n), as templates whose
+{places} the player fills with its numbers: the player's code holds no words of its own.
 """
 
 import numpy as np
 
+from i18n import N_, _, number, percent
 from model.config import NUM_CLASSES, ROWS
 from model.xray import GATE_NAMES, Reading
 from views.digit import image_key
@@ -17,7 +21,8 @@ from views.words import STATES
 
 VIRIDIS = [[0.0, "#440154"], [0.25, "#3b528b"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
 PANELS = ("digit", "state", "bars", "lines")  # the player's four panels, in the order it lays them out
-KEYS = "Keys: Space plays or pauses; ← and → go a row back or on; Home and End go to the first or last row."
+KEYS = N_("Keys: Space plays or pauses; ← and → go a row back or on; Home and End go to the first or last row.")
+SPEEDS = {"Slow": N_("Slow"), "Normal": N_("Normal"), "Fast": N_("Fast")}  # the player's speeds (reading.js), by their ids
 
 
 def state_matrix(reading: Reading, state: str, layer: int) -> np.ndarray:
@@ -49,11 +54,63 @@ def _number(value: float) -> str:
 
 def _state_title(reading: Reading, state: str, layer: int) -> str:
     """The state's name, which layer it is when there is more than one, and how many units."""
-    title = STATES[state][0]
-    layer_count = reading.hidden.shape[0]
+    name, units, layer_count = _(STATES[state][0]), reading.hidden.shape[-1], reading.hidden.shape[0]
     if layer_count > 1:
-        title += f", layer {layer % layer_count + 1} of {layer_count}"
-    return f"{title}: {reading.hidden.shape[-1]} units"
+        return _("{state}, layer {layer} of {layers}: {units} units").format(
+            state=name, layer=layer % layer_count + 1, layers=layer_count, units=units
+        )
+    return _("{state}: {units} units").format(state=name, units=units)
+
+
+def _fill(template: str, **values) -> str:
+    """Fill the places known here, and leave the player's own ({row}, {digit}...) for it to fill."""
+    for place, value in values.items():
+        template = template.replace("{" + place + "}", str(value))
+    return template
+
+
+def _percent_template() -> str:
+    """How the reader's language writes a percentage, with {value} for the player's whole number ("{value}%")."""
+    return percent(0.42).replace(number(42), "{value}")
+
+
+def bars_words() -> dict:
+    """The words of the ten bars, in the reading and on their own as the answer."""
+    return {
+        "bars_after": _("Probabilities after row {row}"),
+        "bars_label": _fill(_("{title}: {list}; the others under {least}."), least=percent(0.01)),
+        "list_item": _("{digit}: {percent}"),
+        "list_separator": _(", "),
+        "percent": _percent_template(),
+    }
+
+
+def player_words() -> dict:
+    """Every word the reading player shows or says, in the reader's language."""
+    return {
+        **bars_words(),
+        "digit_title": _("The digit, read top to bottom"),
+        "digit_label": _("The digit as the network reads it: 28 rows of 28 pixels, row {row} being read, the rows below it not read yet."),
+        "row_axis": _("row"),
+        "unit_axis": _("unit"),
+        "after_row_axis": _("after row"),
+        "map_label": _("{title}: each column is the state after one row, {explain}; shown up to row {row}."),
+        "lines_title": _("Probabilities, row by row"),
+        "lines_label": _("Each digit's probability after every row up to row {row}; now {list}."),
+        "percent_ticks": [percent(0), percent(0.5), percent(1)],
+        "row_back": _("Row back"),
+        "row_on": _("Row on"),
+        "play": _("Play"),
+        "pause": _("Pause"),
+        "controls_label": _("Play the reading"),
+        "slider_label": _("Rows read"),
+        "slider_value": _("{row} of {rows}"),
+        "rows_read": _("Rows read: {row} of {rows}"),
+        "speed": _("Speed"),
+        "speeds": {speed: _(name) for speed, name in SPEEDS.items()},
+        "announce": _("After row {row} of {rows}: most likely {digit}, {percent}."),
+        "keys": _(KEYS),
+    }
 
 
 def reading_spec(
@@ -100,9 +157,9 @@ def reading_spec(
             "values": base64_shades(values, low, high),
             "colours": colours,
             "ticks": [_number(low), _number(high)],
-            "explain": STATES[state][1],
+            "explain": _(STATES[state][1]),
         },
-        "text": {"digit": "The digit, read top to bottom", "lines": "Probabilities, row by row", "keys": KEYS},
+        "words": player_words(),
     }
 
 
@@ -114,5 +171,5 @@ def answer_spec(probs: np.ndarray, *, presenter: bool = False) -> dict:
         "presenter": presenter,
         "probs": base64_array(probs),
         "colours": list(CLASS_COLOURS),
-        "text": {"bars": "The ten digits' probabilities after the last row"},
+        "words": {**bars_words(), "answer_title": _("The ten digits' probabilities after the last row")},
     }
