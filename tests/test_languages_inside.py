@@ -7,7 +7,6 @@ The translations are the catalogues' (i18n/locales), built from the drafts by th
 import json
 import re
 
-import numpy as np
 import plotly.graph_objects as go
 import pytest
 
@@ -184,3 +183,13 @@ def test_the_page_in_chinese_row_importance_and_compare(quiet):
     assert app.selectbox(key="compare_A").label == "数字 A"
     alts = [chart.proto.alt for chart in app.get("plotly_chart")]
     assert any("实线是读法 A" in alt for alt in alts)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_how_earlys_names_fit_its_margin_in_two_short_lines(shipped, language):
+    """Chinese and Japanese write no spaces: a name of four characters is broken halfway, as "all digits" is at its space."""
+    i18n.use(language)
+    labels = [trace["text"][0] for trace in figures(shipped)["early"]["data"] if trace.get("mode") == "text"]
+    assert labels
+    for label in labels:
+        assert all(len(line) <= 3 for line in re.sub(r"</?b>", "", label).split("<br>")), label

@@ -241,13 +241,22 @@ def _spread(ends, lines, low: float, high: float, *, at=None, width: float = np.
     return [height for _, height, _ in placed]
 
 
+def _two_lines(name: str) -> str:
+    """A line's name in two short lines for How early's narrow margin: at its space ("all<br>digits"), or, in Chinese
+    or Japanese, which write none, halfway ("这个<br>数字"): four characters are wider than the margin."""
+    if " " in name or len(name) <= 2:
+        return name.replace(" ", "<br>")
+    middle = (len(name) + 1) // 2
+    return f"{name[:middle]}<br>{name[middle:]}"
+
+
 def _early_labels(lines: list[tuple[str, np.ndarray, dict]], digit: int | None) -> list[dict]:
     """Each line's name at its end, a two-word name in two lines so that the margin beside the plot stays narrow
     (EARLY_LABELS_PX). The lines drawn at first (the examined digit's, its answer's, all digits') get the places
     nearest their ends, then the rest."""
     shown = [n for n in (NUM_CLASSES + 1, digit, NUM_CLASSES) if n is not None and n < len(lines)]
     order = shown + [n for n in range(len(lines)) if n not in shown]
-    names = [lines[n][0].replace(" ", "<br>") for n in order]
+    names = [_two_lines(lines[n][0]) for n in order]
     heights = _spread([float(lines[n][1][-1]) for n in order], [name.count("<br>") + 1 for name in names], low=0.0, high=1.03)
     labels = []
     for n, name, height in zip(order, names, heights, strict=True):
