@@ -16,6 +16,7 @@ import zlib
 from collections import Counter
 from pathlib import Path
 
+from i18n import _
 from model.files import ANYTHING, record, shape_problem, text
 from model.files import list_of as list_shape
 from model.weights import LayerArrays, UnsupportedModelError, shown
@@ -35,10 +36,6 @@ class KerasFileError(ValueError):
     """The file is not a readable `.keras` archive; the message says what is wrong, as "the model file is damaged: ..."."""
 
 
-def damaged(what: str) -> KerasFileError:
-    return KerasFileError(f"the model file is damaged: {what}")
-
-
 def _snake_case(name: str) -> str:
     """Keras's own rule for the keys of layers in the weights file (`InputLayer` -> `input_layer`)."""
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)).lower()
@@ -48,20 +45,26 @@ def _chain(config) -> list[dict]:
     """The layers of a Sequential or single-path Functional model, input first; anything else is refused."""
     kind = config.get("class_name") if isinstance(config, dict) else None
     if kind not in ("Functional", "Sequential"):
-        raise UnsupportedModelError("it is not a plain chain of layers (a Sequential or Functional Keras model)")
+        raise UnsupportedModelError(_("it is not a plain chain of layers (a Sequential or Functional Keras model)"))
     if problem := shape_problem(config, MODEL):
-        raise damaged(f"its {CONFIG_ENTRY} does not describe a model ({problem})")
+        raise KerasFileError(
+            _("the model file is damaged: its {entry} does not describe a model ({problem})").format(entry=CONFIG_ENTRY, problem=problem)
+        )
     layers = config["config"]["layers"]
     if not layers:
-        raise UnsupportedModelError("it has no layers")
+        raise UnsupportedModelError(_("it has no layers"))
     for layer in layers:
         if layer["class_name"] not in READER_KINDS:
-            raise UnsupportedModelError(f"it has a layer of kind {shown(layer['class_name'])}, which a row reader does not have")
+            raise UnsupportedModelError(
+                _("it has a layer of kind {kind}, which a row reader does not have").format(kind=shown(layer["class_name"]))
+            )
     if kind == "Functional":
         for previous, layer in zip(layers, layers[1:], strict=False):
             inbound = json.dumps(layer.get("inbound_nodes", []))
             if f'"{previous["config"]["name"]}"' not in inbound or inbound.count('"keras_history"') > 1:
-                raise UnsupportedModelError(f"its layer {shown(layer['config']['name'])} does not simply follow the one before")
+                raise UnsupportedModelError(
+                    _("its layer {layer} does not simply follow the one before").format(layer=shown(layer["config"]["name"]))
+                )
     return layers
 
 
@@ -76,14 +79,20 @@ def _refuse_data_outside(group) -> None:
 
     for name in group:
         if not isinstance(group.get(name, getlink=True), h5py.HardLink):
-            raise KerasFileError(f"its weights file links {shown(name)} to something outside it, which Row Reader never reads")
+            raise KerasFileError(
+                _("its weights file links {member} to something outside it, which Row Reader never reads").format(member=shown(name))
+            )
         member = group[name]
         if isinstance(member, h5py.Group):
             _refuse_data_outside(member)
         elif not isinstance(member, h5py.Dataset):
-            raise damaged(f"its weights file holds {shown(name)}, which is not an array")
+            raise KerasFileError(
+                _("the model file is damaged: its weights file holds {member}, which is not an array").format(member=shown(name))
+            )
         elif member.external or member.is_virtual:
-            raise KerasFileError(f"its weights file keeps the data of {shown(name)} outside it, which Row Reader never reads")
+            raise KerasFileError(
+                _("its weights file keeps the data of {member} outside it, which Row Reader never reads").format(member=shown(name))
+            )
 
 
 def _read_archive(path: str | Path) -> tuple[object, bytes]:
@@ -92,16 +101,20 @@ def _read_archive(path: str | Path) -> tuple[object, bytes]:
         with zipfile.ZipFile(path) as archive:
             for entry, limit in ((CONFIG_ENTRY, MAX_CONFIG_BYTES), (WEIGHTS_ENTRY, MAX_WEIGHTS_BYTES)):
                 if entry not in archive.namelist():
-                    raise damaged(f"it has no {entry}")
+                    raise KerasFileError(_("the model file is damaged: it has no {entry}").format(entry=entry))
                 if archive.getinfo(entry).file_size > limit:
-                    raise KerasFileError(f"the model file is far too large for a row reader: its {entry} is over {limit // 2**20} MB")
+                    raise KerasFileError(
+                        _("the model file is far too large for a row reader: its {entry} is over {size} MB").format(
+                            entry=entry, size=limit // 2**20
+                        )
+                    )
             config_bytes, weights = archive.read(CONFIG_ENTRY), archive.read(WEIGHTS_ENTRY)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError):  # cut short, encrypted, odd
-        raise damaged("it is not a complete .keras archive") from None
+        raise KerasFileError(_("the model file is damaged: it is not a complete .keras archive")) from None
     try:
         return json.loads(config_bytes.decode("utf-8")), weights
     except (ValueError, RecursionError):  # not JSON, not UTF-8, numbers of thousands of digits, nesting too deep
-        raise damaged(f"its {CONFIG_ENTRY} is not readable JSON") from None
+        raise KerasFileError(_("the model file is damaged: its {entry} is not readable JSON").format(entry=CONFIG_ENTRY)) from None
 
 
 def _layer_arrays(h5, key: str, kind: str, name: str) -> tuple:
@@ -113,11 +126,17 @@ def _layer_arrays(h5, key: str, kind: str, name: str) -> tuple:
         variables = group["cell"]["vars"] if kind == "LSTM" else group["vars"]
         members = [variables[str(index)] for index in range(len(variables))]
     except (KeyError, TypeError, ValueError):
-        raise damaged(f"its weights file has no arrays for its layer {shown(name)}") from None
+        raise KerasFileError(
+            _("the model file is damaged: its weights file has no arrays for its layer {layer}").format(layer=shown(name))
+        ) from None
     if not all(isinstance(member, h5py.Dataset) and member.dtype.kind in "fiu" for member in members):
-        raise damaged(f"the weights of its layer {shown(name)} are not arrays of numbers")
+        raise KerasFileError(
+            _("the model file is damaged: the weights of its layer {layer} are not arrays of numbers").format(layer=shown(name))
+        )
     if sum(member.size * member.dtype.itemsize for member in members) > MAX_WEIGHTS_BYTES:
-        raise KerasFileError(f"the model file is far too large for a row reader: its layer {shown(name)} is over 200 MB")
+        raise KerasFileError(
+            _("the model file is far too large for a row reader: its layer {layer} is over 200 MB").format(layer=shown(name))
+        )
     return tuple(member[()] for member in members)
 
 
@@ -148,5 +167,5 @@ def read_layers(path: str | Path) -> list[LayerArrays]:
     except (UnsupportedModelError, KerasFileError):
         raise
     except H5PY_ERRORS:
-        raise damaged("its weights file cannot be read") from None
+        raise KerasFileError(_("the model file is damaged: its weights file cannot be read")) from None
     return layers

@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from i18n import _
 from model.files import ANYTHING, MOMENT, atomic_write, atomic_write_json, file_stamp, number, read_json_checked, record, text, whole
 from model.keras_file import KerasFileError, read_layers
 from model.weights import ReaderWeights, UnsupportedModelError, UnusableWeightsError
@@ -76,11 +77,11 @@ def read_metadata(model_path: str | Path) -> dict:
 def model_file_problem(path: Path) -> str | None:
     """What is wrong with a model file at a glance (missing, not an archive), or None; loading it is the real test."""
     if path.is_symlink():
-        return "the model file is a link to another file, which Row Reader does not follow"
+        return _("the model file is a link to another file, which Row Reader does not follow")
     if not path.is_file():
-        return "the model file is missing"
+        return _("the model file is missing")
     if not zipfile.is_zipfile(path):
-        return "the model file is damaged: it is not a Keras .keras file (not a zip archive)"
+        return _("the model file is damaged: it is not a Keras .keras file (not a zip archive)")
     return None
 
 
@@ -105,7 +106,7 @@ def read_weights(path: Path) -> ReaderWeights:
     except (KerasFileError, UnusableWeightsError) as error:
         raise ModelLoadError(str(error)) from None
     except UnsupportedModelError as error:
-        raise ModelLoadError(f"this file is not a Row Reader model: {error}") from None
+        raise ModelLoadError(_("this file is not a Row Reader model: {reason}").format(reason=error)) from None
 
 
 def load_keras_model(path: str | Path = DEFAULT_MODEL_PATH):
@@ -119,4 +120,4 @@ def load_keras_model(path: str | Path = DEFAULT_MODEL_PATH):
     try:
         return keras.saving.load_model(Path(path), compile=False, safe_mode=True)
     except Exception:  # Keras raises many kinds for a damaged file
-        raise ModelLoadError("the model file is damaged: Keras could not load it", path) from None
+        raise ModelLoadError(_("the model file is damaged: Keras could not load it"), path) from None

@@ -38,13 +38,14 @@ from training.devices import prepare_environment  # noqa: E402
 
 prepare_environment()  # before Keras picks its backend up
 
+from i18n import N_  # noqa: E402
 from training.cli import new_run_config, parse_args  # noqa: E402
 from training.presets import TrainConfig  # noqa: E402
 from training.resume import CheckpointError, ResumeRefused, check_resumable, saved_config  # noqa: E402
 from training.run_folder import CANCELLED, write_config, write_status  # noqa: E402
 from training.run_log import disk_fault, disk_fault_words, note, say  # noqa: E402
 
-CANCELLED_BEFORE_TRAINING = "Cancelled before training began"
+CANCELLED_BEFORE_TRAINING = N_("Cancelled before training began")  # translated where shown
 
 
 def main(argv=None) -> int:

@@ -13,7 +13,7 @@ import os
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from model.config import NUM_CLASSES, ROW_WIDTH, ROWS
 from model.files import finite_number
@@ -36,6 +36,7 @@ class Pace:
     basis: str  # in words, for the page: where the figure comes from
     augmented: bool = False  # measured while digits were warped as well
     drew: bool = False  # measured by a run that drew its digits as on a canvas: beside_training_s holds that time
+    measured_at: float | None = None  # when the run it was measured from started (a page says it in its language); None: a probe
 
 
 def digits_trained(config: TrainConfig) -> int:
@@ -78,7 +79,7 @@ def measured_pace(runs: list[Run], config: TrainConfig) -> Pace | None:
         wall_s = finished - run.started_at if _positive(finished) else None
         pace = pace_of_run(ran, batches, wall_s, time.strftime("%d %b, %H:%M", time.localtime(run.started_at)))
         if pace is not None:
-            return pace
+            return replace(pace, measured_at=run.started_at)
     return None
 
 

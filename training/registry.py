@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import i18n
+from i18n import _
 from model.files import MOMENT, atomic_write_json, file_stamp, read_json_object, record, text
 from model.storage import DEFAULT_MODEL_PATH, ModelLoadError, load_model, metadata_path
 from training import run_folder
@@ -49,7 +51,7 @@ class ModelEntry:
     def label(self) -> str:
         """The shipped model's name, or the run's as the Train page gives it: "Class 9B's model · lesson · 7 Dec, 06:44"."""
         if self.shipped:
-            return "Shipped model"
+            return _("Shipped model")
         run = self.metadata.get("run") or {}
         return run_folder.run_label(self.id, run.get("name"), run.get("preset"), run.get("started_at"))
 
@@ -68,7 +70,7 @@ class ModelRegistry:
     def model(self, model_id: str) -> ModelEntry | None:
         """One model by id (None if there is no such finished run), read again only when one of its files has changed."""
         files = self.model_files(model_id)
-        return _entry(str(self.root), model_id, tuple(map(file_stamp, files))) if files else None
+        return _entry(str(self.root), model_id, tuple(map(file_stamp, files)), i18n.current()) if files else None
 
     def model_files(self, model_id: str) -> list[Path]:
         """The files an answer about a model is read from."""
@@ -94,16 +96,17 @@ class ModelRegistry:
     def set_default(self, model_id: str) -> None:
         entry = self.model(model_id)
         if entry is None:
-            raise RegistryError(f"There is no model {model_id!r}.")
+            raise RegistryError(_("There is no model {model}.").format(model=repr(model_id)))
         if entry.problem:
-            raise RegistryError(f"That model cannot be used: {entry.problem}")
+            raise RegistryError(_("That model cannot be used: {problem}").format(problem=entry.problem))
         with run_folder.runs_locked(self.root):
             atomic_write_json(self.root / DEFAULT_FILE, {"model": model_id, "set_at": time.time()})
 
 
 @functools.lru_cache(maxsize=ANSWERS_KEPT)
-def _entry(root: str, model_id: str, stamps: tuple) -> ModelEntry | None:
-    """The entry as its files are now; `stamps` (of ModelRegistry.model_files) only key the kept answers.
+def _entry(root: str, model_id: str, stamps: tuple, language: str) -> ModelEntry | None:
+    """The entry as its files are now; `stamps` (of ModelRegistry.model_files) and the reader's `language` (of the
+    reasons a model cannot be used) only key the kept answers.
 
     A run folder that is a link is not listed; one that holds a link or a damaged
     file is, if it has a model file, as one that cannot be used.

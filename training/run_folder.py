@@ -30,8 +30,11 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+import i18n
+from i18n import _
 from model.files import (
     FLAG,
     MOMENT,
@@ -208,6 +211,9 @@ def run_name(typed) -> str | None:
 def readable_time(moment: float, now: float | None = None) -> str:
     """A run's start as people say it, in the server's time: "7 Dec, 06:44", with the year when it is not this year's."""
     when, this_year = time.localtime(moment), time.localtime(now).tm_year
+    if i18n.current() != i18n.DEFAULT:  # as the reader's language writes it: "3月5日 09:07"
+        shown = i18n.day_and_time(datetime.fromtimestamp(moment))
+        return shown if when.tm_year == this_year else _("{year}, {day_and_time}").format(year=when.tm_year, day_and_time=shown)
     day = f"{when.tm_mday} {MONTHS[when.tm_mon - 1]}" + (f" {when.tm_year}" if when.tm_year != this_year else "")
     return f"{day}, {when.tm_hour:02d}:{when.tm_min:02d}"
 

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from i18n import N_, _
 from training import progress, run_folder, run_log
 from training.devices import beside_server_environment
 from training.presets import preset
@@ -45,7 +46,7 @@ class RunError(RuntimeError):
 
 class RunInProgress(RunError):
     def __init__(self, run: "Run"):
-        super().__init__(f"A training run is in progress ({run.label}). Watch it, or cancel it before starting another.")
+        super().__init__(_("A training run is in progress ({run}). Watch it, or cancel it before starting another.").format(run=run.label))
         self.run = run
 
 
@@ -130,7 +131,7 @@ def _start_process(command: list[str], env: dict, log) -> subprocess.Popen:
             start_new_session=True,  # survives a restart of the server, and the server's Ctrl-C
         )  # fmt: skip
     except OSError:  # out of memory or processes: not the disk's doing
-        raise RunError("The training process could not be started on this server: ask whoever looks after it.") from None
+        raise RunError(_("The training process could not be started on this server: ask whoever looks after it.")) from None
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
@@ -169,7 +170,7 @@ class RunManager:
     def run(self, run_id: str) -> Run:
         folder = self.root / run_id if isinstance(run_id, str) and run_folder.RUN_ID.match(run_id) else None
         if folder is None or not (folder.is_symlink() or folder.is_dir()):
-            raise RunError(f"There is no run {run_id!r}.")
+            raise RunError(_("There is no run {run}.").format(run=repr(run_id)))
         return self._read(folder)
 
     def active(self) -> Run | None:
@@ -189,7 +190,7 @@ class RunManager:
         files = run_folder.read_run_files(folder)
         started_at = run_folder.started_at(folder, files)
         if files.problem:
-            status = {"state": FAILED, "message": f"This run cannot be used: {files.problem}."}
+            status = {"state": FAILED, "message": _("This run cannot be used: {problem}.").format(problem=files.problem)}
             return Run(folder.name, folder, FAILED, status, {}, None, started_at, files.problem)
         status, launch, settings = files.status, files.launch, files.settings or {}
         if launch and launch["launched_at"] > (status or {}).get("updated_at", 0):
@@ -215,16 +216,18 @@ class RunManager:
         fields = {key: value for key, value in status.items() if key not in ("state", "updated_at", "message", "interrupted")}
         if launch and "cancel_requested_at" in launch:
             heard_from = (latest or {}).get("updated_at", 0) >= launched_at
-            message = "Cancelled; the last checkpoint is kept." if heard_from else "Cancelled before training began."
+            message = N_("Cancelled; the last checkpoint is kept.") if heard_from else N_("Cancelled before training began.")
             found = {"state": CANCELLED, "message": message, **fields}
         else:
-            message = "The training process stopped without finishing: it was killed, ran out of memory, or the machine restarted."
+            message = N_("The training process stopped without finishing: it was killed, ran out of memory, or the machine restarted.")
             found = {"state": FAILED, "message": message, "interrupted": True, **fields}
         try:
             run_folder.write_status(folder, **found)
         except OSError as error:  # told to this reader only; the next one tries to write it again
             if error.errno in run_folder.DISK_FULL:
-                found["message"] = "The training process stopped without finishing, and the disk is full: free some space, then resume it."
+                found["message"] = N_(
+                    "The training process stopped without finishing, and the disk is full: free some space, then resume it."
+                )
             return {**found, "updated_at": time.time()}
         return run_folder.read_status(folder) or found
 
@@ -255,9 +258,9 @@ class RunManager:
         """Carry a cancelled or failed run on; what its killed processes left half-written is cleared first."""
         run = self.run(run_id)
         if run.problem:
-            raise RunError(f"The run “{run.label}” cannot be used: {run.problem}.")
+            raise RunError(_("The run “{run}” cannot be used: {problem}.").format(run=run.label, problem=run.problem))
         if not run.resumable:
-            raise RunError(f"The run “{run.label}” is {run.state}; only a cancelled or failed run can be resumed.")
+            raise RunError(_("The run “{run}” cannot be resumed: only a cancelled or failed run can.").format(run=run.label))
         with _told_in_words("the run could not be resumed", "press Resume again"), run_folder.runs_locked(self.root):
             self._refuse_if_busy()  # so no process of this run lives: its partial files are stale
             run_folder.clear_stale_temporaries(run.folder)
@@ -272,7 +275,7 @@ class RunManager:
         """
         run = self.run(run_id)
         if run.state != RUNNING:
-            raise RunError(f"The run “{run.label}” is not running (it is {run.state}).")
+            raise RunError(_("The run “{run}” is not running.").format(run=run.label))
         try:
             with run_folder.runs_locked(self.root):
                 run_folder.record_cancel_request(run.folder)
@@ -283,14 +286,14 @@ class RunManager:
         except ProcessLookupError:
             pass  # it ended meanwhile; the next read says how
         except OSError:
-            raise RunError(f"The run “{run.label}” could not be stopped: ask whoever looks after the server.") from None
+            raise RunError(_("The run “{run}” could not be stopped: ask whoever looks after the server.").format(run=run.label)) from None
 
     def delete(self, run_id: str) -> None:
         """Delete a run's folder; a run folder that is a link loses the link, never what it points at."""
         run = self.run(run_id)
         with _told_in_words("the run could not be deleted (completely)", "press Delete again"), run_folder.runs_locked(self.root):
             if self._read(run.folder).state == RUNNING:
-                raise RunError(f"The run “{run.label}” is still running; cancel it first.")
+                raise RunError(_("The run “{run}” is still running; cancel it first.").format(run=run.label))
             if self.registry.default_choice() == run_id:  # no default.json is the shipped model: removing it takes no room
                 (self.root / DEFAULT_FILE).unlink(missing_ok=True)
             if run.folder.is_symlink() or not run.folder.is_dir():
@@ -312,7 +315,7 @@ class RunManager:
                 return self.root / name
             except FileExistsError:
                 continue
-        raise RunError("Could not make a run folder.")
+        raise RunError(_("Could not make a run folder."))
 
     def _launch(self, folder: Path, command: list[str]) -> None:
         """Start the process on a run folder of this root; the log is appended to, never through a link.

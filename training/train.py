@@ -21,6 +21,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from i18n import N_
 from model.mnist import Mnist, MnistDataError, load_mnist
 from model.network import build_model
 from model.report import build_report, report_path, save_report
@@ -279,15 +280,15 @@ def failure_message(error: BaseException) -> str:
     others are named in plain words (a full or read-only disk too), and their traceback is left in train.log for whoever
     debugs the server."""
     if isinstance(error, KeyboardInterrupt):
-        return "stopped by the user"
+        return N_("stopped by the user")
     if isinstance(error, CheckpointError | MnistDataError):
         return str(error)
     if isinstance(error, MemoryError):
-        return "the machine ran out of memory: try a smaller batch, fewer units or fewer layers"
+        return N_("the machine ran out of memory: try a smaller batch, fewer units or fewer layers")
     fault = disk_fault(error)  # a disk that filled up, or stopped taking writes
     if fault is not None:
         return disk_fault_words(fault, "the run stopped", "resume it from its last checkpoint")
-    return "the run stopped on an unexpected error; its whole log, on the server, says more to whoever looks after it"
+    return N_("the run stopped on an unexpected error; its whole log, on the server, says more to whoever looks after it")
 
 
 def _train(config, run_dir, data_dir, stop_requested, verbose, status: run_folder.RunStatus, checkpoint: Path | None) -> dict:

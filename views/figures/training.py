@@ -5,6 +5,8 @@ import functools
 
 import numpy as np
 
+import i18n
+from i18n import _
 from training.progress import Curve, TrainingCurves
 from views.figures.plotting import LABEL_PX, PAPER, PERCENT, ReadyFigure, label_heights, legible_and_still, line_label, subplot_layout
 
@@ -18,10 +20,10 @@ HALO = "0 0 2px white, 0 0 3px white, 0 0 4px white"  # around those names: a ja
 
 
 @functools.cache
-def _panels(stacked: bool, font_size: int) -> dict:
-    """Loss beside accuracy, or above it, worked out by make_subplots once per size of text: between the panels stacked
-    go the upper one's ticks and axis title and the lower one's title, which grow with the text."""
-    titles = ("Loss (lower is better)", "Accuracy (higher is better)")
+def _panels(stacked: bool, font_size: int, language: str) -> dict:
+    """Loss beside accuracy, or above it, worked out by make_subplots once per size of text and language: between the
+    panels stacked go the upper one's ticks and axis title and the lower one's title, which grow with the text."""
+    titles = (_("Loss (lower is better)"), _("Accuracy (higher is better)"))
     if stacked:
         return subplot_layout(rows=2, cols=1, subplot_titles=titles, vertical_spacing=min(0.22 * font_size / 15, 0.35))
     return subplot_layout(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1)
@@ -52,20 +54,20 @@ def _line_labels(shown: list[tuple], metric: str, axes: dict) -> list[dict]:
 def _traces(curves: TrainingCurves) -> list[dict]:
     """Training every few batches, validation every epoch, test at the end; each in both panels, in the legend once, named at its end."""
     kinds = [  # (curve, its name at its end, its colour, its style)
-        (_thinned(curves.batches), "training", TRAIN_COLOUR,
-         {"mode": "lines", "name": "training batches", "line": {"color": TRAIN_COLOUR, "width": 2}, "legendgroup": "train"}),
-        (curves.validation, "held-out", VALIDATION_COLOUR,
-         {"mode": "lines+markers", "name": "held-out digits (each epoch)", "legendgroup": "validation",
+        (_thinned(curves.batches), _("training"), TRAIN_COLOUR,
+         {"mode": "lines", "name": _("training batches"), "line": {"color": TRAIN_COLOUR, "width": 2}, "legendgroup": "train"}),
+        (curves.validation, _("held-out"), VALIDATION_COLOUR,
+         {"mode": "lines+markers", "name": _("held-out digits (each epoch)"), "legendgroup": "validation",
           "line": {"color": VALIDATION_COLOUR, "width": 3}, "marker": {"size": 9}}),
-        (curves.test, "test", TEST_COLOUR,
-         {"mode": "markers", "name": "test set (at the end)", "legendgroup": "test",
+        (curves.test, _("test"), TEST_COLOUR,
+         {"mode": "markers", "name": _("test set (at the end)"), "legendgroup": "test",
           "marker": {"color": TEST_COLOUR, "size": 14, "symbol": "star"}}),
     ]  # fmt: skip
     shown = [kind for kind in kinds if kind[0].epochs]  # no test point before the end
     traces = []
     for panel, metric in enumerate(METRICS, start=1):
         axes = {"xaxis": f"x{panel if panel > 1 else ''}", "yaxis": f"y{panel if panel > 1 else ''}"}
-        for curve, _, _, style in shown:
+        for curve, _label, _colour, style in shown:
             traces.append({"type": "scatter", "x": curve.epochs, "y": getattr(curve, metric), "showlegend": panel == 1, **style, **axes})
         traces.extend(_line_labels(shown, metric, axes))
     return traces
@@ -73,9 +75,9 @@ def _traces(curves: TrainingCurves) -> list[dict]:
 
 def training_figure(curves: TrainingCurves, font_size: int = 15, height: int = 340, *, stacked: bool = False) -> ReadyFigure:
     """Loss and accuracy side by side, or one above the other (`stacked`, twice as tall) where the page is narrow (a phone)."""
-    layout = copy.deepcopy(_panels(stacked, font_size))
+    layout = copy.deepcopy(_panels(stacked, font_size, i18n.current()))
     for axis in ("xaxis", "xaxis2"):
-        layout[axis].update(title={"text": "epochs (passes over the training digits)"}, rangemode="tozero")
+        layout[axis].update(title={"text": _("epochs (passes over the training digits)")}, rangemode="tozero")
     layout["yaxis"].update(rangemode="tozero")
     layout["yaxis2"].update(range=[0, 1.02], **PERCENT)
     for annotation in layout["annotations"]:

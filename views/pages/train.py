@@ -5,6 +5,8 @@ The form for a new run is views/parts/run_form.py; a run started here comes into
 
 import streamlit as st
 
+import i18n
+from i18n import N_, _
 from model.files import finite_number
 from training import progress
 from training.devices import device_label
@@ -24,11 +26,11 @@ from views.words import plain
 # watching on the training machine itself takes little from the run (bench/bench_train_page.py).
 POLL_S = 2.0  # the status and progress bar
 CURVES_POLL_S = 4.0  # the curves, which cost a browser more to redraw
-STATE_WORDS = {
-    RUNNING: "Running",
-    DONE: "Finished",
-    CANCELLED: "Cancelled",
-    FAILED: "Failed",
+STATE_WORDS = {  # translated where shown (state_words)
+    RUNNING: N_("Running"),
+    DONE: N_("Finished"),
+    CANCELLED: N_("Cancelled"),
+    FAILED: N_("Failed"),
 }
 FLASH_KEY = "train_flash"  # {place on the page: (kind, message)}: a refusal, shown once after the rerun it needs
 RUNS_PLACE = "runs"  # under the running run (or above the form): where Start, Cancel and Resume are answered
@@ -42,11 +44,22 @@ CURVES = {False: {"font_size": 15, "height": 340}, True: {"font_size": 20, "heig
 
 
 def percent(value) -> str:
-    return f"{value:.2%}" if finite_number(value) else "?"
+    return i18n.percent(value, 2) if finite_number(value) else "?"
 
 
 def count(value) -> str:
-    return f"{int(value):,}" if finite_number(value) else "?"
+    return i18n.number(int(value)) if finite_number(value) else "?"
+
+
+def state_words(state: str) -> str:
+    """A run's state in the reader's language; a state this version does not know, as its files say it."""
+    return _(STATE_WORDS[state]) if state in STATE_WORDS else state
+
+
+def run_message(message: str) -> str:
+    """What status.json says of how a run ended, in the reader's language: the process that wrote it knows no session's
+    language, so its fixed sentences (marked N_ where written) are translated here; any other is shown as written."""
+    return _(message) if message else message
 
 
 # --- Start ------------------------------------------------------------------------------------------------------------
@@ -58,12 +71,12 @@ def start_pressed() -> None:
     if not access.unlocked():  # a press forged past the disabled button
         return
     try:
-        preset_name, overrides, _ = chosen_run(st.session_state)
+        preset_name, overrides, _config = chosen_run(st.session_state)
         run_manager().start(preset_name, overrides, name=st.session_state.get(NAME_KEY))
         st.session_state[BRING_KEY] = True
         st.session_state[NAME_KEY] = ""  # a name is one run's
     except ValueError as error:  # every value is checked before anything starts
-        keep(FORM_PLACE, f"Please check the settings: {error}.", "error")
+        keep(FORM_PLACE, _("Please check the settings: {problem}.").format(problem=error), "error")
     except RunInProgress as busy:
         keep(RUNS_PLACE, str(busy))
     except RunError as error:
@@ -98,7 +111,7 @@ def _read_run(run_id: str) -> Run | None:
     try:
         return run_manager().run(run_id)
     except RunError:
-        st.info("That run has been deleted.")
+        st.info(_("That run has been deleted."))
         return None
 
 
@@ -111,40 +124,38 @@ def run_status(run: Run, may_change: bool) -> None:
     """What the run is doing: a progress bar with speed and time left, or how it ended, with what can be done next."""
     summary = progress.summarise(run.progress())
     device = run.status.get("device") or {}
-    heading = f"**{STATE_WORDS.get(run.state, run.state)}**: {plain(run.label)}"
-    st.markdown(heading + (f" on {plain(device_label(device))}" if device else ""))
+    state, label = state_words(run.state), plain(run.label)
+    if device:
+        heading = _("**{state}**: {run} on {device}").format(state=state, run=label, device=plain(device_label(device)))
+    else:
+        heading = _("**{state}**: {run}").format(state=state, run=label)
+    st.markdown(heading)
     if run.state == RUNNING:
         if summary.total_steps is None:
-            st.progress(0.0, text="Starting: loading Keras and the MNIST digits...")
+            st.progress(0.0, text=_("Starting: loading Keras and the MNIST digits..."))
         elif summary.samples_per_s is None and _draws(run):  # canvas_style draws the digits before the first batch
-            st.progress(0.0, text="Starting: drawing the training digits as on a canvas, then the first batch...")
+            st.progress(0.0, text=_("Starting: drawing the training digits as on a canvas, then the first batch..."))
         else:
-            parts = [f"{summary.fraction:.0%}", f"step {summary.step:,} of {summary.total_steps:,}"]
-            if summary.epochs:
-                parts.append(f"epoch {max(summary.epoch, 1)} of {summary.epochs}")
-            if summary.samples_per_s:
-                parts.append(f"{summary.samples_per_s:,.0f} digits/s")
-            if summary.eta_s is not None:
-                parts.append(f"about {duration(summary.eta_s)} left")
-            st.progress(summary.fraction, text=" · ".join(parts))
-        stop_help = "Stops after the current batch and keeps the last checkpoint."
-        if st.button("Cancel run", disabled=not may_change, key=f"cancel-{run.id}", help=stop_help) and may_change:
+            st.progress(summary.fraction, text=progress_words(summary))
+        stop_help = _("Stops after the current batch and keeps the last checkpoint.")
+        if st.button(_("Cancel run"), disabled=not may_change, key=f"cancel-{run.id}", help=stop_help) and may_change:
             try:
                 run_manager().cancel(run.id)
             except RunError as error:  # it ended meanwhile
                 flash(RUNS_PLACE, str(error))
-            st.toast("Cancelling after the current batch...")
+            st.toast(_("Cancelling after the current batch..."))
     elif run.state == DONE:
-        st.success(f"Test accuracy {percent(run.status.get('test_accuracy'))}. The model is in the list below.")
+        st.success(_("Test accuracy {accuracy}. The model is in the list below.").format(accuracy=percent(run.status.get("test_accuracy"))))
     elif run.state == CANCELLED:
-        st.info(f"Cancelled at step {count(run.status.get('step'))} of {count(run.status.get('total_steps'))}; its checkpoint is kept.")
+        st.info(_("Cancelled at step {step} of {steps}; its checkpoint is kept.").format(
+            step=count(run.status.get("step")), steps=count(run.status.get("total_steps"))))  # fmt: skip
     else:
-        st.error(plain(readable_log(str(run.status.get("message") or "")).strip() or "The run failed."))
+        st.error(plain(readable_log(run_message(str(run.status.get("message") or ""))).strip() or _("The run failed.")))
         tail = run.log_tail()  # the run's own lines, in words: the libraries' stay in train.log on the server
         if tail:
-            with st.expander("The end of the run's log", expanded=True):
+            with st.expander(_("The end of the run's log"), expanded=True):
                 st.code(tail, language=None, wrap_lines=True)  # its own lines, in words: read whole on a phone too
-    resume = run.resumable and st.button("Resume from the last checkpoint", disabled=not may_change, key=f"resume-{run.id}")
+    resume = run.resumable and st.button(_("Resume from the last checkpoint"), disabled=not may_change, key=f"resume-{run.id}")
     if resume and may_change:
         try:
             run_manager().resume(run.id)
@@ -154,6 +165,19 @@ def run_status(run: Run, may_change: bool) -> None:
         st.rerun(scope="app")
 
 
+def progress_words(summary: progress.RunProgress) -> str:
+    """The bar's text: "42% · step 1,000 of 2,400 · epoch 2 of 3 · 3,100 digits/s · about 1 min 10 s left"."""
+    parts = [i18n.percent(summary.fraction),
+             _("step {step} of {steps}").format(step=i18n.number(summary.step), steps=i18n.number(summary.total_steps))]  # fmt: skip
+    if summary.epochs:
+        parts.append(_("epoch {epoch} of {epochs}").format(epoch=max(summary.epoch, 1), epochs=summary.epochs))
+    if summary.samples_per_s:
+        parts.append(_("{count} digits/s").format(count=i18n.number(summary.samples_per_s)))
+    if summary.eta_s is not None:
+        parts.append(_("about {time} left").format(time=duration(summary.eta_s)))
+    return " · ".join(parts)
+
+
 def run_curves(run: Run, narrow: bool, presenter: bool) -> None:
     """The loss and accuracy curves; on a phone (narrow) one above the other; on a projector in bigger type, unexplained."""
     records = run.progress()
@@ -161,12 +185,12 @@ def run_curves(run: Run, narrow: bool, presenter: bool) -> None:
         curves = progress.training_curves(records)
         st.plotly_chart(
             training_figure(curves, **CURVES[presenter], stacked=narrow), config=PLOTLY_CONFIG, key=f"curves-{run.id}",
-            alt=f"Two charts of the run {run.label} by epoch, its loss and its accuracy: on the batches "
-            "it learns from, on digits held out, and on the test set at the end",
+            alt=_("Two charts of the run {run} by epoch, its loss and its accuracy: on the batches it learns from, on "
+                  "digits held out, and on the test set at the end").format(run=run.label),
         )  # fmt: skip
         if not presenter:
-            st.caption("The plain line: loss and accuracy on the batches it is learning from. The line with dots: digits it "
-                       "never trains on, checked each epoch. The star: the test set, once, at the end.")  # fmt: skip
+            st.caption(_("The plain line: loss and accuracy on the batches it is learning from. The line with dots: digits "
+                         "it never trains on, checked each epoch. The star: the test set, once, at the end."))  # fmt: skip
 
 
 def show_run(run_id: str, may_change: bool, narrow: bool, presenter: bool) -> None:
@@ -202,21 +226,21 @@ def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) ->
     show_flash(f"model-{entry.id}")
     loaded = load_entry(entry)
     name, accuracy, actions = st.columns([3, 3, 6], vertical_alignment="center")
-    tags = [tag for tag, on in (("reading in this browser", entry.id == chosen), ("server default", entry.id == default)) if on]
+    tags = [_(tag) for tag, on in ((N_("reading in this browser"), entry.id == chosen), (N_("server default"), entry.id == default)) if on]
     name.markdown(f"**{plain(entry.label)}**" + (f"  \n:blue[{' · '.join(tags)}]" if tags else ""))
     if isinstance(loaded, str):
-        accuracy.markdown(":red[cannot be used]")
+        accuracy.markdown(":red[" + _("cannot be used") + "]")
         actions.caption(plain(loaded))
         return
     metadata = entry.metadata
     details = [duration(metadata.get("wall_time_s")), plain(_device_words(metadata.get("device")))]
-    accuracy.markdown(f"{percent(metadata.get('test_accuracy'))} test accuracy  \n{' · '.join(details)}")
+    accuracy.markdown(_("{accuracy} test accuracy").format(accuracy=percent(metadata.get("test_accuracy"))) + f"  \n{' · '.join(details)}")
     buttons = actions.container(horizontal=True, gap="small")  # side by side while they fit, never cut short
-    if buttons.button("Read with it", key=f"use-{entry.id}", disabled=entry.id == chosen):
+    if buttons.button(_("Read with it"), key=f"use-{entry.id}", disabled=entry.id == chosen):
         session.choose_model(entry.id)
         st.rerun()
-    if buttons.button("Make default", key=f"default-{entry.id}", disabled=not may_change or entry.id == default,
-                      help="The model every new visitor reads with.") and may_change:  # fmt: skip
+    if buttons.button(_("Make default"), key=f"default-{entry.id}", disabled=not may_change or entry.id == default,
+                      help=_("The model every new visitor reads with.")) and may_change:  # fmt: skip
         try:
             registry().set_default(entry.id)
         except RegistryError as error:  # it was deleted or damaged meanwhile
@@ -224,9 +248,9 @@ def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) ->
         except OSError as error:  # a full or read-only disk
             flash(f"model-{entry.id}", disk_fault_words(error, "the model could not be made the default", "press Make default again"))
         st.rerun()
-    buttons.download_button("Download", data=entry.path.read_bytes, file_name=f"row-reader-{entry.id}.keras",
+    buttons.download_button(_("Download"), data=entry.path.read_bytes, file_name=f"row-reader-{entry.id}.keras",
                             mime="application/zip", key=f"download-{entry.id}", on_click="ignore")  # fmt: skip
-    if not entry.shipped and buttons.button("Delete", key=f"delete-{entry.id}", disabled=not may_change) and may_change:
+    if not entry.shipped and buttons.button(_("Delete"), key=f"delete-{entry.id}", disabled=not may_change) and may_change:
         try:
             run_manager().delete(entry.id)
         except RunError as error:
@@ -237,13 +261,13 @@ def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) ->
 
 
 def _device_words(device: dict | None) -> str:
-    return device_label(device) if isinstance(device, dict) and device else "device unknown"
+    return device_label(device) if isinstance(device, dict) and device else _("device unknown")
 
 
 def models_section(may_change: bool, presenter: bool) -> None:
-    st.header("Models")
+    st.header(_("Models"))
     if not presenter:
-        st.caption("The shipped model and every finished run. Choose which one reads digits for you, or for everyone.")
+        st.caption(_("The shipped model and every finished run. Choose which one reads digits for you, or for everyone."))
     models = registry()
     default = models.default_model_id()
     chosen = session.chosen_model_id() or default
@@ -257,7 +281,7 @@ def past_runs(runs: list[Run], shown: str | None, may_change: bool, narrow: bool
     stopped = [run for run in runs if run.state in (CANCELLED, FAILED) and run.id != shown]
     if not stopped:
         return
-    with st.expander(f"Stopped runs ({len(stopped)})"):
+    with st.expander(_("Stopped runs ({count})").format(count=len(stopped))):
         for run in stopped:
             show_run(run.id, may_change, narrow, presenter)
             st.divider()
@@ -277,7 +301,7 @@ def running_run(run: Run, may_change: bool, narrow: bool, presenter: bool) -> No
 def latest_run(run: Run, may_change: bool, narrow: bool, presenter: bool) -> None:
     """The newest run, as it ended: brought into view for a browser that watched it run, or that just started it."""
     with st.container(key=LATEST_BOX):
-        st.header("Latest run")
+        st.header(_("Latest run"))
         show_run(run.id, may_change, narrow, presenter)
     watched, started = st.session_state.pop(WATCHING_KEY, None), st.session_state.pop(BRING_KEY, False)
     if watched == run.id or started:
@@ -285,7 +309,7 @@ def latest_run(run: Run, may_change: bool, narrow: bool, presenter: bool) -> Non
 
 
 def page() -> None:
-    presenter = style.title_with_presenter_switch("Train", words.TRAIN_TAGLINE)
+    presenter = style.title_with_presenter_switch(_("Train"), _(words.TRAIN_TAGLINE))
     width = screen.page_width()
     narrow = width is not None and width < style.PHONE_WIDTH
     under_title = st.container()  # a running run goes here, above the password box

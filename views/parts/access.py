@@ -21,12 +21,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from i18n import N_, _
 from views.parts.session import browser_id, device_address
 
 ENV_VARIABLE = "ROW_READER_TRAINING_PASSWORD"
 SECRET_NAME = "training_password"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FIX = f'put it in quotes, like {SECRET_NAME} = "...". Until then training is locked.'
 
 # Wrong passwords (see WrongGuesses): a browser session's first few are free, then each of its tries waits twice as long
 # as the last; past a cap on the whole server's wrong passwords a minute, addresses that sent some wait for the minute.
@@ -61,7 +61,7 @@ def _shown_name(path: Path) -> str:
 
 def _parse_error_words(error: tomllib.TOMLDecodeError) -> str:
     line = re.search(r"at line (\d+)", str(error))
-    return f"the file is not valid TOML (line {line.group(1)})" if line else "the file is not valid TOML"
+    return _("the file is not valid TOML (line {line})").format(line=line.group(1)) if line else _("the file is not valid TOML")
 
 
 def _secret_in(path: Path) -> tuple[bool, object, str | None]:
@@ -71,11 +71,18 @@ def _secret_in(path: Path) -> tuple[bool, object, str | None]:
     except FileNotFoundError:
         return False, None, None
     except (OSError, UnicodeDecodeError):
-        return True, None, "the file cannot be read"
+        return True, None, _("the file cannot be read")
     try:
         return True, tomllib.loads(text).get(SECRET_NAME), None
     except tomllib.TOMLDecodeError as error:
         return True, None, _parse_error_words(error)
+
+
+def _unreadable(path: Path, reason: str) -> str:
+    """Why training is locked, and how to unlock it."""
+    return _(
+        'The training password in {file} cannot be read: {reason}; put it in quotes, like {setting} = "...". Until then training is locked.'
+    ).format(file=_shown_name(path), reason=reason, setting=SECRET_NAME)
 
 
 def password_setting(files: list[str] | None = None, environ: Mapping[str, str] | None = None) -> PasswordSetting:
@@ -86,13 +93,13 @@ def password_setting(files: list[str] | None = None, environ: Mapping[str, str] 
         path = Path(name)
         exists, value, problem = _secret_in(path)
         if problem:
-            return PasswordSetting(None, f"The training password in {_shown_name(path)} cannot be read: {problem}; {FIX}")
+            return PasswordSetting(None, _unreadable(path, problem))
         if exists and value is not None:
             secret, secret_file = value, path
     if secret_file is not None:
         if not isinstance(secret, str) or not secret:
-            what = "it is empty" if secret == "" else "it is not text"
-            return PasswordSetting(None, f"The training password in {_shown_name(secret_file)} cannot be read: {what}; {FIX}")
+            what = _("it is empty") if secret == "" else _("it is not text")
+            return PasswordSetting(None, _unreadable(secret_file, what))
         return PasswordSetting(secret)
     return PasswordSetting(environ.get(ENV_VARIABLE) or None)
 
@@ -191,7 +198,7 @@ GUESSES = WrongGuesses()
 
 
 def too_many_guesses(wait_s: float) -> str:
-    return f"Too many wrong passwords: try again in {math.ceil(wait_s)} s."
+    return _("Too many wrong passwords: try again in {seconds} s.").format(seconds=math.ceil(wait_s))
 
 
 def unlocked() -> bool:
@@ -202,11 +209,12 @@ def unlocked() -> bool:
     return setting.password is None or st.session_state.get("training_unlocked") == setting.password
 
 
-WATCH_RUNS = "Set by the teacher. Without it you can watch runs, but not start or change them."
+WATCH_RUNS = N_("Set by the teacher. Without it you can watch runs, but not start or change them.")
 
 
 def password_box(why: str = WATCH_RUNS) -> bool:
-    """Ask for the password where one is configured; returns whether this session may change things."""
+    """Ask for the password where one is configured; returns whether this session may change things. `why` is the
+    password's help, in English (marked N_ where kept), translated here."""
     setting = password_setting()
     if setting.problem:
         st.error(setting.problem)
@@ -215,8 +223,8 @@ def password_box(why: str = WATCH_RUNS) -> bool:
         return True
     session, address = browser_id(), device_address()  # None: the server's own computer
     with st.form("unlock", border=False):
-        typed = st.text_input("Training password", type="password", key="typed_password", help=why)
-        if st.form_submit_button("Unlock"):
+        typed = st.text_input(_("Training password"), type="password", key="typed_password", help=_(why))
+        if st.form_submit_button(_("Unlock"), key="unlock_button"):
             _try_password(typed, setting.password, session, address)
         elif wait := GUESSES.wait_s(session, address):
             st.warning(too_many_guesses(wait))
@@ -229,7 +237,7 @@ def _try_password(typed: str, password: str, session: str, address: str | None) 
         st.session_state.training_unlocked = password
         st.rerun()
     elif answer is False:
-        st.error("That is not the training password.")
+        st.error(_("That is not the training password."))
         if wait := GUESSES.wait_s(session, address):
             st.warning(too_many_guesses(wait))
     else:

@@ -6,13 +6,16 @@ refused it.
 """
 
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 
 import streamlit as st
 
+import i18n
+from i18n import _, ngettext
 from model.config import ModelConfig
 from model.files import finite_number
 from training.devices import device_label
-from training.pace import estimate_s, measured_pace, probed_pace
+from training.pace import Pace, estimate_s, measured_pace, probed_pace
 from training.presets import MEANINGFUL_DIGITS, PRESETS, TrainConfig, learning_rate_setting, preset, too_small, whole_setting
 from training.run_folder import NAME_CHARS
 from training.runs import probe_device, probe_pace
@@ -29,11 +32,17 @@ FIRST_RECIPE = "lesson"  # a run that fits in a lesson
 MEASURING_POLL_S = 2.0  # how often the page looks whether the probe of this machine's pace has finished
 
 
-@st.cache_resource(show_spinner="Looking for a GPU...")
 def training_device() -> str:
-    device = probe_device()
+    """What trains here, in the reader's words: the probe is asked once per server, the words at each showing."""
+    with st.spinner(_("Looking for a GPU...")):
+        device = _probed_device()
     backend = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}.get(device.get("backend"), device.get("backend"))
-    return f"{device_label(device)}, Keras on {backend}"
+    return _("{device}, Keras on {backend}").format(device=device_label(device), backend=backend)
+
+
+@st.cache_resource(show_spinner=False)
+def _probed_device() -> dict:
+    return probe_device()
 
 
 def duration(seconds: float | None) -> str:
@@ -42,10 +51,12 @@ def duration(seconds: float | None) -> str:
         return "?"
     seconds = int(round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return _("{seconds} s").format(seconds=seconds)
     if seconds < 3600:
-        return f"{seconds // 60} min" + (f" {seconds % 60:02d} s" if seconds % 60 else "")
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        if seconds % 60:
+            return _("{minutes} min {seconds} s").format(minutes=seconds // 60, seconds=f"{seconds % 60:02d}")
+        return _("{minutes} min").format(minutes=seconds // 60)
+    return _("{hours} h {minutes} min").format(hours=seconds // 3600, minutes=f"{seconds % 3600 // 60:02d}")
 
 
 def rough_duration(seconds: float) -> str:
@@ -58,8 +69,8 @@ def _recipe_box(label: str, setting: str, recipe_value, help: str) -> None:
 
     An empty box means "the recipe's value", shown as its placeholder.
     """
-    shown = recipe_value if isinstance(recipe_value, str) else f"{recipe_value:,}" if recipe_value is not None else "all"
-    st.text_input(label, key=BOXES[setting], placeholder=f"recipe: {shown}", help=help)
+    shown = recipe_value if isinstance(recipe_value, str) else i18n.number(recipe_value) if recipe_value is not None else _("all")
+    st.text_input(label, key=BOXES[setting], placeholder=_("recipe: {value}").format(value=shown), help=help)
 
 
 def typed_settings(boxes: dict[str, str], learning_rate: str) -> dict:
@@ -85,7 +96,7 @@ def chosen_run(state) -> tuple[str, dict, TrainConfig]:
     preset_name = state.get(RECIPE_KEY)
     recipe = PRESETS.get(preset_name)
     if recipe is None:
-        raise ValueError("choose a recipe from the list")
+        raise ValueError(_("choose a recipe from the list"))
     overrides = typed_settings({name: state.get(key, "") for name, key in BOXES.items()}, state.get(LEARNING_RATE_KEY, ""))
     augment = bool(state.get(augment_key(preset_name), recipe.augment))
     if augment != recipe.augment:
@@ -100,9 +111,9 @@ def chosen_run(state) -> tuple[str, dict, TrainConfig]:
 def time_estimate(state) -> None:
     """How long the run would take here, from this machine's measured pace; nothing if the settings are wrong."""
     try:
-        _, _, config = chosen_run(state)
+        _name, _settings, config = chosen_run(state)
     except ValueError as error:
-        st.warning(f"Please check the settings: {plain(str(error))}.")
+        st.warning(_("Please check the settings: {problem}.").format(problem=plain(str(error))))
         return
     pace = measured_pace(run_manager().runs(), config)
     if pace is None:
@@ -112,8 +123,15 @@ def time_estimate(state) -> None:
             return
         pace = probed_pace(probe.result())
     if pace is not None:
-        st.markdown(f"**About {rough_duration(estimate_s(config, pace))} on this machine**, "
-                    f"from {plain(pace.basis)}.")  # fmt: skip
+        st.markdown(estimate_words(rough_duration(estimate_s(config, pace)), pace))
+
+
+def estimate_words(time: str, pace: Pace) -> str:
+    """How long, and where the figure comes from: a run of this model here, or a short test of it."""
+    if pace.measured_at is None:
+        return _("**About {time} on this machine**, from a short test of this model on this machine.").format(time=time)
+    return _("**About {time} on this machine**, from the run of {when}, which trained this model here.").format(
+        time=time, when=i18n.day_and_time(datetime.fromtimestamp(pace.measured_at)))  # fmt: skip
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -130,44 +148,53 @@ def _measuring(probe: Future) -> None:
     """Said while the probe runs; the page is drawn again with the estimate once it has finished."""
     if probe.done():
         st.rerun(scope="app")
-    st.caption("Measuring how fast this machine trains this model...")
+    st.caption(_("Measuring how fast this machine trains this model..."))
 
 
 def new_run_form(may_change: bool, presenter: bool, on_start) -> None:
     """The form; Start calls `on_start`, before the page is drawn again."""
-    st.header("Start a run")
-    st.markdown(f"**Training runs on:** {plain(training_device())}")
+    st.header(_("Start a run"))
+    st.markdown(_("**Training runs on:** {device}").format(device=plain(training_device())))
     names = list(PRESETS)
     recipe_column, name_column = st.columns([3, 2])
     preset_name = recipe_column.selectbox(
-        "Recipe", names, index=names.index(st.session_state.get(CHOSEN_RECIPE_KEY, FIRST_RECIPE)), key=RECIPE_KEY,
-        format_func=lambda name: f"{name}: {words.PRESETS[name]}", on_change=_remember_recipe,
+        _("Recipe"), names, index=names.index(st.session_state.get(CHOSEN_RECIPE_KEY, FIRST_RECIPE)), key=RECIPE_KEY,
+        format_func=lambda name: f"{name}: {_(words.PRESETS[name])}", on_change=_remember_recipe,
     )  # fmt: skip
-    name_column.text_input("Name (optional)", key=NAME_KEY, max_chars=NAME_CHARS, placeholder="e.g. Class 9B's model",
-                           help="Shown beside the recipe and the time wherever the run and its model are listed.")  # fmt: skip
+    name_column.text_input(_("Name (optional)"), key=NAME_KEY, max_chars=NAME_CHARS, placeholder=_("e.g. Class 9B's model"),
+                           help=_("Shown beside the recipe and the time wherever the run and its model are listed."))  # fmt: skip
     recipe_numbers(preset_name, presenter)
     time_estimate(st.session_state)
-    st.button("Start training", type="primary", disabled=not may_change, key="start", on_click=on_start)
+    st.button(_("Start training"), type="primary", disabled=not may_change, key="start", on_click=on_start)
 
 
 def recipe_numbers(preset_name: str, presenter: bool) -> None:
     """The boxes that change the recipe's numbers, each showing the recipe's own; and Augment. Explained, but not on a
     projector."""
     config = PRESETS[preset_name]
-    length = f"{config.samples:,} training digits" if config.samples else f"{config.epochs} epochs"
     if not presenter:
-        st.caption(f"Leave a box empty to keep the recipe's value. This recipe trains for {length}.")
+        if config.samples:
+            length = _("Leave a box empty to keep the recipe's value. This recipe trains for {count} training digits.")
+        else:
+            length = ngettext(
+                "Leave a box empty to keep the recipe's value. This recipe trains for {count} epoch.",
+                "Leave a box empty to keep the recipe's value. This recipe trains for {count} epochs.",
+                config.epochs,
+            )
+        st.caption(length.format(count=i18n.number(config.samples or config.epochs)))
+    recipe_length = _("{count} digits").format(count=i18n.number(config.samples)) if config.samples else config.epochs
     left, middle, right = st.columns(3)
     with left:
-        _recipe_box("Epochs", "epochs", f"{config.samples:,} digits" if config.samples else config.epochs,
-                    "Passes over the training digits (1 to 1000). Replaces the recipe's length.")  # fmt: skip
-        _recipe_box("Use only the first N digits", "limit", None,
-                    f"For a quick demonstration: train and test on fewer digits (at least {MEANINGFUL_DIGITS:,}).")  # fmt: skip
+        _recipe_box(_("Epochs"), "epochs", recipe_length,
+                    _("Passes over the training digits (1 to 1000). Replaces the recipe's length."))  # fmt: skip
+        _recipe_box(_("Use only the first N digits"), "limit", None,
+                    _("For a quick demonstration: train and test on fewer digits (at least {count}).").format(
+                        count=i18n.number(MEANINGFUL_DIGITS)))  # fmt: skip
     with middle:
-        _recipe_box("LSTM layers", "lstm_layers", config.model.lstm_layers, "Stacked layers, 1 to 3.")
-        _recipe_box("Units per layer", "units", config.model.units, "Size of h and c in each layer, 1 to 1024.")
+        _recipe_box(_("LSTM layers"), "lstm_layers", config.model.lstm_layers, _("Stacked layers, 1 to 3."))
+        _recipe_box(_("Units per layer"), "units", config.model.units, _("Size of h and c in each layer, 1 to 1024."))
     with right:
-        _recipe_box("Batch size", "batch_size", config.batch_size, "Digits per learning step, 1 to 8192.")
-        st.text_input("Learning rate", key=LEARNING_RATE_KEY, placeholder=f"recipe: {config.learning_rate:g}",
-                      help="Adam's step size, a number between 0 and 1, such as 0.001.")  # fmt: skip
-    st.checkbox("Augment: warp and thicken digits a little, as people draw", value=config.augment, key=augment_key(preset_name))
+        _recipe_box(_("Batch size"), "batch_size", config.batch_size, _("Digits per learning step, 1 to 8192."))
+        st.text_input(_("Learning rate"), key=LEARNING_RATE_KEY, placeholder=_("recipe: {value}").format(value=f"{config.learning_rate:g}"),
+                      help=_("Adam's step size, a number between 0 and 1, such as 0.001."))  # fmt: skip
+    st.checkbox(_("Augment: warp and thicken digits a little, as people draw"), value=config.augment, key=augment_key(preset_name))
