@@ -31,7 +31,6 @@ _player = st.components.v2.component("row_reader.race_player", js=static_loader(
 def player_words() -> dict[str, str]:
     """Every word the player shows or says, in the session's language; race.js fills in each {placeholder}. Where a count
     changes the words, both forms go ("_one" for 1, "_many" for more), as English needs two and the player counts."""
-    wrong_guesses = ("+{penalty} rows for a wrong guess", "+{penalty} rows for {count} wrong guesses")
     return {
         "which": _("Which digit is it?"),
         "start": _("Start"),
@@ -46,8 +45,8 @@ def player_words() -> dict[str, str]:
         "partly": _("The digit, rows 1 to {row} of {rows} uncovered, the rest covered."),
         "key_wrong": _("{digit}: wrong"),
         "key_right": _("{digit}: right"),
-        "penalty_one": ngettext(*wrong_guesses, 1),
-        "penalty_many": ngettext(*wrong_guesses, 2),
+        "penalty_one": ngettext("+{penalty} rows for a wrong guess", "+{penalty} rows for {count} wrong guesses", 1),
+        "penalty_many": ngettext("+{penalty} rows for a wrong guess", "+{penalty} rows for {count} wrong guesses", 2),
         "right": _("Right: it is a {label}, at row {row}."),
         "right_penalty": _("Right: it is a {label}, at row {row}, plus {penalty} rows for wrong guesses."),
         "not": _("Not {digit}: {penalty} rows added. Keep going."),
