@@ -160,12 +160,24 @@ def _knew(result: DigitResult) -> str:
     return sentence.format(**rows, guessed=result.guessed_at, penalty=result.penalty, count=wrong)
 
 
+FULL_WIDTH_ENDS = ("。", "！", "？", "）")  # a Chinese or Japanese sentence's end: the next follows with no space
+
+
+def sentences(*parts: str) -> str:
+    """Sentences one after another, as their language writes them: a space after an English one, none after a Chinese or
+    Japanese one."""
+    text = ""
+    for part in parts:
+        text += part if not text or text.endswith(FULL_WIDTH_ENDS) else f" {part}"
+    return text
+
+
 OUTCOMES = {WON: N_("You won this one."), DRAWN: N_("A draw."), LOST: N_("The network won this one.")}
 
 
 def result_sentence(result: DigitResult) -> str:
     """Who knew when, and who won: "You knew at row 14 (row 12, +2 for a wrong guess), the network at row 17. ..." """
-    return f"{_knew(result)} {_(OUTCOMES[result.verdict])}"
+    return sentences(_knew(result), _(OUTCOMES[result.verdict]))
 
 
 @dataclass(frozen=True)
@@ -202,7 +214,7 @@ def score_sentence(score: RoundScore) -> str:
         overall = _("The network took this round.")
     else:
         overall = _("A tie.")
-    return f"{overall} {counts} {means}"
+    return sentences(overall, counts, means)
 
 
 # --- a digit being raced, on the server ---------------------------------------------------------------------------

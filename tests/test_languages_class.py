@@ -118,7 +118,8 @@ def test_the_race_chart_and_its_words_are_translated(language):
     assert all(in_words(text) for text in shown), shown
     assert "14" in layout["annotations"][0]["text"] and "%{x}" in lines[0]["hovertemplate"] and "%{y:.0%}" in lines[0]["hovertemplate"]
     assert in_words(race_figures.race_figure_alt(curves(), 7, 14, 17))
-    assert in_words(race_figures.network_row_sentence(curves(), 17, 7))
+    for said in (race_figures.race_figure_alt(curves(), 7, 14, 17), race_figures.network_row_sentence(curves(), 17, 7)):
+        assert in_words(said) and "。 " not in said, said
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -129,6 +130,7 @@ def test_race_results_are_said_in_the_language(language):
     score = race.round_score([won, misread])
     for sentence in (race.result_sentence(won), race.result_sentence(misread), race.score_sentence(score), i18n._(race.LESSON)):
         assert in_words(sentence) and "You" not in sentence, sentence
+        assert "。 " not in sentence, "one sentence after another, with no space between, as Chinese and Japanese write them"
     assert "14" in race.result_sentence(won) and "12" in race.result_sentence(won)
 
 

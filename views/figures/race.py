@@ -4,6 +4,7 @@ misread the digit), row by row, with the rows where the student and the network 
 
 import numpy as np
 
+from classroom.race import sentences
 from i18n import _, percent
 from model.config import ROWS
 from views.encoding import typed_array
@@ -131,20 +132,18 @@ def race_figure_alt(step_probs: np.ndarray, label: int, student_row: int, networ
         "You knew at row {row}; the network settled at row {network_row}, {label} at {label_probability} and {rival} at "
         "{rival_probability}; after all {rows} rows {label} at {last_probability}."
     )
-    return " ".join(
-        [
-            lines.format(label=label, rival=rival),
-            rows.format(
-                row=student_row,
-                network_row=network_row,
-                label=label,
-                rival=rival,
-                label_probability=percent(float(at_network[label])),
-                rival_probability=percent(float(at_network[rival])),
-                rows=ROWS,
-                last_probability=percent(float(step_probs[-1, label])),
-            ),
-        ]
+    return sentences(
+        lines.format(label=label, rival=rival),
+        rows.format(
+            row=student_row,
+            network_row=network_row,
+            label=label,
+            rival=rival,
+            label_probability=percent(float(at_network[label])),
+            rival_probability=percent(float(at_network[rival])),
+            rows=ROWS,
+            last_probability=percent(float(step_probs[-1, label])),
+        ),
     )
 
 
@@ -152,11 +151,9 @@ def network_row_sentence(step_probs: np.ndarray, network_row: int, answer: int) 
     """What the network's row means, with how sure it was there: its answer was on top from that row on, but perhaps
     only just ("network: row 16" could be read as "sure at row 16")."""
     sure = float(np.asarray(step_probs)[min(network_row, ROWS) - 1, answer])
-    return " ".join(
-        [
-            _("The network's row is where its answer stopped changing, however sure it was then."),
-            _("After row {row} it said {answer}, and was {probability} sure.").format(
-                row=network_row, answer=answer, probability=percent(sure)
-            ),
-        ]
+    return sentences(
+        _("The network's row is where its answer stopped changing, however sure it was then."),
+        _("After row {row} it said {answer}, and was {probability} sure.").format(
+            row=network_row, answer=answer, probability=percent(sure)
+        ),
     )

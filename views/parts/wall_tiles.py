@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from classroom.race import sentences
 from classroom.wall import MAX_SHARED, SharedDigit
 from i18n import N_, _, ngettext, percent
 from model.config import ROW_WIDTH, ROWS
@@ -110,7 +111,7 @@ def _tile(digit: SharedDigit, presenter: bool, names: bool) -> None:
         who = _("Shared digit number {number} by {nickname}.").format(number=digit.number, nickname=nickname)
     else:
         who = _("Shared digit number {number}.").format(number=digit.number)
-    alt = " ".join([who, *(_("{line}.").format(line=line) for line in [read_as, *details])])
+    alt = sentences(who, *(_("{line}.").format(line=line) for line in [read_as, *details]))
     with st.container(border=True, key=f"tile-{digit.number}", gap="small"):
         with st.container(horizontal=True, gap="small", vertical_alignment="center"):
             st.image(tile_picture(digit.image.tobytes()), width=PRESENTER_PICTURE if presenter else PICTURE, alt=alt)
