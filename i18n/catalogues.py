@@ -46,6 +46,8 @@ def extract() -> Catalog:
         for filename, line, message, comments, context in found:
             where = (str((path / filename).relative_to(ROOT)) if path.is_dir() else source, line)
             catalog.add(message, locations=[where], auto_comments=comments, context=context)
+    for message in catalog:  # our placeholders are {named}; a "99%" is not a %-format, whatever Babel guesses
+        message.flags.discard("python-format")
     return catalog
 
 
@@ -81,6 +83,8 @@ def update() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             catalog = Catalog(locale=language, domain=DOMAIN, project="Row Reader", charset="utf-8")
         catalog.update(template, no_fuzzy_matching=True)
+        for message in catalog:
+            message.flags.discard("python-format")
         with open(path, "wb") as file:
             write_po(file, catalog, include_lineno=False, ignore_obsolete=True, width=120)
         mo_path(language).write_bytes(compiled(catalog))
@@ -99,6 +103,8 @@ def problems(language: str) -> list[str]:
             found.append(f"{language}: untranslated: {message.id!r}")
         elif translated.fuzzy:
             found.append(f"{language}: fuzzy: {message.id!r}")
+    for message in catalog:  # our placeholders are {named} (tests/test_translations.py checks them), never %-format
+        message.flags.discard("python-format")
     for message, errors in catalog.check():
         found += [f"{language}: {message.id!r}: {error}" for error in errors]
     return found

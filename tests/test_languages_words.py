@@ -190,7 +190,7 @@ def test_a_test_digits_name_and_the_sources_read_in_the_language_set(language):
     assert [_(source) for source in digit.SOURCES] == ["画", "样例", "上传"]
     assert digit.SOURCES == ("Draw", "Samples", "Upload")  # the widget's values stay as they were
     language("ja")
-    assert digit.sample_digit(sample).name == "テスト用の数字 #42（7）"
+    assert digit.sample_digit(sample).name == "テスト数字 #42（7）"
 
 
 # --- the figures' kit and the fonts ----------------------------------------------------------------------------------

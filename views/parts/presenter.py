@@ -13,11 +13,14 @@ PRESENT_KEY = "present"  # the switch's key, and the address's ?present=
 ON_KEY = "presenter_on"  # the session's answer, which outlives the switch
 SWITCH_HELP = "Bigger type and fewer controls, for a projector. A page bar at the top moves between pages."
 
-# The page bar: every page, Join and Words in one row that fits a 1280 px projector, each a big target reached with Tab.
+# The page bar: every page, Join, Words and the language in one row that fits a 1280 px projector, each a big target reached with Tab.
 BAR_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
 .st-key-presenter-bar { flex-wrap: wrap; gap: 0.2rem 0.25rem !important; padding-bottom: 0.3rem; border-bottom: 2px solid #d0d3da; }
-.st-key-presenter-bar a[data-testid="stPageLink-NavLink"] { padding: 0.15rem 0.5rem; border-radius: 0.5rem; }
+.st-key-presenter-bar a[data-testid="stPageLink-NavLink"] { padding: 0.15rem 0.4rem; border-radius: 0.5rem; }
+.st-key-presenter-bar button { padding: 0.25rem 0.5rem !important; min-height: 0 !important; }
+/* The pages by name alone: with their icons, seven names, Join, Words and the language ran past 1280 px in Japanese. */
+.st-key-presenter-bar a[data-testid="stPageLink-NavLink"] > span:has([data-testid="stIconMaterial"]) { display: none; }
 .st-key-presenter-bar a[data-testid="stPageLink-NavLink"] p,
 .st-key-presenter-bar button p, .st-key-presenter-bar label p { font-size: 0.85rem !important; }
 .st-key-presenter-bar a[data-testid="stPageLink-NavLink"]:focus-visible { outline: 3px solid #1c5fb8; outline-offset: 2px; }
