@@ -103,7 +103,8 @@ def test_a_damaged_models_reason_is_in_the_chosen_language(runs, language):
 
 def test_the_training_figure_has_its_titles_axes_and_legend_in_japanese(language):
     language("ja")
-    curves = TrainingCurves(Curve([1.0, 2.0], [0.6, 0.3], [0.8, 0.9]), Curve([1.0, 2.0], [0.5, 0.3], [0.85, 0.92]), Curve([2.0], [0.3], [0.93]))
+    training, held_out = Curve([1.0, 2.0], [0.6, 0.3], [0.8, 0.9]), Curve([1.0, 2.0], [0.5, 0.3], [0.85, 0.92])
+    curves = TrainingCurves(training, held_out, Curve([2.0], [0.3], [0.93]))
     layout = training_figure(curves).to_dict()
     titles = [annotation["text"] for annotation in layout["layout"]["annotations"]]
     assert titles == ["損失（低いほど良い）", "正解率（高いほど良い）"]
