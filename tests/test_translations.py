@@ -27,9 +27,7 @@ def test_every_message_has_a_translation(name):
 
 @pytest.mark.parametrize("name", catalogues.TRANSLATED)
 def test_the_app_reads_the_catalogue_as_compiled(name):
-    assert catalogues.mo_path(name).read_bytes() == catalogues.compiled(catalogues.read(name)), (
-        "run python -m i18n.catalogues"
-    )
+    assert catalogues.mo_path(name).read_bytes() == catalogues.compiled(catalogues.read(name)), "run python -m i18n.catalogues"
 
 
 def test_the_template_holds_the_words_in_the_code():

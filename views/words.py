@@ -237,9 +237,9 @@ def cores_sentence(cores: int) -> str:
     about "this computer" in the reader's language."""
     kept = training_cores(cores)
     if kept < cores:
-        return _(
-            "On this computer, training uses {kept} of its {cores} cores, at a lower priority, and leaves one to the class."
-        ).format(kept=kept, cores=cores)
+        return _("On this computer, training uses {kept} of its {cores} cores, at a lower priority, and leaves one to the class.").format(
+            kept=kept, cores=cores
+        )
     if cores == 2:
         return _("On this computer, training uses both its cores, at a lower priority, so drawings come first.")
     return _("On this computer, training uses its one core, at a lower priority, so drawings come first.")
