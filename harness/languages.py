@@ -14,14 +14,22 @@ from harness.layout import VISIBLE_TEXT
 # picker's own names for the languages, and units.
 NAMES = {
     "Row", "Reader", "LSTM", "RNN", "GRU", "MNIST", "Keras", "TensorFlow", "JAX", "GPU", "CPU", "EN", "English", "QR",
-    "px", "ms", "min", "KB", "MB", "ID", "OK", "URL", "PNG", "JPG", "JPEG", "keras", "http", "https",
+    "px", "ms", "min", "KB", "MB", "GB", "ID", "OK", "URL", "PNG", "JPG", "JPEG", "keras", "http", "https", "Wi-Fi",
+    "README", "Morvan", "morvan", "Qiita", "qiita", "choose-one",  # the example password, as it is typed
+    "epoch",  # glossed where it is first met, 一轮（epoch）, as Chinese and Japanese ML texts do: a word learners meet again
 }  # fmt: skip
-LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]+")  # a word: one letter alone is a symbol (h, c, N), kept in every language
 ADDRESS = re.compile(r"https?://\S+|\b[\w.-]+\.(?:keras|png|jpe?g)\b|\b\d+(?:\.\d+){3}(?::\d+)?\S*")
 
 
+# What a person reads or hears of the page: harness/layout.py's visible text, and what is there for screen readers
+# alone; without the icons' names (Material icons are words drawn as pictures, marked translate="no") or code (a
+# command to type is the same in every language).
+SEEN_OR_HEARD = VISIBLE_TEXT.replace("'.rr-visually-hidden, style, script, [inert]'", "'style, script, [inert], [translate=no], code, pre'")
+
+
 def visible_text(page, selector: str = "body") -> list[str]:
-    return [piece["words"] for piece in page.evaluate(VISIBLE_TEXT, selector)]
+    return [piece["words"] for piece in page.evaluate(SEEN_OR_HEARD, selector)]
 
 
 def english_words(texts: list[str], kept: set[str] = frozenset()) -> list[str]:

@@ -6,6 +6,8 @@ Everything else uses the backend-neutral Keras API.
 import contextlib
 import os
 
+from i18n import _
+
 BESIDE_SERVER = "ROW_READER_BESIDE_SERVER"  # set by the run manager for the runs it starts beside the app's server
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 NICENESS = 10  # a lower priority, so that the server wins whenever both want a core
@@ -118,8 +120,8 @@ def device_label(device: dict) -> str:
         count = device.get("count", 1)
         return f"{device['name']}" + (f" x{count}" if count > 1 else "")
     if device.get("kind") == "CPU":
-        return f"CPU ({device.get('threads', '?')} threads)"
-    return str(device.get("name", "unknown device"))
+        return _("CPU ({threads} threads)").format(threads=device.get("threads", "?"))
+    return str(device.get("name", _("unknown device")))
 
 
 if __name__ == "__main__":  # `python -m training.devices`: the device as JSON, for a process that keeps Keras out

@@ -6,6 +6,8 @@ this module for the session's language (`i18n.read_language_from`), in whichever
 runs.
 """
 
+import json
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -49,13 +51,38 @@ def choose() -> str:
         st.query_params[ADDRESS_KEY] = language
     elif ADDRESS_KEY in st.query_params:
         st.query_params.pop(ADDRESS_KEY)
-    # The page's own language, for screen readers and for the right shapes of the characters Chinese and Japanese share.
-    st.html(f"<script>document.documentElement.lang = {_html_lang(language)!r};</script>", unsafe_allow_javascript=True)
+    st.html(_PAGE_LANGUAGE.replace("WORDS", json.dumps(_streamlits_words(language))), unsafe_allow_javascript=True)
     return language
 
 
-def _html_lang(language: str) -> str:
-    return {"en": "en", "zh": "zh-Hans", "ja": "ja"}[language]
+# The page's own language, for screen readers and for the right shapes of the characters Chinese and Japanese share;
+# and the few words Streamlit writes itself in English: its link for keyboards, and "2 more" where the top bar has no
+# room for every page name (a tablet). Those are put in the page's language as Streamlit draws them.
+_PAGE_LANGUAGE = """<script>
+window.rrWords = WORDS;
+document.documentElement.lang = rrWords.lang;
+const rrStreamlitsWords = () => {
+  const skip = document.querySelector('[data-testid=stSkipToContent]');
+  if (skip && skip.textContent !== rrWords.skip) skip.textContent = rrWords.skip;
+  for (const words of document.querySelectorAll('[data-testid=stHeader] p')) {
+    const more = words.textContent.match(/^(\\d+) more$/);
+    if (more) words.textContent = rrWords.more.replace('{count}', more[1]);
+  }
+};
+if (!window.rrWatchingWords) {
+  window.rrWatchingWords = new MutationObserver(rrStreamlitsWords);
+  window.rrWatchingWords.observe(document.body, {subtree: true, childList: true, characterData: true});
+}
+rrStreamlitsWords();
+</script>"""
+
+
+def _streamlits_words(language: str) -> dict:
+    return {
+        "lang": {"en": "en", "zh": "zh-Hans", "ja": "ja"}[language],
+        "skip": _("Skip to main content"),
+        "more": _("{count} more"),  # more page names, in a menu
+    }
 
 
 def _picked() -> None:

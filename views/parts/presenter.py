@@ -7,11 +7,12 @@ any page opens in it. app.py reads it before the page runs; pages ask `is_on()`.
 
 import streamlit as st
 
+from i18n import N_, _
 from views.parts import glossary, join, language
 
 PRESENT_KEY = "present"  # the switch's key, and the address's ?present=
 ON_KEY = "presenter_on"  # the session's answer, which outlives the switch
-SWITCH_HELP = "Bigger type and fewer controls, for a projector. A page bar at the top moves between pages."
+SWITCH_HELP = N_("Bigger type and fewer controls, for a projector. A page bar at the top moves between pages.")
 
 # The page bar: every page, Join, Words and the language in one row that fits a 1280 px projector, each a big target reached with Tab.
 BAR_CSS = """<style>
@@ -52,7 +53,7 @@ def switch(place=st, *, compact: bool = False) -> bool:
     a second line of a 1280 px projector."""
     st.session_state[PRESENT_KEY] = is_on()  # the switch shows the session's state, whichever page set it
     place.toggle(
-        "Presenter mode", key=PRESENT_KEY, on_change=_switched, help=None if compact else SWITCH_HELP,
+        _("Presenter mode"), key=PRESENT_KEY, on_change=_switched, help=None if compact else _(SWITCH_HELP),
         label_visibility="collapsed" if compact else "visible",
     )  # fmt: skip
     return is_on()
