@@ -16,9 +16,10 @@ PAGE_LINKS_CSS = """<style>
   .st-key-page-links { position: fixed; top: 0.6rem; right: 3.5rem; width: auto; z-index: 999991; }
   .st-key-page-links [data-testid="stElementContainer"]:has([data-testid="stPageLink"]) { display: none; }
 }
-@media (max-width: 767.98px) {  /* seven pages and Words in two lines of a phone, so the canvas and answer stay in view */
+@media (max-width: 767.98px) {  /* seven pages by name, Words and the language in two lines of a phone: the answer stays in view */
   .st-key-page-links { column-gap: 0.15rem !important; row-gap: 0.3rem !important; }
   .st-key-page-links a[data-testid="stPageLink-NavLink"] { padding-left: 0.2rem; padding-right: 0.2rem; }
+  .st-key-page-links a[data-testid="stPageLink-NavLink"] > span:has([data-testid="stIconMaterial"]) { display: none; }
   .st-key-page-links [data-testid="stPopover"] button { padding: 0.2rem 0.3rem; min-height: 0; }
 }
 </style>"""

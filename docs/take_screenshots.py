@@ -1,6 +1,6 @@
 """Take the README's screenshots: the main view, a phone, presenter mode and its join card, a sample mid-reading, Look
-inside, the class wall, a race on a phone, every step of the guided lesson on a projector and a phone, the Train page
-mid-run.
+inside, the class wall, a race on a phone, every step of the guided lesson on a projector and a phone, four pages in Chinese and Japanese, the
+Train page mid-run.
 
 Tabs ask for reduced motion, so that a reading is pictured where it was put, not where its playing by itself got to.
 
@@ -71,6 +71,7 @@ def main() -> None:
         class_wall(browser, url, out)
         race_on_a_phone(browser, url, out)
         lesson(browser, url, out)  # after the wall and the race: it follows the class's newest digit, and shows its races
+        languages(browser, url, out)
         if os.environ.get("MNIST_DIR"):
             train_page(browser, out)
     print(f"screenshots in {out}")
@@ -142,6 +143,32 @@ def lesson(browser, url: str, out: Path) -> None:
         phone.locator(".st-key-lesson-question").evaluate("box => box.scrollIntoView({block: 'start'})")
         phone.screenshot(path=out / f"lesson-{number}-phone.png")
     projector.close()
+    phone.context.close()
+
+
+def languages(browser, url: str, out: Path) -> None:
+    """The README's four pictures in Chinese and Japanese: the lesson's step 4 and Look inside on a projector in
+    presenter mode, a 7 drawn on a phone, and a race half run on a phone."""
+    projector = browser.new_page(viewport={"width": 1280, "height": 720}, reduced_motion=STILL)
+    for address, name in (("lesson?step=4&lang=zh", "lesson-zh"), ("inside?lang=ja", "inside-ja")):
+        projector.goto(f"{url}/{address}&present=true")
+        projector.locator("[data-testid=stMain] h1").first.wait_for(timeout=60_000)
+        wait_until_settled(projector)
+        projector.screenshot(path=out / f"languages-{name}-projector.png")
+    projector.close()
+    phone = browser.new_context(**SCREENS["phone"], reduced_motion=STILL).new_page()
+    phone.goto(f"{url}/?lang=zh")
+    phone.locator(CANVAS).wait_for(timeout=60_000)
+    wait_until_settled(phone)
+    draw_digit(phone, "7", touch=True)
+    wait_for_reading(phone, "!seen.moving")
+    wait_until_settled(phone)
+    phone.screenshot(path=out / "languages-read-zh-phone.png")
+    phone.goto(f"{url}/race?lang=ja")
+    wait_for_race(phone, "seen.phase === 'ready'")
+    phone.locator(".race-action:visible").first.tap()  # the player's Start, whatever its language
+    wait_for_race(phone, "seen.phase === 'racing' && seen.row >= arg", 12)
+    phone.screenshot(path=out / "languages-race-ja-phone.png")
     phone.context.close()
 
 
