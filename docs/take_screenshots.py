@@ -1,6 +1,6 @@
 """Take the README's screenshots: the main view, a phone, presenter mode and its join card, a sample mid-reading, Look
-inside, the class wall, a race on a phone, every step of the guided lesson on a projector and a phone, four pages in Chinese and Japanese, the
-Train page mid-run.
+inside, the class wall, a race on a phone, every step of the guided lesson on a projector and a phone, four pages in
+Chinese and Japanese, the Train page mid-run.
 
 Tabs ask for reduced motion, so that a reading is pictured where it was put, not where its playing by itself got to.
 
