@@ -20,8 +20,10 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from i18n import N_, _
 
 MAX_JSON_BYTES = 2**20  # a status or metadata file is a few hundred bytes; more is not one of ours
 # The temporaries of atomic_write: mkstemp's ".<stem>." + 8 random characters + ".tmp<suffix>".
@@ -34,7 +36,7 @@ class LinkRefused(OSError):
 
 def refuse_link(path: Path) -> None:
     if path.is_symlink():
-        raise LinkRefused(f"{path.name} is a link to another file; nothing is written through it")
+        raise LinkRefused(_("{file} is a link to another file; nothing is written through it").format(file=path.name))
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None:
@@ -98,15 +100,46 @@ def file_stamp(path: Path) -> tuple[int, int, int] | None:
 # --- JSON read back, and held against the shape its writer gives it ----------------------------------------------
 
 
+# What a field that is not its shape is told, whole sentences by the kind of shape: (the sentence, the sentence where
+# null is allowed too). Shapes are made at import, in no reader's language: shape_problem translates when it tells.
+SENTENCES = {
+    "number": (N_("{field} must be a number from {low} to {high}"), N_("{field} must be a number from {low} to {high}, or null")),
+    "whole": (
+        N_("{field} must be a whole number from {low} to {high}"),
+        N_("{field} must be a whole number from {low} to {high}, or null"),
+    ),
+    "name": (
+        N_("{field} must be a name of the form Row Reader writes"),
+        N_("{field} must be a name of the form Row Reader writes, or null"),
+    ),
+    "text": (N_("{field} must be text of at most {count} characters"), N_("{field} must be text of at most {count} characters, or null")),
+    "one_of": (N_("{field} must be one of {choices}"), N_("{field} must be one of {choices}, or null")),
+    "list": (N_("{field} must be a list of at most {count} items"), N_("{field} must be a list of at most {count} items, or null")),
+    "object": (N_("{field} must be a JSON object"), N_("{field} must be a JSON object, or null")),
+    "flag": (N_("{field} must be true or false"), N_("{field} must be true or false, or null")),
+    "measurement": (N_("{field} must be a number"), N_("{field} must be a number, or null")),
+    "anything": ("", ""),  # accepts all: never told
+}
+
+
 @dataclass(frozen=True)
 class Shape:
-    """What a JSON value must be: `accepts` says whether it is, `describe` says so in words; `fields` for an object."""
+    """What a JSON value must be: `accepts` says whether it is, `kind` (a key of SENTENCES) and `values` say so in
+    words; `fields` for an object."""
 
-    describe: str
+    kind: str
     accepts: Callable[[object], bool]
     fields: dict = field(default_factory=dict)  # name: Shape, checked where present (absent is fine)
     required: tuple = ()  # names that must be present
     item: "Shape | None" = None  # for a list: what each item must be
+    values: dict = field(default_factory=dict)  # the sentence's placeholders: {"low": "0", "high": "1"}
+    nullable: bool = False
+
+    def told(self, where: str) -> str:
+        """The sentence that `where` (a field's name, "device.threads") is not this shape, in the reader's language."""
+        if not where and self.kind == "object" and not self.nullable:
+            return _("it must be a JSON object")
+        return _(SENTENCES[self.kind][self.nullable]).format(field=where or "it", **self.values)
 
 
 def finite_number(value) -> bool:
@@ -118,57 +151,64 @@ def finite_number(value) -> bool:
 
 
 def number(low: float, high: float) -> Shape:
-    return Shape(f"a number from {low:,g} to {high:,g}", lambda value: finite_number(value) and low <= value <= high)
+    return Shape("number", lambda value: finite_number(value) and low <= value <= high, values={"low": f"{low:,g}", "high": f"{high:,g}"})
 
 
 def whole(low: int, high: int) -> Shape:
     return Shape(
-        f"a whole number from {low:,} to {high:,}", lambda value: finite_number(value) and value == int(value) and low <= value <= high
+        "whole",
+        lambda value: finite_number(value) and value == int(value) and low <= value <= high,
+        values={"low": f"{low:,}", "high": f"{high:,}"},
     )
 
 
 def text(max_chars: int = 500, pattern: re.Pattern | None = None) -> Shape:
     return Shape(
-        "a name of the form Row Reader writes" if pattern else f"text of at most {max_chars} characters",
+        "name" if pattern else "text",
         lambda value: isinstance(value, str) and len(value) <= max_chars and (pattern is None or bool(pattern.match(value))),
+        values={} if pattern else {"count": f"{max_chars:,}"},  # never 1: no plural form needed
     )
 
 
 def one_of(*choices) -> Shape:
-    return Shape("one of " + ", ".join(map(str, choices)), lambda value: any(value == c and type(value) is type(c) for c in choices))
+    return Shape(
+        "one_of",
+        lambda value: any(value == c and type(value) is type(c) for c in choices),
+        values={"choices": ", ".join(map(str, choices))},  # the file's own words, kept as written
+    )
 
 
 def optional(shape: Shape) -> Shape:
     """The shape, or null."""
     accepts = shape.accepts
-    return Shape(f"{shape.describe}, or null", lambda value: value is None or accepts(value), shape.fields, shape.required, shape.item)
+    return replace(shape, accepts=lambda value: value is None or accepts(value), nullable=True)
 
 
 def list_of(item: Shape, max_items: int = 1000) -> Shape:
-    return Shape(f"a list of at most {max_items:,} items", lambda value: isinstance(value, list) and len(value) <= max_items, item=item)
+    return Shape("list", lambda value: isinstance(value, list) and len(value) <= max_items, item=item, values={"count": f"{max_items:,}"})
 
 
 def record(required: tuple = (), **fields: Shape) -> Shape:
     """A JSON object; the fields named are checked where present, and those in `required` must be."""
-    return Shape("a JSON object", lambda value: isinstance(value, dict), fields, required)
+    return Shape("object", lambda value: isinstance(value, dict), fields, required)
 
 
 ANYTHING = Shape("anything", lambda value: True)
-FLAG = Shape("true or false", lambda value: isinstance(value, bool))
-MEASUREMENT = Shape("a number", lambda value: isinstance(value, float) or finite_number(value))  # NaN too: a loss that diverged
+FLAG = Shape("flag", lambda value: isinstance(value, bool))
+MEASUREMENT = Shape("measurement", lambda value: isinstance(value, float) or finite_number(value))  # NaN too: a loss that diverged
 MOMENT = number(0, 2**40)  # a time.time(), in seconds since 1970
 
 
 def shape_problem(value, shape: Shape, where: str = "") -> str | None:
     """What is wrong with value, in words naming the field ("device.threads must be ..."), or None."""
     if not shape.accepts(value):
-        return f"{where or 'it'} must be {shape.describe}"
+        return shape.told(where)
     if value is None:
         return None
     if isinstance(value, dict):
         for name in shape.required:
             if name not in value:
-                return f"{where + '.' if where else ''}{name} is missing"
+                return _("{field} is missing").format(field=f"{where}.{name}" if where else name)
         for name, inner in shape.fields.items():
             if name in value and (problem := shape_problem(value[name], inner, f"{where}.{name}" if where else name)):
                 return problem
@@ -190,16 +230,17 @@ def read_json_checked(path: Path, shape: Shape) -> tuple[dict | None, str | None
     except FileNotFoundError:
         return None, None
     except OSError:
-        problem = "is a link to another file" if path.is_symlink() else "is not a file that can be read"
-        return None, f"its {path.name} {problem}"
+        if path.is_symlink():
+            return None, _("its {file} is a link to another file").format(file=path.name)
+        return None, _("its {file} is not a file that can be read").format(file=path.name)
     if len(data) > MAX_JSON_BYTES:
-        return None, f"its {path.name} is damaged: it is far larger than Row Reader writes it"
+        return None, _("its {file} is damaged: it is far larger than Row Reader writes it").format(file=path.name)
     try:
         value = json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError):  # bad JSON, bad UTF-8, an integer of thousands of digits, nesting too deep
-        return None, f"its {path.name} is damaged: it is not readable JSON"
+        return None, _("its {file} is damaged: it is not readable JSON").format(file=path.name)
     problem = shape_problem(value, shape)
-    return (None, f"its {path.name} is damaged: {problem}") if problem else (value, None)
+    return (None, _("its {file} is damaged: {problem}").format(file=path.name, problem=problem)) if problem else (value, None)
 
 
 def read_json_object(path: Path, shape: Shape | None = None) -> dict | None:

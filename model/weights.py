@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from i18n import N_, _
 from model.config import NUM_CLASSES, ROW_WIDTH
 
 SHOWABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")  # a layer's name or kind from a file, fit to quote in a message
@@ -30,7 +31,7 @@ class UnusableWeightsError(UnsupportedModelError):
 
 def shown(name) -> str:
     """A name read from a model file, quoted, as a message may show it; a name that is not plain words is not shown."""
-    return f"'{name}'" if isinstance(name, str) and SHOWABLE_NAME.match(name) else "(not shown)"
+    return f"'{name}'" if isinstance(name, str) and SHOWABLE_NAME.match(name) else _("(not shown)")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class ReaderWeights:
             if layer.kind == "LSTM":
                 _check_lstm(layer)
                 if classifier is not None:
-                    raise UnsupportedModelError("it has an LSTM layer after its output layer")
+                    raise UnsupportedModelError(_("it has an LSTM layer after its output layer"))
                 lstm.append(_lstm_arrays(layer, arrays))
             elif layer.kind == "Dense" and not lstm and projection is None:
                 _check_activation(layer, "linear", "input projection")
@@ -72,21 +73,27 @@ class ReaderWeights:
                 _check_activation(layer, "softmax", "output layer")
                 classifier = _dense_arrays(layer, arrays)
             else:
-                raise UnsupportedModelError(f"it has a layer {shown(layer.name)} of kind {shown(layer.kind)} where a row reader has none")
+                raise UnsupportedModelError(
+                    _("it has a layer {layer} of kind {kind} where a row reader has none").format(
+                        layer=shown(layer.name), kind=shown(layer.kind)
+                    )
+                )
         if not lstm:
-            raise UnsupportedModelError("it has no LSTM layer")
+            raise UnsupportedModelError(_("it has no LSTM layer"))
         if classifier is None or classifier[0].shape[1] != NUM_CLASSES:
-            raise UnsupportedModelError(f"it has no {NUM_CLASSES}-way softmax output layer")
+            raise UnsupportedModelError(_("it has no {count}-way softmax output layer").format(count=NUM_CLASSES))
         first_inputs = projection[0].shape[0] if projection else lstm[0].kernel.shape[0]
         if first_inputs != ROW_WIDTH:
-            raise UnsupportedModelError(f"it reads rows of {first_inputs} pixels, not {ROW_WIDTH}")
+            raise UnsupportedModelError(
+                _("it reads rows of {pixels} pixels, not {expected}").format(pixels=first_inputs, expected=ROW_WIDTH)
+            )
         widths = [first_inputs] + [w.kernel.shape[0] for w in lstm] + [classifier[0].shape[0]]
         outputs = [projection[0].shape[1] if projection else first_inputs] + [w.units for w in lstm]
         if widths[1:] != outputs or any(w.kernel.shape[1] != 4 * w.units or w.bias.shape != (4 * w.units,) for w in lstm):
-            raise UnsupportedModelError("its layers' weight shapes do not fit together")
+            raise UnsupportedModelError(_("its layers' weight shapes do not fit together"))
         weights = cls(projection, tuple(lstm), classifier)
         if not all(np.isfinite(array).all() for array in weights.arrays()):
-            raise UnusableWeightsError("the model's weights contain NaN or infinite values")
+            raise UnusableWeightsError(_("the model's weights contain NaN or infinite values"))
         return weights
 
     def arrays(self) -> list[np.ndarray]:
@@ -127,33 +134,43 @@ def _float_arrays(layer: LayerArrays) -> tuple[np.ndarray, ...]:
     try:
         return tuple(np.asarray(w, np.float32) for w in layer.arrays)
     except (TypeError, ValueError):
-        raise UnsupportedModelError(f"the weights of its layer {shown(layer.name)} are not numbers") from None
+        raise UnsupportedModelError(_("the weights of its layer {layer} are not numbers").format(layer=shown(layer.name))) from None
 
 
 def _lstm_arrays(layer: LayerArrays, arrays: tuple) -> LstmWeights:
     if len(arrays) != 3:
-        raise UnsupportedModelError(f"its LSTM layer {shown(layer.name)} has {len(arrays)} weight arrays, not 3")
+        raise UnsupportedModelError(
+            _("its LSTM layer {layer} has {count} weight arrays, not 3").format(layer=shown(layer.name), count=len(arrays))
+        )
     if [array.ndim for array in arrays] != [2, 2, 1]:
-        raise UnsupportedModelError(f"its LSTM layer {shown(layer.name)} has weight arrays of the wrong shape")
+        raise UnsupportedModelError(_("its LSTM layer {layer} has weight arrays of the wrong shape").format(layer=shown(layer.name)))
     return LstmWeights(*arrays)
 
 
 def _dense_arrays(layer: LayerArrays, arrays: tuple) -> tuple[np.ndarray, np.ndarray]:
     if len(arrays) != 2 or arrays[0].ndim != 2 or arrays[1].shape != arrays[0].shape[1:]:
-        raise UnsupportedModelError(f"its Dense layer {shown(layer.name)} does not have a kernel and a bias")
+        raise UnsupportedModelError(_("its Dense layer {layer} does not have a kernel and a bias").format(layer=shown(layer.name)))
     return arrays
+
+
+ACTIVATION_WORDS = {  # the sentence for each role's wrong activation, whole
+    "input projection": N_("its input projection {layer} uses {activation}, not {expected}"),
+    "output layer": N_("its output layer {layer} uses {activation}, not {expected}"),
+}
 
 
 def _check_activation(layer: LayerArrays, expected: str, role: str) -> None:
     if layer.activation != expected:
-        raise UnsupportedModelError(f"its {role} {shown(layer.name)} uses {shown(layer.activation)}, not {expected}")
+        raise UnsupportedModelError(
+            _(ACTIVATION_WORDS[role]).format(layer=shown(layer.name), activation=shown(layer.activation), expected=expected)
+        )
 
 
 def _check_lstm(layer: LayerArrays) -> None:
     if layer.activation != "tanh" or layer.recurrent_activation != "sigmoid":
-        raise UnsupportedModelError(f"its LSTM layer {shown(layer.name)} does not use tanh and sigmoid")
+        raise UnsupportedModelError(_("its LSTM layer {layer} does not use tanh and sigmoid").format(layer=shown(layer.name)))
     if not layer.use_bias or layer.go_backwards:
-        raise UnsupportedModelError(f"its LSTM layer {shown(layer.name)} does not use a bias and read forwards")
+        raise UnsupportedModelError(_("its LSTM layer {layer} does not use a bias and read forwards").format(layer=shown(layer.name)))
 
 
 def weights_fingerprint(weights: ReaderWeights) -> str:

@@ -2,6 +2,7 @@
 
 from dataclasses import asdict, dataclass, field, replace
 
+from i18n import N_, _, number
 from model.config import ModelConfig, settings_from_json
 
 
@@ -101,22 +102,55 @@ WHOLE_SETTINGS = {
     "limit": (20, None),
     "seed": (0, 2**32 - 1),
 }
-SETTING_WORDS = {"lstm_layers": "LSTM layers", "batch_size": "batch size", "limit": "the number of digits used"}
+# What a typed whole number that is not one, or is out of range, is told: whole sentences for each setting (the
+# range, the typed text and an example are filled in).
+WHOLE_SETTING_WORDS = {
+    "epochs": (
+        N_("epochs must be a whole number from {low} to {high}, such as {example}; got {typed}"),
+        N_("epochs must be a whole number from {low} to {high}; got {typed}"),
+    ),
+    "samples": (
+        N_("samples must be a whole number of at least {low}, such as {example}; got {typed}"),
+        N_("samples must be a whole number of at least {low}; got {typed}"),
+    ),
+    "units": (
+        N_("units must be a whole number from {low} to {high}, such as {example}; got {typed}"),
+        N_("units must be a whole number from {low} to {high}; got {typed}"),
+    ),
+    "lstm_layers": (
+        N_("LSTM layers must be a whole number from {low} to {high}, such as {example}; got {typed}"),
+        N_("LSTM layers must be a whole number from {low} to {high}; got {typed}"),
+    ),
+    "batch_size": (
+        N_("batch size must be a whole number from {low} to {high}, such as {example}; got {typed}"),
+        N_("batch size must be a whole number from {low} to {high}; got {typed}"),
+    ),
+    "limit": (
+        N_("the number of digits used must be a whole number of at least {low}, such as {example}; got {typed}"),
+        N_("the number of digits used must be a whole number of at least {low}; got {typed}"),
+    ),
+    "seed": (
+        N_("seed must be a whole number from {low} to {high}, such as {example}; got {typed}"),
+        N_("seed must be a whole number from {low} to {high}; got {typed}"),
+    ),
+}
 
 
 def whole_setting(name: str, text: str) -> int:
-    """A typed whole number, strictly: "1e3", "2.5", "+4" or a number out of range is refused, never rounded or clipped."""
+    """A typed whole number, strictly: "1e3", "2.5", "+4" or a number out of range is refused, never rounded or clipped.
+
+    Its refusal is in the reader's language (the Train page's session; English on the command line)."""
     low, high = WHOLE_SETTINGS[name]
-    words = SETTING_WORDS.get(name, name)
-    allowed = f"from {low:,} to {high:,}" if high is not None else f"of at least {low:,}"
+    not_whole, out_of_range = WHOLE_SETTING_WORDS[name]
     text = str(text).strip()
     shown = text if len(text) <= 24 else f"{text[:20]}..."
+    bounds = {"low": number(low), "high": number(high) if high is not None else ""}
     if not (text.isascii() and text.isdigit()):
         example = min(max(low, 20), high or 20)
-        raise ValueError(f"{words} must be a whole number {allowed}, such as {example}; got {shown!r}")
+        raise ValueError(_(not_whole).format(**bounds, example=example, typed=repr(shown)))
     value = int(text) if len(text) <= 30 else None  # int() refuses more than 4,300 digits; 30 is out of every range
     if value is None or value < low or (high is not None and value > high):
-        raise ValueError(f"{words} must be a whole number {allowed}; got {shown}")
+        raise ValueError(_(out_of_range).format(**bounds, typed=shown))
     return value
 
 
@@ -134,7 +168,9 @@ def learning_rate_setting(text: str) -> float:
     """A typed learning rate: a finite number in (0, 1]."""
     value, shown = _typed_number(text)
     if not 0 < value <= 1:  # false for NaN as well
-        raise ValueError(f"the learning rate must be a number above 0 and at most 1, such as 0.001; got {shown!r}")
+        raise ValueError(
+            _("the learning rate must be a number above 0 and at most 1, such as 0.001; got {typed}").format(typed=repr(shown))
+        )
     return value
 
 
@@ -142,7 +178,9 @@ def share_setting(text: str) -> float:
     """A typed share of the digits: a number from 0 to 1."""
     value, shown = _typed_number(text)
     if not 0 <= value <= 1:  # false for NaN as well
-        raise ValueError(f"the share of digits drawn as on a canvas must be a number from 0 to 1, such as 0.5; got {shown!r}")
+        raise ValueError(
+            _("the share of digits drawn as on a canvas must be a number from 0 to 1, such as 0.5; got {typed}").format(typed=repr(shown))
+        )
     return value
 
 
@@ -164,9 +202,13 @@ def digits_per_epoch(config: TrainConfig) -> int:
 def too_small(config: TrainConfig) -> str | None:
     """Why a run cannot give a meaningful model, in words, or None."""
     if config.limit is not None and config.limit < MEANINGFUL_DIGITS:
-        return f"{config.limit:,} digits are too few to learn from: use at least {MEANINGFUL_DIGITS:,}"
+        return _("{count} digits are too few to learn from: use at least {least}").format(
+            count=number(config.limit), least=number(MEANINGFUL_DIGITS)
+        )
     if config.batch_size > digits_per_epoch(config):
-        return f"an epoch of {digits_per_epoch(config):,} digits is shorter than one batch of {config.batch_size:,}"
+        return _("an epoch of {count} digits is shorter than one batch of {batch}").format(
+            count=number(digits_per_epoch(config)), batch=number(config.batch_size)
+        )
     return None
 
 

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from i18n import N_, _
 from model.files import LinkRefused, open_to_append
 from training.run_folder import DISK_FULL, RUN_LOG_FILE, read_log_tail, run_folder_to_write
 
@@ -78,12 +79,179 @@ def disk_fault(error: BaseException | None) -> int | None:
     return None
 
 
+# What a person is told when a file could not be written or read: whole sentences for each outcome (the words the
+# caller passes) and each fault (None: any other). The training process writes them in English; the page translates.
+DISK_FAULT_WORDS = {
+    "the run could not start": {
+        errno.ENOSPC: N_(
+            "There is no room left on this computer's disk, so the run could not start: free some space and press Start again."
+        ),
+        errno.EDQUOT: N_(
+            "The room this server may use on the disk is used up, so the run could not start: free some space and press Start again."
+        ),
+        errno.EROFS: N_(
+            "The runs folder is on a disk that cannot be written to, so "
+            "the run could not start: ask whoever looks after the server to let it write there, then press Start again."
+        ),
+        errno.EACCES: N_(
+            "The server is not allowed to write in the runs folder, so "
+            "the run could not start: ask whoever looks after the server to let it write there, then press Start again."
+        ),
+        errno.EIO: N_(
+            "The disk reported a fault, so "
+            "the run could not start: ask whoever looks after the server to check the disk, then press Start again."
+        ),
+        errno.ENOENT: N_(
+            "A file it needed is not there, so the run could not start: ask whoever looks after the server, then press Start again."
+        ),
+        None: N_(
+            "A file could not be read or written, so the run could not start: ask whoever looks after the server, then press Start again."
+        ),
+    },
+    "the run could not be resumed": {
+        errno.ENOSPC: N_(
+            "There is no room left on this computer's disk, so the run could not be resumed: free some space and press Resume again."
+        ),
+        errno.EDQUOT: N_(
+            "The room this server may use on the disk is used up, so the run could not be resumed: free some space and press Resume again."
+        ),
+        errno.EROFS: N_(
+            "The runs folder is on a disk that cannot be written to, so "
+            "the run could not be resumed: ask whoever looks after the server to let it write there, then press Resume again."
+        ),
+        errno.EACCES: N_(
+            "The server is not allowed to write in the runs folder, so "
+            "the run could not be resumed: ask whoever looks after the server to let it write there, then press Resume again."
+        ),
+        errno.EIO: N_(
+            "The disk reported a fault, so "
+            "the run could not be resumed: ask whoever looks after the server to check the disk, then press Resume again."
+        ),
+        errno.ENOENT: N_(
+            "A file it needed is not there, so the run could not be resumed: ask whoever looks after the server, then press Resume again."
+        ),
+        None: N_(
+            "A file could not be read or written, so "
+            "the run could not be resumed: ask whoever looks after the server, then press Resume again."
+        ),
+    },
+    "the run could not be deleted (completely)": {
+        errno.ENOSPC: N_(
+            "There is no room left on this computer's disk, so "
+            "the run could not be deleted (completely): free some space and press Delete again."
+        ),
+        errno.EDQUOT: N_(
+            "The room this server may use on the disk is used up, so "
+            "the run could not be deleted (completely): free some space and press Delete again."
+        ),
+        errno.EROFS: N_(
+            "The runs folder is on a disk that cannot be written to, so "
+            "the run could not be deleted (completely): ask whoever looks after the server to let it write there, then press Delete again."
+        ),
+        errno.EACCES: N_(
+            "The server is not allowed to write in the runs folder, so "
+            "the run could not be deleted (completely): ask whoever looks after the server to let it write there, then press Delete again."
+        ),
+        errno.EIO: N_(
+            "The disk reported a fault, so "
+            "the run could not be deleted (completely): ask whoever looks after the server to check the disk, then press Delete again."
+        ),
+        errno.ENOENT: N_(
+            "A file it needed is not there, so "
+            "the run could not be deleted (completely): ask whoever looks after the server, then press Delete again."
+        ),
+        None: N_(
+            "A file could not be read or written, so "
+            "the run could not be deleted (completely): ask whoever looks after the server, then press Delete again."
+        ),
+    },
+    "the run stopped": {
+        errno.ENOSPC: N_(
+            "There is no room left on this computer's disk, so the run stopped: free some space and resume it from its last checkpoint."
+        ),
+        errno.EDQUOT: N_(
+            "The room this server may use on the disk is used up, so "
+            "the run stopped: free some space and resume it from its last checkpoint."
+        ),
+        errno.EROFS: N_(
+            "The runs folder is on a disk that cannot be written to, so "
+            "the run stopped: ask whoever looks after the server to let it write there, then resume it from its last checkpoint."
+        ),
+        errno.EACCES: N_(
+            "The server is not allowed to write in the runs folder, so "
+            "the run stopped: ask whoever looks after the server to let it write there, then resume it from its last checkpoint."
+        ),
+        errno.EIO: N_(
+            "The disk reported a fault, so "
+            "the run stopped: ask whoever looks after the server to check the disk, then resume it from its last checkpoint."
+        ),
+        errno.ENOENT: N_(
+            "A file it needed is not there, so "
+            "the run stopped: ask whoever looks after the server, then resume it from its last checkpoint."
+        ),
+        None: N_(
+            "A file could not be read or written, so "
+            "the run stopped: ask whoever looks after the server, then resume it from its last checkpoint."
+        ),
+    },
+    "the model could not be made the default": {
+        errno.ENOSPC: N_(
+            "There is no room left on this computer's disk, so "
+            "the model could not be made the default: free some space and press Make default again."
+        ),
+        errno.EDQUOT: N_(
+            "The room this server may use on the disk is used up, so "
+            "the model could not be made the default: free some space and press Make default again."
+        ),
+        errno.EROFS: N_(
+            "The runs folder is on a disk that cannot be written to, so "
+            "the model could not be made the default: ask whoever looks after the server to let it write there, "
+            "then press Make default again."
+        ),
+        errno.EACCES: N_(
+            "The server is not allowed to write in the runs folder, so "
+            "the model could not be made the default: ask whoever looks after the server to let it write there, "
+            "then press Make default again."
+        ),
+        errno.EIO: N_(
+            "The disk reported a fault, so "
+            "the model could not be made the default: ask whoever looks after the server to check the disk, then press Make default again."
+        ),
+        errno.ENOENT: N_(
+            "A file it needed is not there, so "
+            "the model could not be made the default: ask whoever looks after the server, then press Make default again."
+        ),
+        None: N_(
+            "A file could not be read or written, so "
+            "the model could not be made the default: ask whoever looks after the server, then press Make default again."
+        ),
+    },
+}
+LINK_REFUSED_WORDS = {  # a link planted in the runs folder: its reason is already in words
+    "the run could not start": N_("The run could not start: {reason}."),
+    "the run could not be resumed": N_("The run could not be resumed: {reason}."),
+    "the run could not be deleted (completely)": N_("The run could not be deleted (completely): {reason}."),
+    "the run stopped": N_("The run stopped: {reason}."),
+    "the model could not be made the default": N_("The model could not be made the default: {reason}."),
+}
+
+
 def disk_fault_words(error: OSError | int, outcome: str, again: str) -> str:
     """What a person is told: "There is no room left on this computer's disk, so the run could not start: free some
-    space and press Start again." `outcome` says what did not happen, `again` how to try it again."""
+    space and press Start again." `outcome` says what did not happen, `again` how to try it again.
+
+    In the reader's language: a whole sentence of DISK_FAULT_WORDS for each outcome the app has; the training process
+    (no reader) writes it in English, and the page translates what it reads back (views/pages/train.py run_message).
+    An outcome not in the table is told in English, built from its parts."""
     if isinstance(error, LinkRefused):  # already in words: a link planted in the runs folder
+        if outcome in LINK_REFUSED_WORDS:
+            return _(LINK_REFUSED_WORDS[outcome]).format(reason=error)
         return f"{outcome[0].upper()}{outcome[1:]}: {error}."
     number = error.errno if isinstance(error, OSError) else error
+    number = errno.EACCES if number == errno.EPERM else number  # the same words
+    if outcome in DISK_FAULT_WORDS:
+        sentences = DISK_FAULT_WORDS[outcome]
+        return _(sentences.get(number, sentences[None]))
     if number in DISK_FULL:
         remedy = f"free some space and {again}"
     elif number == errno.EIO:
