@@ -26,6 +26,9 @@ def row_numbers(image: np.ndarray, row: int) -> str:
     return ", ".join(f"{value:.1f}".rstrip("0").rstrip(".") if value else "0" for value in np.asarray(image)[row - 1])
 
 
+ROW_LABELS_PX = 40  # the row numbers and the axis's name, left of the picture
+
+
 def rows_figure(image: np.ndarray, row: int, *, font_size: int = 15, height: int = 360) -> ReadyFigure:
     """The picture as 28 numbered rows of grey squares, with an amber box round row `row` (1-28)."""
     columns, rows = digit_axes()
@@ -44,6 +47,10 @@ def rows_figure(image: np.ndarray, row: int, *, font_size: int = 15, height: int
         "showscale": False, "hovertemplate": _("row %{y}<br>value %{z:.1f}") + "<extra></extra>", "y": list(range(ROWS)),
     }  # fmt: skip
     layout = base_layout(height, font_size, xaxis=columns, yaxis=rows, shapes=[*grid, box], margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    # As wide as tall, shown at that width: plotly writes the domain it narrows for square pixels into the figure's
+    # own layout, so a picture first drawn in a narrow column (before the page knew its width) stayed small once the
+    # column widened.
+    layout["width"] = height + ROW_LABELS_PX
     layout["paper_bgcolor"] = PAPER
     return ReadyFigure({"data": [heatmap], "layout": legible_and_still(layout, font_size)})
 

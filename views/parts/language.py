@@ -56,22 +56,47 @@ def choose() -> str:
 
 
 # The page's own language, for screen readers and for the right shapes of the characters Chinese and Japanese share;
-# and the few words Streamlit writes itself in English: its link for keyboards, and "2 more" where the top bar has no
-# room for every page name (a tablet). Those are put in the page's language as Streamlit draws them.
+# and the words Streamlit writes itself in English: its link for keyboards, "2 more" where the top bar has no room for
+# every page name (a tablet), and the labels its controls have for screen readers ("Link to heading", "Help for ...").
+# Each is put in the page's language as Streamlit draws it, from its English (kept in data-rr-english, so that a
+# second change of language starts from it again).
 _PAGE_LANGUAGE = """<script>
 window.rrWords = WORDS;
 document.documentElement.lang = rrWords.lang;
-const rrStreamlitsWords = () => {
+window.rrSay = (english) => {
+  if (english in rrWords.exact) return rrWords.exact[english];
+  const more = english.match(/^(\\d+) more$/);
+  if (more) return rrWords.more.replace('{count}', more[1]);
+  for (const [start, template] of Object.entries(rrWords.starts)) {
+    if (english.startsWith(start)) return template.replace('{label}', english.slice(start.length));
+  }
+  return english;
+};
+window.rrStreamlitsWords = () => {
+  window.rrWordsQueued = false;
+  const say = (element, read, write) => {
+    const now = read(element);
+    if (!now) return;
+    if (element.dataset.rrSaid !== now) element.dataset.rrEnglish = now;  // Streamlit wrote it afresh, in English
+    const said = rrSay(element.dataset.rrEnglish);
+    if (said !== now) write(element, said);
+    element.dataset.rrSaid = said;
+  };
   const skip = document.querySelector('[data-testid=stSkipToContent]');
-  if (skip && skip.textContent !== rrWords.skip) skip.textContent = rrWords.skip;
+  if (skip) say(skip, e => e.textContent, (e, words) => { e.textContent = words; });
   for (const words of document.querySelectorAll('[data-testid=stHeader] p')) {
-    const more = words.textContent.match(/^(\\d+) more$/);
-    if (more) words.textContent = rrWords.more.replace('{count}', more[1]);
+    say(words, e => e.textContent, (e, said) => { e.textContent = said; });
+  }
+  for (const labelled of document.querySelectorAll('[aria-label]')) {
+    if (!labelled.closest('.rr, .race')) say(labelled, e => e.getAttribute('aria-label'), (e, said) => e.setAttribute('aria-label', said));
   }
 };
 if (!window.rrWatchingWords) {
-  window.rrWatchingWords = new MutationObserver(rrStreamlitsWords);
-  window.rrWatchingWords.observe(document.body, {subtree: true, childList: true, characterData: true});
+  window.rrWatchingWords = new MutationObserver(() => {
+    if (!window.rrWordsQueued) { window.rrWordsQueued = true; requestAnimationFrame(rrStreamlitsWords); }
+  });
+  const watched = {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-label']};
+  window.rrWatchingWords.observe(document.body, watched);
 }
 rrStreamlitsWords();
 </script>"""
@@ -80,8 +105,26 @@ rrStreamlitsWords();
 def _streamlits_words(language: str) -> dict:
     return {
         "lang": {"en": "en", "zh": "zh-Hans", "ja": "ja"}[language],
-        "skip": _("Skip to main content"),
         "more": _("{count} more"),  # more page names, in a menu
+        "exact": {
+            "Skip to main content": _("Skip to main content"),
+            "Link to heading": _("Link to heading"),
+            "Main menu": _("Main menu"),
+            "App pages": _("App pages"),
+            "Sidebar": _("Sidebar"),
+            "Expand sidebar": _("Expand sidebar"),
+            "Collapse sidebar": _("Collapse sidebar"),
+            "Open": _("Open"),
+            "Close": _("Close"),
+            "Fullscreen": _("Fullscreen"),
+            "Close fullscreen": _("Close fullscreen"),
+            "Copy to clipboard": _("Copy to clipboard"),
+        },
+        "starts": {
+            "Help for ": _("Help for {label}"),
+            "Fullscreen: ": _("Fullscreen: {label}"),
+            "Shortcut ": _("Shortcut {label}"),
+        },
     }
 
 

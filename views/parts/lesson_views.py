@@ -66,21 +66,25 @@ class Shown:
         return PRESENTER_FONT_SIZE if self.presenter else FONT_SIZE
 
 
-def chart(figure, key: str, alt: str, *, sized: bool = False) -> None:
+def chart(figure, key: str, alt: str, *, sized: bool = False, as_wide_as_drawn: bool = False) -> None:
     """A chart the step points at, framed in amber; a `sized` one takes the height LOOK_CSS gives its box on this
-    screen (a figure keeps the height it is given, and the digit beside the bars is small on a phone)."""
+    screen (a figure keeps the height it is given, and the digit beside the bars is small on a phone); one shown
+    `as_wide_as_drawn` keeps its figure's width rather than the column's."""
     with st.container(key="lesson-look"):
         st.html(LOOK_CSS)
         place = st.container(key=f"{key}-box") if sized else st
-        place.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, alt=alt, height="stretch" if sized else "content")
+        place.plotly_chart(
+            figure, config=PLOTLY_CONFIG, key=key, alt=alt, height="stretch" if sized else "content",
+            width="content" if as_wide_as_drawn else "stretch",
+        )  # fmt: skip
 
 
 def rows_view(shown: Shown) -> None:
     image = shown.digit.image
     row = lesson_figures.busiest_row(image)
-    figure = lesson_figures.rows_figure(image, row, font_size=shown.font, height=420 if shown.presenter else 360)
+    figure = lesson_figures.rows_figure(image, row, font_size=shown.font, height=420 if shown.presenter else 300)
     alt = _("{name} as 28 rows of 28 grey squares, with row {row} framed").format(name=shown.digit.name, row=row)
-    chart(figure, "lesson-rows", alt)
+    chart(figure, "lesson-rows", alt, as_wide_as_drawn=True)
     numbers = lesson_figures.row_numbers(image, row)
     st.markdown(_("**Row {row}, as the network gets it:** {numbers}").format(row=row, numbers=numbers))
 
