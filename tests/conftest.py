@@ -24,6 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+import i18n  # noqa: E402
 from harness.fuzz import idx_bytes  # noqa: E402
 from harness.waiting import wait_until  # noqa: E402
 from model.mnist import IDX_NAMES as IDX_FILES  # noqa: E402
@@ -62,6 +63,13 @@ def main_module_restored():
     main = sys.modules.get("__main__")
     yield
     sys.modules["__main__"] = main
+
+
+@pytest.fixture(autouse=True)
+def english_again():
+    """Each test ends in English, whatever language it read in (i18n.use): the next test starts where any would."""
+    yield
+    i18n.use(i18n.DEFAULT)
 
 
 @pytest.fixture(scope="session")
