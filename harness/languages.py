@@ -9,6 +9,7 @@ left is English still on the page. `english_share` is its share of the page's le
 import re
 
 from harness.layout import VISIBLE_TEXT
+from training.presets import PRESETS
 
 # Kept as they are in every language: the product's name, the model kinds, the data set, tools and devices, the
 # picker's own names for the languages, and units.
@@ -17,7 +18,10 @@ NAMES = {
     "px", "ms", "min", "KB", "MB", "GB", "ID", "OK", "URL", "PNG", "JPG", "JPEG", "keras", "http", "https", "Wi-Fi",
     "README", "Morvan", "morvan", "Qiita", "qiita", "choose-one",  # the example password, as it is typed
     "epoch",  # glossed where it is first met, 一轮（epoch）, as Chinese and Japanese ML texts do: a word learners meet again
+    "Long", "Short-Term", "Memory", "long", "short-term", "memory",  # LSTM's name spelled out, beside its own words
+    "dropout", "Adam", "Zhou",  # a method's and an optimiser's names, kept by Chinese ML texts; a tutorial's author
 }  # fmt: skip
+RECIPES = set(PRESETS)  # the recipes' names, shown as the command line takes them (--preset lesson)
 LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]+")  # a word: one letter alone is a symbol (h, c, N), kept in every language
 ADDRESS = re.compile(r"https?://\S+|\b[\w.-]+\.(?:keras|png|jpe?g)\b|\b\d+(?:\.\d+){3}(?::\d+)?\S*")
 
@@ -37,7 +41,7 @@ def english_words(texts: list[str], kept: set[str] = frozenset()) -> list[str]:
     left = []
     for text in texts:
         for word in LATIN.findall(ADDRESS.sub(" ", text)):
-            if word.strip("'’-") not in NAMES and word not in kept:
+            if word.strip("'’-") not in NAMES | RECIPES and word not in kept:
                 left.append(word)
     return left
 

@@ -8,7 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import i18n
+from harness.languages import english_words
 from i18n import catalogues
+from tests.app_pages import texts
 
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 
@@ -115,3 +117,46 @@ def test_a_link_a_choice_and_nonsense():
     app.query_params["lang"] = "<b>xx</b>"
     app.run()
     assert not app.exception and page_names(app) == english
+
+
+# Every page, every step of the lesson and every view of Look inside, as AppTest holds them: closed expanders, help
+# texts, options and captions included, which a browser test sees only when opened.
+PAGES = {
+    "views/pages/read.py": [{}],
+    "views/pages/lesson.py": [{"step": str(step)} for step in range(1, 11)],
+    "views/pages/inside.py": [{"view": view} for view in ("report", "early", "map", "units", "importance", "compare")],
+    "views/pages/race.py": [{}],
+    "views/pages/wall.py": [{}],
+    "views/pages/train.py": [{}],
+    "views/pages/about.py": [{}],
+}
+WIDGETS = ("button", "toggle", "checkbox", "radio", "selectbox", "text_input", "number_input", "expander", "tabs", "metric")
+# A command or a setting's name, typed the same in every language; Streamlit's colour markup (:blue[...]).
+NOT_WORDS = re.compile(r"`[^`]*`|:[a-z]+\[")
+
+
+def words_of(app: AppTest) -> list[str]:
+    said = [NOT_WORDS.sub(" ", line) for line in texts(app).splitlines()]
+    for kind in WIDGETS:
+        for element in getattr(app, kind):
+            shown = (getattr(element, name, None) for name in ("label", "help", "placeholder"))
+            said += [value for value in shown if isinstance(value, str)]
+            said += [str(option) for option in getattr(element, "options", [])]
+    return said
+
+
+@pytest.mark.parametrize("name", catalogues.TRANSLATED)
+def test_no_english_left_on_any_page(name):
+    left = {}
+    for page, addresses in PAGES.items():
+        for address in addresses:
+            app = AppTest.from_file("../app.py", default_timeout=120)
+            app.query_params.update({"lang": name, **address})
+            app.run()
+            app.switch_page(page)
+            app.run()
+            assert not app.exception, (page, address)
+            found = english_words(words_of(app))
+            if found:
+                left[f"{page} {address}"] = sorted(set(found))
+    assert left == {}
