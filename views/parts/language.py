@@ -51,7 +51,8 @@ def choose() -> str:
         st.query_params[ADDRESS_KEY] = language
     elif ADDRESS_KEY in st.query_params:
         st.query_params.pop(ADDRESS_KEY)
-    st.html(_PAGE_LANGUAGE.replace("WORDS", json.dumps(_streamlits_words(language))), unsafe_allow_javascript=True)
+    with st.container(key="page-language"):  # a script, and no room on the page: it would push the page down a line
+        st.html(_PAGE_LANGUAGE.replace("WORDS", json.dumps(_streamlits_words(language))), unsafe_allow_javascript=True)
     return language
 
 
@@ -60,7 +61,8 @@ def choose() -> str:
 # every page name (a tablet), and the labels its controls have for screen readers ("Link to heading", "Help for ...").
 # Each is put in the page's language as Streamlit draws it, from its English (kept in data-rr-english, so that a
 # second change of language starts from it again).
-_PAGE_LANGUAGE = """<script>
+_PAGE_LANGUAGE = """<style>[data-testid=stLayoutWrapper]:has(> .st-key-page-language), .st-key-page-language { display: none; }</style>
+<script>
 window.rrWords = WORDS;
 document.documentElement.lang = rrWords.lang;
 window.rrSay = (english) => {
