@@ -65,6 +65,16 @@ def main_module_restored():
     sys.modules["__main__"] = main
 
 
+try:  # Playwright's expect() waits 5 s unless told: under a busy 2-core machine a page answers later, never wrongly
+    from playwright.sync_api import expect
+
+    from harness.browser import PAGE_TIMEOUT_MS
+
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
+except ImportError:  # no browser tests here
+    pass
+
+
 @pytest.fixture(autouse=True)
 def english_again():
     """Each test ends in English, whatever language it read in (i18n.use): the next test starts where any would."""
