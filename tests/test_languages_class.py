@@ -33,13 +33,6 @@ TRANSLATED = ["zh", "ja"]
 NO_RACES = "No races yet. Each digit raced on the Race page comes here: the class's rows against the network's."
 
 
-@pytest.fixture(autouse=True)
-def english_after():
-    """Each test sets its language; the next one starts in English."""
-    yield
-    i18n.use("en")
-
-
 @pytest.fixture
 def wall():
     shared_wall.clear()

@@ -27,12 +27,6 @@ KEPT = {"LSTM", "MNIST", "h", "A", "B"}
 PLOTLY_MARKUP = re.compile(r"%\{[^}]*\}|<[^>]*>")
 
 
-@pytest.fixture(autouse=True)
-def english_after():
-    yield
-    i18n.use("en")
-
-
 @pytest.fixture(scope="module")
 def shipped():
     loaded = load_model()

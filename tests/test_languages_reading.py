@@ -26,12 +26,6 @@ SAME_IN_EVERY_LANGUAGE = {"percent", "percent_ticks"}  # "{value}%" and "0%", "5
 PLACE = re.compile(r"\{(\w+)\}")
 
 
-@pytest.fixture(autouse=True)
-def english_after():
-    yield
-    i18n.use("en")
-
-
 @pytest.fixture(scope="module")
 def reading():
     return read_digit(load_model(DEFAULT_MODEL_PATH).weights, SAMPLE.image)
