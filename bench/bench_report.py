@@ -116,8 +116,8 @@ def main(argv=None) -> int:
     loaded_model = time.perf_counter() - started
     mnist = load_mnist(args.data_dir)
     images, labels = mnist.x_test, mnist.y_test
-    layers = ", ".join(str(layer.units) for layer in weights.lstm)
-    print(f"model: {args.model} (LSTM layers of {layers} units; loading it took {loaded_model:.1f} s)")
+    layers = ", ".join(str(layer.units) for layer in weights.recurrent)
+    print(f"model: {args.model} ({weights.cell} layers of {layers} units; loading it took {loaded_model:.1f} s)")
     print(f"data: {len(images)} test digits from {mnist.source}; numpy {np.__version__}, {os.cpu_count()} cores, "
           f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")  # fmt: skip
 

@@ -84,8 +84,8 @@ def main(argv=None) -> int:
 
     weights, model_name = load_weights(args.model)
     images, image_source = load_images(max(args.digits, args.batch), args.seed)
-    layers = ", ".join(str(layer.units) for layer in weights.lstm)
-    print(f"model: {model_name}\n  LSTM layers of {layers} units, projection {'yes' if weights.projection else 'no'}")
+    layers = ", ".join(str(layer.units) for layer in weights.recurrent)
+    print(f"model: {model_name}\n  {weights.cell} layers of {layers} units, projection {'yes' if weights.projection else 'no'}")
     print(f"images: {image_source}; numpy {np.__version__}, {os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s)")
 
     for image in images[:5]:  # warm-up: first calls pay for allocations and caches
@@ -112,7 +112,7 @@ def main(argv=None) -> int:
     print(f"step_probabilities, batch of {len(batch)}: median {1000 * median_batch:.1f} ms per batch, "
           f"{1000 * median_batch / len(batch):.3f} ms per digit (over {args.batch_repeats} calls)")  # fmt: skip
     sequence = dense(batch, *weights.projection) if weights.projection else batch  # what the first LSTM layer reads
-    kernel, bias = weights.lstm[0].kernel, weights.lstm[0].bias
+    kernel, bias = weights.recurrent[0].kernel, weights.recurrent[0].bias
     forms = {"one 2-D product": lambda: dense(sequence, kernel, bias), "3-D @": lambda: sequence @ kernel + bias}
     medians = {name: statistics.median(timed(form, args.batch_repeats, warm_up=True)) for name, form in forms.items()}
     print(f"the first LSTM layer's input half for the batch, {os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s): "

@@ -1,4 +1,4 @@
-"""The architecture of a row-reading LSTM, saved beside every trained model."""
+"""The architecture of a row reader (its recurrent cell, layers and sizes), saved beside every trained model."""
 
 import types
 import typing
@@ -39,18 +39,22 @@ def _is_kind(value, kind) -> bool:
 ROWS = 28  # each image row is one timestep
 ROW_WIDTH = 28  # pixels per row are the inputs of one step
 NUM_CLASSES = 10
+CELLS = ("lstm", "gru", "rnn")  # the recurrent cells a row reader may have: Keras's LSTM, GRU and SimpleRNN
 
 
 @dataclass(frozen=True)
 class ModelConfig:
     projection_units: int | None = 128  # the tutorials' W*X+b before the cell; None feeds raw rows
-    lstm_layers: int = 2  # stacked, unidirectional, top to bottom; 1 to 3
-    units: int = 128  # hidden and cell size of every LSTM layer
-    dropout: float = 0.0  # on each LSTM layer's output while training
+    layers: int = 2  # stacked, unidirectional, top to bottom; 1 to 3
+    units: int = 128  # state size of every recurrent layer
+    dropout: float = 0.0  # on each recurrent layer's output while training
+    cell: str = "lstm"  # one of CELLS: the LSTM, the gated recurrent unit, or the plain RNN with no gates
 
     def __post_init__(self):
-        if not 1 <= self.lstm_layers <= 3:
-            raise ValueError(f"lstm_layers must be 1 to 3, got {self.lstm_layers}")
+        if self.cell not in CELLS:
+            raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {self.cell!r}")
+        if not 1 <= self.layers <= 3:
+            raise ValueError(f"layers must be 1 to 3, got {self.layers}")
         if not 1 <= self.units <= 1024:
             raise ValueError(f"units must be 1 to 1024, got {self.units}")
         if self.projection_units is not None and not 1 <= self.projection_units <= 1024:
@@ -63,4 +67,6 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, values: dict) -> "ModelConfig":
+        if "lstm_layers" in values and "layers" not in values:  # the name before GRUs and plain RNNs came
+            values = {**values, "layers": values["lstm_layers"]}
         return cls(**settings_from_json(cls, values))

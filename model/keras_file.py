@@ -19,12 +19,12 @@ from pathlib import Path
 from i18n import _
 from model.files import ANYTHING, record, shape_problem, text
 from model.files import list_of as list_shape
-from model.weights import LayerArrays, UnsupportedModelError, shown
+from model.weights import RECURRENT_KINDS, LayerArrays, UnsupportedModelError, shown
 
 CONFIG_ENTRY, WEIGHTS_ENTRY = "config.json", "model.weights.h5"
 MAX_WEIGHTS_BYTES = 200 * 2**20  # far above any row reader; refuses a zip bomb before it is unpacked
 MAX_CONFIG_BYTES = 10 * 2**20  # a row reader's config.json is a few KB
-READER_KINDS = ("InputLayer", "Dense", "LSTM", "Dropout")  # all the layers model/network.py builds
+READER_KINDS = ("InputLayer", "Dense", "Dropout", *RECURRENT_KINDS)  # all the layers model/network.py builds
 LAYER = record(("class_name", "config"), class_name=text(100), config=record(("name",), name=text(200)), inbound_nodes=ANYTHING)
 MODEL = record(("config",), config=record(("layers",), layers=list_shape(LAYER, 100)))
 # What h5py raises on a damaged file: HDF5's errors mapped to Python's (RuntimeError: "Link iteration failed ...",
@@ -123,7 +123,7 @@ def _layer_arrays(h5, key: str, kind: str, name: str) -> tuple:
 
     try:
         group = h5["layers"][key]
-        variables = group["cell"]["vars"] if kind == "LSTM" else group["vars"]
+        variables = group["cell"]["vars"] if kind in RECURRENT_KINDS else group["vars"]
         members = [variables[str(index)] for index in range(len(variables))]
     except (KeyError, TypeError, ValueError):
         raise KerasFileError(
@@ -162,6 +162,7 @@ def read_layers(path: str | Path) -> list[LayerArrays]:
                         kind=kind, name=settings["name"], arrays=_layer_arrays(h5, key, kind, settings["name"]),
                         activation=settings.get("activation"), recurrent_activation=settings.get("recurrent_activation"),
                         use_bias=settings.get("use_bias", True), go_backwards=settings.get("go_backwards", False),
+                        reset_after=settings.get("reset_after", True if kind == "GRU" else None),
                     )
                 )  # fmt: skip
     except (UnsupportedModelError, KerasFileError):

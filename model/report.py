@@ -112,14 +112,14 @@ def build_report(weights: ReaderWeights, images: np.ndarray, labels: np.ndarray)
     images, labels = np.asarray(images), np.asarray(labels).astype(np.uint8)
     if images.dtype != np.uint8 or images.shape[1:] != (ROWS, ROW_WIDTH) or len(images) != len(labels) or not len(images):
         raise ValueError(f"expected n>0 uint8 images of {ROWS}x{ROW_WIDTH} and n labels, got {images.dtype} {images.shape}, {labels.shape}")
-    if len({layer.units for layer in weights.lstm}) != 1:
-        raise ValueError("the report needs LSTM layers of one size")
+    if len({layer.units for layer in weights.recurrent}) != 1:
+        raise ValueError("the report needs recurrent layers of one size")
     projection_index = balanced_choice(labels, PROJECTION_DIGITS_PER_CLASS)
     keep_top = np.zeros(len(images), bool)
     keep_top[projection_index] = True
 
     step_probs, peaks, top_hidden = [], [], []  # one entry per batch
-    moments = [(0.0, 0.0, 0.0)] * len(weights.lstm)  # per layer: running (counts, sums, squares) of h per class
+    moments = [(0.0, 0.0, 0.0)] * len(weights.recurrent)  # per layer: running (counts, sums, squares) of h per class
     for start, batch_probs, hidden in replay_batches(weights, images.astype(np.float32) / np.float32(255)):
         batch = slice(start, start + len(batch_probs))
         step_probs.append(batch_probs)

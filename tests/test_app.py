@@ -181,7 +181,7 @@ def test_the_gallery_says_what_the_model_in_use_reads(tmp_path, monkeypatch):
     monkeypatch.setenv("ROW_READER_RUNS", str(tmp_path))
     keras.utils.set_random_seed(3)
     untrained = tmp_path / "untrained.keras"
-    save_model(build_model(ModelConfig(projection_units=None, lstm_layers=1, units=8)), untrained)
+    save_model(build_model(ModelConfig(projection_units=None, layers=1, units=8)), untrained)
     run_id = "20260101-120000-qiita"
     finished_run(tmp_path, run_id, untrained.read_bytes(), accuracy=0.1)
     answers = step_probabilities(load_model(untrained).weights, [s.image for s in SAMPLES.values()])[:, -1].argmax(axis=1)

@@ -36,7 +36,7 @@ from model.report import (
     save_report,
 )
 from model.storage import DEFAULT_MODEL_PATH
-from model.weights import LstmWeights, ReaderWeights, weights_fingerprint
+from model.weights import ReaderWeights, RecurrentWeights, weights_fingerprint
 from model.xray import hidden_states, read_digit, replay_batches, step_probabilities
 from tests.random_models import blank_guesser, shipped_map_digits
 
@@ -52,7 +52,7 @@ def tiny_weights(seed: int = 0, units: int = 8, layers: int = 2, projection: int
 
     lstm, inputs = [], projection
     for _ in range(layers):
-        lstm.append(LstmWeights(normal(0.5, inputs, 4 * units), normal(0.5, units, 4 * units), normal(0.1, 4 * units)))
+        lstm.append(RecurrentWeights("lstm", normal(0.5, inputs, 4 * units), normal(0.5, units, 4 * units), normal(0.1, 4 * units)))
         inputs = units
     return ReaderWeights((normal(0.3, 28, projection), normal(0.1, projection)), tuple(lstm), (normal(1.0, units, 10), normal(0.1, 10)))
 
@@ -438,7 +438,7 @@ def test_the_cli_writes_a_report_beside_the_model(tiny_idx_dir, tmp_path, capsys
     from model.storage import load_model, save_model
 
     model_path = tmp_path / "small.keras"
-    save_model(build_model(ModelConfig(projection_units=16, lstm_layers=1, units=16)), model_path)
+    save_model(build_model(ModelConfig(projection_units=16, layers=1, units=16)), model_path)
     assert main(["--model", str(model_path), "--data-dir", str(tiny_idx_dir)]) == 0
     assert "built in" in capsys.readouterr().out
     report = load_report(model_path, load_model(model_path).weights)

@@ -12,12 +12,14 @@ keras = pytest.importorskip("keras")
 from model.network import build_model  # noqa: E402
 from model.storage import ModelLoadError, load_keras_model, load_model, save_model  # noqa: E402
 from model.weights import ReaderWeights  # noqa: E402
-from tests.random_models import CONFIGS, changed_model_file, randomised  # noqa: E402
+from tests.random_models import CELL_CONFIGS, CONFIGS, changed_model_file, randomised  # noqa: E402
 
 
 def same_weights(a: ReaderWeights, b: ReaderWeights) -> None:
+    assert a.cell == b.cell
     pairs = [(a.classifier, b.classifier)] + [
-        ((x.kernel, x.recurrent_kernel, x.bias), (y.kernel, y.recurrent_kernel, y.bias)) for x, y in zip(a.lstm, b.lstm, strict=True)
+        ((x.kernel, x.recurrent_kernel, x.bias), (y.kernel, y.recurrent_kernel, y.bias))
+        for x, y in zip(a.recurrent, b.recurrent, strict=True)
     ]
     if a.projection is not None or b.projection is not None:
         pairs.append((a.projection, b.projection))
@@ -26,7 +28,7 @@ def same_weights(a: ReaderWeights, b: ReaderWeights) -> None:
             np.testing.assert_array_equal(x, y)
 
 
-@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: f"proj{c.projection_units}-L{c.lstm_layers}-u{c.units}")
+@pytest.mark.parametrize("config", CONFIGS + CELL_CONFIGS, ids=lambda c: f"{c.cell}-proj{c.projection_units}-L{c.layers}-u{c.units}")
 def test_the_file_gives_exactly_the_arrays_keras_holds(config, tmp_path):
     model = randomised(build_model(config), 5)
     save_model(model, tmp_path / "model.keras")
@@ -52,8 +54,15 @@ def test_a_model_that_is_not_one_chain_is_refused(tmp_path):
 
 def test_other_recurrent_layers_are_refused(tmp_path):
     rows = keras.Input((28, 28))
-    keras.Model(rows, keras.layers.Dense(10, activation="softmax")(keras.layers.GRU(8)(rows))).save(tmp_path / "gru.keras")
-    with pytest.raises(ModelLoadError, match="this file is not a Row Reader model: it has a layer of kind 'GRU'"):
+    keras.Model(rows, keras.layers.Dense(10, activation="softmax")(keras.layers.ConvLSTM1D(8, 3)(rows[..., None]))).save(
+        tmp_path / "conv.keras"
+    )
+    with pytest.raises(ModelLoadError, match="this file is not a Row Reader model: it has a layer of kind"):
+        load_model(tmp_path / "conv.keras")
+    keras.Model(rows, keras.layers.Dense(10, activation="softmax")(keras.layers.GRU(8, reset_after=False)(rows))).save(
+        tmp_path / "gru.keras"
+    )
+    with pytest.raises(ModelLoadError, match="reset_after is off"):
         load_model(tmp_path / "gru.keras")
 
 

@@ -53,7 +53,7 @@ def test_a_wrong_setting_is_told_in_the_language_with_its_values(language, langu
     assert word in told and "1,000" in told and "'1e3'" in told and "20" in told and not english_left(told, "1e3")
     told = refusal(whole_setting, "batch_size", "0")
     assert "8,192" in told and not english_left(told)
-    told = refusal(whole_setting, "lstm_layers", "10000")
+    told = refusal(whole_setting, "layers", "10000")
     assert "LSTM" in told and "10000" in told and not english_left(told)
     for name in ("samples", "units", "limit", "seed"):
         assert not english_left(refusal(whole_setting, name, "x"), "'x'")

@@ -78,5 +78,5 @@ def test_the_probe_measures_a_model_here():
 
 def test_the_lesson_recipes_come_first():
     assert list(PRESETS)[:2] == ["lesson", "longer"]
-    assert PRESETS["lesson"].model == ModelConfig(projection_units=128, lstm_layers=1, units=128)
+    assert PRESETS["lesson"].model == ModelConfig(projection_units=128, layers=1, units=128)
     assert PRESETS["longer"].model == PRESETS["lesson"].model and PRESETS["longer"].epochs == 8

@@ -23,7 +23,7 @@ def small_model(tmp_path_factory):
     from model.storage import save_model
 
     path = tmp_path_factory.mktemp("model") / "small.keras"
-    save_model(build_model(ModelConfig(projection_units=16, lstm_layers=1, units=16)), path)
+    save_model(build_model(ModelConfig(projection_units=16, layers=1, units=16)), path)
     return path
 
 
@@ -105,7 +105,7 @@ def nan_model(tmp_path_factory):
     from model.network import build_model
     from model.storage import save_model
 
-    model = build_model(ModelConfig(projection_units=16, lstm_layers=1, units=16))
+    model = build_model(ModelConfig(projection_units=16, layers=1, units=16))
     for weight in model.weights:
         weight.assign(np.full(weight.shape, np.nan, np.float32))
     path = tmp_path_factory.mktemp("model") / "nan.keras"

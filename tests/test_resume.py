@@ -29,7 +29,7 @@ def test_sigterm_cancels_after_a_checkpoint(cancelled_run):
     assert not (run_dir / run_folder.MODEL_FILE).exists()
     checkpoint = run_dir / run_folder.CHECKPOINT_FILE
     loaded = load_model(checkpoint)
-    assert len(loaded.weights.lstm) == 2
+    assert len(loaded.weights.recurrent) == 2
     meta = read_metadata(checkpoint)
     assert meta["step"] == status["step"] and meta["epochs_done"] >= 1
     assert meta["elapsed_s"] > 0 and status["started_at"] > 0

@@ -75,7 +75,7 @@ def test_a_run_starts_reports_progress_and_finishes_and_a_second_start_is_refuse
     entry = manager.registry.model(run.id)
     assert entry is not None and entry.problem is None and entry.metadata["test_samples"] == 600
     assert entry.label == finished.label == run.label and entry.label.startswith("Class 9B's model · qiita · ")
-    assert load_model(entry.path).weights.lstm[0].units == 16
+    assert load_model(entry.path).weights.recurrent[0].units == 16
     assert manager.active() is None
     assert_whole_files(finished.folder)
 
@@ -98,7 +98,7 @@ def test_cancel_keeps_a_loadable_checkpoint_and_resume_carries_on_from_it(manage
     assert cancelled.resumable and cancelled.has_checkpoint
     stopped_at = cancelled.status["step"]
     assert 0 < stopped_at < cancelled.status["total_steps"]
-    assert load_model(cancelled.folder / run_folder.CHECKPOINT_FILE).weights.lstm[0].units == 16
+    assert load_model(cancelled.folder / run_folder.CHECKPOINT_FILE).weights.recurrent[0].units == 16
     assert_whole_files(cancelled.folder)
     with pytest.raises(RunError, match="not running"):
         manager.cancel(run.id)
@@ -188,7 +188,7 @@ def test_default_and_delete(tmp_path):
     ("overrides", "message"),
     [
         ({"epochs": -3}, "epochs must be 1 to 1000"),
-        ({"lstm_layers": 10_000}, "lstm_layers must be 1 to 3"),
+        ({"layers": 10_000}, "layers must be 1 to 3"),
         ({"learning_rate": 5.0}, "learning rate must be in"),
         ({"limit": 5}, "limit must be at least 20"),
         ({"data_dir": "/etc"}, "unknown settings"),

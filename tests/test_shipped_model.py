@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from harness.drawn_digits import style_and_label, write_drawn_digits
+from model.config import ModelConfig
 from model.storage import DEFAULT_MODEL_PATH, metadata_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +20,7 @@ DRAWN_DIGITS = 1_000  # every 10th test digit, redrawn in turn in each canvas st
 def test_shipped_model_and_metadata_are_present():
     assert DEFAULT_MODEL_PATH.is_file()
     metadata = json.loads(metadata_path(DEFAULT_MODEL_PATH).read_text())
-    assert metadata["config"]["model"]["lstm_layers"] <= 2
+    assert ModelConfig.from_dict(metadata["config"]["model"]).layers <= 2
     assert metadata["test_samples"] == 10_000
     assert metadata["test_accuracy"] >= 0.995
 

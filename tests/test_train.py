@@ -28,7 +28,7 @@ def test_tiny_run_model_loads(finished_run):
     run_dir, result = finished_run
     assert result.returncode == 0, result.stderr[-3000:]
     loaded = load_model(run_dir / run_folder.MODEL_FILE)
-    assert len(loaded.weights.lstm) == PRESETS["default"].model.lstm_layers
+    assert len(loaded.weights.recurrent) == PRESETS["default"].model.layers
     assert loaded.metadata["test_accuracy"] == pytest.approx(json.loads((run_dir / "model.json").read_text())["test_accuracy"])
 
 

@@ -59,7 +59,7 @@ def test_the_page_shows_the_device_the_form_and_the_shipped_model(runs):
         ("train_epochs", "1e3", "epochs must be a whole number from 1 to 1,000, such as 20; got '1e3'"),
         ("train_epochs", "2.5", "epochs must be a whole number from 1 to 1,000, such as 20; got '2.5'"),
         ("train_units", "1e30", "units must be a whole number from 1 to 1,024, such as 20; got '1e30'"),
-        ("train_layers", "10000", "LSTM layers must be a whole number from 1 to 3; got 10000"),
+        ("train_layers", "10000", "recurrent layers must be a whole number from 1 to 3; got 10000"),
         ("train_batch", "0", "batch size must be a whole number from 1 to 8,192; got 0"),
         ("train_limit", "nan", "the number of digits used must be a whole number of at least 20"),
         ("train_lr", "fast", "the learning rate must be a number above 0 and at most 1"),

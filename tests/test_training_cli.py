@@ -24,7 +24,7 @@ from training.run_folder import REPO_ROOT
         (["--epochs", "1e3"], "epochs must be a whole number from 1 to 1,000, such as 20; got '1e3'"),
         (["--epochs", "2.5"], "got '2.5'"),
         (["--epochs", "99999999999999999999"], "got 99999999999999999999"),
-        (["--layers", "10000"], "LSTM layers must be a whole number from 1 to 3; got 10000"),
+        (["--layers", "10000"], "recurrent layers must be a whole number from 1 to 3; got 10000"),
         (["--units", "100000"], "units must be a whole number from 1 to 1,024; got 100000"),
         (["--units", "1e30"], "units must be a whole number from 1 to 1,024, such as 20; got '1e30'"),
         (["--lr", "abc"], "the learning rate must be a number above 0 and at most 1, such as 0.001; got 'abc'"),

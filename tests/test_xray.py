@@ -1,4 +1,5 @@
-"""The numpy replay must equal Keras's own outputs: every h, and the final probabilities."""
+"""The numpy replay must equal Keras's own outputs for every cell (LSTM, GRU, plain RNN): every h, and the final
+probabilities, within 1e-5."""
 
 import numpy as np
 import pytest
@@ -8,10 +9,11 @@ keras = pytest.importorskip("keras")
 from model.network import build_model  # noqa: E402
 from model.storage import DEFAULT_MODEL_PATH, load_keras_model, load_model  # noqa: E402
 from model.weights import ReaderWeights, UnsupportedModelError  # noqa: E402
-from model.xray import GATE_NAMES, read_digit, step_probabilities  # noqa: E402
-from tests.random_models import CONFIGS, randomised  # noqa: E402
+from model.xray import GATES, read_digit, step_probabilities  # noqa: E402
+from tests.random_models import CELL_CONFIGS, CONFIGS, randomised  # noqa: E402
 
-TOLERANCE = 1e-4
+TOLERANCE = 1e-5
+TWINS = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU, "SimpleRNN": keras.layers.SimpleRNN}
 
 
 def keras_hidden_sequences(model, images):
@@ -22,8 +24,8 @@ def keras_hidden_sequences(model, images):
         kind = type(layer).__name__
         if kind == "Dense" and not sequences and layer.name == "input_projection":
             x = layer(x)
-        elif kind == "LSTM":
-            twin = keras.layers.LSTM(layer.units, return_sequences=True)
+        elif kind in TWINS:
+            twin = TWINS[kind](layer.units, return_sequences=True)
             twin.build(x.shape)
             twin.set_weights(layer.get_weights())
             x = twin(x)
@@ -39,7 +41,7 @@ def digits():
     return images
 
 
-@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: f"proj{c.projection_units}-L{c.lstm_layers}-u{c.units}")
+@pytest.mark.parametrize("config", CONFIGS + CELL_CONFIGS, ids=lambda c: f"{c.cell}-proj{c.projection_units}-L{c.layers}-u{c.units}")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_replay_equals_keras_for_random_weights(config, seed, digits):
     model = randomised(build_model(config), seed)
@@ -48,8 +50,10 @@ def test_replay_equals_keras_for_random_weights(config, seed, digits):
     expected_probs = np.asarray(model(digits, training=False))
     for index, image in enumerate(digits):
         reading = read_digit(weights, image)
-        assert reading.hidden.shape == (config.lstm_layers, 28, config.units)
-        assert reading.gates.shape == (config.lstm_layers, 28, len(GATE_NAMES), config.units)
+        assert reading.hidden.shape == (config.layers, 28, config.units)
+        assert reading.kind == config.cell
+        assert reading.gates.shape == (config.layers, 28, len(GATES[config.cell]), config.units)
+        assert (reading.cell is None) == (config.cell != "lstm")
         for layer, sequence in enumerate(expected_hidden):
             np.testing.assert_allclose(reading.hidden[layer], sequence[index], atol=TOLERANCE)
         np.testing.assert_allclose(reading.step_probs[-1], expected_probs[index], atol=TOLERANCE)
@@ -65,11 +69,32 @@ def test_states_follow_the_lstm_equations(digits):
     np.testing.assert_allclose(reading.step_probs.sum(axis=1), 1.0, atol=1e-5)
 
 
+def previous(states: np.ndarray) -> np.ndarray:
+    """The state before each row: zeros before the first."""
+    return np.concatenate([np.zeros_like(states[:, :1]), states[:, :-1]], axis=1)
+
+
+def test_states_follow_the_gru_equations(digits):
+    reading = read_digit(ReaderWeights.from_keras(randomised(build_model(CELL_CONFIGS[1]), 3)), digits[0])
+    update, candidate = reading.gate(0, "update"), reading.gate(0, "candidate")
+    np.testing.assert_allclose(reading.hidden[0], update * previous(reading.hidden)[0] + (1 - update) * candidate, atol=1e-5)
+    assert reading.gate_names == ("update", "reset", "candidate")
+
+
+def test_a_plain_rnn_has_one_state_and_no_gates(digits):
+    reading = read_digit(ReaderWeights.from_keras(randomised(build_model(CELL_CONFIGS[4]), 3)), digits[0])
+    assert reading.cell is None and reading.gates.shape[2] == 0 and reading.gate_names == ()
+    assert np.abs(reading.hidden).max() <= 1.0  # tanh of the row and the old h
+
+
 def test_unsupported_models_are_refused():
     inputs = keras.Input((28, 28))
-    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.GRU(8)(inputs))
-    with pytest.raises(UnsupportedModelError):
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.GRU(8, reset_after=False)(inputs))
+    with pytest.raises(UnsupportedModelError, match="reset_after"):
         ReaderWeights.from_keras(keras.Model(inputs, outputs))
+    mixed = keras.layers.Dense(10, activation="softmax")(keras.layers.LSTM(8)(keras.layers.GRU(8, return_sequences=True)(inputs)))
+    with pytest.raises(UnsupportedModelError, match="not all of one kind"):
+        ReaderWeights.from_keras(keras.Model(inputs, mixed))
 
 
 @pytest.mark.skipif(not DEFAULT_MODEL_PATH.exists(), reason="no shipped model yet")

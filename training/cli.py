@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from model.config import CELLS
 from training.presets import PRESETS, TrainConfig, learning_rate_setting, preset, share_setting, too_small, whole_setting
 from training.run_folder import read_settings
 
@@ -25,7 +26,9 @@ def typed(parse, *names):
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m training", description="Train an LSTM that reads MNIST digits row by row.")
+    parser = argparse.ArgumentParser(
+        prog="python -m training", description="Train a network (LSTM, GRU or plain RNN) to read MNIST digits row by row."
+    )
     parser.add_argument("--out", required=True, help="run folder to write progress, checkpoints and the model into")
     parser.add_argument("--resume", action="store_true", help="carry the cancelled or failed run in --out on from its checkpoint")
     parser.add_argument("--config", metavar="FILE", help="all the settings of a new run, from a run folder's config.json")
@@ -35,8 +38,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         group.add_argument("--preset", choices=sorted(PRESETS), help="recipe to start from (default: default)"),
         group.add_argument("--epochs", type=typed(whole_setting, "epochs"), help="passes over the training part"),
         group.add_argument("--samples", type=typed(whole_setting, "samples"), help="stop after this many training samples"),
-        group.add_argument("--units", type=typed(whole_setting, "units"), help="LSTM units per layer"),
-        group.add_argument("--layers", type=typed(whole_setting, "lstm_layers"), dest="lstm_layers", help="stacked LSTM layers, 1 to 3"),
+        group.add_argument("--cell", choices=CELLS, help="recurrent cell: lstm, gru, or rnn (a plain RNN, no gates)"),
+        group.add_argument("--units", type=typed(whole_setting, "units"), help="units per recurrent layer"),
+        group.add_argument("--layers", type=typed(whole_setting, "layers"), help="stacked recurrent layers, 1 to 3"),
         group.add_argument("--batch-size", type=typed(whole_setting, "batch_size"), help="images per step"),
         group.add_argument("--lr", type=typed(learning_rate_setting), dest="learning_rate", help="Adam learning rate"),
         group.add_argument("--limit", type=typed(whole_setting, "limit"), help="use only the first N training and test images"),

@@ -57,7 +57,7 @@ class TrainConfig:
 # warm-up to a high peak and a cosine decay (one cycle): 98.5% or more on the full test set in under 2 minutes on
 # 2 CPU cores (README, "In a lesson").
 LESSON = TrainConfig(
-    ModelConfig(projection_units=128, lstm_layers=1, units=128),
+    ModelConfig(projection_units=128, layers=1, units=128),
     learning_rate=4e-3,
     lr_schedule="cosine",
     warmup=0.1,
@@ -71,16 +71,16 @@ PRESETS = {
     "lesson": LESSON,
     "longer": replace(LESSON, epochs=8),  # the lesson's second half: 99% or more in about 4 min on 2 CPU cores
     # Morvan Zhou's TF tutorial: W*X+b into 128 units, Adam 1e-3, batch 128, 100,000 samples.
-    "morvan": TrainConfig(ModelConfig(projection_units=128, lstm_layers=1, units=128), samples=100_000),
+    "morvan": TrainConfig(ModelConfig(projection_units=128, layers=1, units=128), samples=100_000),
     # The classic notebook: W*X+b, 128 units, Adam 1e-2, batch 100, one pass over 55,000.
-    "notebook": TrainConfig(ModelConfig(projection_units=128, lstm_layers=1, units=128), learning_rate=1e-2, batch_size=100),
+    "notebook": TrainConfig(ModelConfig(projection_units=128, layers=1, units=128), learning_rate=1e-2, batch_size=100),
     # Three layers of 256 with output keep-probability 0.5, Adam 1e-3, 2,000 steps of 100.
-    "sesame": TrainConfig(ModelConfig(projection_units=None, lstm_layers=3, units=256, dropout=0.5), batch_size=100, samples=200_000),
+    "sesame": TrainConfig(ModelConfig(projection_units=None, layers=3, units=256, dropout=0.5), batch_size=100, samples=200_000),
     # Raw rows into 128 units, Adam 1e-3, batch 128, 100,000 samples.
-    "qiita": TrainConfig(ModelConfig(projection_units=None, lstm_layers=1, units=128), samples=100_000),
+    "qiita": TrainConfig(ModelConfig(projection_units=None, layers=1, units=128), samples=100_000),
     # The classroom model that ships: two layers so the animation stays readable.
     "default": TrainConfig(
-        ModelConfig(projection_units=128, lstm_layers=2, units=128, dropout=0.1),
+        ModelConfig(projection_units=128, layers=2, units=128, dropout=0.1),
         learning_rate=2e-3,
         lr_schedule="cosine",
         clipnorm=1.0,
@@ -90,6 +90,11 @@ PRESETS = {
         drawn=0.5,
     ),
 }
+# The shipped model's recipe for the other two cells, at its size, on its data. A GRU learns as fast as the LSTM, so
+# it needs only fewer epochs to ship within a lesson's preparation; a plain RNN has no gate to keep its gradients
+# alive across 28 rows, so it gets half the learning rate (and the same clipping) to train steadily.
+PRESETS["gru"] = replace(PRESETS["default"], model=replace(PRESETS["default"].model, cell="gru"), epochs=12)
+PRESETS["rnn"] = replace(PRESETS["default"], model=replace(PRESETS["default"].model, cell="rnn"), epochs=12, learning_rate=1e-3)
 
 
 # The settings typed as whole numbers, on the command line and in the Train page's boxes, and their ranges.
@@ -97,7 +102,7 @@ WHOLE_SETTINGS = {
     "epochs": (1, 1000),
     "samples": (1, None),
     "units": (1, 1024),
-    "lstm_layers": (1, 3),
+    "layers": (1, 3),
     "batch_size": (1, 8192),
     "limit": (20, None),
     "seed": (0, 2**32 - 1),
@@ -117,9 +122,9 @@ WHOLE_SETTING_WORDS = {
         N_("units must be a whole number from {low} to {high}, such as {example}; got {typed}"),
         N_("units must be a whole number from {low} to {high}; got {typed}"),
     ),
-    "lstm_layers": (
-        N_("LSTM layers must be a whole number from {low} to {high}, such as {example}; got {typed}"),
-        N_("LSTM layers must be a whole number from {low} to {high}; got {typed}"),
+    "layers": (
+        N_("recurrent layers must be a whole number from {low} to {high}, such as {example}; got {typed}"),
+        N_("recurrent layers must be a whole number from {low} to {high}; got {typed}"),
     ),
     "batch_size": (
         N_("batch size must be a whole number from {low} to {high}, such as {example}; got {typed}"),
@@ -213,7 +218,7 @@ def too_small(config: TrainConfig) -> str | None:
 
 
 def preset(name: str, **overrides) -> TrainConfig:
-    """A preset with some fields changed; model fields (units, lstm_layers, ...) are accepted too.
+    """A preset with some fields changed; model fields (cell, units, layers, ...) are accepted too.
 
     An explicit epoch count replaces the preset's sample budget unless `samples` is given as well.
     """

@@ -6,8 +6,8 @@ from harness.fuzz.case import ACCEPT, EITHER, REFUSE, short
 from harness.fuzz.mutations import deep_json, hostile_text, link, pick
 from training.run_folder import CONFIG_FILE
 
-WHOLE_NAMES = ("epochs", "samples", "units", "lstm_layers", "batch_size", "limit", "seed")
-CLI_OPTIONS = {"epochs": "--epochs", "samples": "--samples", "units": "--units", "lstm_layers": "--layers",
+WHOLE_NAMES = ("epochs", "samples", "units", "layers", "batch_size", "limit", "seed")
+CLI_OPTIONS = {"epochs": "--epochs", "samples": "--samples", "units": "--units", "layers": "--layers",
                "batch_size": "--batch-size", "limit": "--limit", "seed": "--seed"}  # fmt: skip
 
 

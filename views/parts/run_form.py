@@ -23,7 +23,7 @@ from views import words
 from views.parts.models_in_use import run_manager
 from views.words import plain
 
-BOXES = {"epochs": "train_epochs", "limit": "train_limit", "lstm_layers": "train_layers", "units": "train_units",
+BOXES = {"epochs": "train_epochs", "limit": "train_limit", "layers": "train_layers", "units": "train_units",
          "batch_size": "train_batch"}  # fmt: skip  # the whole-number settings and their boxes' keys
 LEARNING_RATE_KEY, AUGMENT_KEY = "train_lr", "train_augment"
 RECIPE_KEY, CHOSEN_RECIPE_KEY = "train_preset", "train_recipe"  # the list's widget, and the choice kept beside it
@@ -191,7 +191,7 @@ def recipe_numbers(preset_name: str, presenter: bool) -> None:
                     _("For a quick demonstration: train and test on fewer digits (at least {count}).").format(
                         count=i18n.number(MEANINGFUL_DIGITS)))  # fmt: skip
     with middle:
-        _recipe_box(_("LSTM layers"), "lstm_layers", config.model.lstm_layers, _("Stacked layers, 1 to 3."))
+        _recipe_box(_("Recurrent layers"), "layers", config.model.layers, _("Stacked layers, 1 to 3."))
         _recipe_box(_("Units per layer"), "units", config.model.units, _("Size of h and c in each layer, 1 to 1024."))
     with right:
         _recipe_box(_("Batch size"), "batch_size", config.batch_size, _("Digits per learning step, 1 to 8192."))
