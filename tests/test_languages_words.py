@@ -53,7 +53,9 @@ def every_message() -> dict[str, str]:
     found = {"TAGLINE": words.TAGLINE, "INVITE_DRAW": words.INVITE_DRAW, "READING_INTRO": words.READING_INTRO}
     found |= {"WHAT_AM_I_LOOKING_AT_LABEL": words.WHAT_AM_I_LOOKING_AT_LABEL, "TRAIN_TAGLINE": words.TRAIN_TAGLINE}
     found |= {f"CAPTIONS[{k}]": v for k, v in words.CAPTIONS.items()}
-    found |= {f"STATES[{k}][{i}]": v for k, pair in words.STATES.items() for i, v in enumerate(pair)}
+    for cell, states in words.CELL_STATES.items():
+        found |= {f"CELL_STATES[{cell}][{k}][{i}]": v for k, pair in states.items() for i, v in enumerate(pair)}
+    found |= {f"CELL_NOTES[{k}]": v for k, v in words.CELL_NOTES.items()}
     found |= {f"WHAT_AM_I_LOOKING_AT term {k}": k for k in words.WHAT_AM_I_LOOKING_AT}
     found |= {f"WHAT_AM_I_LOOKING_AT[{k}]": v for k, v in words.WHAT_AM_I_LOOKING_AT.items()}
     found |= {f"GLOSSARY term {k}": k for k in words.GLOSSARY}

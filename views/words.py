@@ -59,7 +59,7 @@ READING_INTRO = N_(
     "one for each of its units. We call this list the hidden state h. The middle picture shows it, one column per row."
 )
 
-# Each state the reading can show: (its panel's title, the hint under it). The gates come in the order of their buttons.
+# Each state an LSTM's reading can show: (its panel's title, the hint under it). The gates come in the order of their buttons.
 STATES = {
     "hidden": (N_("Hidden state h"), N_("h: what the network passes on to the next row (-1 to 1)")),
     "cell": (N_("Cell state c"), N_("c: the network's long-term memory")),
@@ -67,6 +67,21 @@ STATES = {
     "gate:forget": (N_("Forget gate"), N_("forget gate: 0 = shut, 1 = open")),
     "gate:output": (N_("Output gate"), N_("output gate: 0 = shut, 1 = open")),
     "gate:candidate": (N_("Candidate g"), N_("g: the new content offered to the memory (-1 to 1)")),
+}
+# A GRU's: h is its memory, z = 1 keeps the old h and z = 0 takes the candidate (Keras: h = z * h_old + (1 - z) * candidate).
+GRU_STATES = {
+    "hidden": STATES["hidden"],
+    "gate:update": (N_("Update gate z"), N_("update gate: how much of the old h it keeps, 0 = replace, 1 = keep")),
+    "gate:reset": (N_("Reset gate r"), N_("reset gate: how much of the old h goes into the candidate, 0 = none, 1 = all")),
+    "gate:candidate": (N_("Candidate: a new h"), N_("candidate: the new h offered at this row (-1 to 1)")),
+}
+CELL_STATES = {"lstm": STATES, "gru": GRU_STATES, "rnn": {"hidden": STATES["hidden"]}}  # each cell's states, by model/xray's kinds
+SYMBOLS = {"hidden": "h", "cell": "c", "gate:input": "i", "gate:forget": "f", "gate:output": "o", "gate:update": "z", "gate:reset": "r"}
+CANDIDATE_SYMBOLS = {"lstm": "g", "gru": "\u0125"}  # an LSTM's g; a GRU's new h, h with a hat
+# Said under the state map of a reader that has less than an LSTM: what it keeps instead.
+CELL_NOTES = {
+    "gru": N_("A GRU has no memory cell c: h is its memory. Its update gate decides how much of h to keep at each row."),
+    "rnn": N_("A plain RNN has no gates and no separate memory: h is all it keeps from one row to the next."),
 }
 
 WHAT_AM_I_LOOKING_AT_LABEL = N_("What am I looking at?")

@@ -115,7 +115,8 @@ function mapPanel(data) {
       box,
       ticks(ROW_TICKS.map((r) => [r, String(r)]), (r) => `left: ${((r - 0.5) / ROWS) * 100}%`, "rr-xticks"),
       make("div", { class: "rr-xtitle", "aria-hidden": "true", text: words.after_row_axis })),
-    scale);
+    scale,
+    ...(map.note ? [make("p", { class: "rr-note", text: map.note })] : [])); // what a GRU or a plain RNN keeps instead of c
   return {
     panel,
     show(row) {

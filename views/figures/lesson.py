@@ -9,7 +9,7 @@ import numpy as np
 from i18n import _, number
 from model.config import ROWS
 from model.insight import first_ink_rows
-from model.xray import GATE_NAMES, Reading
+from model.xray import Reading
 from views.figures.plotting import INK, NOW_COLOUR, PAPER, ROW_NUMBERS, TEXT, ReadyFigure, base_layout, digit_axes, legible_and_still
 
 FORGET_COLOUR, INPUT_COLOUR = NOW_COLOUR, "#346cc0"  # the forget gate is what the step points at: amber, as every highlight
@@ -55,11 +55,18 @@ def rows_figure(image: np.ndarray, row: int, *, font_size: int = 15, height: int
     return ReadyFigure({"data": [heatmap], "layout": legible_and_still(layout, font_size)})
 
 
+def _lstm(reading: Reading) -> Reading:
+    """The reading, where it is an LSTM's: only an LSTM has a memory cell c and a forget gate."""
+    if reading.cell is None:
+        raise ValueError(f"the gates figure needs an LSTM's reading, not a {reading.kind}'s")
+    return reading
+
+
 def forgetting(reading: Reading, image: np.ndarray, layer: int = -1) -> np.ndarray:
     """(28, units): how much each unit's memory the forget gate let go at each row, |c before| x (1 - f); 0 above
     the digit's first ink, where the gates only idle on blank rows."""
-    cell = np.asarray(reading.cell[layer])  # (28, units)
-    forget = np.asarray(reading.gates[layer])[:, GATE_NAMES.index("forget")]  # (28, units)
+    cell = np.asarray(_lstm(reading).cell[layer])  # (28, units)
+    forget = reading.gate(layer, "forget")  # (28, units)
     let_go = np.zeros_like(cell)
     let_go[1:] = np.abs(cell[:-1]) * (1 - forget[1:])
     let_go[: int(first_ink_rows(image))] = 0.0
@@ -73,9 +80,8 @@ def busiest_unit(reading: Reading, image: np.ndarray, layer: int = -1) -> int:
 
 def gate_figure(reading: Reading, unit: int, layer: int = -1, *, font_size: int = 15, height: int = 420) -> ReadyFigure:
     """One unit reading one digit: its memory cell c above, its forget and input gates (0 to 1) below, row by row."""
-    cell = np.asarray(reading.cell[layer])[:, unit]
-    gates = np.asarray(reading.gates[layer])[:, :, unit]  # (28, 4)
-    forget, write = gates[:, GATE_NAMES.index("forget")], gates[:, GATE_NAMES.index("input")]
+    cell = np.asarray(_lstm(reading).cell[layer])[:, unit]
+    forget, write = reading.gate(layer, "forget")[:, unit], reading.gate(layer, "input")[:, unit]
     data = [
         {"type": "scatter", "mode": "lines+markers", "x": ROW_NUMBERS, "y": cell.round(3).tolist(), "name": _("memory cell c"),
          "line": {"color": MEMORY_COLOUR, "width": 3}, "marker": {"size": 6}, "xaxis": "x", "yaxis": "y"},
@@ -101,8 +107,8 @@ def gate_figure(reading: Reading, unit: int, layer: int = -1, *, font_size: int 
 def gate_words(reading: Reading, image: np.ndarray, unit: int, layer: int = -1) -> str:
     """The figure in words: the row where the unit's forget gate let go of most memory, and what the memory did there;
     for a screen reader too."""
-    cell = np.asarray(reading.cell[layer])[:, unit]
-    forget = np.asarray(reading.gates[layer])[:, GATE_NAMES.index("forget"), unit]
+    cell = np.asarray(_lstm(reading).cell[layer])[:, unit]
+    forget = reading.gate(layer, "forget")[:, unit]
     row = int(forgetting(reading, image, layer)[:, unit].argmax())  # 0-based; at least 1, where there is a row before
     return _(
         "Unit {unit} forgets most after row {row}: its forget gate is at {forget}, and its memory goes from {before} to "

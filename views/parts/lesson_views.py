@@ -19,6 +19,7 @@ from model.report import ModelReport
 from model.storage import LoadedModel
 from model.xray import Reading
 from training import progress
+from training.registry import SHIPPED
 from training.run_folder import RUNNING
 from views import words
 from views.digit import Digit
@@ -28,7 +29,7 @@ from views.figures.plotting import PLOTLY_CONFIG, pixelated
 from views.figures.training import training_figure
 from views.figures.wall import race_spec, race_summary
 from views.parts.class_wall import shared_wall
-from views.parts.models_in_use import run_manager
+from views.parts.models_in_use import load_entry, reading_of, registry, run_manager
 from views.players import reading as reading_player
 from views.players.reading_spec import reading_spec
 from views.words import chart_text
@@ -38,6 +39,22 @@ LIVE_S = 4  # seconds between two looks at a run that is learning, as often as t
 WRONG_SHOWN = 8  # the most confident mistakes: two rows on a projector, four on a phone
 FONT_SIZE, PRESENTER_FONT_SIZE = 15, 20
 NEEDS_REPORT = N_("This step needs the model's report. Open Look inside once to build it, then come back.")
+# Under the reading step's player, where the words say "LSTM" and the reader in use is another cell.
+READER_IS = {
+    "gru": N_("The reader in use is a GRU, a cousin of the LSTM with fewer gates. It reads the same way, one row at a time."),
+    "rnn": N_("The reader in use is a plain RNN, the simplest network that reads in order. It reads the same way, one row at a time."),
+}
+# Above the gates step's chart, where the reader in use has no memory cell c: the step shows the shipped LSTM instead.
+LSTM_INSTEAD = {
+    "gru": N_(
+        "The reader in use is a GRU. It has no memory cell c: its h is its memory, and its update gate decides how much "
+        "of it to keep. So this step shows the shipped LSTM reading your digit."
+    ),
+    "rnn": N_(
+        "The reader in use is a plain RNN. It has no gates and no memory cell c, only h. So this step shows the shipped "
+        "LSTM reading your digit."
+    ),
+}
 # The frame round a chart the step points at: amber, the colour of every "look here", thick enough for the back of a room.
 LOOK_CSS = """<style>
 .st-key-lesson-look [data-testid="stPlotlyChart"], .st-key-lesson-look [data-testid="stImage"] {
@@ -101,6 +118,8 @@ def _player(shown: Shown, *, highlight: str, start_row: int, key: str) -> None:
 
 def reading_view(shown: Shown) -> None:
     _player(shown, highlight="digit", start_row=1, key="lesson-reading")
+    if shown.reading.kind in READER_IS:
+        st.caption(_(READER_IS[shown.reading.kind]))
 
 
 def memory_view(shown: Shown) -> None:
@@ -111,10 +130,26 @@ def mind_view(shown: Shown) -> None:
     _player(shown, highlight="lines", start_row=ROWS, key="lesson-mind")
 
 
+def lstm_reading(shown: Shown) -> Reading | None:
+    """The reading the gates step shows: the reader's own where it is an LSTM, else the shipped LSTM's of the same digit,
+    said so above it (a GRU or a plain RNN has no memory cell c and no forget gate); None, said why, where that cannot load."""
+    if shown.reading.kind == "lstm":
+        return shown.reading
+    loaded = load_entry(registry().model(SHIPPED))
+    if isinstance(loaded, str):
+        st.info(_("This step shows the shipped LSTM, which could not be loaded: {reason}").format(reason=words.plain(loaded)))
+        return None
+    st.caption(_(LSTM_INSTEAD[shown.reading.kind]))
+    return reading_of(loaded, shown.digit.image)
+
+
 def gates_view(shown: Shown) -> None:
-    unit = lesson_figures.busiest_unit(shown.reading, shown.digit.image)
-    said = lesson_figures.gate_words(shown.reading, shown.digit.image, unit)
-    figure = lesson_figures.gate_figure(shown.reading, unit, font_size=shown.font, height=460 if shown.presenter else 420)
+    reading = lstm_reading(shown)
+    if reading is None:
+        return
+    unit = lesson_figures.busiest_unit(reading, shown.digit.image)
+    said = lesson_figures.gate_words(reading, shown.digit.image, unit)
+    figure = lesson_figures.gate_figure(reading, unit, font_size=shown.font, height=460 if shown.presenter else 420)
     chart(figure, "lesson-gates", said)
     st.markdown(said)
 

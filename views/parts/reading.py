@@ -16,7 +16,11 @@ STROKE_CHANGES = {
     "thickened": N_("thin strokes thickened to MNIST's pen width"),
     "thinned": N_("thick strokes thinned to MNIST's pen width"),
 }
-GATE_CHOICES = {title: key for key, (title, _hint) in words.STATES.items() if key.startswith("gate:")}  # English titles, shown with _()
+# Each cell's gates (and candidate) by their English titles, shown with _(): an LSTM's four, a GRU's three, none for a plain RNN.
+GATE_CHOICES = {
+    kind: {title: key for key, (title, _hint) in states.items() if key.startswith("gate:")} for kind, states in words.CELL_STATES.items()
+}
+FIRST_GATE = {"lstm": "Forget gate", "gru": "Update gate z"}  # the gate each cell's picker opens on: the one that keeps memory
 TOP = " (top)"  # the top layer's option ends so; its words are translated where shown
 
 
@@ -66,19 +70,32 @@ def show_answer(digit: Digit, reading: Reading, presenter: bool) -> None:
     reading_player.show(answer_spec(reading.step_probs[-1], presenter=presenter), key="answer")
 
 
-def _reading_controls(layers: int) -> tuple[str, int]:
-    """Which state of which layer the map shows: each change reruns the script, and the player keeps its row."""
+def _state_choices(kind: str) -> dict[str, str | None]:
+    """The states this cell has, as the picker offers them: h, an LSTM's c, and its gates if it has any."""
+    has = words.CELL_STATES[kind]
+    return {option: state for option, state in STATE_CHOICES.items() if (state in has if state else GATE_CHOICES[kind])}
+
+
+def _reading_controls(reading: Reading) -> tuple[str, int]:
+    """Which state of which layer the map shows: each change reruns the script, and the player keeps its row. Only
+    the states this reader has are offered; one chosen for another cell is left for its own default (a widget whose
+    options change starts again from its default)."""
+    layers, kind = reading.hidden.shape[0], reading.kind
     state_column, layer_column = st.columns([3, 2])
+    state = "hidden"
+    choices = _state_choices(kind)
     with state_column:
-        shown = st.segmented_control(
-            _("State shown"), list(STATE_CHOICES), default="h (hidden)", key="state", required=True, format_func=_translated
-        )
-        state = STATE_CHOICES[shown]
-        if state is None:
-            gate = st.segmented_control(
-                _("Gate"), list(GATE_CHOICES), default="Forget gate", key="gate", required=True, format_func=_translated
+        if len(choices) > 1:  # a plain RNN has h alone: nothing to choose, and its player says why
+            shown = st.segmented_control(
+                _("State shown"), list(choices), default="h (hidden)", key="state", required=True, format_func=_translated
             )
-            state = GATE_CHOICES[gate]
+            state = choices.get(shown, "hidden")
+        if state is None:
+            gates = GATE_CHOICES[kind]
+            gate = st.segmented_control(
+                _("Gate"), list(gates), default=FIRST_GATE[kind], key="gate", required=True, format_func=_translated
+            )
+            state = gates.get(gate, "hidden")
     layer = layers - 1
     if layers > 1:
         names = [f"{n + 1}{TOP if n == layers - 1 else ''}" for n in range(layers)]
@@ -91,16 +108,18 @@ def show_reading(digit: Digit, reading: Reading, presenter: bool, *, autoplay: b
     """Controls that change the state shown rerun the script; playing, stepping and the speed do not.
 
     With `autoplay` a new digit's reading plays once by itself (not where the browser asks for reduced motion)."""
-    state, layer = ("hidden", -1) if presenter else _reading_controls(reading.hidden.shape[0])
+    state, layer = ("hidden", -1) if presenter else _reading_controls(reading)
     spec = reading_spec(digit.image, reading, state=state, layer=layer, presenter=presenter, autoplay=autoplay)
     reading_player.show(spec, key="reading")
     if presenter:
         return
+    state = spec["map"]["state"]  # h where this reader lacks the state asked for
     state_caption = _(words.CAPTIONS["gates" if state.startswith("gate:") and state != "gate:candidate" else "state"])
     captions = st.columns(3)
     captions[0].caption(_(words.CAPTIONS["digit"]))
+    hint = words.CELL_STATES[reading.kind][state][1]
     # TRANSLATORS: a caption, then a state's hint ("h: what the network passes on ..."), ended as a sentence.
-    captions[1].caption(_("{caption} {hint}.").format(caption=state_caption, hint=_(words.STATES[state][1])))
+    captions[1].caption(_("{caption} {hint}.").format(caption=state_caption, hint=_(hint)))
     captions[2].caption(sentences(_(words.CAPTIONS["bars"]), _(words.CAPTIONS["lines"])))
 
 

@@ -13,11 +13,11 @@ import numpy as np
 
 from i18n import N_, _, number, percent
 from model.config import NUM_CLASSES, ROWS
-from model.xray import GATE_NAMES, Reading
+from model.xray import Reading
 from views.digit import image_key
 from views.encoding import base64_array, base64_shades
 from views.figures.plotting import CLASS_COLOURS, DIVERGING, NOW_COLOUR
-from views.words import STATES
+from views.words import CANDIDATE_SYMBOLS, CELL_NOTES, CELL_STATES, SYMBOLS
 
 VIRIDIS = [[0.0, "#440154"], [0.25, "#3b528b"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
 PANELS = ("digit", "state", "bars", "lines")  # the player's four panels, in the order it lays them out
@@ -25,21 +25,37 @@ KEYS = N_("Keys: Space plays or pauses; ← and → go a row back or on; Home an
 SPEEDS = {"Slow": N_("Slow"), "Normal": N_("Normal"), "Fast": N_("Fast")}  # the player's speeds (reading.js), by their ids
 
 
+KNOWN_STATES = frozenset(state for states in CELL_STATES.values() for state in states)  # every cell's, together
+
+
+def states_of(reading: Reading) -> dict[str, tuple[str, str]]:
+    """The states this reader has, each with its (title, hint) in English: an LSTM's h, c, gates and g; a GRU's h,
+    update and reset gates and candidate; a plain RNN's h alone."""
+    return CELL_STATES[reading.kind]
+
+
+def shown_state(reading: Reading, state: str) -> str:
+    """The state to show: `state` where this reader has it, else h (a state chosen for an LSTM, shown after the reader
+    changed to a GRU, say); a name no cell has is refused."""
+    if state not in KNOWN_STATES:
+        raise ValueError(f"unknown state {state!r}; expected one of {sorted(KNOWN_STATES)}")
+    return state if state in states_of(reading) else "hidden"
+
+
 def state_matrix(reading: Reading, state: str, layer: int) -> np.ndarray:
-    """The chosen state of one layer as (units, steps)."""
+    """The chosen state of one layer as (units, steps); h where this reader lacks it."""
+    state = shown_state(reading, state)
     if state == "hidden":
         values = reading.hidden[layer]
     elif state == "cell":
         values = reading.cell[layer]
-    elif state.startswith("gate:") and state[5:] in GATE_NAMES:
-        values = reading.gates[layer][:, GATE_NAMES.index(state[5:])]
     else:
-        raise ValueError(f"unknown state {state!r}; expected one of {sorted(STATES)}")
+        values = reading.gate(layer, state.removeprefix("gate:"))
     return values.T
 
 
 def _range(state: str, values: np.ndarray) -> tuple[float, float, list]:
-    """The state's colour scale: h and g run from -1 to 1, c as far as it goes either way, the gates from 0 to 1."""
+    """The state's colour scale: h and the candidates run from -1 to 1, c as far as it goes either way, the gates from 0 to 1."""
     if state in ("hidden", "gate:candidate"):
         return -1.0, 1.0, DIVERGING
     if state == "cell":
@@ -48,13 +64,18 @@ def _range(state: str, values: np.ndarray) -> tuple[float, float, list]:
     return 0.0, 1.0, VIRIDIS
 
 
+def _symbol(reading: Reading, state: str) -> str:
+    """The state's letter beside its colour scale: h, c, i, f, o, g for an LSTM; h, z, r and h with a hat for a GRU."""
+    return CANDIDATE_SYMBOLS[reading.kind] if state == "gate:candidate" else SYMBOLS[state]
+
+
 def _number(value: float) -> str:
     return f"{value:g}" if abs(value) >= 10 or value == round(value) else f"{value:.1f}"
 
 
 def _state_title(reading: Reading, state: str, layer: int) -> str:
     """The state's name, which layer it is when there is more than one, and how many units."""
-    name, units, layer_count = _(STATES[state][0]), reading.hidden.shape[-1], reading.hidden.shape[0]
+    name, units, layer_count = _(states_of(reading)[state][0]), reading.hidden.shape[-1], reading.hidden.shape[0]
     if layer_count > 1:
         return _("{state}, layer {layer} of {layers}: {units} units").format(
             state=name, layer=layer % layer_count + 1, layers=layer_count, units=units
@@ -136,8 +157,10 @@ def reading_spec(
         raise ValueError(f"highlight and only name the panels {PANELS}, got {highlight!r} and {only!r}")
     if not 1 <= start_row <= ROWS:
         raise ValueError(f"start_row must be 1-{ROWS}, got {start_row}")
+    state = shown_state(reading, state)
     values = state_matrix(reading, state, layer)  # (units, steps)
     low, high, colours = _range(state, values)
+    note = CELL_NOTES.get(reading.kind)
     return {
         "mode": "reading",
         "digest": image_key(image),
@@ -151,14 +174,17 @@ def reading_spec(
         "colours": list(CLASS_COLOURS),
         "now": NOW_COLOUR,
         "map": {
+            "state": state,
             "title": _state_title(reading, state, layer),
-            "name": state.split(":")[-1][0],
+            "name": _symbol(reading, state),
             "units": int(values.shape[0]),
             "values": base64_shades(values, low, high),
             "colours": colours,
             "ticks": [_number(low), _number(high)],
-            "explain": _(STATES[state][1]),
+            "explain": _(states_of(reading)[state][1]),
+            "note": _(note) if note else None,  # what a GRU or a plain RNN keeps instead of an LSTM's c and gates
         },
+        "states": {key: _(title) for key, (title, _hint) in states_of(reading).items()},  # this reader's, in its order
         "words": player_words(),
     }
 
