@@ -33,7 +33,10 @@ STATE_BUTTONS = {  # the picker's choices each reader offers, and those it must 
     "gru": (["h (hidden)", "gates"], ["c (cell)"]),
     "rnn": ([], ["h (hidden)", "c (cell)", "gates"]),
 }
-GATES = {"lstm": ["Input gate", "Forget gate", "Output gate", "Candidate g"], "gru": ["Update gate z", "Reset gate r", "Candidate: a new h"]}
+GATES = {
+    "lstm": ["Input gate", "Forget gate", "Output gate", "Candidate g"],
+    "gru": ["Update gate z", "Reset gate r", "Candidate: a new h"],
+}
 NOTES = {"gru": "A GRU has no memory cell c", "rnn": "A plain RNN has no gates and no separate memory"}
 
 
