@@ -62,6 +62,8 @@ def test_only_a_finished_run_of_the_same_model_and_batch_size_gives_the_pace(tmp
     assert measured_pace(runs, preset("lesson", batch_size=64)) is None
     assert measured_pace(runs, preset("lesson", augment=False)) is None
     assert measured_pace(runs, preset("lesson", drawn=0.5)) is None  # its wall time holds no drawing
+    assert measured_pace(runs, preset("lesson", cell="gru")) is None  # another cell, another pace
+    assert measured_pace(runs, preset("lesson", cell="rnn")) is None
 
 
 def test_a_probe_that_measured_nothing_gives_no_pace():
@@ -69,11 +71,16 @@ def test_a_probe_that_measured_nothing_gives_no_pace():
     assert probed_pace({"digits_per_s": 1_000.0}).digits_per_s == 1_000.0
 
 
-def test_the_probe_measures_a_model_here():
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_the_probe_measures_a_model_here_with_its_cell(cell, monkeypatch):
+    from model import network
     from training.pace import probe
 
-    answer = probe(preset("lesson", batch_size=16, units=8))
-    assert answer["digits_per_s"] > 0
+    built = []
+    build_model = network.build_model
+    monkeypatch.setattr(network, "build_model", lambda config: built.append(config.cell) or build_model(config))
+    answer = probe(preset("lesson", batch_size=16, units=8, cell=cell))
+    assert answer["digits_per_s"] > 0 and built == [cell]
 
 
 def test_the_lesson_recipes_come_first():

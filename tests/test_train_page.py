@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+import i18n
+
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -47,7 +49,7 @@ def test_the_page_shows_the_device_the_form_and_the_shipped_model(runs):
     assert app.title[0].value == "Train"
     assert "Training runs on:** CPU" in texts(app)
     assert app.button(key="start") and not app.button(key="start").disabled
-    assert "Shipped model" in texts(app) and "99.63% test accuracy" in texts(app)  # model/weights/default.json
+    assert "Shipped LSTM" in texts(app) and "99.63% test accuracy" in texts(app)  # model/weights/default.json
     assert not [b for b in app.button if b.key == f"delete-{'shipped'}"]  # the shipped model cannot be deleted
 
 
@@ -534,3 +536,99 @@ def test_a_failed_runs_log_shows_only_its_own_lines_in_words_never_the_libraries
     from harness.fuzz import problems_in
 
     assert problems_in(log) == [] and problems_in(texts(app)) == []
+
+
+# --- three cells, one reader (issue 31): the form chooses the cell for any recipe, and the lists name it ---------------
+
+
+def started_folder(app: AppTest, runs) -> tuple:
+    """Start pressed in `app`; the run's folder and the settings its config.json holds."""
+    app.button(key="start").click().run()
+    assert not app.exception
+    (folder,) = [path for path in runs.iterdir() if path.is_dir()]
+    return folder, json.loads((folder / "config.json").read_text())
+
+
+@pytest.fixture
+def no_process(monkeypatch):
+    """Start writes the run's folder and launches nothing: the run is at once as a cancel before training leaves it."""
+    monkeypatch.setattr(RunManager, "_launch", lambda manager, folder, command: write_status(folder, CANCELLED, pid=1))
+
+
+def test_every_recipe_is_said_in_words_and_starts_at_its_own_cell(runs):
+    app = open_train_page()
+    assert not app.exception
+    options = app.selectbox(key="train_preset").options
+    assert "gru: the shipped model's size with a GRU (2 x 128 units, 12 epochs," in " ".join(options), options
+    assert any(option.startswith("rnn: the shipped model's size with a plain RNN, no gates") for option in options), options
+    for recipe, cell in (("lesson", "lstm"), ("gru", "gru"), ("rnn", "rnn"), ("default", "lstm")):
+        app.selectbox(key="train_preset").select(recipe).run()
+        choice = app.radio(key=f"train_cell-{recipe}")
+        assert choice.value == cell and choice.options == ["LSTM: a memory c, kept by four gates",
+                                                           "GRU: two gates, no separate memory", "Plain RNN: no gates at all"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("cell", "shown"), [("lstm", None), ("gru", "GRU"), ("rnn", "plain RNN")])
+def test_the_cell_chosen_is_the_runs_and_its_label_says_so(runs, no_process, cell, shown):
+    app = open_train_page()
+    app.text_input(key="train_limit").set_value("2000")
+    app.radio(key="train_cell-lesson").set_value(cell).run()
+    folder, saved = started_folder(app, runs)
+    assert saved["preset"] == "lesson" and saved["config"]["model"]["cell"] == cell
+    assert saved["config"]["model"]["units"] == 128 and saved["config"]["epochs"] == 3  # the rest is the lesson's
+    started = RunManager(runs).run(folder.name).started_at
+    label = " · ".join(part for part in (shown, "lesson", readable_time(started)) if part)
+    assert f"Cancelled**: {label}" in texts(app), texts(app)
+
+
+def test_a_cell_recipe_can_train_an_lstm_and_the_label_says_so(runs, no_process):
+    app = open_train_page()
+    app.selectbox(key="train_preset").select("rnn").run()
+    app.text_input(key="train_limit").set_value("2000")
+    _folder, saved = started_folder(app, runs)
+    assert saved["config"]["model"]["cell"] == "rnn" and saved["config"]["learning_rate"] == 1e-3  # the recipe as it is
+    assert "Cancelled**: rnn · " in texts(app) and "plain RNN · rnn" not in texts(app)
+    shutil.rmtree(_folder)
+    app.radio(key="train_cell-rnn").set_value("lstm").run()
+    _folder, saved = started_folder(app, runs)
+    assert saved["config"]["model"]["cell"] == "lstm" and saved["config"]["learning_rate"] == 1e-3
+    assert "Cancelled**: LSTM · rnn · " in texts(app), texts(app)
+
+
+def test_a_forged_cell_is_refused_before_anything_starts():
+    from views.parts.run_form import chosen_run
+
+    with pytest.raises(ValueError, match="choose a cell from the list"):
+        chosen_run({"train_preset": "lesson", "train_cell-lesson": "transformer"})  # as a forged message could send
+    assert chosen_run({"train_preset": "lesson", "train_cell-lesson": "gru"})[1] == {"cell": "gru"}
+    assert chosen_run({"train_preset": "gru", "train_cell-gru": "gru"})[1] == {}  # the recipe's own cell changes nothing
+
+
+def test_a_models_cell_is_in_its_name_in_the_model_list(runs):
+    folder = finished_run(runs, "20260101-120000-lesson", DEFAULT_MODEL_PATH.read_bytes())
+    write_config(folder, "lesson", {})
+    metadata = json.loads((folder / "model.json").read_text())
+    (folder / "model.json").write_text(json.dumps({**metadata, "config": {"model": {"cell": "gru"}}}))
+    app = open_train_page()
+    assert not app.exception
+    assert "**GRU · lesson · 1 Jan, 12:00**" in texts(app), texts(app)
+
+
+@pytest.mark.parametrize(
+    ("language", "recipe", "choices", "label"),
+    [
+        ("zh", "gru: 自带模型的大小，换成 GRU", ["LSTM：有一个记忆 c，由四个门看守", "GRU：两个门，没有单独的记忆",
+                                                "普通 RNN：一个门也没有"], "普通 RNN · lesson · "),
+        ("ja", "gru: 付属モデルと同じ大きさの GRU", ["LSTM：記憶 c を持ち、4 つのゲートで守る", "GRU：ゲートは 2 つ、別の記憶はない",
+                                                  "単純な RNN：ゲートがまったくない"], "単純な RNN · lesson · "),
+    ],
+)  # fmt: skip
+def test_the_cells_are_said_in_chinese_and_japanese(runs, no_process, language, recipe, choices, label):
+    app = open_train_page(lang=language)
+    i18n.use(language)  # AppTest formats the options it sends back in the test's language (English again after: conftest)
+    assert any(option.startswith(recipe) for option in app.selectbox(key="train_preset").options)
+    assert app.radio(key="train_cell-lesson").options == choices
+    app.text_input(key="train_limit").set_value("2000")
+    app.radio(key="train_cell-lesson").set_value("rnn").run()
+    _folder, saved = started_folder(app, runs)
+    assert saved["config"]["model"]["cell"] == "rnn" and label in texts(app), texts(app)

@@ -12,6 +12,8 @@ import pytest
 
 from tests.training_runs import cli_env, run_training_cli, training_cli
 from training import run_folder
+from training.cli import new_run_config, parse_args
+from training.presets import PRESETS
 from training.run_folder import REPO_ROOT
 
 
@@ -37,6 +39,7 @@ from training.run_folder import REPO_ROOT
         (["--limit", "5"], "the number of digits used must be a whole number of at least 20; got 5"),
         (["--seed", "-1"], "seed must be a whole number from 0 to 4,294,967,295"),
         (["--preset", "nope"], "invalid choice"),
+        (["--cell", "transformer"], "argument --cell: invalid choice: 'transformer' (choose from"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else None,
 )
@@ -47,6 +50,28 @@ def test_invalid_values_exit_2(tmp_path, args, message):
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()  # nothing is written for a run that never started
+
+
+@pytest.mark.parametrize(
+    ("args", "recipe", "cell"),
+    [
+        ([], "default", "lstm"),  # the seeds' recipes keep their LSTM
+        (["--cell", "gru"], "default", "gru"),
+        (["--preset", "lesson", "--cell", "rnn"], "lesson", "rnn"),
+        (["--preset", "gru"], "gru", "gru"),  # each cell's own recipe
+        (["--preset", "rnn"], "rnn", "rnn"),
+        (["--preset", "rnn", "--cell", "lstm"], "rnn", "lstm"),
+    ],
+)
+def test_the_cell_given_is_the_runs_and_the_rest_is_the_recipes(tmp_path, args, recipe, cell):
+    name, config = new_run_config(parse_args(["--out", str(tmp_path / "run"), *args]))
+    assert name == recipe and config.model.cell == cell
+    recipe_config = PRESETS[recipe]
+    assert config.epochs == recipe_config.epochs and config.learning_rate == recipe_config.learning_rate
+    run_folder.write_config(tmp_path / "run", name, config.to_dict())  # as training/__main__.py keeps it
+    saved = json.loads((tmp_path / "run" / run_folder.CONFIG_FILE).read_text())
+    assert saved["config"]["model"]["cell"] == cell
+    assert run_folder.read_settings(tmp_path / "run" / run_folder.CONFIG_FILE)[1] == config
 
 
 def test_out_is_required():

@@ -5,7 +5,9 @@ plus what a run spends beside training: starting, loading MNIST, evaluating, and
 The pace comes from the newest run of the same model done here in one go, else from a short probe of the
 training device with that model (`python -m training.pace`, asked by the run manager, so that the server never
 imports Keras). The work of a digit is no guide across models: on a CPU, two layers of 128 train at a third of
-the pace of one, not half.
+the pace of one, not half; and the cell is part of the model, whose cost no count of its weights tells (two layers of
+128 on 2 busy CPU cores, bench/bench_training.py --cells: a GRU trained at two thirds of the LSTM's pace, not faster,
+and a plain RNN at two and a half times it), so a run or probe of another cell is never used.
 """
 
 import json
@@ -84,7 +86,7 @@ def measured_pace(runs: list[Run], config: TrainConfig) -> Pace | None:
 
 
 def _work(config: TrainConfig) -> tuple:
-    """What sets a run's pace: the network, the batch size, and whether digits are warped and drawn."""
+    """What sets a run's pace: the network (its cell too), the batch size, and whether digits are warped and drawn."""
     return config.model, config.batch_size, config.augment, bool(config.drawn)
 
 

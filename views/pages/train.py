@@ -7,9 +7,11 @@ import streamlit as st
 
 import i18n
 from i18n import N_, _
+from model.config import CELLS
 from model.files import finite_number
-from training import progress
+from training import progress, run_folder
 from training.devices import device_label
+from training.presets import PRESETS
 from training.registry import ModelEntry, RegistryError
 from training.run_folder import CANCELLED, DONE, FAILED, RUNNING
 from training.run_log import disk_fault_words, readable_log
@@ -19,7 +21,7 @@ from views.figures.plotting import PLOTLY_CONFIG
 from views.figures.training import training_figure
 from views.parts import access, screen, scroll, session, style
 from views.parts.models_in_use import load_entry, registry, run_manager
-from views.parts.run_form import NAME_KEY, chosen_run, duration, new_run_form
+from views.parts.run_form import NAME_KEY, cell_name, chosen_run, duration, new_run_form
 from views.words import plain
 
 # How often watchers re-read the run: often enough to feel live, rarely enough that a browser
@@ -60,6 +62,29 @@ def run_message(message: str) -> str:
     """What status.json says of how a run ended, in the reader's language: the process that wrote it knows no session's
     language, so its fixed sentences (marked N_ where written) are translated here; any other is shown as written."""
     return _(message) if message else message
+
+
+def shown_label(run_id: str, name, preset_name, started_at, model_settings) -> str:
+    """A run's or its model's name, with its cell where the recipe's name does not tell it: "GRU · lesson · 7 Dec, 06:44"
+    for a lesson run with a GRU, "gru · 7 Dec, 06:44" for the gru recipe as it is."""
+    cell = model_settings.get("cell") if isinstance(model_settings, dict) else None
+    recipe = PRESETS.get(preset_name) if isinstance(preset_name, str) else None
+    if recipe is not None and cell in CELLS and cell != recipe.model.cell:
+        preset_name = f"{cell_name(cell)} · {preset_name}"
+    return run_folder.run_label(run_id, name, preset_name, started_at)
+
+
+def run_label(run: Run) -> str:
+    return shown_label(run.id, run.name, run.preset, run.started_at, (run.config or {}).get("model"))
+
+
+def model_label(entry: ModelEntry) -> str:
+    """The model's name as its run's, with the cell it was trained with (its model.json's settings)."""
+    run, settings = entry.metadata.get("run"), entry.metadata.get("config")
+    if entry.shipped or not isinstance(run, dict):
+        return entry.label
+    model = settings.get("model") if isinstance(settings, dict) else None
+    return shown_label(entry.id, run.get("name"), run.get("preset"), run.get("started_at"), model)
 
 
 # --- Start ------------------------------------------------------------------------------------------------------------
@@ -124,7 +149,7 @@ def run_status(run: Run, may_change: bool) -> None:
     """What the run is doing: a progress bar with speed and time left, or how it ended, with what can be done next."""
     summary = progress.summarise(run.progress())
     device = run.status.get("device") or {}
-    state, label = state_words(run.state), plain(run.label)
+    state, label = state_words(run.state), plain(run_label(run))
     if device:
         heading = _("**{state}**: {run} on {device}").format(state=state, run=label, device=plain(device_label(device)))
     else:
@@ -186,7 +211,7 @@ def run_curves(run: Run, narrow: bool, presenter: bool) -> None:
         st.plotly_chart(
             training_figure(curves, **CURVES[presenter], stacked=narrow), config=PLOTLY_CONFIG, key=f"curves-{run.id}",
             alt=_("Two charts of the run {run} by epoch, its loss and its accuracy: on the batches it learns from, on "
-                  "digits held out, and on the test set at the end").format(run=run.label),
+                  "digits held out, and on the test set at the end").format(run=run_label(run)),
         )  # fmt: skip
         if not presenter:
             st.caption(_("The plain line: loss and accuracy on the batches it is learning from. The line with dots: digits "
@@ -227,7 +252,7 @@ def model_row(entry: ModelEntry, chosen: str, default: str, may_change: bool) ->
     loaded = load_entry(entry)
     name, accuracy, actions = st.columns([3, 3, 6], vertical_alignment="center")
     tags = [_(tag) for tag, on in ((N_("reading in this browser"), entry.id == chosen), (N_("server default"), entry.id == default)) if on]
-    name.markdown(f"**{plain(entry.label)}**" + (f"  \n:blue[{' · '.join(tags)}]" if tags else ""))
+    name.markdown(f"**{plain(model_label(entry))}**" + (f"  \n:blue[{' · '.join(tags)}]" if tags else ""))
     if isinstance(loaded, str):
         accuracy.markdown(":red[" + _("cannot be used") + "]")
         actions.caption(plain(loaded))

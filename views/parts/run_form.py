@@ -11,8 +11,8 @@ from datetime import datetime
 import streamlit as st
 
 import i18n
-from i18n import _, ngettext
-from model.config import ModelConfig
+from i18n import N_, _, ngettext
+from model.config import CELLS, ModelConfig
 from model.files import finite_number
 from training.devices import device_label
 from training.pace import Pace, estimate_s, measured_pace, probed_pace
@@ -28,8 +28,20 @@ BOXES = {"epochs": "train_epochs", "limit": "train_limit", "layers": "train_laye
 LEARNING_RATE_KEY, AUGMENT_KEY = "train_lr", "train_augment"
 RECIPE_KEY, CHOSEN_RECIPE_KEY = "train_preset", "train_recipe"  # the list's widget, and the choice kept beside it
 NAME_KEY = "train_name"  # the run's own name, typed or not
+CELL_KEY = "train_cell"  # one cell choice per recipe (cell_key), so that each starts at its own recipe's cell
 FIRST_RECIPE = "lesson"  # a run that fits in a lesson
 MEASURING_POLL_S = 2.0  # how often the page looks whether the probe of this machine's pace has finished
+# The recipes of the other two cells, said as views/words.PRESETS says the others (translated where shown).
+RECIPE_WORDS = {
+    "gru": N_("the shipped model's size with a GRU (2 x 128 units, 12 epochs, about 20 min on 2 CPU cores)"),
+    "rnn": N_("the shipped model's size with a plain RNN, no gates (2 x 128 units, 12 epochs, about 10 min on 2 CPU cores)"),
+}
+CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": N_("plain RNN")}  # a cell's name in a run's or model's label
+CELL_CHOICES = {  # each cell in the form, in plain words
+    "lstm": N_("LSTM: a memory c, kept by four gates"),
+    "gru": N_("GRU: two gates, no separate memory"),
+    "rnn": N_("Plain RNN: no gates at all"),
+}
 
 
 def training_device() -> str:
@@ -86,6 +98,21 @@ def _remember_recipe() -> None:
     st.session_state[CHOSEN_RECIPE_KEY] = st.session_state[RECIPE_KEY]
 
 
+def recipe_words(preset_name: str) -> str:
+    """What a recipe is, in the reader's language."""
+    return _(words.PRESETS.get(preset_name) or RECIPE_WORDS[preset_name])
+
+
+def cell_name(cell: str) -> str:
+    """A cell's short name, as a run's or model's label shows it: "LSTM", "GRU", "plain RNN"."""
+    return _(CELL_NAMES[cell])
+
+
+def cell_key(preset_name: str) -> str:
+    """One cell choice per recipe, so that each starts at its own recipe's cell."""
+    return f"{CELL_KEY}-{preset_name}"
+
+
 def augment_key(preset_name: str) -> str:
     """One Augment box per recipe, so that each starts at its own recipe's value."""
     return f"{AUGMENT_KEY}-{preset_name}"
@@ -101,6 +128,11 @@ def chosen_run(state) -> tuple[str, dict, TrainConfig]:
     augment = bool(state.get(augment_key(preset_name), recipe.augment))
     if augment != recipe.augment:
         overrides["augment"] = augment
+    cell = state.get(cell_key(preset_name), recipe.model.cell)
+    if cell not in CELLS:  # only a forged message could send another
+        raise ValueError(_("choose a cell from the list"))
+    if cell != recipe.model.cell:
+        overrides["cell"] = cell
     config = preset(preset_name, **overrides)
     problem = too_small(config)
     if problem:
@@ -159,13 +191,27 @@ def new_run_form(may_change: bool, presenter: bool, on_start) -> None:
     recipe_column, name_column = st.columns([3, 2])
     preset_name = recipe_column.selectbox(
         _("Recipe"), names, index=names.index(st.session_state.get(CHOSEN_RECIPE_KEY, FIRST_RECIPE)), key=RECIPE_KEY,
-        format_func=lambda name: f"{name}: {_(words.PRESETS[name])}", on_change=_remember_recipe,
+        format_func=lambda name: f"{name}: {recipe_words(name)}", on_change=_remember_recipe,
     )  # fmt: skip
     name_column.text_input(_("Name (optional)"), key=NAME_KEY, max_chars=NAME_CHARS, placeholder=_("e.g. Class 9B's model"),
                            help=_("Shown beside the recipe and the time wherever the run and its model are listed."))  # fmt: skip
+    cell_choice(preset_name, presenter)
     recipe_numbers(preset_name, presenter)
     time_estimate(st.session_state)
     st.button(_("Start training"), type="primary", disabled=not may_change, key="start", on_click=on_start)
+
+
+def cell_choice(preset_name: str, presenter: bool) -> None:
+    """The recurrent cell, the recipe's own at first: radio buttons, which the arrow keys move through."""
+    recipe_cell = PRESETS[preset_name].model.cell
+    st.radio(
+        _("Recurrent cell"), CELLS, index=CELLS.index(recipe_cell), key=cell_key(preset_name), horizontal=True,
+        format_func=lambda cell: _(CELL_CHOICES[cell]),
+        help=_("What each unit does with a row. The LSTM keeps a memory c behind four gates. The GRU has two gates. "
+               "The plain RNN has none. Every recipe works with each cell."),
+    )  # fmt: skip
+    if not presenter:
+        st.caption(_("This recipe's own cell is the {cell}.").format(cell=cell_name(recipe_cell)))
 
 
 def recipe_numbers(preset_name: str, presenter: bool) -> None:
@@ -192,7 +238,7 @@ def recipe_numbers(preset_name: str, presenter: bool) -> None:
                         count=i18n.number(MEANINGFUL_DIGITS)))  # fmt: skip
     with middle:
         _recipe_box(_("Recurrent layers"), "layers", config.model.layers, _("Stacked layers, 1 to 3."))
-        _recipe_box(_("Units per layer"), "units", config.model.units, _("Size of h and c in each layer, 1 to 1024."))
+        _recipe_box(_("Units per layer"), "units", config.model.units, _("Size of h in each layer (and of c in an LSTM), 1 to 1024."))
     with right:
         _recipe_box(_("Batch size"), "batch_size", config.batch_size, _("Digits per learning step, 1 to 8192."))
         st.text_input(_("Learning rate"), key=LEARNING_RATE_KEY, placeholder=_("recipe: {value}").format(value=f"{config.learning_rate:g}"),
