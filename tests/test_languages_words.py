@@ -22,7 +22,7 @@ from views.parts.access import ENV_VARIABLE
 
 REPO = Path(__file__).resolve().parent.parent
 ABOUT_PAGE = "views/pages/about.py"
-KEPT_AS_THEY_ARE = {"LSTM", "MNIST"}  # names a Chinese or Japanese text writes in Latin letters too
+KEPT_AS_THEY_ARE = {"LSTM", "GRU", "MNIST"}  # names a Chinese or Japanese text writes in Latin letters too
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "ui-sans-serif", "ui-serif",
                     "ui-monospace", "ui-rounded", "math", "emoji", "fangsong", "inherit", "initial", "unset"}  # fmt: skip

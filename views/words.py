@@ -137,6 +137,13 @@ GLOSSARY = {
     N_("Input gate"): N_("Decides how much of the new content g, made from this row, to write into the memory c."),
     N_("Output gate"): N_("Decides how much of the memory c to show as h, the part passed on to the next row."),
     N_("Candidate g"): N_("The new content a unit could write into its memory at this row, from -1 to 1."),
+    N_("GRU"): N_(
+        "A simpler cousin of the LSTM. It has two gates and no memory cell c: its h is its memory. "
+        "The letters stand for Gated Recurrent Unit."
+    ),
+    N_("Update gate"): N_("A GRU's gate that decides how much of the old h to keep. At 1 it keeps it all, at 0 it takes the new h."),
+    N_("Reset gate"): N_("A GRU's gate that decides how much of the old h goes into the new h it makes at this row."),
+    N_("Plain RNN"): N_("The simplest network that reads in order. It has no gates and no memory cell: h is all it keeps."),
     N_("Unit"): N_(
         "One small memory cell of the network, with its own h, c and gates. "
         "The shipped network has 128 units in each layer, numbered from 0."
