@@ -56,6 +56,8 @@ def every_message() -> dict[str, str]:
     for cell, states in words.CELL_STATES.items():
         found |= {f"CELL_STATES[{cell}][{k}][{i}]": v for k, pair in states.items() for i, v in enumerate(pair)}
     found |= {f"CELL_NOTES[{k}]": v for k, v in words.CELL_NOTES.items()}
+    for cell, topics in words.CELL_LOOKING_AT.items():
+        found |= {f"CELL_LOOKING_AT[{cell}][{k}]": v for k, v in topics.items()}
     found |= {f"WHAT_AM_I_LOOKING_AT term {k}": k for k in words.WHAT_AM_I_LOOKING_AT}
     found |= {f"WHAT_AM_I_LOOKING_AT[{k}]": v for k, v in words.WHAT_AM_I_LOOKING_AT.items()}
     found |= {f"GLOSSARY term {k}": k for k in words.GLOSSARY}

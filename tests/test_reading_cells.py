@@ -133,8 +133,17 @@ def test_what_a_gru_and_a_plain_rnn_are_is_said_in_plain_words():
     from views.parts.lesson_views import LSTM_INSTEAD, READER_IS
 
     said = [*words.CELL_NOTES.values(), *(hint for _title, hint in words.GRU_STATES.values()), *READER_IS.values(), *LSTM_INSTEAD.values()]
+    said += [text for cell in CELLS for text in words.what_am_i_looking_at(cell).values()]
     for text in said:
         assert textstat.flesch_kincaid_grade(text) <= 9, text  # a school-year-8 reader, as tests/test_plain_words.py asks
+
+
+def test_what_am_i_looking_at_speaks_of_each_cells_own_memory_and_gates():
+    assert words.what_am_i_looking_at("lstm") == words.WHAT_AM_I_LOOKING_AT
+    gru, rnn = words.what_am_i_looking_at("gru"), words.what_am_i_looking_at("rnn")
+    assert list(gru) == list(rnn) == list(words.WHAT_AM_I_LOOKING_AT)  # the same questions, in the same order
+    assert "update gate" in gru["Gates"] and "no memory cell c" in gru["Cell state c"]
+    assert "no gates" in rnn["Gates"] and "no memory cell c" in rnn["Cell state c"]
 
 
 # --- the Read page and the lesson with a GRU and a plain RNN reading --------------------------------------------------

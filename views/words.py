@@ -112,6 +112,28 @@ WHAT_AM_I_LOOKING_AT = {
     ),
 }
 
+# What a GRU's and a plain RNN's reading has instead of the LSTM's memory cell and gates, under the same question.
+CELL_LOOKING_AT = {
+    "gru": {
+        N_("Cell state c"): N_("A GRU has no memory cell c. Its h is its memory, and it carries it from row to row."),
+        N_("Gates"): N_(
+            "Each unit has two gates. A gate is like a tap, from 0 (shut) to 1 (open). At every row the update gate picks "
+            "how much of the old h to keep, and the reset gate how much of it to use for the new h."
+        ),
+    },
+    "rnn": {
+        N_("Cell state c"): N_("A plain RNN has no memory cell c. Its h is all it carries from row to row."),
+        N_("Gates"): N_("A plain RNN has no gates. At every row it mixes the new row with its h and keeps only the result."),
+    },
+}
+
+
+def what_am_i_looking_at(kind: str = "lstm") -> dict[str, str]:
+    """The topics of "What am I looking at?" for a reader of this cell (model/xray's kinds), in English: the LSTM's,
+    with a GRU's or a plain RNN's own words for the memory cell and the gates. Translated with _() where shown."""
+    return {**WHAT_AM_I_LOOKING_AT, **CELL_LOOKING_AT.get(kind, {})}
+
+
 # The glossary, one tap away on every page (views/parts/glossary.py): each word in one or two plain sentences.
 GLOSSARY = {
     N_("Neural network"): N_(
