@@ -55,11 +55,35 @@ SMALL_CHART_TEXT = """(minimum) => [...document.querySelectorAll('.main-svg text
   .filter(([, size]) => size < minimum - 0.01).map(([words, size]) => `${words}: ${size} px`)"""
 
 
+RNN_RUN = "20260101-120000-morvan"  # a plain RNN's run in the server's runs folder, for Compare
+
+
+def plain_rnn_run(runs: Path) -> None:
+    """A finished run whose model is a small plain RNN (random weights: what it answers does not matter here)."""
+    import json
+
+    from model.config import ModelConfig
+    from model.network import build_model
+    from model.storage import save_model
+    from tests.random_models import randomised
+    from tests.training_runs import finished_run
+
+    config = ModelConfig(projection_units=None, layers=1, units=16, cell="rnn")
+    made = runs / "rnn.keras"
+    save_model(randomised(build_model(config), seed=3), made)
+    folder = finished_run(runs, RNN_RUN, made.read_bytes())
+    made.unlink()
+    metadata = json.loads((folder / "model.json").read_text())
+    (folder / "model.json").write_text(json.dumps({**metadata, "config": {"model": config.to_dict()}}))
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     SHOTS.mkdir(parents=True, exist_ok=True)
     no_mnist = tmp_path_factory.mktemp("no-mnist")  # an empty folder: the data is not there, and nothing downloads
-    with streamlit_server(env={"MNIST_DIR": str(no_mnist)}) as (url, _, _), chromium() as browser:
+    runs = tmp_path_factory.mktemp("server-runs")
+    plain_rnn_run(runs)
+    with streamlit_server(env={"MNIST_DIR": str(no_mnist), "ROW_READER_RUNS": str(runs)}) as (url, _, _), chromium() as browser:
         yield browser, url
 
 
@@ -214,5 +238,48 @@ def test_the_model_report_fits_a_phone_a_tablet_and_a_laptop(app, screen):
         assert layout.horizontal_overflow(tab) == []
         assert layout.overlapping_text(tab, ".js-plotly-plot") == []
         assert layout.small_text(tab, "[data-testid=stMain]", STANDARD_TEXT_PX) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("screen", "present"), [("projector", True), ("phone", False)])
+def test_compare_reads_one_digit_with_a_plain_rnn_and_the_lstm_and_shows_why_an_lstm(app, screen, present):
+    """Compare with the shipped LSTM as A and a plain RNN as B, then the "Why an LSTM?" chart: on a projector in presenter
+    mode and on a phone, nothing over anything else, nothing wider than the screen, and nothing axe-core calls serious."""
+    from playwright.sync_api import expect
+
+    browser, url = app
+    context = browser.new_context(**SCREENS[screen])
+    tab = context.new_page()
+    tab.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        tab.goto(url + "/inside" + ("?present=true" if present else ""))
+        expect(tab.get_by_role("heading", name="Look inside")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        open_view(tab, "Compare")
+        tab.get_by_role("radio", name="Two models, one digit", exact=True).click()
+        expect(tab.get_by_role("combobox", name="Model B")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        wait_until_settled(tab)  # a list opened during the rerun would close under the click
+        tab.get_by_role("combobox", name="Model B").click()
+        tab.get_by_role("option", name=re.compile(r"^morvan")).click()  # the run's: a shipped one may be listed too
+        expect(tab.get_by_role("combobox", name="Model B")).to_have_value(re.compile(r"^morvan"), timeout=PAGE_TIMEOUT_MS)
+        expect(tab.get_by_text(re.compile(r"^B reads"))).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        wait_until_settled(tab)
+        name = f"inside-compare-rnn-lstm-{screen}"
+        tab.screenshot(path=SHOTS / f"{name}.png")
+        why = tab.get_by_role("heading", name="Why an LSTM?")
+        why.scroll_into_view_if_needed()
+        expect(tab.locator(".js-plotly-plot")).to_have_count(2, timeout=PAGE_TIMEOUT_MS)
+        tab.locator(".js-plotly-plot").last.scroll_into_view_if_needed()
+        wait_until_settled(tab)
+        tab.screenshot(path=SHOTS / f"{name}-why.png")
+        assert tab.locator("[data-testid=stException]").count() == 0
+        assert layout.horizontal_overflow(tab) == []
+        assert layout.overlapping_text(tab, "[data-testid=stMain]") == []
+        if present:
+            assert layout.small_text(tab, PAGE_WORDS, PRESENTER_TEXT_PX) == []
+            assert tab.evaluate(SMALL_CHART_TEXT, PRESENTER_CHART_TEXT_PX) == []
+        else:
+            assert layout.small_text(tab, "[data-testid=stMain]", STANDARD_TEXT_PX) == []
+        assert axe_violations(tab) == []
     finally:
         context.close()

@@ -338,3 +338,119 @@ def test_the_map_with_a_model_that_answers_4_on_blank_rows_says_how_far_its_digi
     app.toggle(key="map_every_path").set_value(True).run()
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert {trace["opacity"] for trace in spec["data"] if trace.get("showlegend") is False} == {0.35}
+
+
+def cell_run(runs, run_id: str, cell: str) -> str:
+    """A finished run whose model is a small `cell` reader with random weights, its settings naming its cell."""
+    from model.config import ModelConfig
+    from model.network import build_model
+    from model.storage import save_model
+    from tests.random_models import randomised
+
+    config = ModelConfig(projection_units=None, layers=1, units=16, cell=cell)
+    made = runs / f"{run_id}.keras"
+    save_model(randomised(build_model(config), seed=len(run_id) + len(cell)), made)
+    folder = finished_run(runs, run_id, made.read_bytes())
+    made.unlink()
+    metadata = json.loads((folder / "model.json").read_text())
+    (folder / "model.json").write_text(json.dumps({**metadata, "config": {"model": config.to_dict()}}))
+    return run_id
+
+
+@pytest.fixture
+def gru_and_rnn_runs(runs):
+    return cell_run(runs, "20260101-120000-morvan", "gru"), cell_run(runs, "20260102-120000-morvan", "rnn")
+
+
+def test_compare_sets_any_two_models_side_by_side_whatever_their_cells(gru_and_rnn_runs, no_mnist):
+    gru, rnn = gru_and_rnn_runs
+    app = open_inside("Compare")
+    app.segmented_control(key="compare_mode").set_value("Two models, one digit").run()
+    for side, run_id in (("A", rnn), ("B", gru)):
+        app.selectbox(key=f"compare_model_{side}").set_value(run_id).run()
+    assert not app.exception, app.exception
+    assert not app.error
+    picker = app.selectbox(key="compare_model_A")
+    assert "plain RNN" in picker.format_func(rnn) and "GRU" in picker.format_func(gru)
+    assert len([m for m in app.metric if m.label.endswith("reads")]) == 2
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert any(trace.get("line", {}).get("dash") == "dot" for trace in spec["data"])  # reading B's lines
+    app.selectbox(key="compare_model_A").set_value("shipped").run()  # an LSTM beside the plain RNN
+    app.selectbox(key="compare_model_B").set_value(rnn).run()
+    assert not app.exception and len([m for m in app.metric if m.label.endswith("reads")]) == 2
+
+
+def test_compare_shows_why_an_lstm_with_what_was_measured(runs, no_mnist):
+    from views.parts.contrast import CELLS_FILE, held_sentence, read_measurements
+
+    measured, _ = read_measurements(CELLS_FILE)
+    app = open_inside("Compare")
+    assert "Why an LSTM?" in [h.value for h in app.header]
+    assert held_sentence(measured["held"]) in texts(app)
+    spec = json.loads(app.get("plotly_chart")[-1].proto.spec)
+    assert {trace.get("legendgroup") for trace in spec["data"]} >= {"lstm", "gru", "rnn"}
+    for shown in ("Early answers", "Each row's weight"):
+        app.segmented_control(key="why_lstm").set_value(shown).run()
+        assert not app.exception, app.exception
+        assert "Read to the end, they get this many right" in texts(app)
+    app.segmented_control(key="why_lstm").set_value("While they learned").run()
+    assert not app.exception and re.search(r"after the first epoch the .+ was ahead; at the end, the .+\.", texts(app))
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"format": 1, "held": {"blank_rows": [0], "cells": {"lstm": [7]}}}'])
+def test_a_damaged_measurements_file_is_refused_in_words_not_a_traceback(runs, no_mnist, tmp_path, monkeypatch, content):
+    from views.parts import contrast
+
+    bad = tmp_path / "cells.json"
+    bad.write_text(content)
+    monkeypatch.setattr(contrast, "CELLS_FILE", bad)
+    app = open_inside("Compare")
+    assert not app.exception, app.exception
+    (warning,) = app.warning
+    assert "cannot be shown" in warning.value and "cells.json is damaged" in warning.value and str(tmp_path) not in warning.value
+
+
+def chart_labels(app: AppTest) -> list[str]:
+    """The names written at the lines' ends in the view's first chart."""
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return [trace["text"][0] for trace in spec["data"] if trace.get("mode") == "text"]
+
+
+def test_how_early_overlays_a_second_model_of_another_cell(gru_and_rnn_runs, runs, no_mnist):
+    from model.report import build_report, save_report
+    from tests.random_models import shipped_map_digits
+
+    gru, rnn = gru_and_rnn_runs
+    app = open_inside("How early")
+    assert app.selectbox(key="early_second").value == ""  # none at first: the view as it was
+    assert not any("B:" in label for label in chart_labels(app))
+    app.selectbox(key="early_second").set_value(rnn).run()
+    assert not app.exception, app.exception
+    shown = texts(app).replace("**", "")
+    assert "Dotted: B" in shown and "It has no report yet" in shown
+    labels = chart_labels(app)
+    assert "<b>B:<br>this</b>" in labels and "<b>B:<br>all</b>" not in labels  # its reading of the digit only
+
+    model = runs / gru / "model.keras"
+    save_report(build_report(load_model(model).weights, *shipped_map_digits()), report_path(model))
+    app.selectbox(key="early_second").set_value(gru).run()
+    assert not app.exception and "It has no report yet" not in texts(app)
+    assert {"<b>B:<br>this</b>", "<b>B:<br>all</b>"} <= set(chart_labels(app))
+
+
+@pytest.mark.parametrize("language", ["zh", "ja"])
+def test_compare_and_how_early_with_two_cells_in_chinese_and_japanese(gru_and_rnn_runs, no_mnist, language):
+    import i18n
+
+    gru, _ = gru_and_rnn_runs
+    i18n.use(language)  # the test's thread formats the choices as the browser shows them
+    app = AppTest.from_file("../app.py", default_timeout=180)
+    app.query_params["lang"] = language
+    app.run()
+    app.switch_page(INSIDE_PAGE).run()
+    app.segmented_control(key="view").set_value("Compare").run()
+    assert {"zh": "为什么用 LSTM？", "ja": "なぜ LSTM なのか？"}[language] in [h.value for h in app.header]
+    app.segmented_control(key="view").set_value("How early").run()
+    app.selectbox(key="early_second").set_value(gru).run()
+    assert not app.exception, app.exception
+    assert {"zh": "点线", "ja": "点線"}[language] in texts(app)

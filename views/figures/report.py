@@ -274,6 +274,7 @@ def early_figure(
     digit: int | None = None,
     digit_probs: np.ndarray | None = None,
     digit_name: str | None = None,
+    second: tuple[str, np.ndarray | None, np.ndarray | None] | None = None,
     font_size: int = 15,
 ) -> ReadyFigure:
     """The share of test digits known after k rows (model.insight.known_by_rows: right from there on, and never
@@ -281,7 +282,8 @@ def early_figure(
 
     Every digit's own line is in the legend; only `digit`'s is drawn at first, so the chart stays readable.
     known_by_rows (28,), class_known_by_rows (10, 28); digit_probs (28,) is the examined digit's
-    probability of `digit` after each row.
+    probability of `digit` after each row. second: another model's (name, known_by_rows or None where it has no
+    report, its probability of `digit` for the same digit or None), drawn dotted over the first's.
     """
     digit_name = _("this digit") if digit_name is None else digit_name
     lines = [  # (its label, its values (28,), its trace)
@@ -311,6 +313,7 @@ def early_figure(
             marker={"size": 7},
         )
         lines.append((_("this digit"), digit_probs, examined))
+    lines += _second_lines(second, digit)
     data = [trace for _, _, trace in lines] + _early_labels(lines, digit)
     layout = _layout(
         480,
@@ -322,6 +325,26 @@ def early_figure(
         **_half_known_marker(known_by_rows, font_size),
     )
     return ReadyFigure({"data": data, "layout": legible_and_still(layout, font_size)})
+
+
+def _second_lines(second, digit: int | None) -> list[tuple[str, np.ndarray, dict]]:
+    """A second model's lines for How early, dotted: its share of test digits known, and how sure it is of `digit`."""
+    if second is None:
+        return []
+    name, known, probs = second
+    lines = []
+    if known is not None:
+        hover = filled(_("{name}: all digits known after row %{x}: %{y:.0%}"), name=name)
+        trace = _row_lines(known, name=_("{name}: all test digits").format(name=name), hover=hover,
+                           line={"color": "#111111", "width": 4, "dash": "dot"})  # fmt: skip
+        lines.append((_("B: all"), known, trace))
+    if probs is not None and digit is not None:
+        hover = filled(_("{name}, after row %{x}: {digit} with %{y:.0%}"), name=name, digit=digit)
+        trace = _row_lines(probs, name=_("{name}: how sure it is of {digit}").format(name=name, digit=digit), hover=hover,
+                           line={"color": NOW_COLOUR, "width": 3, "dash": "dot"}, mode="lines+markers",
+                           marker={"size": 8, "symbol": "diamond"})  # fmt: skip
+        lines.append((_("B: this"), probs, trace))
+    return lines
 
 
 @functools.cache

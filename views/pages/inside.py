@@ -17,7 +17,6 @@ import math
 import numpy as np
 import streamlit as st
 
-import i18n
 from i18n import N_, _, ngettext, number, percent
 from model.files import finite_number
 from model.insight import (
@@ -30,22 +29,22 @@ from model.insight import (
 from model.report import ModelReport
 from model.samples import Sample
 from model.storage import ModelLoadError
-from model.xray import Reading, read_digit
+from model.xray import Reading
 from views import words
 from views.digit import Digit
 from views.figures import hidden_state as hidden_state_figures
 from views.figures import report as report_figures
 from views.figures.plotting import PLOTLY_CONFIG, pixelated
 from views.parts import access, reports, session, style
-from views.parts.examined import choose_digit, digit_choices, digit_name
-from views.parts.models_in_use import active_model, load_entry, reading_of, registry, run_manager
+from views.parts.compare import compare_view, second_model
+from views.parts.examined import digit_choices, digit_name, examined_digit
+from views.parts.inside_kit import chart_font, explain, how_it_is_made, listed, metric, sized_chart
+from views.parts.models_in_use import active_model, reading_of, run_manager
 from views.words import chart_text, plain
 
-HOW_IS_THIS_MADE = N_("How is this made?")  # the technical detail's closed box: what a student sees first has none
 # The views' names, kept in English as the view's value (and the address's ?view=); each shown in the reader's language.
 REPORT, EARLY, MAP, UNITS = N_("Model report"), N_("How early"), N_("Hidden-state map"), N_("Units")
 ROWS_VIEW, COMPARE = N_("Row importance"), N_("Compare")
-TWO_DIGITS, TWO_MODELS = N_("Two digits, one model"), N_("Two models, one digit")
 VIEWS = (REPORT, EARLY, MAP, UNITS, ROWS_VIEW, COMPARE)
 NEEDS_REPORT = (REPORT, EARLY, MAP, UNITS)
 THUMBNAIL_SCALE, PRESENTER_THUMBNAIL_SCALE = 3, 4
@@ -54,9 +53,6 @@ PRESENTER_THUMBNAIL_WIDTH = 170  # px: room for its caption in presenter mode's 
 CELL_KEY = "inside_cell"  # (true digit, answer) of the confusion cell whose digits are shown
 UNIT_KEY = "inside_unit"  # the unit the Units view looks at
 UNIT_CHOSEN_KEY = "inside_unit_chosen"  # set once a unit is typed or picked: until then the box follows the suggestions
-# The charts' type: the smallest text they derive from it (the map's row numbers) is 4 px less, so presenter mode's
-# is 16 px, as the page's smallest words are there (its base type is 24 px).
-FONT_SIZE, PRESENTER_FONT_SIZE = 16, 20
 
 # The boxes of the charts whose best height depends on the screen's width (sized_chart), sized by CSS so that nothing
 # reruns when a tablet turns: a plotly figure keeps the height it is given. Streamlit stacks columns up to 640 px.
@@ -74,41 +70,7 @@ CHART_BOXES_CSS = """<style>
   .st-key-importance-box { height: 220px; }
 }
 </style>"""
-CHOOSER_WIDTH, PRESENTER_CHOOSER_WIDTH = 400, 520  # px: the longest choice ("Your last digit: test digit #9999") whole
 REPORT_CHART_WIDTH = 480  # px: the confusion matrix and the bars side by side only if each gets this much
-
-
-def chart_font(presenter: bool) -> int:
-    """The charts' type size, on a screen close by or on a projector."""
-    return PRESENTER_FONT_SIZE if presenter else FONT_SIZE
-
-
-def explain(text: str, presenter: bool) -> None:
-    """A view's explanation, under its chart: in presenter mode the teacher gives it instead."""
-    if not presenter:
-        st.caption(text)
-
-
-def how_it_is_made(text: str, key: str) -> None:
-    """The technical detail, for the curious only: closed by default, in presenter mode too (the teacher may open it)."""
-    with st.expander(_(HOW_IS_THIS_MADE), icon=":material/science:", key=f"how-{key}"):
-        st.caption(text)
-
-
-def sized_chart(place, figure, key: str, alt: str, **chart_args):
-    """A chart drawn at the height CHART_BOXES_CSS gives its box on this screen."""
-    box = place.container(key=f"{key}-box")
-    return box.plotly_chart(figure, height="stretch", config=PLOTLY_CONFIG, key=key, alt=alt, **chart_args)
-
-
-def metric(place, label: str, value, note: str, **metric_args) -> None:
-    """A big number with a grey note under it (a metric's delta, without its arrow and colour)."""
-    place.metric(label, value, note, delta_arrow="off", delta_color="off", **metric_args)
-
-
-def listed(items) -> str:
-    """Numbers in a list, as the reader's language separates them: "1, 2, 3"; "1、2、3"."""
-    return ("、" if i18n.current() in ("zh", "ja") else ", ").join(map(str, items))
 
 
 def thumbnails(report: ModelReport, indices, key: str = "", presenter: bool = False) -> None:
@@ -212,18 +174,36 @@ def report_view(report: ModelReport, presenter: bool) -> None:
     thumbnails(report, wrong if show_all else wrong[:16], key="wrong-", presenter=presenter)
 
 
-def early_view(report: ModelReport, digit: Digit, reading: Reading, presenter: bool) -> None:
+def _second_reading(entry, digit: Digit, answer: int, presenter: bool):
+    """How early's second model, if one is chosen: (its name for the chart, its known_by_rows or None, its probability
+    of `answer` for the digit), with a sentence of what it reads; None if none is chosen."""
+    picked = second_model(entry)
+    if picked is None:
+        return None
+    other_entry, other = picked
+    other_report, reading = reports.model_report(other_entry, other), reading_of(other, digit.image)
+    said = {"model": plain(other_entry.label), "answer": reading.digit, "row": settled_row(reading.step_probs, digit.image)}
+    told = _("Dotted: **B**, {model}. It reads your digit as **{answer}** and settled after **row {row}**.").format(**said)
+    if other_report is None:
+        told += " " + _("It has no report yet, so only its reading of your digit is drawn.")
+    st.markdown(told)
+    return _("B"), None if other_report is None else other_report.known_by_rows, reading.step_probs[:, answer]
+
+
+def early_view(entry, report: ModelReport, digit: Digit, reading: Reading, presenter: bool) -> None:
     answer, name = reading.digit, digit_name(digit)
+    second = _second_reading(entry, digit, answer, presenter)
     sized_chart(
         st,
         report_figures.early_figure(
             report.known_by_rows, report.class_known_by_rows,
             digit=answer, digit_probs=reading.step_probs[:, answer], digit_name=chart_text(name),
-            font_size=chart_font(presenter),
+            second=second, font_size=chart_font(presenter),
         ),
         "early",
         _("Lines: the share of test digits the network knows after each number of rows, all digits and the {answer}s, "
-          "and how sure the network is of {answer} for {name}, row by row").format(answer=answer, name=name),
+          "and how sure the network is of {answer} for {name}, row by row").format(answer=answer, name=name)
+        + (" " + _("Dotted: the same for model B.") if second else ""),
     )  # fmt: skip
     half, most = first_row_reaching(report.known_by_rows, 0.5), first_row_reaching(report.known_by_rows, 0.9)
     if half and most:
@@ -369,59 +349,6 @@ def rows_view(loaded, digit: Digit, presenter: bool) -> None:
         how_it_is_made(_(words.INSIDE["rows_how"]), "rows")
 
 
-def _two_digits(columns, loaded, choices: dict[str, tuple[str, Digit]]) -> list[tuple[str, Digit, object]]:
-    sides = []
-    for column, name, default in zip(columns, "AB", (0, 1), strict=True):
-        digit = choose_digit(column, _("Digit {name}").format(name=name), f"compare_{name}", choices, default)
-        sides.append((name, digit, loaded.weights))
-    return sides
-
-
-def _two_models(columns, entry, digit: Digit) -> list[tuple[str, Digit, object]]:
-    usable = {e.id: e for e in registry().models() if not e.problem}
-    ids = list(usable)
-    if len(ids) < 2:
-        st.info(_("Only the shipped model is here. Train another on the Train page to compare the two."))
-    defaults = (ids.index(entry.id) if entry.id in ids else 0, next((n for n, i in enumerate(ids) if i != entry.id), 0))
-    sides = []
-    for column, name, default in zip(columns, "AB", defaults, strict=True):
-        label = _("Model {name}").format(name=name)
-        chosen = usable[column.selectbox(label, ids, index=default, format_func=lambda i: usable[i].label, key=f"compare_model_{name}")]
-        model = load_entry(chosen)
-        if isinstance(model, str):
-            column.error(_("That model cannot be used: {problem}").format(problem=plain(model)))
-            return []
-        sides.append((name, digit, model.weights))
-    return sides
-
-
-def compare_view(entry, loaded, digit: Digit | None, choices: dict[str, tuple[str, Digit]], presenter: bool) -> None:
-    modes = [TWO_DIGITS, TWO_MODELS]
-    mode = st.segmented_control(_("Compare"), modes, default=modes[0], key="compare_mode", required=True, format_func=_)
-    if digit is None and mode == modes[1]:  # presenter mode asks for the digit to examine only where it is used
-        digit = examined_digit(choices, presenter)
-    columns = st.columns(2, gap="large")
-    sides = _two_digits(columns, loaded, choices) if mode == modes[0] else _two_models(columns, entry, digit)
-    readings = []
-    for (name, side_digit, weights), column in zip(sides, columns, strict=False):
-        reading = read_digit(weights, side_digit.image)
-        readings.append((name, reading.step_probs))
-        image_and_answer = column.container(horizontal=True, vertical_alignment="center", gap="medium")  # side by side on a phone too
-        image_and_answer.image(pixelated(side_digit.image, 5 if presenter else 4), alt=f"{name}: {digit_name(side_digit)}")
-        said = {"name": name, "row": settled_row(reading.step_probs, side_digit.image), "confidence": percent(reading.confidence)}
-        if presenter:  # the note in its big type would push the answer under the digit: the row goes in the label
-            label, note = _("{name} reads (settled after row {row})"), _("{confidence} sure")
-        else:
-            label, note = _("{name} reads"), _("{confidence} sure, settled after row {row}")
-        metric(image_and_answer, label.format(**said), reading.digit, note.format(**said))
-    if readings:
-        st.plotly_chart(
-            report_figures.compare_figure(readings, font_size=chart_font(presenter)), config=PLOTLY_CONFIG, key="compare",
-            alt=_("Lines: each digit's probability after every row, solid for reading A, dotted for reading B"),
-        )  # fmt: skip
-        explain(_(words.INSIDE["compare"]), presenter)
-
-
 def missing_report(entry) -> None:
     missing = _("There is no report yet for {model}. It needs one pass over the {count} MNIST test digits (about 10 s).")
     st.warning(missing.format(model=plain(entry.label), count=number(10_000)))
@@ -438,15 +365,6 @@ def missing_report(entry) -> None:
             st.rerun()
 
 
-def examined_digit(choices: dict[str, tuple[str, Digit]], presenter: bool) -> Digit:
-    """The digit to examine, chosen from `choices`, beside its picture."""
-    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-    width = PRESENTER_CHOOSER_WIDTH if presenter else CHOOSER_WIDTH
-    digit = choose_digit(row, _("The digit to examine"), "inside_digit", choices, width=width)
-    row.image(pixelated(digit.image, 3 if presenter else 2), alt=_("The digit examined: {name}").format(name=digit_name(digit)))
-    return digit
-
-
 def show_view(view: str, entry, loaded, report: ModelReport | None, digit: Digit | None, choices, presenter: bool) -> None:
     if view in NEEDS_REPORT and report is None:
         missing_report(entry)
@@ -458,8 +376,10 @@ def show_view(view: str, entry, loaded, report: ModelReport | None, digit: Digit
         compare_view(entry, loaded, digit, choices, presenter)
     else:
         reading = reading_of(loaded, digit.image)  # usually kept from the Read page already
-        shown = {EARLY: early_view, MAP: map_view, UNITS: units_view}[view]
-        shown(report, digit, reading, presenter)
+        if view == EARLY:
+            early_view(entry, report, digit, reading, presenter)
+        else:
+            {MAP: map_view, UNITS: units_view}[view](report, digit, reading, presenter)
 
 
 def page() -> None:

@@ -10,9 +10,11 @@ import streamlit as st
 
 from i18n import _
 from views.digit import DRAW, SAMPLES, Digit, sample_digit
+from views.figures.plotting import pixelated
 from views.parts import inputs, session
 
 THIS_DIGIT = Digit.name  # a digit's name where it was given none
+CHOOSER_WIDTH, PRESENTER_CHOOSER_WIDTH = 400, 520  # px: the longest choice ("Your last digit: test digit #9999") whole
 
 
 def digit_name(digit: Digit) -> str:
@@ -50,3 +52,12 @@ def choose_digit(column, label: str, key: str, choices: dict[str, tuple[str, Dig
     # kept while a view in presenter mode hides it
     name = column.selectbox(label, names, key=key, persist_state="page", format_func=lambda n: choices[n][0], **selectbox_args)
     return choices[name][1]
+
+
+def examined_digit(choices: dict[str, tuple[str, Digit]], presenter: bool) -> Digit:
+    """The digit to examine, chosen from `choices`, beside its picture."""
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    width = PRESENTER_CHOOSER_WIDTH if presenter else CHOOSER_WIDTH
+    digit = choose_digit(row, _("The digit to examine"), "inside_digit", choices, width=width)
+    row.image(pixelated(digit.image, 3 if presenter else 2), alt=_("The digit examined: {name}").format(name=digit_name(digit)))
+    return digit
