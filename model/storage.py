@@ -17,7 +17,9 @@ from model.weights import ReaderWeights, UnsupportedModelError, UnusableWeightsE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WEIGHTS_DIR = PROJECT_ROOT / "model" / "weights"
-DEFAULT_MODEL_PATH = WEIGHTS_DIR / "default.keras"
+DEFAULT_MODEL_PATH = WEIGHTS_DIR / "default.keras"  # the shipped LSTM: the server's default reader
+# The readers that ship, by their recurrent cell: a Read page can switch between them. Only the LSTM must be there.
+SHIPPED_MODELS = {"lstm": DEFAULT_MODEL_PATH, "gru": WEIGHTS_DIR / "gru.keras", "rnn": WEIGHTS_DIR / "rnn.keras"}
 
 # What training/train.py and training/devices.py write; what the pages show of a model is read only through these.
 DEVICE = record(

@@ -2,6 +2,7 @@
 
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -196,3 +197,117 @@ def test_the_gallery_says_what_the_model_in_use_reads(tmp_path, monkeypatch):
     app.pills(key="gallery").set_value("Misread").run()
     shown = {int(b.key.removeprefix("read-")) for b in app.button if b.key and b.key.startswith("read-")}
     assert shown == {index for index, sample in SAMPLES.items() if expected[index] != sample.label}
+
+
+# --- The Reader switch (issue 31): the shipped LSTM, GRU and plain RNN, and a trained run this browser chose ----------
+
+
+def answer_of(model_path, image) -> str:
+    """What a model file reads an image as, by the x-ray itself."""
+    from model.storage import load_model
+    from model.xray import step_probabilities
+
+    return str(int(step_probabilities(load_model(model_path).weights, image[None])[0, -1].argmax()))
+
+
+def uploaded_seven(runs) -> AppTest:
+    app = open_app()
+    app.segmented_control(key="source").set_value("Upload").run()
+    return app.file_uploader(key="upload").upload("seven.png", png_bytes(draw_seven()), "image/png").run()
+
+
+@pytest.fixture
+def runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROW_READER_RUNS", str(tmp_path))
+    return tmp_path
+
+
+def test_the_reader_switch_reads_the_same_digit_again_with_each_shipped_reader(runs):
+    from model.storage import SHIPPED_MODELS
+
+    app = uploaded_seven(runs)
+    digit = app.session_state["recent_digits"][0]
+    switch = app.segmented_control(key="reader")
+    assert switch.label == "Reader" and switch.value == "shipped" and switch.options == ["LSTM", "GRU", "Plain RNN"]
+    notes = {"shipped-gru": "A GRU has two gates", "shipped-rnn": "A plain RNN has no gates", "shipped": "An LSTM has four gates"}
+    for model_id, cell in (("shipped-gru", "gru"), ("shipped-rnn", "rnn"), ("shipped", "lstm")):
+        app.segmented_control(key="reader").set_value(model_id).run()
+        assert not app.exception, app.exception
+        assert app.session_state["model_id"] == model_id and app.segmented_control(key="reader").value == model_id
+        assert np.array_equal(app.session_state["recent_digits"][0].image, digit.image)  # the same digit, read again
+        assert prediction(app) == answer_of(SHIPPED_MODELS[cell], digit.image)
+        assert notes[model_id] in texts(app) and sum(note in texts(app) for note in notes.values()) == 1
+    assert not (runs / "default.json").exists()  # this browser's reader, never the server's default
+
+
+def test_the_reader_chosen_is_kept_from_page_to_page(runs):
+    app = open_app(sample=str(CORRECT.index))
+    app.segmented_control(key="reader").set_value("shipped-rnn").run()
+    app.switch_page("views/pages/about.py").run()
+    app.switch_page("views/pages/read.py").run()
+    assert not app.exception, app.exception
+    assert app.segmented_control(key="reader").value == "shipped-rnn" and app.session_state["model_id"] == "shipped-rnn"
+    assert "A plain RNN has no gates" in texts(app)
+
+
+def test_a_deleted_shipped_gru_leaves_the_switch_with_what_is_there(runs, monkeypatch):
+    """A GRU chosen before its file went: the LSTM reads, with a warning, and the switch offers the LSTM and the RNN."""
+    from model.storage import SHIPPED_MODELS
+
+    app = open_app(sample=str(CORRECT.index))
+    app.segmented_control(key="reader").set_value("shipped-gru").run()
+    monkeypatch.setitem(SHIPPED_MODELS, "gru", runs / "gone" / "gru.keras")
+    app.run()
+    assert not app.exception, app.exception
+    assert [w.value for w in app.warning] == ["The chosen model is no longer there, so the shipped LSTM reads instead."]
+    switch = app.segmented_control(key="reader")
+    assert switch.options == ["LSTM", "Plain RNN"] and switch.value == "shipped"
+    assert prediction(app) == str(CORRECT.label)
+    app.run()
+    assert not app.warning  # said once: the choice is forgotten
+
+
+def test_a_run_chosen_on_the_train_page_stays_offered_beside_the_shipped_readers(runs):
+    from model.storage import DEFAULT_MODEL_PATH
+    from tests.training_runs import finished_run
+
+    run_id = "20260101-120000-qiita"
+    finished_run(runs, run_id, DEFAULT_MODEL_PATH.read_bytes())
+    app = open_app(sample=str(CORRECT.index)).switch_page("views/pages/train.py").run()
+    app.button(key=f"use-{run_id}").click().run()
+    app.switch_page("views/pages/read.py").run()
+    assert not app.exception, app.exception
+    switch = app.segmented_control(key="reader")
+    assert switch.options == ["LSTM", "GRU", "Plain RNN", "Trained LSTM"] and switch.value == run_id
+    assert any(c.value.startswith("Reading with morvan") for c in app.caption)
+    switch.set_value("shipped-gru").run()
+    assert app.segmented_control(key="reader").options[-1] == "Trained LSTM"  # still there to go back to
+    app.segmented_control(key="reader").set_value(run_id).run()
+    assert app.session_state["model_id"] == run_id and prediction(app) == str(CORRECT.label)
+
+
+@pytest.mark.parametrize(("language", "names", "note"), [
+    ("zh", ["LSTM", "GRU", "普通 RNN"], "普通 RNN 没有门"),
+    ("ja", ["LSTM", "GRU", "単純な RNN"], "単純な RNN にはゲートがありません"),
+])  # fmt: skip
+def test_the_reader_switch_speaks_the_readers_language(runs, language, names, note):
+    app = open_app(sample=str(CORRECT.index), lang=language)
+    app.segmented_control(key="reader").set_value("shipped-rnn").run()
+    switch = app.segmented_control(key="reader")
+    assert switch.label == {"zh": "阅读者", "ja": "読み手"}[language] and switch.options == names
+    assert note in texts(app)
+
+
+def test_the_gallery_says_what_the_shipped_gru_reads(runs):
+    """The gallery's stored answers are the shipped LSTM's: with the GRU reading, "Misread" is about the GRU."""
+    from model.storage import SHIPPED_MODELS, load_model
+    from model.xray import step_probabilities
+
+    answers = step_probabilities(load_model(SHIPPED_MODELS["gru"]).weights, [s.image for s in SAMPLES.values()])[:, -1].argmax(axis=1)
+    misread = {index for (index, sample), answer in zip(SAMPLES.items(), answers.tolist(), strict=True) if answer != sample.label}
+    app = open_app(sample=str(CORRECT.index))
+    app.segmented_control(key="reader").set_value("shipped-gru").run()
+    app.pills(key="gallery").set_value("Misread").run()
+    assert not app.exception, app.exception
+    shown = {int(b.key.removeprefix("read-")) for b in app.button if b.key and b.key.startswith("read-")}
+    assert shown == misread

@@ -44,7 +44,7 @@ def test_a_run_started_from_the_page_is_watched_to_the_end(tmp_path, mnist_dir):
         page.set_default_timeout(PAGE_TIMEOUT_MS)
         page.goto(url + "/train")
         expect(page.get_by_text("Training runs on:")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-        expect(page.get_by_text("Shipped model", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        expect(page.get_by_text("Shipped LSTM", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
         page.screenshot(path=SHOTS / "train-form.png")
         the_form_follows_the_recipe(page)
         start_training(page, url, "qiita", SETTINGS)

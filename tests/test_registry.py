@@ -6,11 +6,12 @@ import time
 import numpy as np
 import pytest
 
-from model.storage import DEFAULT_MODEL_PATH
+import i18n
+from model.storage import DEFAULT_MODEL_PATH, SHIPPED_MODELS
 from tests.random_models import changed_model_file
 from tests.training_runs import finished_run
 from training import run_folder
-from training.registry import SHIPPED, ModelRegistry, RegistryError
+from training.registry import SHIPPED, SHIPPED_CELLS, ModelRegistry, RegistryError
 
 RUN_ID = "20260101-120000-morvan"
 
@@ -122,7 +123,7 @@ def test_a_run_folder_that_is_a_link_is_not_listed_as_usable(tmp_path, shipped_b
     runs.mkdir()
     (runs / RUN_ID).symlink_to(elsewhere / RUN_ID, target_is_directory=True)
     registry = ModelRegistry(runs)
-    assert registry.model(RUN_ID) is None and [entry.id for entry in registry.models()] == [SHIPPED]
+    assert registry.model(RUN_ID) is None and [entry.id for entry in registry.models()] == list(SHIPPED_CELLS)
     with pytest.raises(RegistryError):
         registry.set_default(RUN_ID)
 
@@ -157,3 +158,61 @@ def test_a_name_too_long_for_a_run_makes_its_config_damaged(tmp_path, shipped_by
     (folder / run_folder.CONFIG_FILE).write_text(json.dumps({"preset": "morvan", "name": "x" * 31, "config": {}}))
     assert_unusable(ModelRegistry(tmp_path), RUN_ID, "its config.json is damaged: name must be text of at most 30 characters", tmp_path)
     assert ModelRegistry(tmp_path).model(RUN_ID).label == "morvan · 1 Jan, 12:00"  # named from its id meanwhile
+
+
+def test_the_three_shipped_models_come_first_each_named_by_its_cell(tmp_path, shipped_bytes):
+    """Issue 31: the LSTM keeps its id "shipped" (saved default.json files and sessions name it); the GRU and the plain
+    RNN beside it; then the runs."""
+    finished_run(tmp_path, RUN_ID, shipped_bytes)
+    models = ModelRegistry(tmp_path).models()
+    assert [entry.id for entry in models] == ["shipped", "shipped-gru", "shipped-rnn", RUN_ID]
+    assert [entry.label for entry in models[:3]] == ["Shipped LSTM", "Shipped GRU", "Shipped plain RNN"]
+    assert [entry.path for entry in models[:3]] == [DEFAULT_MODEL_PATH, SHIPPED_MODELS["gru"], SHIPPED_MODELS["rnn"]]
+    assert all(entry.shipped and entry.problem is None for entry in models[:3]) and not models[3].shipped
+    i18n.use("zh")
+    assert [entry.label for entry in ModelRegistry(tmp_path).models()[:3]] == ["自带的 LSTM", "自带的 GRU", "自带的普通 RNN"]
+    i18n.use("ja")
+    assert ModelRegistry(tmp_path).model("shipped-rnn").label == "付属の単純な RNN"
+
+
+@pytest.mark.parametrize("model_id", ["shipped-gru", "shipped-rnn", SHIPPED])
+def test_any_shipped_model_may_be_the_servers_default(tmp_path, model_id):
+    registry = ModelRegistry(tmp_path)
+    registry.set_default(model_id)
+    assert json.loads((tmp_path / "default.json").read_text())["model"] == model_id
+    assert registry.default_choice() == model_id and registry.default_model_id() == model_id
+
+
+@pytest.mark.parametrize("text", ['{"model": "shipped-lstm"}', '{"model": "shipped-gru2"}', '{"model": "xshipped-rnn"}'])
+def test_a_default_json_naming_no_shipped_model_gives_the_shipped_lstm(tmp_path, text):
+    (tmp_path / "default.json").write_text(text)
+    assert ModelRegistry(tmp_path).default_model_id() == SHIPPED
+
+
+def test_a_deleted_shipped_gru_is_not_listed_and_the_lstm_reads_instead(tmp_path, monkeypatch):
+    """A teacher may delete model/weights/gru.keras: it is no longer offered, and a default that named it falls back."""
+    registry = ModelRegistry(tmp_path)
+    registry.set_default("shipped-gru")
+    monkeypatch.setitem(SHIPPED_MODELS, "gru", tmp_path / "deleted" / "gru.keras")
+    assert [entry.id for entry in registry.models()] == ["shipped", "shipped-rnn"]
+    assert [entry.id for entry in registry.shipped_models()] == ["shipped", "shipped-rnn"]
+    assert registry.model("shipped-gru") is None and registry.default_model_id() == SHIPPED
+    with pytest.raises(RegistryError, match="There is no model"):
+        registry.set_default("shipped-gru")
+
+
+def test_a_damaged_shipped_rnn_is_listed_with_the_reason(tmp_path, monkeypatch):
+    damaged = tmp_path / "rnn.keras"
+    damaged.write_bytes(b"not a zip")
+    monkeypatch.setitem(SHIPPED_MODELS, "rnn", damaged)
+    registry = ModelRegistry(tmp_path)
+    assert "not a zip archive" in registry.model("shipped-rnn").problem
+    with pytest.raises(RegistryError, match="cannot be used"):
+        registry.set_default("shipped-rnn")
+
+
+def test_a_missing_shipped_lstm_is_still_listed_with_the_reason(tmp_path, monkeypatch):
+    """The LSTM is the fallback: it is always there to say why it cannot read, never silently gone."""
+    monkeypatch.setitem(SHIPPED_MODELS, "lstm", tmp_path / "default.keras")
+    entry = ModelRegistry(tmp_path).models()[0]
+    assert entry.id == SHIPPED and entry.problem == "the model file is missing"

@@ -1,4 +1,4 @@
-"""The models that can read digits, the one that ships and every finished run's, and which is the server's default.
+"""The models that can read digits, the three that ship and every finished run's, and which is the server's default.
 
 Everything is read from files (model/weights/ and the run folders, with
 default.json in the runs root naming the default), so every browser and a
@@ -19,14 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import i18n
-from i18n import _
+from i18n import N_, _
 from model.files import MOMENT, atomic_write_json, file_stamp, read_json_object, record, text
-from model.storage import DEFAULT_MODEL_PATH, ModelLoadError, load_model, metadata_path
+from model.storage import SHIPPED_MODELS, ModelLoadError, load_model, metadata_path
 from training import run_folder
 
-SHIPPED = "shipped"  # the id of the model that ships in model/weights
+SHIPPED = "shipped"  # the shipped LSTM's id, the fallback reader: the id saved default.json files and sessions hold
+SHIPPED_GRU, SHIPPED_RNN = "shipped-gru", "shipped-rnn"
+SHIPPED_CELLS = {SHIPPED: "lstm", SHIPPED_GRU: "gru", SHIPPED_RNN: "rnn"}  # each shipped model's id: its cell in SHIPPED_MODELS
+SHIPPED_LABELS = {SHIPPED: N_("Shipped LSTM"), SHIPPED_GRU: N_("Shipped GRU"), SHIPPED_RNN: N_("Shipped plain RNN")}
 DEFAULT_FILE = "default.json"  # in the runs root: which model reads digits for everyone
-DEFAULT = record(("model",), model=text(40, re.compile(rf"^{SHIPPED}$|{run_folder.RUN_ID.pattern}")), set_at=MOMENT)
+SHIPPED_ID = re.compile("^(?:" + "|".join(map(re.escape, SHIPPED_CELLS)) + ")$")
+DEFAULT = record(("model",), model=text(40, re.compile(f"{SHIPPED_ID.pattern}|{run_folder.RUN_ID.pattern}")), set_at=MOMENT)
 ANSWERS_KEPT = 256  # model entries and default choices kept: every model a server lists, each a few hundred bytes
 
 
@@ -36,7 +40,7 @@ class RegistryError(RuntimeError):
 
 @dataclass(frozen=True)
 class ModelEntry:
-    """A model that can read digits: the shipped one or a finished run's."""
+    """A model that can read digits: a shipped one or a finished run's."""
 
     id: str
     path: Path
@@ -45,13 +49,14 @@ class ModelEntry:
 
     @property
     def shipped(self) -> bool:
-        return self.id == SHIPPED
+        """One of the models in model/weights, which no one deletes from the pages."""
+        return self.id in SHIPPED_CELLS
 
     @property
     def label(self) -> str:
-        """The shipped model's name, or the run's as the Train page gives it: "Class 9B's model · lesson · 7 Dec, 06:44"."""
+        """A shipped model's name, or the run's as the Train page gives it: "Class 9B's model · lesson · 7 Dec, 06:44"."""
         if self.shipped:
-            return _("Shipped model")
+            return _(SHIPPED_LABELS[self.id])
         run = self.metadata.get("run") or {}
         return run_folder.run_label(self.id, run.get("name"), run.get("preset"), run.get("started_at"))
 
@@ -61,22 +66,31 @@ class ModelRegistry:
         self.root = run_folder.runs_root(root)
 
     def models(self) -> list[ModelEntry]:
-        """The shipped model first, then every finished run's model, newest first."""
+        """The shipped models first (the LSTM always, the GRU and the plain RNN where their files are), then every
+        finished run's model, newest first."""
         run_ids = (
             sorted((p.name for p in self.root.iterdir() if run_folder.RUN_ID.match(p.name)), reverse=True) if self.root.is_dir() else []
         )
-        return [self.model(SHIPPED)] + [entry for entry in map(self.model, run_ids) if entry is not None]
+        return [entry for entry in map(self.model, [*SHIPPED_CELLS, *run_ids]) if entry is not None]
+
+    def shipped_models(self) -> list[ModelEntry]:
+        """The shipped models that are there: the LSTM always (usable or not), then the GRU and the plain RNN."""
+        return [entry for entry in map(self.model, SHIPPED_CELLS) if entry is not None]
 
     def model(self, model_id: str) -> ModelEntry | None:
-        """One model by id (None if there is no such finished run), read again only when one of its files has changed."""
+        """One model by id (None if there is no such finished run, or a shipped GRU or RNN file is missing), read again
+        only when one of its files has changed."""
         files = self.model_files(model_id)
         return _entry(str(self.root), model_id, tuple(map(file_stamp, files)), i18n.current()) if files else None
 
     def model_files(self, model_id: str) -> list[Path]:
         """The files an answer about a model is read from."""
-        if model_id == SHIPPED:
-            return [DEFAULT_MODEL_PATH, metadata_path(DEFAULT_MODEL_PATH)]
-        if not isinstance(model_id, str) or not run_folder.RUN_ID.match(model_id):
+        if not isinstance(model_id, str):
+            return []
+        if model_id in SHIPPED_CELLS:
+            path = shipped_path(model_id)
+            return [path, metadata_path(path)]
+        if not run_folder.RUN_ID.match(model_id):
             return []
         folder = self.root / model_id
         names = (run_folder.STATUS_FILE, run_folder.CONFIG_FILE, run_folder.MODEL_FILE, run_folder.METADATA_FILE)
@@ -88,7 +102,7 @@ class ModelRegistry:
         return _default_choice(str(path), file_stamp(path))
 
     def default_model_id(self) -> str:
-        """The server's default if it is there and usable, else the shipped model."""
+        """The server's default if it is there and usable, else the shipped LSTM."""
         chosen = self.default_choice()
         entry = self.model(chosen) if chosen != SHIPPED else None
         return chosen if entry is not None and entry.problem is None else SHIPPED
@@ -111,8 +125,9 @@ def _entry(root: str, model_id: str, stamps: tuple, language: str) -> ModelEntry
     A run folder that is a link is not listed; one that holds a link or a damaged
     file is, if it has a model file, as one that cannot be used.
     """
-    if model_id == SHIPPED:
-        return _look_at(SHIPPED, DEFAULT_MODEL_PATH)
+    if model_id in SHIPPED_CELLS:
+        path = shipped_path(model_id)
+        return _look_at(model_id, path) if model_id == SHIPPED or os.path.lexists(path) else None  # the GRU's and RNN's may go
     folder = Path(root) / model_id
     if folder.is_symlink() or not folder.is_dir():
         return None
@@ -132,8 +147,13 @@ def _entry(root: str, model_id: str, stamps: tuple, language: str) -> ModelEntry
 
 @functools.lru_cache(maxsize=ANSWERS_KEPT)
 def _default_choice(path: str, stamp: tuple | None) -> str:
-    """The id in default.json; the shipped model's when the file is missing or not as set_default writes it."""
+    """The id in default.json; the shipped LSTM's when the file is missing or not as set_default writes it."""
     return (read_json_object(Path(path), DEFAULT) or {}).get("model", SHIPPED)
+
+
+def shipped_path(model_id: str) -> Path:
+    """A shipped model's file, looked up when asked (a test may point one elsewhere)."""
+    return SHIPPED_MODELS[SHIPPED_CELLS[model_id]]
 
 
 def _look_at(model_id: str, path: Path) -> ModelEntry:

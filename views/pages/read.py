@@ -6,7 +6,7 @@ from i18n import N_, _, percent
 from model.storage import ModelLoadError
 from views import words
 from views.digit import DRAW, SAMPLES, SOURCES, UPLOAD
-from views.parts import inputs, screen, session, sharing, style
+from views.parts import inputs, readers, screen, session, sharing, style
 from views.parts.models_in_use import active_model, reading_of
 from views.parts.reading import sentences, show_answer, show_model_view, show_reading
 
@@ -30,18 +30,10 @@ def reading_with(entry) -> str:
     return _("Reading with {model}.").format(model=words.plain(entry.label))
 
 
-def page() -> None:
-    width = screen.page_width()
-    presenter = style.title_with_presenter_switch("Row Reader", _(words.TAGLINE))
-
-    try:
-        entry, loaded = active_model()  # read from disk once per server, then shared
-    except ModelLoadError as error:
-        st.error(_("The network could not be loaded: {reason}").format(reason=words.plain(error)))
-        return
-    samples = {**inputs.gallery_read_by(entry, loaded), **session.picked_samples()}
-    inputs.sample_from_link(samples)
-    source = st.segmented_control(
+def digit_source(entry, loaded, presenter: bool, on_top: bool) -> str:
+    """Draw, Samples or Upload; with the Reader switch beside it when it is `on_top`."""
+    top_row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center") if on_top else st
+    source = top_row.segmented_control(
         _("Digit"),
         SOURCES,
         default=DRAW,
@@ -53,8 +45,27 @@ def page() -> None:
     )  # kept while one looks inside or trains, so coming back shows the same kind of digit
     if source != SAMPLES:
         st.query_params.pop("sample", None)
+    if on_top:
+        with top_row:
+            readers.reader_switch(entry, loaded, presenter, inline=True)
+    return source
 
+
+def page() -> None:
+    width = screen.page_width()
+    presenter = style.title_with_presenter_switch("Row Reader", _(words.TAGLINE))
+
+    try:
+        entry, loaded = active_model()  # read from disk once per server, then shared
+    except ModelLoadError as error:
+        st.error(_("The network could not be loaded: {reason}").format(reason=words.plain(error)))
+        return
+    samples = {**inputs.gallery_read_by(entry, loaded), **session.picked_samples()}
+    inputs.sample_from_link(samples)
     layout = style.read_layout(width, presenter)
+    on_top = presenter and layout.columns == 3  # a projector: the Reader switch beside the digit's source, not under the fold
+    source = digit_source(entry, loaded, presenter, on_top)
+
     if layout.columns == 3:
         digit_column, seen_column, answer_column = st.columns([5, 3, 4] if source == DRAW else [6, 3, 4], gap="large")
     else:  # a tablet: the digit beside the answer, what the model sees under it; a phone stacks them all
@@ -69,11 +80,15 @@ def page() -> None:
             digit = inputs.upload()
     if not entry.shipped:
         answer_column.caption(reading_with(entry))
+    answer_place = answer_column.container()  # the answer first: it is what everyone waits for
+    if not on_top:
+        with answer_column:  # under it, the switch: the same digit read again by another reader
+            readers.reader_switch(entry, loaded, presenter)
     if digit is None:
         return
     reading = reading_of(loaded, digit.image)
     session.remember(digit)
-    with answer_column:  # the answer first: it is what everyone waits for
+    with answer_place:
         show_answer(digit, reading, presenter)
     with seen_column:
         show_model_view(digit, presenter)

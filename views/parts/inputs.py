@@ -16,6 +16,7 @@ from model.preprocess import ImageError, LargerThanAsked, Preprocessed, prepare_
 from model.samples import Sample, load_samples
 from model.storage import LoadedModel
 from model.xray import step_probabilities
+from training.registry import SHIPPED
 from views import words
 from views.digit import DRAW, SAMPLES, UPLOAD, Digit, sample_digit
 from views.figures.plotting import pixelated
@@ -61,7 +62,7 @@ def _gallery_answers(model_path: str, stamp: tuple | None, _loaded: LoadedModel)
 
 def gallery_read_by(entry, loaded: LoadedModel) -> dict[int, Sample]:
     """The gallery with each digit's answer from the model in use, so that "read as" and "Misread" are about it."""
-    return gallery() if entry.shipped else _gallery_answers(str(entry.path), loaded.stamp, loaded)
+    return gallery() if entry.id == SHIPPED else _gallery_answers(str(entry.path), loaded.stamp, loaded)  # the LSTM's answers
 
 
 def _clear_canvas() -> None:

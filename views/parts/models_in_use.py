@@ -1,4 +1,4 @@
-"""Which model reads digits for this browser: its own choice, else the server's default, else the one that ships.
+"""Which model reads digits for this browser: its own choice, else the server's default, else the shipped LSTM.
 
 The list of models and the default are the registry's (training/registry.py).
 What is read or computed from a model file here, the loaded weights and the
@@ -20,7 +20,7 @@ from views.digit import image_key
 from views.parts import session
 from views.words import plain
 
-MODELS_KEPT = 6  # loaded models kept per server: the shipped one and the few a class reads with
+MODELS_KEPT = 8  # loaded models kept per server: the three shipped ones and the few a class reads with
 READINGS_KEPT = 40  # a class of thirty with a drawing each on screen; about 170 KB each with the shipped model
 
 
@@ -62,7 +62,7 @@ def load_entry(entry: ModelEntry) -> LoadedModel | str:
 
 
 def active_model() -> tuple[ModelEntry, LoadedModel]:
-    """The model this session reads with; falls back to the shipped one, with a warning, if its choice cannot load."""
+    """The model this session reads with; falls back to the shipped LSTM, with a warning, if its choice cannot load."""
     models = registry()
     wanted = session.chosen_model_id() or models.default_model_id()
     entry = models.model(wanted) if wanted != SHIPPED else None
@@ -70,10 +70,10 @@ def active_model() -> tuple[ModelEntry, LoadedModel]:
         loaded = load_entry(entry)
         if isinstance(loaded, LoadedModel):
             return entry, loaded
-        st.warning(_("The chosen model cannot be used, so the shipped one reads instead: {reason}").format(reason=plain(loaded)))
+        st.warning(_("The chosen model cannot be used, so the shipped LSTM reads instead: {reason}").format(reason=plain(loaded)))
     elif wanted != SHIPPED:
-        st.warning(_("The chosen model is no longer there, so the shipped one reads instead."))
-    if wanted != SHIPPED:  # a choice of the shipped model is kept: the server's default may change meanwhile
+        st.warning(_("The chosen model is no longer there, so the shipped LSTM reads instead."))
+    if wanted != SHIPPED:  # a choice of the shipped LSTM is kept: the server's default may change meanwhile
         session.forget_model_choice()
     shipped = models.model(SHIPPED)
     loaded = load_entry(shipped)

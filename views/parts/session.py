@@ -13,11 +13,13 @@ import uuid
 import streamlit as st
 
 from model.samples import Sample
+from training.registry import SHIPPED_CELLS
 from views.digit import SAMPLES, Digit
 
 RECENT_KEY = "recent_digits"  # the last digits read on the Read page, newest first, for the Look inside page
 PICKED_KEY = "picked_test_digits"  # test digits chosen on the Look inside page, to read on the Read page
-MODEL_KEY = "model_id"  # the model this browser reads with, if it chose one on the Train page
+MODEL_KEY = "model_id"  # the model this browser reads with, if it chose one (on the Train page, or a shipped one on Read)
+TRAINED_KEY = "trained_model_id"  # the last run's model it chose, still offered by the Read page's switch after another
 SOURCE_KEY, SAMPLE_KEY = "source", "sample"  # the Read page's widgets for where the digit comes from, set from Look inside too
 KEEP_RECENT, KEEP_PICKED = 2, 12
 BROWSER_KEY = "browser_id"
@@ -55,11 +57,22 @@ def chosen_model_id() -> str | None:
 
 
 def choose_model(model_id: str) -> None:
+    """This browser's reader, never the server's default."""
     st.session_state[MODEL_KEY] = model_id
+    if model_id not in SHIPPED_CELLS:
+        st.session_state[TRAINED_KEY] = model_id
+
+
+def trained_model_id() -> str | None:
+    """The run's model this browser chose last, whichever model reads now."""
+    return st.session_state.get(TRAINED_KEY)
 
 
 def forget_model_choice() -> None:
-    st.session_state.pop(MODEL_KEY, None)
+    """Back to the server's default; a run's model gone from the choice is gone from the switch too."""
+    chosen = st.session_state.pop(MODEL_KEY, None)
+    if chosen is not None and st.session_state.get(TRAINED_KEY) == chosen:
+        st.session_state.pop(TRAINED_KEY)
 
 
 def browser_id() -> str:
