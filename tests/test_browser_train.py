@@ -63,8 +63,8 @@ def test_a_run_started_from_the_page_is_watched_to_the_end(tmp_path, mnist_dir):
 
 
 def the_form_follows_the_recipe(page) -> None:
-    """The page opens on the lesson recipe with how long it takes here; Augment follows the recipe chosen; a run too
-    small to learn anything is refused before it starts."""
+    """The page opens on the lesson recipe with how long it takes here; Augment and the cell follow the recipe chosen,
+    and the keys choose a cell; a run too small to learn anything is refused before it starts."""
     from playwright.sync_api import expect
 
     recipe_box = page.get_by_role("combobox", name="Recipe")
@@ -72,7 +72,8 @@ def the_form_follows_the_recipe(page) -> None:
     expect(page.get_by_text(re.compile(r"^About \d+ (s|min)"))).to_be_visible(timeout=ESTIMATE_TIMEOUT_MS)
     augment = page.get_by_role("checkbox", name=re.compile("^Augment"))
     expect(augment).to_be_checked()
-    for recipe, ticked in (("qiita", False), ("default", True), ("qiita", False)):
+    cells = page.get_by_role("radiogroup", name="Recurrent cell")
+    for recipe, ticked, cell in (("qiita", False, "LSTM"), ("rnn", True, "Plain RNN"), ("default", True, "LSTM"), ("qiita", False, "LSTM")):
         page.get_by_label("Recipe").click()
         page.get_by_role("option", name=re.compile(f"^{recipe}:")).click()
         expect(recipe_box).to_have_value(re.compile(f"^{recipe}:"))
@@ -80,6 +81,13 @@ def the_form_follows_the_recipe(page) -> None:
             expect(augment).to_be_checked()
         else:
             expect(augment).not_to_be_checked()
+        expect(cells.get_by_role("radio", name=re.compile(f"^{cell}:"))).to_be_checked()  # the recipe's own cell
+    lstm, gru = (cells.get_by_role("radio", name=re.compile(f"^{cell}:")) for cell in ("LSTM", "GRU"))
+    lstm.focus()
+    page.keyboard.press("ArrowRight")  # the keys move through the cells
+    expect(gru).to_be_checked()
+    page.keyboard.press("ArrowLeft")
+    expect(lstm).to_be_checked()
     box = page.get_by_role("textbox", name="Use only the first N digits", exact=True)
     box.fill("200")
     box.press("Enter")
