@@ -19,6 +19,13 @@ whole subprocess (imports, data loading, test evaluation and saves included) is 
 
 --legs picks other legs: `--legs cli:tensorflow cli:jax` compares the backends, alternated the same way.
 
+--cells times the three recurrent cells side by side instead, each a cli leg, in rotating order (ABC, CAB, BCA...),
+one run: each cell's own recipe (default for the LSTM, gru, rnn: the same 2 x 128 network), or with --preset that
+recipe with --cell for each; digits are neither warped nor drawn as on a canvas (--no-augment --drawn 0), which costs
+the same for every cell and is timed by bench/bench_training_parts.py. Within ten minutes on a busy 2-core machine:
+
+    MNIST_DIR=../shared/mnist python bench/bench_training.py --cells --limit 8000 --epochs 3 --repeats 2
+
 Run it on an otherwise idle machine: anything else using the CPU or GPU skews both legs.
 """
 
@@ -39,13 +46,14 @@ if str(REPO_ROOT) not in sys.path:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--preset", default="morvan", help="training preset (default: morvan)")
+    parser.add_argument("--preset", help="training preset (default: morvan; with --cells, each cell's own recipe)")
     parser.add_argument("--limit", type=int, default=12_000, help="first N training images, 0 for all (default: 12000)")
     parser.add_argument("--epochs", type=int, default=3, help="epochs per run, the first is warm-up (default: 3, at least 2)")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each leg (default: 2)")
     parser.add_argument("--legs", nargs=2, default=["cli", "plain"], metavar="LEG",
                         help="the two legs, each cli or plain, optionally :tensorflow or :jax for its Keras backend "
                              "(default: cli plain, on the default backend)")  # fmt: skip
+    parser.add_argument("--cells", action="store_true", help="time the LSTM, the GRU and the plain RNN side by side")
     parser.add_argument("--data-dir", help="folder of the MNIST IDX files (default: $MNIST_DIR)")
     parser.add_argument("--work-dir", help="where the run folders go (default: a temporary folder, removed afterwards)")
     parser.add_argument("--json", dest="json_out", help="also write the results here as JSON")
@@ -56,7 +64,63 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error("--epochs must be at least 2: the first epoch is warm-up")
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    args.cell = None  # the cell a cli leg trains with, set per leg by --cells
+    args.cells_own_recipes = args.cells and args.preset is None
+    args.preset = args.preset or "morvan"
     return args
+
+
+# --- the cells side by side ---------------------------------------------------------------------------------------
+
+CELL_RECIPES = {"lstm": "default", "gru": "gru", "rnn": "rnn"}  # each cell's own recipe: the same network, 2 x 128
+
+
+def cell_leg(args: argparse.Namespace, cell: str) -> argparse.Namespace:
+    """A cli leg for one cell: its own recipe, or the one recipe given with --cell."""
+    preset = CELL_RECIPES[cell] if args.cells_own_recipes else args.preset
+    return argparse.Namespace(**{**vars(args), "preset": preset, "cell": cell})
+
+
+def rotations(legs: list[str], repeats: int) -> list[list[str]]:
+    """Each repeat's order: the legs rotated one place each time, so that each leg runs first, second and third as often
+    as the repeats allow (two repeats of three legs: ABC, BCA)."""
+    return [legs[index % len(legs) :] + legs[: index % len(legs)] for index in range(repeats)]
+
+
+def cells_main(args: argparse.Namespace, work: Path) -> dict[str, list[dict]]:
+    """Each cell's leg per repeat, printed as it ends: digits per second, time per epoch, the whole process."""
+    from model.config import CELLS
+    from training.presets import preset
+
+    for cell in CELLS:  # fails early on bad values, before any subprocess starts
+        leg = cell_leg(args, cell)
+        config = preset(leg.preset, cell=cell, limit=args.limit or None, epochs=args.epochs, samples=None, augment=False, drawn=0.0)
+        print(f"{cell:5} recipe {leg.preset}: {config.model}, batch {config.batch_size}", flush=True)
+    print(f"--limit {args.limit} --epochs {args.epochs}, {args.repeats} repeat(s) per cell, epoch 1 is warm-up", flush=True)
+    runs = {cell: [] for cell in CELLS}
+    for index, order in enumerate(rotations(list(CELLS), args.repeats)):
+        for cell in order:
+            result = run_cli(cell_leg(args, cell), work / f"cell-{cell}-{index}", None)
+            runs[cell].append(result)
+            print(f"  repeat {index + 1} {cell:5}  {_fmt(result['samples_per_s'], '8.0f')} digits/s "
+                  f"({result['rate_windows']} windows)  {_fmt(result['epoch_s'], '6.2f')} s/epoch  "
+                  f"({result['steps']} steps, process {result['process_s']:.1f} s, test accuracy {result['test_accuracy']:.4f})",
+                  flush=True)  # fmt: skip
+    return runs
+
+
+def print_cells(runs: dict[str, list[dict]]) -> dict:
+    """The medians, and each cell's time per epoch against the LSTM's."""
+    keys = ("samples_per_s", "epoch_s", "process_s", "test_accuracy")
+    summary = {cell: {key: _median(results, key) for key in keys} for cell, results in runs.items()}
+    lstm = summary["lstm"]["epoch_s"]
+    print()
+    print(f"{'median':8} {'digits/s':>10} {'s/epoch':>9} {'x LSTM':>8} {'process s':>10} {'test acc':>9}")
+    for cell, s in summary.items():
+        s["epoch_vs_lstm"] = _ratio(s["epoch_s"], lstm)
+        print(f"{cell:8} {_fmt(s['samples_per_s'], '10.0f')} {_fmt(s['epoch_s'], '9.2f')} {_fmt(s['epoch_vs_lstm'], '8.2f')} "
+              f"{_fmt(s['process_s'], '10.1f')} {_fmt(s['test_accuracy'], '9.4f')}")  # fmt: skip
+    return summary
 
 
 # --- what both legs are summarised by ---------------------------------------------------------------------------
@@ -167,6 +231,7 @@ def run_cli(args: argparse.Namespace, run_dir: Path, backend: str | None) -> dic
         "--preset",
         args.preset,
         "--no-augment",
+        *(["--cell", args.cell, "--drawn", "0"] if getattr(args, "cell", None) else []),
         "--epochs",
         str(args.epochs),
         "--out",
@@ -216,6 +281,8 @@ def main(argv=None) -> int:
         plain_worker(args)
         return 0
     args.data_dir = args.data_dir or os.environ.get("MNIST_DIR")
+    if args.cells:
+        return cells_bench(args)
     from training.presets import preset
 
     # Fails early on bad values, before any subprocess starts.
@@ -260,6 +327,18 @@ def main(argv=None) -> int:
         report = {"args": {k: v for k, v in vars(args).items() if k not in ("worker", "result")}, "runs": runs,
                   "median": summary,
                   "ratio": {"samples_per_s": throughput_ratio, "epoch_s": epoch_ratio, "process_s": process_ratio}}  # fmt: skip
+        Path(args.json_out).write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+def cells_bench(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-training-") as temporary:
+        work = Path(args.work_dir or temporary)
+        work.mkdir(parents=True, exist_ok=True)
+        runs = cells_main(args, work)
+    summary = print_cells(runs)
+    if args.json_out:
+        report = {"args": {k: v for k, v in vars(args).items() if k not in ("worker", "result")}, "runs": runs, "median": summary}
         Path(args.json_out).write_text(json.dumps(report, indent=2) + "\n")
     return 0
 
