@@ -247,7 +247,8 @@ def test_the_reader_chosen_is_kept_from_page_to_page(runs):
     app.switch_page("views/pages/read.py").run()
     assert not app.exception, app.exception
     assert app.segmented_control(key="reader").value == "shipped-rnn" and app.session_state["model_id"] == "shipped-rnn"
-    assert "A plain RNN has no gates" in texts(app)
+    assert "A plain RNN has no gates: each row" in texts(app)
+    assert "A plain RNN has no memory cell c. Its h is all it carries from row to row." in texts(app)  # What am I looking at?
 
 
 def test_a_deleted_shipped_gru_leaves_the_switch_with_what_is_there(runs, monkeypatch):

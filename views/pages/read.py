@@ -13,10 +13,11 @@ from views.parts.reading import sentences, show_answer, show_model_view, show_re
 SOURCE_NAMES = {DRAW: N_("Draw"), SAMPLES: N_("Samples"), UPLOAD: N_("Upload")}  # the inputs' ids, as the page names them
 
 
-def explanations() -> None:
-    """What the reading shows, in plain words, closed by default: in presenter mode too, for the teacher to open."""
+def explanations(kind: str) -> None:
+    """What the reading shows, in plain words, closed by default: in presenter mode too, for the teacher to open.
+    `kind` is the reader's cell: a GRU's or a plain RNN's reading has its own words for the memory cell and the gates."""
     with st.expander(_(words.WHAT_AM_I_LOOKING_AT_LABEL), icon=":material/help:"):
-        for topic, text in words.WHAT_AM_I_LOOKING_AT.items():
+        for topic, text in words.what_am_i_looking_at(kind).items():
             # TRANSLATORS: a topic in bold, then what it means.
             st.markdown(_("**{topic}.** {text}").format(topic=_(topic), text=_(text)))
 
@@ -98,7 +99,7 @@ def page() -> None:
         layers = reading.hidden.shape[0]
         intro = _(words.READING_INTRO).format(units=reading.hidden.shape[-1])
         st.caption(sentences(intro, _(words.LAYERS).format(layers=layers)) if layers > 1 else intro)
-    explanations()  # above the reading it explains, not at the foot of the page
+    explanations(reading.kind)  # above the reading it explains, not at the foot of the page
     show_reading(digit, reading, presenter, autoplay=True)  # it comes to the student: a new digit plays once
     sharing.share_form(digit, reading)
 
