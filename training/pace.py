@@ -5,9 +5,9 @@ plus what a run spends beside training: starting, loading MNIST, evaluating, and
 The pace comes from the newest run of the same model done here in one go, else from a short probe of the
 training device with that model (`python -m training.pace`, asked by the run manager, so that the server never
 imports Keras). The work of a digit is no guide across models: on a CPU, two layers of 128 train at a third of
-the pace of one, not half; and the cell is part of the model, whose cost no count of its weights tells (two layers of
-128 on 2 busy CPU cores, bench/bench_training.py --cells: a GRU trained at two thirds of the LSTM's pace, not faster,
-and a plain RNN at two and a half times it), so a run or probe of another cell is never used.
+the pace of one, not half. Nor is the cell's count of weights: on 2 busy CPU cores (bench/bench_training.py --cells,
+three runs) a GRU trained at 0.66 to 0.98 of the LSTM's pace, never faster, and a plain RNN at 2.4 to 4.2 times it;
+so the cell is part of the model whose run or probe gives the pace.
 """
 
 import json
