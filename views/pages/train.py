@@ -64,27 +64,30 @@ def run_message(message: str) -> str:
     return _(message) if message else message
 
 
-def shown_label(run_id: str, name, preset_name, started_at, model_settings) -> str:
-    """A run's or its model's name, with its cell where the recipe's name does not tell it: "GRU · lesson · 7 Dec, 06:44"
-    for a lesson run with a GRU, "gru · 7 Dec, 06:44" for the gru recipe as it is."""
+def cell_to_name(preset_name, model_settings) -> str | None:
+    """The cell a run trained with, where its recipe's name does not tell it (a lesson run with a GRU), else None."""
     cell = model_settings.get("cell") if isinstance(model_settings, dict) else None
     recipe = PRESETS.get(preset_name) if isinstance(preset_name, str) else None
-    if recipe is not None and cell in CELLS and cell != recipe.model.cell:
-        preset_name = f"{cell_name(cell)} · {preset_name}"
-    return run_folder.run_label(run_id, name, preset_name, started_at)
+    return cell if recipe is not None and cell in CELLS and cell != recipe.model.cell else None
 
 
 def run_label(run: Run) -> str:
-    return shown_label(run.id, run.name, run.preset, run.started_at, (run.config or {}).get("model"))
+    """The run's name, with its cell where its recipe does not tell it: "GRU · lesson · 7 Dec, 06:44"."""
+    cell = cell_to_name(run.preset, (run.config or {}).get("model"))
+    if cell is None:
+        return run.label
+    return run_folder.run_label(run.id, run.name, f"{cell_name(cell)} · {run.preset}", run.started_at)
 
 
 def model_label(entry: ModelEntry) -> str:
-    """The model's name as its run's, with the cell it was trained with (its model.json's settings)."""
+    """The model's name as its run's, with the cell it was trained with (its model.json's settings) where its recipe
+    does not tell it."""
     run, settings = entry.metadata.get("run"), entry.metadata.get("config")
-    if entry.shipped or not isinstance(run, dict):
-        return entry.label
     model = settings.get("model") if isinstance(settings, dict) else None
-    return shown_label(entry.id, run.get("name"), run.get("preset"), run.get("started_at"), model)
+    cell = cell_to_name(run.get("preset"), model) if isinstance(run, dict) and not entry.shipped else None
+    if cell is None:
+        return entry.label
+    return run_folder.run_label(entry.id, run.get("name"), f"{cell_name(cell)} · {run['preset']}", run.get("started_at"))
 
 
 # --- Start ------------------------------------------------------------------------------------------------------------
