@@ -252,6 +252,10 @@ def main(argv=None) -> int:
             "quick": args.quick,
             "readers": {"conditions": conditions, "cells": readers},
         }
+        if held is None and CELLS_FILE.is_file():  # --skip-training: the blank-rows figures already written are kept
+            import json
+
+            held = json.loads(CELLS_FILE.read_text()).get("held")
         if held is not None:
             measured["held"] = held
         atomic_write_json(CELLS_FILE, measured)
