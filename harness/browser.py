@@ -124,13 +124,17 @@ def clear_canvas(page) -> None:
 
 
 # The dark pixels on the canvas's drawing layer (the component's own <canvas>, in its shadow root): 0 when it is blank.
+# Every lower canvas of the component: the first is its background, white; the drawing's finished strokes are on
+# the one after (canvas.dc-canvas), so counting the first alone always gave 0.
 INK_ON_CANVAS = """() => {
   for (const host of document.querySelectorAll('[data-testid=stBidiComponentIsolated]')) {
-    const canvas = host.shadowRoot && host.shadowRoot.querySelector('canvas.lower-canvas');
-    if (!canvas) continue;
-    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const canvases = host.shadowRoot ? [...host.shadowRoot.querySelectorAll('canvas.lower-canvas')] : [];
+    if (!canvases.length) continue;
     let dark = 0;
-    for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3] > 128 && pixels[i] < 128) dark++;
+    for (const canvas of canvases) {
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3] > 128 && pixels[i] < 128) dark++;
+    }
     return dark;
   }
   return null;

@@ -226,6 +226,7 @@ def test_a_compressed_lesson_from_the_projector(tmp_path, mnist_dir):
         shared = {who: share(page, who, nickname) for (who, page), nickname in zip(students.items(), ["Ana", "Ben", ""], strict=True)}
         laptop = students["laptop"]
         ink = ink_on_canvas(laptop)
+        assert ink, "the laptop's drawing shows no ink"
         go(laptop, "Look inside", "Look inside")
         expect(laptop.get_by_role("combobox", name="The digit to examine")).to_have_value(re.compile("^Your last digit"))
         go(laptop, "Read", "Row Reader")

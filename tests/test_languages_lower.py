@@ -16,7 +16,25 @@ from training.presets import preset, share_setting, too_small, whole_setting
 
 # Words that stay as they are in every language: names of things, JSON's and Keras's own words, and the glossary's
 # "轮数（epoch）".
-KEPT = {"epoch", "LSTM", "MNIST", "Keras", "Row", "Reader", "JSON", "NaN", "Dense", "softmax", "tanh", "sigmoid", "null", "true", "false"}
+KEPT = {
+    "epoch",
+    "LSTM",
+    "GRU",
+    "RNN",
+    "MNIST",
+    "Keras",
+    "Row",
+    "Reader",
+    "JSON",
+    "NaN",
+    "Dense",
+    "softmax",
+    "tanh",
+    "sigmoid",
+    "null",
+    "true",
+    "false",
+}
 OUTCOMES = {  # as the callers pass them (training/runs.py, training/train.py, views/pages/train.py)
     "the run could not start": "press Start again",
     "the run could not be resumed": "press Resume again",
@@ -54,7 +72,7 @@ def test_a_wrong_setting_is_told_in_the_language_with_its_values(language, langu
     told = refusal(whole_setting, "batch_size", "0")
     assert "8,192" in told and not english_left(told)
     told = refusal(whole_setting, "layers", "10000")
-    assert "LSTM" in told and "10000" in told and not english_left(told)
+    assert {"zh": "循环层", "ja": "リカレント層"}[language_name] in told and "10000" in told and not english_left(told)
     for name in ("samples", "units", "limit", "seed"):
         assert not english_left(refusal(whole_setting, name, "x"), "'x'")
     assert not english_left(refusal(share_setting, "lots"), "lots") and "0.5" in refusal(share_setting, "lots")
@@ -128,17 +146,17 @@ def dense(name, units, activation, inputs=2) -> LayerArrays:
 
 
 REFUSED_MODELS = {  # a model's layers: what they are refused for, in English
-    "no LSTM": ([LayerArrays("Dropout", "dropout", ())], "it has no LSTM layer"),
+    "no recurrent layer": ([LayerArrays("Dropout", "dropout", ())], "it has no recurrent layer (LSTM, GRU or plain RNN)"),
     "no output": ([lstm()], "it has no 10-way softmax output layer"),
     "wrong rows": (
         [lstm(arrays=(np.zeros((14, 8)), np.zeros((2, 8)), np.zeros(8))), dense("out", 10, "softmax")],
         "it reads rows of 14 pixels, not 28",
     ),
     "relu output": ([lstm(), dense("out", 10, "relu")], "its output layer 'out' uses 'relu', not softmax"),
-    "relu cell": ([lstm(activation="relu"), dense("out", 10, "softmax")], "its LSTM layer 'lstm' does not use tanh and sigmoid"),
+    "relu cell": ([lstm(activation="relu"), dense("out", 10, "softmax")], "its recurrent layer 'lstm' does not use tanh and sigmoid"),
     "odd name": (
         [lstm(name="<b>x</b>", arrays=(np.zeros((28, 8)),)), dense("out", 10, "softmax")],
-        "its LSTM layer (not shown) has 1 weight arrays, not 3",
+        "its recurrent layer (not shown) has 1 weight arrays, not 3",
     ),
     "NaN": (
         [lstm(arrays=(np.full((28, 8), np.nan), np.zeros((2, 8)), np.zeros(8))), dense("out", 10, "softmax")],
