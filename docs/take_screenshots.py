@@ -67,6 +67,7 @@ def main() -> None:
         wait_for_reading(presenter, "!seen.moving")
         wait_until_settled(presenter)
         presenter.screenshot(path=out / "presenter-mode.png")
+        three_readers(presenter, url, sample, out)
         join_card(browser, url, out)
         class_wall(browser, url, out)
         race_on_a_phone(browser, url, out)
@@ -195,6 +196,26 @@ def look_inside(page, out: Path) -> None:
     open_view(page, "Hidden-state map")
     wait_for_animation(page, "!seen.moving")
     page.screenshot(path=out / "inside-map.png")
+
+
+def three_readers(page, url: str, sample, out: Path) -> None:
+    """The same digit read by the shipped plain RNN in presenter mode, and Compare's "Why an LSTM?" measured contrast."""
+    page.get_by_role("radiogroup", name="Reader").get_by_role("radio", name="Plain RNN").click()
+    page.get_by_text("A plain RNN has no gates and no separate memory", exact=False).first.wait_for(timeout=60_000)
+    wait_for_reading(page, "!seen.moving")
+    wait_until_settled(page)
+    page.screenshot(path=out / "reader-plain-rnn.png")
+    page.get_by_role("radiogroup", name="Reader").get_by_role("radio", name="LSTM").click()
+    wait_until_settled(page)
+    page.goto(f"{url}/inside?present=true")
+    page.get_by_role("heading", name="Look inside").wait_for(timeout=60_000)
+    open_view(page, "Compare")
+    why = page.get_by_role("heading", name="Why an LSTM?")
+    why.wait_for(timeout=60_000)
+    why.evaluate("heading => heading.scrollIntoView({block: 'start'})")  # the charts under it on the screen too
+    wait_until_settled(page)
+    top = max(why.bounding_box()["y"] - 16, 0)
+    page.screenshot(path=out / "why-an-lstm.png", clip={"x": 0, "y": top, "width": 1920, "height": min(900, 1750 - top)})
 
 
 def train_page(browser, out: Path) -> None:
