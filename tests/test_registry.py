@@ -216,3 +216,18 @@ def test_a_missing_shipped_lstm_is_still_listed_with_the_reason(tmp_path, monkey
     monkeypatch.setitem(SHIPPED_MODELS, "lstm", tmp_path / "default.keras")
     entry = ModelRegistry(tmp_path).models()[0]
     assert entry.id == SHIPPED and entry.problem == "the model file is missing"
+
+
+def test_a_models_cell_is_read_from_its_saved_settings(tmp_path):
+    from pathlib import Path
+
+    from training.registry import ModelEntry
+
+    def entry(metadata) -> ModelEntry:
+        return ModelEntry("20260101-120000-lesson", Path("model.keras"), metadata)
+
+    assert [model.cell for model in ModelRegistry(tmp_path).shipped_models()] == ["lstm", "gru", "rnn"]
+    assert entry({"config": {"model": {"units": 128, "lstm_layers": 1}}}).cell == "lstm"  # from before the cells
+    assert entry({"config": {"model": {"cell": "gru"}}}).cell == "gru"
+    assert entry({}).cell is None and entry({"config": {"model": {}}}).cell is None
+    assert entry({"config": {"model": {"cell": "transformer"}}}).cell is None and entry({"config": "odd"}).cell is None

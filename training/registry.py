@@ -20,6 +20,7 @@ from pathlib import Path
 
 import i18n
 from i18n import N_, _
+from model.config import CELLS
 from model.files import MOMENT, atomic_write_json, file_stamp, read_json_object, record, text
 from model.storage import SHIPPED_MODELS, ModelLoadError, load_model, metadata_path
 from training import run_folder
@@ -51,6 +52,17 @@ class ModelEntry:
     def shipped(self) -> bool:
         """One of the models in model/weights, which no one deletes from the pages."""
         return self.id in SHIPPED_CELLS
+
+    @property
+    def cell(self) -> str | None:
+        """The cell its saved settings name ("lstm" where they are from before there were others), or None where it
+        has no settings or they name no cell this version knows."""
+        config = self.metadata.get("config")
+        model = config.get("model") if isinstance(config, dict) else None
+        if not isinstance(model, dict) or not model:
+            return None
+        cell = model.get("cell", "lstm")
+        return cell if cell in CELLS else None
 
     @property
     def label(self) -> str:

@@ -76,6 +76,7 @@ GRU_STATES = {
     "gate:candidate": (N_("Candidate: a new h"), N_("candidate: the new h offered at this row (-1 to 1)")),
 }
 CELL_STATES = {"lstm": STATES, "gru": GRU_STATES, "rnn": {"hidden": STATES["hidden"]}}  # each cell's states, by model/xray's kinds
+CELL_NAMES = {"lstm": N_("LSTM"), "gru": N_("GRU"), "rnn": N_("plain RNN")}  # each cell's name within a sentence or a label
 SYMBOLS = {"hidden": "h", "cell": "c", "gate:input": "i", "gate:forget": "f", "gate:output": "o", "gate:update": "z", "gate:reset": "r"}
 CANDIDATE_SYMBOLS = {"lstm": "g", "gru": "\u0125"}  # an LSTM's g; a GRU's new h, h with a hat
 # Said under the state map of a reader that has less than an LSTM: what it keeps instead.
@@ -126,6 +127,11 @@ CELL_LOOKING_AT = {
         N_("Gates"): N_("A plain RNN has no gates. At every row it mixes the new row with its h and keeps only the result."),
     },
 }
+
+
+def cell_name(cell: str) -> str:
+    """A cell's name in the reader's language, as labels and sentences say it: "LSTM", "GRU", "plain RNN"."""
+    return _(CELL_NAMES[cell]) if cell in CELL_NAMES else cell
 
 
 def what_am_i_looking_at(kind: str = "lstm") -> dict[str, str]:

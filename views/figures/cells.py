@@ -9,7 +9,7 @@ the grey one.
 
 import numpy as np
 
-from i18n import N_, _
+from i18n import _
 from model.config import ROWS
 from views.figures.plotting import (
     PERCENT,
@@ -20,9 +20,9 @@ from views.figures.plotting import (
     legible_and_still,
     line_label,
 )
+from views.words import cell_name
 
 CELL_ORDER = ("lstm", "gru", "rnn")
-CELL_NAMES = {"lstm": N_("LSTM"), "gru": N_("GRU"), "rnn": N_("plain RNN")}
 CELL_STYLES = {  # colour, dash, marker: each cell tells itself apart three ways
     "lstm": ("#0072b2", "solid", "circle"),
     "gru": ("#c2410c", "dash", "square"),
@@ -31,11 +31,6 @@ CELL_STYLES = {  # colour, dash, marker: each cell tells itself apart three ways
 CHANCE = 0.1  # one digit in ten: what a reader that holds nothing gets right
 LABEL_GAP = 0.11  # between names at the lines' ends, on a 0-100% axis: 30 px on the ~290 px plot, clear of a line of LABEL_PX
 NAMES_MARGIN_PX = 110  # room right of the plot for the longest name ("plain RNN", "普通 RNN") at LABEL_PX
-
-
-def cell_name(cell: str) -> str:
-    """A cell's name in the reader's language: "LSTM", "GRU", "plain RNN"."""
-    return _(CELL_NAMES[cell]) if cell in CELL_NAMES else cell
 
 
 def _cells(values: dict) -> list[str]:

@@ -21,8 +21,8 @@ from views.figures.plotting import PLOTLY_CONFIG
 from views.figures.training import training_figure
 from views.parts import access, screen, scroll, session, style
 from views.parts.models_in_use import load_entry, registry, run_manager
-from views.parts.run_form import NAME_KEY, cell_name, chosen_run, duration, new_run_form
-from views.words import plain
+from views.parts.run_form import NAME_KEY, chosen_run, duration, new_run_form
+from views.words import cell_name, plain
 
 # How often watchers re-read the run: often enough to feel live, rarely enough that a browser
 # watching on the training machine itself takes little from the run (bench/bench_train_page.py).

@@ -15,28 +15,20 @@ from model.xray import read_digit
 from views import words
 from views.digit import Digit
 from views.figures import report as report_figures
-from views.figures.cells import cell_name
 from views.figures.plotting import PLOTLY_CONFIG, pixelated
 from views.parts import contrast
 from views.parts.examined import choose_digit, digit_name, examined_digit
 from views.parts.inside_kit import chart_font, explain, metric
 from views.parts.models_in_use import load_entry, registry
-from views.words import plain
+from views.words import cell_name, plain
 
 TWO_DIGITS, TWO_MODELS = N_("Two digits, one model"), N_("Two models, one digit")  # the modes' values, shown translated
 NO_SECOND = ""  # How early's "compare with": nobody
 
 
-def model_cell(entry) -> str | None:
-    """The cell a listed model says it has (its saved settings), or None where they do not say."""
-    model = ((entry.metadata or {}).get("config") or {}).get("model") or {}
-    cell = model.get("cell", "lstm" if model else None) if isinstance(model, dict) else None
-    return cell if cell in ("lstm", "gru", "rnn") else None
-
-
 def model_label(entry) -> str:
     """A model's name in a picker, with its cell where its settings name one: "Shipped model · LSTM"."""
-    cell, label = model_cell(entry), entry.label
+    cell, label = entry.cell, entry.label
     return f"{label} · {cell_name(cell)}" if cell and cell_name(cell) not in label else label
 
 

@@ -13,9 +13,10 @@ from i18n import N_, _, number, percent
 from model.files import file_stamp, list_of, read_json_checked, record, text, whole
 from model.files import number as number_shape
 from views.figures import cells as cells_figures
-from views.figures.cells import CELL_ORDER, cell_name
+from views.figures.cells import CELL_ORDER
 from views.figures.plotting import PLOTLY_CONFIG
 from views.parts.inside_kit import chart_font, explain, how_it_is_made, listed
+from views.words import cell_name
 
 CELLS_FILE = Path(__file__).resolve().parents[2] / "model" / "weights" / "cells.json"
 SHARE = number_shape(0, 1)

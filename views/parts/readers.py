@@ -25,13 +25,6 @@ CELL_NOTES = {
 }
 
 
-def run_cell(entry: ModelEntry) -> str:
-    """A run's cell as its metadata names it: "lstm" for a run from before there were others."""
-    model = (entry.metadata.get("config") or {}).get("model")
-    cell = model.get("cell", "lstm") if isinstance(model, dict) else "lstm"
-    return cell if cell in CELL_NAMES else "lstm"
-
-
 def choices(entry: ModelEntry) -> dict[str, str]:
     """The readers offered, by id: each shipped one that is there, then the run this browser chose and the one
     reading now, where they are usable; each by its short name in the reader's language."""
@@ -41,7 +34,7 @@ def choices(entry: ModelEntry) -> dict[str, str]:
     runs = [entry] + ([] if trained in (None, entry.id) else [models.model(trained)])
     for run in runs:
         if run is not None and run.id not in offered and run.problem is None:
-            offered[run.id] = _(TRAINED_NAMES[run_cell(run)])
+            offered[run.id] = _(TRAINED_NAMES[run.cell or "lstm"])
     return offered
 
 

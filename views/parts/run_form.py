@@ -21,7 +21,7 @@ from training.run_folder import NAME_CHARS
 from training.runs import probe_device, probe_pace
 from views import words
 from views.parts.models_in_use import run_manager
-from views.words import plain
+from views.words import cell_name, plain
 
 BOXES = {"epochs": "train_epochs", "limit": "train_limit", "layers": "train_layers", "units": "train_units",
          "batch_size": "train_batch"}  # fmt: skip  # the whole-number settings and their boxes' keys
@@ -36,7 +36,6 @@ RECIPE_WORDS = {
     "gru": N_("the shipped model's size with a GRU (2 x 128 units, 12 epochs, about 20 min on 2 CPU cores)"),
     "rnn": N_("the shipped model's size with a plain RNN, no gates (2 x 128 units, 12 epochs, about 10 min on 2 CPU cores)"),
 }
-CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": N_("plain RNN")}  # a cell's name in a run's or model's label
 CELL_CHOICES = {  # each cell in the form, in plain words
     "lstm": N_("LSTM: a memory c, kept by four gates"),
     "gru": N_("GRU: two gates, no separate memory"),
@@ -101,11 +100,6 @@ def _remember_recipe() -> None:
 def recipe_words(preset_name: str) -> str:
     """What a recipe is, in the reader's language."""
     return _(words.PRESETS.get(preset_name) or RECIPE_WORDS[preset_name])
-
-
-def cell_name(cell: str) -> str:
-    """A cell's short name, as a run's or model's label shows it: "LSTM", "GRU", "plain RNN"."""
-    return _(CELL_NAMES[cell])
 
 
 def cell_key(preset_name: str) -> str:
